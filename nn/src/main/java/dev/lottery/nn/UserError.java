@@ -1,0 +1,16 @@
+package dev.lottery.nn;
+
+/**
+ * A mistake the user can fix (missing data file, bad flag, unknown model, no GPU when one is demanded).
+ * The command line prints {@link #getMessage()} as one line and exits with status 2; no stack trace.
+ * Bugs are ordinary exceptions and keep their stack traces.
+ */
+public class UserError extends RuntimeException {
+    public UserError(String message) {
+        super(message);
+    }
+
+    public UserError(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.lottery.nn.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * The CPU backend's tensor: float32 in an off-heap, 64-byte aligned {@link MemorySegment}, row-major with explicit shape and
+ * strides (in elements). The tensor owns its memory through a shared arena (several GEMM threads read it)
+ * and frees it on {@link #close()}.
+ */
+public final class HostTensor implements Tensor {
+    public static final long ALIGNMENT = 64;
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    private final String name;
+    private final int[] shape;
+    private final long[] strides;
+    private final long size;
+    private final Arena arena;
+    private final MemorySegment segment;
+
+    private HostTensor(String name, int[] shape) {
+        this.name = name;
+        this.shape = shape.clone();
+        this.strides = new long[shape.length];
+        long s = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] < 0) throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
+            strides[i] = s;
+            s *= shape[i];
+        }
+        this.size = s;
+        this.arena = Arena.ofShared();
+        this.segment = arena.allocate(Math.max(1, s) * Float.BYTES, ALIGNMENT); // zero-filled by the arena
+    }
+
+    /** A new zero-filled tensor. */
+    public static HostTensor zeros(String name, int... shape) {
+        return new HostTensor(name, shape);
+    }
+
+    /** A new tensor holding a copy of {@code values} (length must equal the product of {@code shape}). */
+    public static HostTensor of(String name, float[] values, int... shape) {
+        HostTensor t = new HostTensor(name, shape);
+        if (values.length != t.size) {
+            t.close();
+            throw new IllegalArgumentException(name + ": " + values.length + " values for shape " + Arrays.toString(shape));
+        }
+        MemorySegment.copy(values, 0, t.segment, F32, 0, values.length);
+        return t;
+    }
+
+    @Override public String name() { return name; }
+    @Override public int[] shape() { return shape.clone(); }
+    @Override public int dim(int i) { return shape[i]; }
+    @Override public int rank() { return shape.length; }
+    @Override public long[] strides() { return strides.clone(); }
+    @Override public long size() { return size; }
+    public MemorySegment segment() { return segment; }
+
+    public float get(long index) { return segment.getAtIndex(F32, index); }
+    public void set(long index, float v) { segment.setAtIndex(F32, index, v); }
+
+    /** Copies all values to a new heap array (for snapshots and tests). */
+    @Override
+    public float[] toArray() {
+        float[] out = new float[Math.toIntExact(size)];
+        MemorySegment.copy(segment, F32, 0, out, 0, out.length);
+        return out;
+    }
+
+    /** Overwrites all values from {@code values}. */
+    @Override
+    public void copyFrom(float[] values) {
+        if (values.length != size) throw new IllegalArgumentException(name + ": size " + size + " != " + values.length);
+        MemorySegment.copy(values, 0, segment, F32, 0, values.length);
+    }
+
+    public void copyFrom(HostTensor other) {
+        if (other.size != size) throw new IllegalArgumentException(name + ": size " + size + " != " + other.size);
+        MemorySegment.copy(other.segment, 0, segment, 0, size * Float.BYTES);
+    }
+
+    public void fill(float v) {
+        if (v == 0f) segment.fill((byte) 0);
+        else for (long i = 0; i < size; i++) segment.setAtIndex(F32, i, v);
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+
+    @Override
+    public String toString() {
+        return "HostTensor[" + name + " " + Arrays.toString(shape) + "]";
+    }
+}

@@ -1,0 +1,30 @@
+package dev.lottery.nn.tensor;
+
+/**
+ * A float32 tensor owned by one backend: row-major, shape and strides (in elements) explicit.
+ * {@link HostTensor} lives in off-heap memory for the CPU backend; the CUDA backend's tensor keeps the same
+ * contract over device memory. Moving values between the host and a tensor is explicit ({@link #toArray()},
+ * {@link #copyFrom(float[])}): those are the only weight copies, used for snapshots and tests.
+ */
+public sealed interface Tensor extends AutoCloseable permits HostTensor {
+    String name();
+
+    int[] shape();
+
+    int dim(int i);
+
+    int rank();
+
+    long[] strides();
+
+    long size();
+
+    /** Copies all values to a new heap array (a snapshot; on a device this is a device-to-host copy). */
+    float[] toArray();
+
+    /** Overwrites all values from {@code values} (length must equal {@link #size()}). */
+    void copyFrom(float[] values);
+
+    @Override
+    void close();
+}
