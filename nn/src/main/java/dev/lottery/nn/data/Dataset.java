@@ -1,0 +1,93 @@
+package dev.lottery.nn.data;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A labelled image data set held on the host, ready to be made resident on a backend.
+ *
+ * <p>{@code images} is NCHW float32 with values {@code byte/255f} in [0,1]: the paper's LeNet trains on raw
+ * pixels, so no mean/std normalization happens here (a model that wants it does it itself).
+ * {@code labels} holds one class index per example, in {@code [0, classes)}.
+ * The arrays are shared, not copied; treat them as read-only.
+ */
+public record Dataset(String name, float[] images, byte[] labels, int count, int channels, int height, int width,
+                      int classes) {
+
+    public Dataset {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(images, "images");
+        Objects.requireNonNull(labels, "labels");
+        if (count < 0) throw new IllegalArgumentException(name + ": negative count " + count);
+        if (channels <= 0 || height <= 0 || width <= 0) {
+            throw new IllegalArgumentException(name + ": bad image shape " + channels + "x" + height + "x" + width);
+        }
+        if (classes <= 0 || classes > 256) throw new IllegalArgumentException(name + ": bad class count " + classes);
+        long expectedPixels = (long) count * channels * height * width;
+        if (images.length != expectedPixels) {
+            throw new IllegalArgumentException(name + ": " + images.length + " image values, expected " + expectedPixels
+                    + " (" + count + " x " + channels + "x" + height + "x" + width + ")");
+        }
+        if (labels.length != count) {
+            throw new IllegalArgumentException(name + ": " + labels.length + " labels for " + count + " examples");
+        }
+        for (int i = 0; i < count; i++) {
+            int label = Byte.toUnsignedInt(labels[i]);
+            if (label >= classes) {
+                throw new IllegalArgumentException(name + ": label " + label + " at example " + i
+                        + " is outside [0, " + classes + ")");
+            }
+        }
+    }
+
+    /** Values per example: channels * height * width. */
+    public int featureSize() {
+        return channels * height * width;
+    }
+
+    /** The class index of example {@code i}. */
+    public int label(int i) {
+        Objects.checkIndex(i, count);
+        return Byte.toUnsignedInt(labels[i]);
+    }
+
+    /** A copy of examples {@code [from, to)}. */
+    public Dataset subset(int from, int to) {
+        Objects.checkFromToIndex(from, to, count);
+        int f = featureSize();
+        return new Dataset(name, Arrays.copyOfRange(images, from * f, to * f), Arrays.copyOfRange(labels, from, to),
+                to - from, channels, height, width, classes);
+    }
+
+    /** A copy holding the examples at {@code indices}, in that order (indices may repeat). */
+    public Dataset select(int[] indices) {
+        int f = featureSize();
+        float[] im = new float[Math.multiplyExact(indices.length, f)];
+        byte[] lb = new byte[indices.length];
+        for (int k = 0; k < indices.length; k++) {
+            int i = Objects.checkIndex(indices[k], count);
+            System.arraycopy(images, i * f, im, k * f, f);
+            lb[k] = labels[i];
+        }
+        return new Dataset(name, im, lb, indices.length, channels, height, width, classes);
+    }
+
+    /** The same examples under another name (arrays shared). */
+    public Dataset named(String newName) {
+        return new Dataset(newName, images, labels, count, channels, height, width, classes);
+    }
+
+    /** Examples per class, indexed by class. */
+    public int[] classCounts() {
+        int[] counts = new int[classes];
+        for (byte b : labels) counts[Byte.toUnsignedInt(b)]++;
+        return counts;
+    }
+
+    /** Arrays are summarized: printing 47 million floats helps nobody. */
+    @Override
+    public String toString() {
+        return "Dataset[" + name + ", " + count + " x " + channels + "x" + height + "x" + width + ", " + classes
+                + " classes]";
+    }
+}

@@ -1,0 +1,46 @@
+package dev.lottery.nn.data;
+
+import dev.lottery.nn.UserError;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The data sets this project knows how to fetch and read, with their command-line names. */
+public enum DatasetName {
+    MNIST("mnist", "MNIST"),
+    FASHION_MNIST("fashion-mnist", "Fashion-MNIST"),
+    CIFAR10("cifar10", "CIFAR-10");
+
+    private final String cliName;
+    private final String displayName;
+
+    DatasetName(String cliName, String displayName) {
+        this.cliName = cliName;
+        this.displayName = displayName;
+    }
+
+    /** The name users type, e.g. {@code fashion-mnist}; also the data set's folder in the cache. */
+    public String cliName() {
+        return cliName;
+    }
+
+    /** The name people write, e.g. {@code Fashion-MNIST}. */
+    public String displayName() {
+        return displayName;
+    }
+
+    /** Parses a user-typed name (case-insensitive; {@code _} accepted for {@code -}). */
+    public static DatasetName parse(String text) {
+        String key = text == null ? "" : text.strip().toLowerCase(Locale.ROOT).replace('_', '-');
+        for (DatasetName n : values()) {
+            if (n.cliName.equals(key)) return n;
+        }
+        throw new UserError("unknown data set '" + text + "': known data sets are " + knownNames());
+    }
+
+    /** The command-line names, comma separated. */
+    public static String knownNames() {
+        return Arrays.stream(values()).map(DatasetName::cliName).collect(Collectors.joining(", "));
+    }
+}

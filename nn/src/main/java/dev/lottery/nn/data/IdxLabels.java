@@ -1,0 +1,16 @@
+package dev.lottery.nn.data;
+
+/**
+ * The content of an IDX label file (magic 0x00000801): one unsigned byte per example.
+ * {@code sha256} is the digest of the whole (decompressed) file, header included, for checking pins.
+ */
+public record IdxLabels(byte[] labels, String sha256) {
+    public int count() {
+        return labels.length;
+    }
+
+    @Override
+    public String toString() {
+        return "IdxLabels[" + labels.length + ", sha256=" + sha256 + "]";
+    }
+}

@@ -1,0 +1,13 @@
+package dev.lottery.nn.data;
+
+/**
+ * A file we know by content: its name in the cache, the SHA-256 of its (uncompressed) bytes and its length.
+ * Pinning the uncompressed content means every source (npm tarball, Debian package, gzipped mirror) is checked
+ * against the same value.
+ */
+public record PinnedFile(String name, String sha256, long bytes) {
+    public PinnedFile {
+        if (!sha256.matches("[0-9a-f]{64}")) throw new IllegalArgumentException("not a SHA-256 hex digest: " + sha256);
+        if (bytes <= 0) throw new IllegalArgumentException(name + ": non-positive length " + bytes);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.lottery.nn.io;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An array read from a .npy file: its shape (C order), dtype and the raw little-endian element bytes.
+ * Use the accessor that matches the dtype ({@link #floats()}, {@link #bytes()}, {@link #booleans()}).
+ */
+public record NpyArray(int[] shape, NpyDtype dtype, byte[] data) {
+
+    public NpyArray {
+        Objects.requireNonNull(dtype, "dtype");
+        shape = shape.clone();
+        long n = elementCount(shape);
+        if (n * dtype.itemSize() != data.length) {
+            throw new IllegalArgumentException(data.length + " bytes for shape " + Arrays.toString(shape) + " of "
+                    + dtype.descr());
+        }
+    }
+
+    /** A copy of the shape. */
+    @Override
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** Number of elements: the product of the shape (1 for a scalar). */
+    public long size() {
+        return elementCount(shape);
+    }
+
+    /** The values of a {@code <f4} array. */
+    public float[] floats() {
+        requireDtype(NpyDtype.FLOAT32);
+        float[] out = new float[data.length / 4];
+        ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        return out;
+    }
+
+    /** The values of a {@code |u1} array (unsigned: use {@code Byte.toUnsignedInt}). */
+    public byte[] bytes() {
+        requireDtype(NpyDtype.UINT8);
+        return data.clone();
+    }
+
+    /** The values of a {@code |b1} array. */
+    public boolean[] booleans() {
+        requireDtype(NpyDtype.BOOL);
+        boolean[] out = new boolean[data.length];
+        for (int i = 0; i < out.length; i++) out[i] = data[i] != 0;
+        return out;
+    }
+
+    private void requireDtype(NpyDtype wanted) {
+        if (dtype != wanted) {
+            throw new IllegalStateException("array is " + dtype.descr() + ", not " + wanted.descr());
+        }
+    }
+
+    static long elementCount(int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            if (d < 0) throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof NpyArray(int[] s, NpyDtype t, byte[] d)
+                && Arrays.equals(shape, s) && dtype == t && Arrays.equals(data, d);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * Arrays.hashCode(shape) + dtype.hashCode()) + Arrays.hashCode(data);
+    }
+
+    @Override
+    public String toString() {
+        return "NpyArray[" + dtype.descr() + " " + Arrays.toString(shape) + "]";
+    }
+}

@@ -1,0 +1,36 @@
+package dev.lottery.nn.io;
+
+/** The .npy element types this project writes and reads: float32 weights, byte arrays and boolean masks. */
+public enum NpyDtype {
+    FLOAT32("<f4", 4),
+    UINT8("|u1", 1),
+    BOOL("|b1", 1);
+
+    private final String descr;
+    private final int itemSize;
+
+    NpyDtype(String descr, int itemSize) {
+        this.descr = descr;
+        this.itemSize = itemSize;
+    }
+
+    /** numpy's type string, e.g. {@code <f4} (little-endian float32). */
+    public String descr() {
+        return descr;
+    }
+
+    /** Bytes per element. */
+    public int itemSize() {
+        return itemSize;
+    }
+
+    /** The dtype with this descr, or null. {@code <u1}/{@code <b1} are accepted: byte order means nothing for one byte. */
+    static NpyDtype fromDescr(String descr) {
+        String d = descr.length() == 3 && descr.endsWith("1") && (descr.charAt(0) == '<' || descr.charAt(0) == '=')
+                ? "|" + descr.substring(1) : descr;
+        for (NpyDtype t : values()) {
+            if (t.descr.equals(d)) return t;
+        }
+        return null;
+    }
+}
