@@ -1,0 +1,298 @@
+package dev.lottery.nn.backend.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision GEMM on off-heap row-major matrices with the Vector API, in the GotoBLAS shape: the problem is
+ * cut into {@code KC}-deep slabs, each slab of {@code op(B)} is packed into {@code NR}-wide column panels and each
+ * block of {@code op(A)} into {@code MR}-tall row panels (heap arrays reused per thread), and a register-blocked
+ * {@code MR x NR} micro-kernel runs FMAs on the packed panels. Packing is where transposition is absorbed, so all
+ * four {@code (transA, transB)} combinations share one kernel.
+ *
+ * <p>Large products are split over column (or row) blocks of C across the {@link GemmWorkers} crew; small ones run
+ * on the calling thread, because for a few tens of thousands of multiply-adds the hand-over costs more than it
+ * saves. Segments of a confined arena are computed on the calling thread too, since no other thread may touch them.
+ */
+public final class CpuGemm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Rows of C per micro-tile: 6 rows x 2 vectors = 12 accumulators, leaving registers for 2 B loads + 1 A broadcast on AVX2. */
+    static final int MR = 6;
+    /** Columns of C per micro-tile: two vectors. */
+    static final int NR = 2 * L;
+    /** Depth of a packed slab: an {@code KC x NR} B panel (16 KiB for 8 lanes) stays in L1 across a row block. */
+    static final int KC = 256;
+    /** Rows per packed A block (a multiple of MR): 120 x 256 floats = 120 KiB, comfortably inside L2. */
+    static final int MC = 20 * MR;
+    /** Columns per packed B block (a multiple of NR). */
+    static final int NC = 64 * NR;
+    /** Below this many multiply-adds a product runs on the calling thread alone. */
+    static final long PARALLEL_MIN_MACS = 1L << 17;
+
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    /** Per-thread packing buffers, allocated once per thread and reused by every call. */
+    private static final class Scratch {
+        final float[] a = new float[MC * KC];
+        final float[] b = new float[KC * NC];
+        final float[] tile = new float[MR * NR];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** The arguments of one call, shared by its parallel tasks. */
+    private record Problem(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                           MemorySegment a, long aOffset, int lda,
+                           MemorySegment b, long bOffset, int ldb,
+                           float beta, MemorySegment c, long cOffset, int ldc) {}
+
+    private CpuGemm() {}
+
+    /** C = alpha * op(A) * op(B) + beta * C, row-major float32; op(X) = X or X^T; lda/ldb/ldc are row strides in
+     *  floats of the stored (untransposed) matrices; offsets are in floats. beta == 0 means C is not read (NaNs ignored). */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             MemorySegment a, long aOffset, int lda,
+                             MemorySegment b, long bOffset, int ldb,
+                             float beta, MemorySegment c, long cOffset, int ldc) {
+        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative GEMM size m=" + m + " n=" + n + " k=" + k);
+        if (aOffset < 0 || bOffset < 0 || cOffset < 0) throw new IllegalArgumentException("negative GEMM offset");
+        requireLd("lda", lda, transA ? m : k);
+        requireLd("ldb", ldb, transB ? k : n);
+        requireLd("ldc", ldc, n);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOffset, ldc);
+            return;
+        }
+        Problem p = new Problem(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        GemmWorkers workers = GemmWorkers.shared();
+        int threads = workers.threads();
+        if (threads == 1 || (long) m * n * k < PARALLEL_MIN_MACS
+                || !workers.canShare(a) || !workers.canShare(b) || !workers.canShare(c)) {
+            compute(p, 0, m, 0, n);
+            return;
+        }
+        int mTiles = ceilDiv(m, MR), nTiles = ceilDiv(n, NR);
+        // Split the dimension with more micro-tiles; each task packs its own panels, so the split costs only a
+        // re-pack of the other operand's (small) block per task.
+        boolean splitN = nTiles >= mTiles;
+        int tiles = splitN ? nTiles : mTiles;
+        int tasks = Math.min(threads, tiles);
+        if (tasks == 1) {
+            compute(p, 0, m, 0, n);
+            return;
+        }
+        workers.run(tasks, t -> {
+            int from = (int) ((long) t * tiles / tasks), to = (int) ((long) (t + 1) * tiles / tasks);
+            if (splitN) compute(p, 0, m, from * NR, Math.min(n, to * NR));
+            else compute(p, from * MR, Math.min(m, to * MR), 0, n);
+        });
+    }
+
+    private static void requireLd(String name, int ld, int width) {
+        if (ld < Math.max(1, width)) throw new IllegalArgumentException(name + "=" + ld + " is smaller than the row width " + width);
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    /** C = beta * C (beta == 0 writes zeros without reading). */
+    private static void scale(int m, int n, float beta, MemorySegment c, long cOffset, int ldc) {
+        for (int i = 0; i < m; i++) {
+            long row = cOffset + (long) i * ldc;
+            if (beta == 0f) {
+                c.asSlice(row * Float.BYTES, (long) n * Float.BYTES).fill((byte) 0);
+            } else if (beta != 1f) {
+                for (int j = 0; j < n; j++) c.setAtIndex(F, row + j, beta * c.getAtIndex(F, row + j));
+            }
+        }
+    }
+
+    /** The blocked product for C rows [m0, m1) and columns [n0, n1), on the calling thread. */
+    private static void compute(Problem p, int m0, int m1, int n0, int n1) {
+        Scratch s = SCRATCH.get();
+        for (int jc = n0; jc < n1; jc += NC) {
+            int nc = Math.min(NC, n1 - jc);
+            for (int pc = 0; pc < p.k; pc += KC) {
+                int kc = Math.min(KC, p.k - pc);
+                // The first slab applies the caller's beta; later slabs accumulate onto what the first wrote.
+                float beta = pc == 0 ? p.beta : 1f;
+                packB(p, pc, kc, jc, nc, s.b);
+                for (int ic = m0; ic < m1; ic += MC) {
+                    int mc = Math.min(MC, m1 - ic);
+                    packA(p, ic, mc, pc, kc, s.a);
+                    macroKernel(p, s, ic, mc, jc, nc, kc, beta);
+                }
+            }
+        }
+    }
+
+    /** Packs op(A)[ic..ic+mc, pc..pc+kc] as MR-row panels: panel r holds, for each depth step, its MR values. */
+    private static void packA(Problem p, int ic, int mc, int pc, int kc, float[] ap) {
+        MemorySegment a = p.a;
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int dst = ir * kc; // == (ir / MR) * MR * kc
+            if (!p.transA) {
+                for (int i = 0; i < mr; i++) {
+                    long src = p.aOffset + (long) (ic + ir + i) * p.lda + pc;
+                    for (int q = 0, d = dst + i; q < kc; q++, d += MR) ap[d] = a.getAtIndex(F, src + q);
+                }
+            } else {
+                for (int q = 0; q < kc; q++) {
+                    long src = p.aOffset + (long) (pc + q) * p.lda + ic + ir;
+                    int d = dst + q * MR;
+                    for (int i = 0; i < mr; i++) ap[d + i] = a.getAtIndex(F, src + i);
+                }
+            }
+            if (mr < MR) {
+                for (int q = 0; q < kc; q++) {
+                    for (int i = mr; i < MR; i++) ap[dst + q * MR + i] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)[pc..pc+kc, jc..jc+nc] as NR-column panels: panel j holds, for each depth step, its NR values. */
+    private static void packB(Problem p, int pc, int kc, int jc, int nc, float[] bp) {
+        MemorySegment b = p.b;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int dst = jr * kc; // == (jr / NR) * NR * kc
+            if (!p.transB) {
+                if (nr == NR) {
+                    for (int q = 0; q < kc; q++) {
+                        long src = (p.bOffset + (long) (pc + q) * p.ldb + jc + jr) * Float.BYTES;
+                        int d = dst + q * NR;
+                        FloatVector.fromMemorySegment(S, b, src, NATIVE).intoArray(bp, d);
+                        FloatVector.fromMemorySegment(S, b, src + (long) L * Float.BYTES, NATIVE).intoArray(bp, d + L);
+                    }
+                } else {
+                    for (int q = 0; q < kc; q++) {
+                        long src = p.bOffset + (long) (pc + q) * p.ldb + jc + jr;
+                        int d = dst + q * NR;
+                        for (int j = 0; j < nr; j++) bp[d + j] = b.getAtIndex(F, src + j);
+                    }
+                }
+            } else {
+                for (int j = 0; j < nr; j++) {
+                    long src = p.bOffset + (long) (jc + jr + j) * p.ldb + pc;
+                    for (int q = 0, d = dst + j; q < kc; q++, d += NR) bp[d] = b.getAtIndex(F, src + q);
+                }
+            }
+            if (nr < NR) {
+                for (int q = 0; q < kc; q++) {
+                    for (int j = nr; j < NR; j++) bp[dst + q * NR + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Runs the micro-kernel over every MR x NR tile of a packed block. */
+    private static void macroKernel(Problem p, Scratch s, int ic, int mc, int jc, int nc, int kc, float beta) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bOff = jr * kc;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                long cIdx = p.cOffset + (long) (ic + ir) * p.ldc + jc + jr;
+                if (mr == MR && nr == NR) {
+                    microKernel(kc, s.a, ir * kc, s.b, bOff, p.c, cIdx, p.ldc, p.alpha, beta, null);
+                } else {
+                    microKernel(kc, s.a, ir * kc, s.b, bOff, null, 0, 0, 1f, 0f, s.tile);
+                    updateEdge(s.tile, mr, nr, p.c, cIdx, p.ldc, p.alpha, beta);
+                }
+            }
+        }
+    }
+
+    /**
+     * 6 x 2-vector register tile: acc = A-panel . B-panel over kc steps, then either C = alpha*acc + beta*C on a full
+     * tile ({@code tile == null}) or acc written to {@code tile} for a partial tile at an edge of C.
+     */
+    private static void microKernel(int kc, float[] ap, int aOff, float[] bp, int bOff,
+                                    MemorySegment c, long cIdx, int ldc, float alpha, float beta, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int q = 0, ai = aOff, bi = bOff; q < kc; q++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        if (tile != null) {
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, L);
+            c10.intoArray(tile, NR);
+            c11.intoArray(tile, NR + L);
+            c20.intoArray(tile, 2 * NR);
+            c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR);
+            c31.intoArray(tile, 3 * NR + L);
+            c40.intoArray(tile, 4 * NR);
+            c41.intoArray(tile, 4 * NR + L);
+            c50.intoArray(tile, 5 * NR);
+            c51.intoArray(tile, 5 * NR + L);
+            return;
+        }
+        long row = cIdx * Float.BYTES, step = (long) ldc * Float.BYTES;
+        storeRow(c, row, c00, c01, alpha, beta);
+        storeRow(c, row += step, c10, c11, alpha, beta);
+        storeRow(c, row += step, c20, c21, alpha, beta);
+        storeRow(c, row += step, c30, c31, alpha, beta);
+        storeRow(c, row += step, c40, c41, alpha, beta);
+        storeRow(c, row + step, c50, c51, alpha, beta);
+    }
+
+    private static void storeRow(MemorySegment c, long byteOff, FloatVector v0, FloatVector v1, float alpha, float beta) {
+        long byteOff1 = byteOff + (long) L * Float.BYTES;
+        if (beta == 0f) {
+            v0.mul(alpha).intoMemorySegment(c, byteOff, NATIVE);
+            v1.mul(alpha).intoMemorySegment(c, byteOff1, NATIVE);
+        } else {
+            FloatVector o0 = FloatVector.fromMemorySegment(S, c, byteOff, NATIVE);
+            FloatVector o1 = FloatVector.fromMemorySegment(S, c, byteOff1, NATIVE);
+            if (beta != 1f) {
+                o0 = o0.mul(beta);
+                o1 = o1.mul(beta);
+            }
+            FloatVector va = FloatVector.broadcast(S, alpha);
+            v0.fma(va, o0).intoMemorySegment(c, byteOff, NATIVE);
+            v1.fma(va, o1).intoMemorySegment(c, byteOff1, NATIVE);
+        }
+    }
+
+    /** C = alpha * tile + beta * C for the valid mr x nr corner of an edge tile. */
+    private static void updateEdge(float[] tile, int mr, int nr, MemorySegment c, long cIdx, int ldc, float alpha, float beta) {
+        for (int i = 0; i < mr; i++) {
+            long row = cIdx + (long) i * ldc;
+            for (int j = 0; j < nr; j++) {
+                float v = alpha * tile[i * NR + j];
+                if (beta != 0f) v = Math.fma(beta, c.getAtIndex(F, row + j), v);
+                c.setAtIndex(F, row + j, v);
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.lottery.nn.backend.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
+
+/**
+ * A small fixed crew of daemon threads that run the parallel parts of {@link CpuGemm}.
+ *
+ * <p>Why not a {@code ForkJoinPool}: a lenet training step is a burst of a dozen GEMMs of a few hundred
+ * microseconds each, and waking a parked pool thread costs tens of microseconds every time. These workers spin
+ * briefly (bounded by {@link #SPIN_NANOS}) after each job before parking, so back-to-back GEMMs hand work over in
+ * about a microsecond, while an idle process still parks and burns nothing.
+ *
+ * <p>Only one job runs at a time. A caller that finds the crew busy (another thread's GEMM, or a GEMM issued from
+ * inside a task) runs all its tasks itself, so concurrent callers are safe and never deadlock.
+ */
+final class GemmWorkers {
+    /** How long an idle worker keeps spinning for the next job before it parks. */
+    static final long SPIN_NANOS = 200_000;
+
+    private static final GemmWorkers SHARED = new GemmWorkers(Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 32));
+
+    /** One published batch of tasks; indices are claimed dynamically, so uneven tasks balance themselves. */
+    private static final class Job {
+        final IntConsumer body;
+        final int tasks;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile Throwable failure;
+
+        Job(IntConsumer body, int tasks) {
+            this.body = body;
+            this.tasks = tasks;
+        }
+
+        /** Runs claimed tasks until none are left. */
+        void work() {
+            for (int t; (t = next.getAndIncrement()) < tasks; ) {
+                try {
+                    body.accept(t);
+                } catch (Throwable e) {
+                    failure = e;
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    private final int threads;
+    private final Thread[] crew;
+    private final ReentrantLock entry = new ReentrantLock();
+    private volatile Job current;
+    /** Bit i set while worker i is (about to be) parked; 31 workers at most, hence the cap of 32 threads. */
+    private final AtomicInteger parkedMask = new AtomicInteger();
+
+    private GemmWorkers(int threads) {
+        this.threads = threads;
+        this.crew = new Thread[threads - 1];
+        for (int i = 0; i < crew.length; i++) {
+            int id = i;
+            Thread t = new Thread(() -> loop(id), "cpu-gemm-" + (i + 1));
+            t.setDaemon(true);
+            crew[i] = t;
+            t.start();
+        }
+    }
+
+    static GemmWorkers shared() {
+        return SHARED;
+    }
+
+    /** Whether the crew's threads may read and write {@code segment} (false for a segment of a confined arena). */
+    boolean canShare(MemorySegment segment) {
+        return crew.length == 0 || segment.isAccessibleBy(crew[0]);
+    }
+
+    /** Threads that take part in a job, the caller included. */
+    int threads() {
+        return threads;
+    }
+
+    /**
+     * Runs {@code body.accept(0 .. tasks-1)}, in parallel when the crew is free, and returns when all are done.
+     * The first failure of any task is rethrown here.
+     */
+    void run(int tasks, IntConsumer body) {
+        if (tasks <= 1 || crew.length == 0 || !entry.tryLock()) {
+            for (int t = 0; t < tasks; t++) body.accept(t);
+            return;
+        }
+        try {
+            Job job = new Job(body, tasks);
+            current = job;
+            int parked = parkedMask.get();
+            for (int i = 0; parked != 0 && i < crew.length; i++) {
+                if ((parked & (1 << i)) != 0) LockSupport.unpark(crew[i]);
+            }
+            job.work();
+            while (job.done.get() < tasks) Thread.onSpinWait();
+            current = null;
+            Throwable failure = job.failure;
+            if (failure instanceof RuntimeException re) throw re;
+            if (failure instanceof Error er) throw er;
+            if (failure != null) throw new IllegalStateException(failure);
+        } finally {
+            entry.unlock();
+        }
+    }
+
+    private void loop(int id) {
+        Job seen = null;
+        int bit = 1 << id;
+        while (true) {
+            Job job = current;
+            if (job != null && job != seen) {
+                seen = job;
+                job.work();
+                continue;
+            }
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            while ((job = current) == null || job == seen) {
+                if (System.nanoTime() < spinUntil) {
+                    for (int i = 0; i < 64; i++) Thread.onSpinWait();
+                } else {
+                    // Announce the park, then re-check: a publisher writes `current` before reading the mask.
+                    parkedMask.getAndUpdate(m -> m | bit);
+                    job = current;
+                    if (job == null || job == seen) LockSupport.park(this);
+                    parkedMask.getAndUpdate(m -> m & ~bit);
+                }
+            }
+        }
+    }
+}
