@@ -1,0 +1,75 @@
+package dev.lottery.nn.backend;
+
+import dev.lottery.nn.tensor.Tensor;
+
+/**
+ * Where tensors live and ops run: the CPU backend (Vector API, always available) or the CUDA backend (device
+ * memory, kernels). Everything a training run or a pruning round does to weights is a call on this interface,
+ * so the lottery orchestration never holds weights on the host; {@link Tensor#toArray()} is the only way out
+ * and is used for snapshots.
+ *
+ * <p>Conventions: tensors are row-major; 2-D tensors are {@code [rows, cols]}; class labels are stored in float
+ * tensors as exact small integers (exact below 2^24), so the data set can be resident on a device as one kind of
+ * buffer. Ops do not allocate on the hot path.
+ */
+public interface Backend extends AutoCloseable {
+    /** Short name: {@code cpu} or {@code cuda}. */
+    String name();
+
+    /** One line for logs: what runs and why (lanes, threads, device name, ...). */
+    String description();
+
+    /** A new zero-filled tensor owned by the caller. */
+    Tensor zeros(String name, int... shape);
+
+    /** A new tensor holding {@code values} (an upload on a device). */
+    Tensor upload(String name, float[] values, int... shape);
+
+    /** {@code dst <- src} for tensors of equal size on this backend. */
+    void copy(Tensor src, Tensor dst);
+
+    /** {@code c = alpha * op(a) * op(b) + beta * c} for 2-D tensors; {@code beta == 0} ignores c's old values. */
+    void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c);
+
+    /** {@code y[i, j] += bias[j]}. */
+    void addBias(Tensor y, Tensor bias);
+
+    /** {@code dbias[j] = sum_i dy[i, j]}. */
+    void sumRows(Tensor dy, Tensor dbias);
+
+    /** {@code y = max(y, 0)} in place. */
+    void relu(Tensor y);
+
+    /** {@code dy *= (y > 0)} in place, where {@code y} is the ReLU's output. */
+    void reluBackward(Tensor y, Tensor dy);
+
+    /**
+     * Softmax cross-entropy over the rows of {@code logits [batch, classes]} against {@code labels [batch]}.
+     * When {@code dlogits} is non-null it receives {@code (softmax - onehot) / batch}, the gradient of the mean loss.
+     * When {@code stats} (shape [2]) is non-null, the summed loss and the number of correct argmax predictions are
+     * added to {@code stats[0]} and {@code stats[1]}; it stays in backend memory until the caller reads it.
+     */
+    void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor dlogits, Tensor stats);
+
+    /**
+     * One SGD step with optional momentum and weight decay that keeps masked entries exactly zero:
+     * {@code g = grad + weightDecay*w; v = momentum*v + g; w -= lr*v; w[mask == 0] = 0; v[mask == 0] = 0}.
+     * {@code mask} and {@code velocity} may be null (no mask; plain SGD).
+     */
+    void sgdStep(Tensor w, Tensor grad, Tensor mask, Tensor velocity, float lr, float momentum, float weightDecay);
+
+    /** {@code w[mask == 0] = 0}. */
+    void applyMask(Tensor w, Tensor mask);
+
+    /**
+     * Gathers rows {@code order[from .. from+count)} of {@code source [n, features]} into {@code dst [count, features]}
+     * (a mini-batch from the resident data set). {@code order} is a host-side index list.
+     */
+    void gatherRows(Tensor source, int[] order, int from, int count, Tensor dst);
+
+    /** Gathers elements {@code order[from .. from+count)} of the 1-D {@code source} into {@code dst [count]}. */
+    void gather(Tensor source, int[] order, int from, int count, Tensor dst);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,44 @@
+package dev.lottery.nn.backend;
+
+import dev.lottery.nn.UserError;
+import dev.lottery.nn.backend.cpu.CpuBackend;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * Chooses the backend at start-up and says why: CUDA when a provider for it is installed and reports a usable
+ * GPU, otherwise the always-available CPU backend.
+ */
+public final class Backends {
+    private static final System.Logger LOG = System.getLogger(Backends.class.getName());
+
+    private Backends() {}
+
+    /** The opened backend and the one-line reason it was chosen. */
+    public record Selection(Backend backend, String reason) {}
+
+    public static Selection select(DeviceChoice choice) {
+        if (choice == DeviceChoice.CPU) {
+            return logged(new Selection(new CpuBackend(), "cpu requested"));
+        }
+        Optional<BackendProvider> cuda = ServiceLoader.load(BackendProvider.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(p -> p.name().equals("cuda"))
+                .findFirst();
+        String why = cuda.isEmpty()
+                ? "no CUDA backend is built into this version"
+                : cuda.get().unavailableReason().orElse(null);
+        if (why == null) {
+            return logged(new Selection(cuda.get().open(), "CUDA GPU found"));
+        }
+        if (choice == DeviceChoice.CUDA) {
+            throw new UserError("--device cuda: CUDA is not usable here: " + why);
+        }
+        return logged(new Selection(new CpuBackend(), "CUDA not usable (" + why + "), falling back to the CPU"));
+    }
+
+    private static Selection logged(Selection s) {
+        LOG.log(System.Logger.Level.INFO, "backend: {0}: {1}", s.backend().description(), s.reason());
+        return s;
+    }
+}

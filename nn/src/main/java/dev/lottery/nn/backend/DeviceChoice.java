@@ -1,0 +1,21 @@
+package dev.lottery.nn.backend;
+
+import dev.lottery.nn.UserError;
+import java.util.Locale;
+
+/** What the user asked for with {@code --device}. */
+public enum DeviceChoice {
+    /** The CUDA backend when a GPU is usable, otherwise the CPU (with the reason logged). */
+    AUTO,
+    CPU,
+    /** The CUDA backend or a one-line error. */
+    CUDA;
+
+    public static DeviceChoice parse(String s) {
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("unknown device '" + s + "' (expected auto, cpu or cuda)");
+        }
+    }
+}

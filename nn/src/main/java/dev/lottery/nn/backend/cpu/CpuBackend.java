@@ -1,0 +1,259 @@
+package dev.lottery.nn.backend.cpu;
+
+import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.tensor.HostTensor;
+import dev.lottery.nn.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The portable backend: off-heap {@link HostTensor}s, {@link CpuGemm} for matrix products and Vector API loops
+ * for the element-wise ops. Always available; the fallback when no GPU is usable.
+ */
+public final class CpuBackend implements Backend {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public String description() {
+        return "CPU (Vector API " + S.length() + " float lanes, " + Runtime.getRuntime().availableProcessors() + " cores)";
+    }
+
+    private static HostTensor host(Tensor t) {
+        if (t instanceof HostTensor h) return h;
+        throw new IllegalArgumentException(t + " does not belong to the CPU backend");
+    }
+
+    private static MemorySegment seg(Tensor t) {
+        return host(t).segment();
+    }
+
+    @Override
+    public HostTensor zeros(String name, int... shape) {
+        return HostTensor.zeros(name, shape);
+    }
+
+    @Override
+    public HostTensor upload(String name, float[] values, int... shape) {
+        return HostTensor.of(name, values, shape);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        host(dst).copyFrom(host(src));
+    }
+
+    private static void require2d(Tensor t) {
+        if (t.rank() != 2) throw new IllegalArgumentException(t + " is not 2-D");
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        require2d(a);
+        require2d(b);
+        require2d(c);
+        int m = transA ? a.dim(1) : a.dim(0);
+        int k = transA ? a.dim(0) : a.dim(1);
+        int kb = transB ? b.dim(1) : b.dim(0);
+        int n = transB ? b.dim(0) : b.dim(1);
+        if (k != kb || c.dim(0) != m || c.dim(1) != n) {
+            throw new IllegalArgumentException("gemm shapes: op(" + a + ") x op(" + b + ") -> " + c);
+        }
+        CpuGemm.sgemm(transA, transB, m, n, k, alpha, seg(a), 0, a.dim(1), seg(b), 0, b.dim(1), beta, seg(c), 0, c.dim(1));
+    }
+
+    @Override
+    public void addBias(Tensor y, Tensor bias) {
+        int rows = y.dim(0), cols = y.dim(1);
+        if (bias.size() != cols) throw new IllegalArgumentException("bias " + bias + " for " + y);
+        MemorySegment ys = seg(y), bs = seg(bias);
+        int bound = S.loopBound(cols);
+        for (int i = 0; i < rows; i++) {
+            long row = (long) i * cols;
+            int j = 0;
+            for (; j < bound; j += S.length()) {
+                long off = (row + j) * Float.BYTES;
+                FloatVector.fromMemorySegment(S, ys, off, NATIVE)
+                        .add(FloatVector.fromMemorySegment(S, bs, (long) j * Float.BYTES, NATIVE))
+                        .intoMemorySegment(ys, off, NATIVE);
+            }
+            for (; j < cols; j++) ys.setAtIndex(F, row + j, ys.getAtIndex(F, row + j) + bs.getAtIndex(F, j));
+        }
+    }
+
+    @Override
+    public void sumRows(Tensor dy, Tensor dbias) {
+        int rows = dy.dim(0), cols = dy.dim(1);
+        if (dbias.size() != cols) throw new IllegalArgumentException("dbias " + dbias + " for " + dy);
+        MemorySegment ds = seg(dy), bs = seg(dbias);
+        bs.fill((byte) 0);
+        int bound = S.loopBound(cols);
+        for (int i = 0; i < rows; i++) {
+            long row = (long) i * cols;
+            int j = 0;
+            for (; j < bound; j += S.length()) {
+                long boff = (long) j * Float.BYTES;
+                FloatVector.fromMemorySegment(S, bs, boff, NATIVE)
+                        .add(FloatVector.fromMemorySegment(S, ds, (row + j) * Float.BYTES, NATIVE))
+                        .intoMemorySegment(bs, boff, NATIVE);
+            }
+            for (; j < cols; j++) bs.setAtIndex(F, j, bs.getAtIndex(F, j) + ds.getAtIndex(F, row + j));
+        }
+    }
+
+    @Override
+    public void relu(Tensor y) {
+        MemorySegment s = seg(y);
+        long n = y.size();
+        long bound = n - n % S.length();
+        long i = 0;
+        for (; i < bound; i += S.length()) {
+            long off = i * Float.BYTES;
+            FloatVector.fromMemorySegment(S, s, off, NATIVE).max(0f).intoMemorySegment(s, off, NATIVE);
+        }
+        for (; i < n; i++) s.setAtIndex(F, i, Math.max(0f, s.getAtIndex(F, i)));
+    }
+
+    @Override
+    public void reluBackward(Tensor y, Tensor dy) {
+        if (y.size() != dy.size()) throw new IllegalArgumentException(y + " vs " + dy);
+        MemorySegment ys = seg(y), ds = seg(dy);
+        long n = y.size();
+        long bound = n - n % S.length();
+        long i = 0;
+        FloatVector zero = FloatVector.zero(S);
+        for (; i < bound; i += S.length()) {
+            long off = i * Float.BYTES;
+            VectorMask<Float> dead = FloatVector.fromMemorySegment(S, ys, off, NATIVE).compare(VectorOperators.LE, 0f);
+            FloatVector.fromMemorySegment(S, ds, off, NATIVE).blend(zero, dead).intoMemorySegment(ds, off, NATIVE);
+        }
+        for (; i < n; i++) if (ys.getAtIndex(F, i) <= 0f) ds.setAtIndex(F, i, 0f);
+    }
+
+    @Override
+    public void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor dlogits, Tensor stats) {
+        int rows = logits.dim(0), cols = logits.dim(1);
+        if (labels.size() != rows) throw new IllegalArgumentException("labels " + labels + " for " + logits);
+        MemorySegment ls = seg(logits), ys = seg(labels);
+        MemorySegment gs = dlogits == null ? null : seg(dlogits);
+        double lossSum = 0;
+        int correct = 0;
+        float invBatch = 1f / rows;
+        for (int i = 0; i < rows; i++) {
+            long row = (long) i * cols;
+            int label = (int) ys.getAtIndex(F, i);
+            float max = Float.NEGATIVE_INFINITY;
+            int argmax = 0;
+            for (int j = 0; j < cols; j++) {
+                float v = ls.getAtIndex(F, row + j);
+                if (v > max) { max = v; argmax = j; }
+            }
+            double sum = 0;
+            for (int j = 0; j < cols; j++) sum += Math.exp(ls.getAtIndex(F, row + j) - max);
+            double logSum = Math.log(sum);
+            lossSum += logSum - (ls.getAtIndex(F, row + label) - max);
+            if (argmax == label) correct++;
+            if (gs != null) {
+                for (int j = 0; j < cols; j++) {
+                    double p = Math.exp(ls.getAtIndex(F, row + j) - max - logSum);
+                    gs.setAtIndex(F, row + j, (float) ((p - (j == label ? 1 : 0)) * invBatch));
+                }
+            }
+        }
+        if (stats != null) {
+            MemorySegment ss = seg(stats);
+            ss.setAtIndex(F, 0, (float) (ss.getAtIndex(F, 0) + lossSum));
+            ss.setAtIndex(F, 1, ss.getAtIndex(F, 1) + correct);
+        }
+    }
+
+    @Override
+    public void sgdStep(Tensor w, Tensor grad, Tensor mask, Tensor velocity, float lr, float momentum, float weightDecay) {
+        long n = w.size();
+        if (grad.size() != n || (mask != null && mask.size() != n) || (velocity != null && velocity.size() != n)) {
+            throw new IllegalArgumentException("sgdStep sizes: " + w + ", " + grad + ", " + mask + ", " + velocity);
+        }
+        MemorySegment ws = seg(w), gs = seg(grad);
+        MemorySegment ms = mask == null ? null : seg(mask);
+        MemorySegment vs = velocity == null ? null : seg(velocity);
+        long bound = n - n % S.length();
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector decay = FloatVector.broadcast(S, weightDecay);
+        FloatVector mom = FloatVector.broadcast(S, momentum);
+        FloatVector negLr = FloatVector.broadcast(S, -lr);
+        long i = 0;
+        for (; i < bound; i += S.length()) {
+            long off = i * Float.BYTES;
+            FloatVector wv = FloatVector.fromMemorySegment(S, ws, off, NATIVE);
+            FloatVector g = FloatVector.fromMemorySegment(S, gs, off, NATIVE);
+            if (weightDecay != 0f) g = wv.fma(decay, g);
+            if (vs != null) {
+                g = FloatVector.fromMemorySegment(S, vs, off, NATIVE).fma(mom, g);
+            }
+            wv = g.fma(negLr, wv);
+            if (ms != null) {
+                VectorMask<Float> pruned = FloatVector.fromMemorySegment(S, ms, off, NATIVE).compare(VectorOperators.EQ, 0f);
+                wv = wv.blend(zero, pruned);
+                g = g.blend(zero, pruned);
+            }
+            wv.intoMemorySegment(ws, off, NATIVE);
+            if (vs != null) g.intoMemorySegment(vs, off, NATIVE);
+        }
+        for (; i < n; i++) {
+            float wi = ws.getAtIndex(F, i);
+            float g = gs.getAtIndex(F, i);
+            if (weightDecay != 0f) g = Math.fma(weightDecay, wi, g);
+            if (vs != null) g = Math.fma(momentum, vs.getAtIndex(F, i), g);
+            wi = Math.fma(-lr, g, wi);
+            if (ms != null && ms.getAtIndex(F, i) == 0f) { wi = 0f; g = 0f; }
+            ws.setAtIndex(F, i, wi);
+            if (vs != null) vs.setAtIndex(F, i, g);
+        }
+    }
+
+    @Override
+    public void applyMask(Tensor w, Tensor mask) {
+        if (w.size() != mask.size()) throw new IllegalArgumentException(w + " vs " + mask);
+        MemorySegment ws = seg(w), ms = seg(mask);
+        for (long i = 0, n = w.size(); i < n; i++) if (ms.getAtIndex(F, i) == 0f) ws.setAtIndex(F, i, 0f);
+    }
+
+    @Override
+    public void gatherRows(Tensor source, int[] order, int from, int count, Tensor dst) {
+        int features = source.dim(1);
+        if (dst.dim(0) != count || dst.dim(1) != features) throw new IllegalArgumentException(dst + " for " + count + " rows of " + source);
+        MemorySegment ss = seg(source), ds = seg(dst);
+        long rowBytes = (long) features * Float.BYTES;
+        for (int r = 0; r < count; r++) {
+            MemorySegment.copy(ss, (long) order[from + r] * rowBytes, ds, r * rowBytes, rowBytes);
+        }
+    }
+
+    @Override
+    public void gather(Tensor source, int[] order, int from, int count, Tensor dst) {
+        if (dst.size() != count) throw new IllegalArgumentException(dst + " for " + count + " elements");
+        MemorySegment ss = seg(source), ds = seg(dst);
+        for (int r = 0; r < count; r++) ds.setAtIndex(F, r, ss.getAtIndex(F, order[from + r]));
+    }
+
+    @Override
+    public void close() {
+        // Nothing held: tensors are owned by their creators.
+    }
+
+    @Override
+    public String toString() {
+        return description();
+    }
+}

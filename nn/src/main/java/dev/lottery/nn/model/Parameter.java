@@ -1,0 +1,19 @@
+package dev.lottery.nn.model;
+
+import dev.lottery.nn.init.Initializer;
+import dev.lottery.nn.tensor.Tensor;
+
+/**
+ * One trainable tensor of a {@link Network} with its gradient and, for prunable weights, its mask
+ * (1 = kept, 0 = pruned). All three live in the backend's memory.
+ *
+ * @param name   stable name used for random streams and snapshot files, e.g. {@code fc1.weight}
+ * @param fanIn  inputs per output unit (for initializers)
+ * @param fanOut outputs per input unit
+ */
+public record Parameter(String name, String layer, LayerKind kind, boolean prunable, Tensor value, Tensor grad, Tensor mask,
+                        int fanIn, int fanOut, Initializer init) {
+    public long size() {
+        return value.size();
+    }
+}

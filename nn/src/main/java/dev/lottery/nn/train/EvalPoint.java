@@ -1,0 +1,10 @@
+package dev.lottery.nn.train;
+
+/**
+ * One evaluation during training. Validation values are NaN when no validation set is held out.
+ */
+public record EvalPoint(long iteration, double testLoss, double testAccuracy, double validationLoss, double validationAccuracy) {
+    public boolean hasValidation() {
+        return !Double.isNaN(validationLoss);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.lottery.nn.train;
+
+import dev.lottery.nn.UserError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A piecewise-constant learning rate: {@code initial} until the first drop's iteration, then that drop's rate,
+ * and so on (the resnet schedule is 0.1, then 0.01 from iteration 20,000 and 0.001 from 25,000).
+ */
+public record LearningRateSchedule(double initial, List<Drop> drops) {
+    /** From iteration {@code at} on, the rate is {@code rate}. */
+    public record Drop(long at, double rate) {}
+
+    public LearningRateSchedule {
+        drops = List.copyOf(drops);
+        if (!(initial > 0)) throw new UserError("learning rate must be positive, got " + initial);
+        for (int i = 1; i < drops.size(); i++) {
+            if (drops.get(i).at() <= drops.get(i - 1).at()) throw new UserError("learning-rate drops must be in increasing iteration order");
+        }
+    }
+
+    public static LearningRateSchedule constant(double lr) {
+        return new LearningRateSchedule(lr, List.of());
+    }
+
+    public double at(long iteration) {
+        double lr = initial;
+        for (Drop d : drops) {
+            if (iteration >= d.at()) lr = d.rate();
+        }
+        return lr;
+    }
+
+    /** Parses {@code 0.1} or {@code 0.1,20000:0.01,25000:0.001}. */
+    public static LearningRateSchedule parse(String s) {
+        String[] parts = s.split(",");
+        try {
+            double initial = Double.parseDouble(parts[0].trim());
+            List<Drop> drops = new ArrayList<>();
+            for (int i = 1; i < parts.length; i++) {
+                String[] kv = parts[i].split(":");
+                if (kv.length != 2) throw new NumberFormatException(parts[i]);
+                drops.add(new Drop(Long.parseLong(kv[0].trim()), Double.parseDouble(kv[1].trim())));
+            }
+            return new LearningRateSchedule(initial, drops);
+        } catch (NumberFormatException e) {
+            throw new UserError("bad learning-rate schedule '" + s + "' (expected e.g. 0.1 or 0.1,20000:0.01,25000:0.001)");
+        }
+    }
+
+    public String canonical() {
+        return initial + drops.stream().map(d -> "," + d.at() + ":" + d.rate()).collect(Collectors.joining());
+    }
+}

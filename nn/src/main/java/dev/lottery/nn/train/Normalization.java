@@ -1,0 +1,37 @@
+package dev.lottery.nn.train;
+
+import dev.lottery.nn.data.DatasetName;
+
+/**
+ * Per-pixel standardization {@code (x - mean) / std} applied when a data set is made resident. Like open_lth
+ * (Frankle's later lottery-ticket framework) we standardize MNIST and Fashion-MNIST with their usual training-set
+ * statistics; with raw [0,1] pixels the paper's lenet settings (SGD 0.05, batch 60) learn visibly slower
+ * (93 % instead of 95 % test accuracy after one epoch, the same in NumPy).
+ */
+public record Normalization(double mean, double std) {
+    public static final Normalization NONE = new Normalization(0, 1);
+
+    public Normalization {
+        if (!(std > 0)) throw new IllegalArgumentException("std must be positive");
+    }
+
+    public static Normalization standard(DatasetName dataset) {
+        return switch (dataset) {
+            case MNIST -> new Normalization(0.1307, 0.3081);
+            case FASHION_MNIST -> new Normalization(0.2860, 0.3530);
+            case CIFAR10 -> new Normalization(0.4734, 0.2516);
+        };
+    }
+
+    public float[] apply(float[] images) {
+        if (this.equals(NONE)) return images;
+        float[] out = new float[images.length];
+        float m = (float) mean, inv = (float) (1 / std);
+        for (int i = 0; i < out.length; i++) out[i] = (images[i] - m) * inv;
+        return out;
+    }
+
+    public String canonical() {
+        return "normalize(" + mean + "," + std + ")";
+    }
+}
