@@ -114,6 +114,10 @@ public final class cuda_h {
 
     public static int CUDA_ERROR_UNKNOWN() { return CUDA_ERROR_UNKNOWN; }
 
+    private static final int CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE = 910;
+
+    public static int CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE() { return CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE; }
+
     private static final int CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16;
 
     public static int CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT() { return CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT; }

@@ -1,0 +1,121 @@
+package dev.lottery.gpu;
+
+import dev.lottery.bindings.cublas_v2_h;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.lottery.gpu.CudaException.checkCublas;
+
+/**
+ * A cuBLAS handle bound to one stream. Scalars (alpha, beta) are passed by host pointer and read at call time.
+ * Math mode is pedantic FP32 by default (no TF32), so results follow IEEE single precision as the CPU path does;
+ * {@link #allowTf32()} trades that for speed.
+ */
+public final class Blas implements AutoCloseable {
+    private final MemorySegment handle;
+    private final Stream stream;
+    private boolean closed;
+
+    private Blas(MemorySegment handle, Stream stream) {
+        this.handle = handle;
+        this.stream = stream;
+    }
+
+    public static Blas create(Stream stream) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            checkCublas(cublas_v2_h.cublasCreate_v2(out), "cublasCreate");
+            MemorySegment h = out.get(ValueLayout.ADDRESS, 0);
+            Blas blas = new Blas(h, stream);
+            try {
+                checkCublas(cublas_v2_h.cublasSetStream_v2(h, stream.handle()), "cublasSetStream");
+                checkCublas(cublas_v2_h.cublasSetMathMode(h, cublas_v2_h.CUBLAS_PEDANTIC_MATH()), "cublasSetMathMode");
+            } catch (RuntimeException e) {
+                blas.close();
+                throw e;
+            }
+            return blas;
+        }
+    }
+
+    public Stream stream() { return stream; }
+
+    public int version() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
+            checkCublas(cublas_v2_h.cublasGetVersion_v2(handle(), v), "cublasGetVersion");
+            return v.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
+    public void allowTf32() {
+        checkCublas(cublas_v2_h.cublasSetMathMode(handle(), cublas_v2_h.CUBLAS_TF32_TENSOR_OP_MATH()), "cublasSetMathMode");
+    }
+
+    /** Row-major {@code C = alpha·op(A)·op(B) + beta·C}. */
+    public void sgemm(RowMajorGemm g, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c) {
+        requireFloats(a, g.aElements(), "A");
+        requireFloats(b, g.bElements(), "B");
+        requireFloats(c, g.cElements(), "C");
+        RowMajorGemm.ColumnMajorCall call = g.columnMajor();
+        try (Arena arena = Arena.ofConfined()) {
+            checkCublas(cublas_v2_h.cublasSgemm_v2(handle(), call.opFirst(), call.opSecond(), call.rows(), call.cols(), call.inner(),
+                    arena.allocateFrom(ValueLayout.JAVA_FLOAT, alpha), MemorySegment.ofAddress(b.address()), call.ldFirst(),
+                    MemorySegment.ofAddress(a.address()), call.ldSecond(), arena.allocateFrom(ValueLayout.JAVA_FLOAT, beta),
+                    MemorySegment.ofAddress(c.address()), call.ldC()), "cublasSgemm");
+        }
+    }
+
+    /** {@code batch} independent row-major GEMMs over matrices laid end to end in each buffer. */
+    public void sgemmStridedBatched(RowMajorGemm g, int batch, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c) {
+        requireFloats(a, g.aElements() * batch, "A");
+        requireFloats(b, g.bElements() * batch, "B");
+        requireFloats(c, g.cElements() * batch, "C");
+        RowMajorGemm.ColumnMajorCall call = g.columnMajor();
+        try (Arena arena = Arena.ofConfined()) {
+            checkCublas(cublas_v2_h.cublasSgemmStridedBatched(handle(), call.opFirst(), call.opSecond(), call.rows(), call.cols(), call.inner(),
+                    arena.allocateFrom(ValueLayout.JAVA_FLOAT, alpha), MemorySegment.ofAddress(b.address()), call.ldFirst(), g.bElements(),
+                    MemorySegment.ofAddress(a.address()), call.ldSecond(), g.aElements(), arena.allocateFrom(ValueLayout.JAVA_FLOAT, beta),
+                    MemorySegment.ofAddress(c.address()), call.ldC(), g.cElements(), batch), "cublasSgemmStridedBatched");
+        }
+    }
+
+    /** {@code y = alpha·x + y} over {@code n} floats. */
+    public void saxpy(int n, float alpha, DeviceBuffer x, DeviceBuffer y) {
+        requireFloats(x, n, "x");
+        requireFloats(y, n, "y");
+        try (Arena arena = Arena.ofConfined()) {
+            checkCublas(cublas_v2_h.cublasSaxpy_v2(handle(), n, arena.allocateFrom(ValueLayout.JAVA_FLOAT, alpha),
+                    MemorySegment.ofAddress(x.address()), 1, MemorySegment.ofAddress(y.address()), 1), "cublasSaxpy");
+        }
+    }
+
+    /** {@code x = alpha·x} over {@code n} floats. */
+    public void sscal(int n, float alpha, DeviceBuffer x) {
+        requireFloats(x, n, "x");
+        try (Arena arena = Arena.ofConfined()) {
+            checkCublas(cublas_v2_h.cublasSscal_v2(handle(), n, arena.allocateFrom(ValueLayout.JAVA_FLOAT, alpha),
+                    MemorySegment.ofAddress(x.address()), 1), "cublasSscal");
+        }
+    }
+
+    private static void requireFloats(DeviceBuffer buffer, long floats, String what) {
+        if (buffer.byteSize() < floats * Float.BYTES) {
+            throw new IllegalArgumentException(what + " holds " + buffer.byteSize() / Float.BYTES + " floats, needs " + floats);
+        }
+    }
+
+    private MemorySegment handle() {
+        if (closed) throw new IllegalStateException("cuBLAS handle closed");
+        return handle;
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        checkCublas(cublas_v2_h.cublasDestroy_v2(handle), "cublasDestroy");
+    }
+}

@@ -1,0 +1,88 @@
+package dev.lottery.gpu;
+
+import dev.lottery.bindings.cublas_v2_h;
+import dev.lottery.bindings.cuda_h;
+import dev.lottery.bindings.cudnn_h;
+import dev.lottery.bindings.nvrtc_h;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A CUDA, NVRTC, cuBLAS or cuDNN call returned an error. Carries the library's error name
+ * (e.g. {@code CUDA_ERROR_OUT_OF_MEMORY}), its description, the numeric code, and for NVRTC compile
+ * errors the compiler log.
+ */
+public final class CudaException extends RuntimeException {
+    /** Which library reported the error; each has its own code space. */
+    public enum Api { DRIVER, NVRTC, CUBLAS, CUDNN }
+
+    private final Api api;
+    private final String call;
+    private final int code;
+    private final String errorName;
+    private final String log;
+
+    public CudaException(Api api, String call, int code, String errorName, String description, String log) {
+        super(call + " failed: " + errorName + " (" + description + ")" + (log == null || log.isBlank() ? "" : "\n" + log.strip()));
+        this.api = api;
+        this.call = call;
+        this.code = code;
+        this.errorName = errorName;
+        this.log = log == null ? "" : log;
+    }
+
+    public Api api() { return api; }
+
+    public String call() { return call; }
+
+    public int code() { return code; }
+
+    public String errorName() { return errorName; }
+
+    /** The NVRTC compile log, or "" for other errors. */
+    public String log() { return log; }
+
+    /** Throws unless {@code result} is CUDA_SUCCESS. */
+    public static void checkDriver(int result, String call) {
+        if (result != cuda_h.CUDA_SUCCESS()) throw driver(result, call);
+    }
+
+    static CudaException driver(int result, String call) {
+        String name = "CUresult " + result;
+        String text = "unknown error";
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment p = arena.allocate(ValueLayout.ADDRESS);
+            if (cuda_h.cuGetErrorName(result, p) == 0) name = cString(p.get(ValueLayout.ADDRESS, 0));
+            if (cuda_h.cuGetErrorString(result, p) == 0) text = cString(p.get(ValueLayout.ADDRESS, 0));
+        }
+        return new CudaException(Api.DRIVER, call, result, name, text, null);
+    }
+
+    public static void checkNvrtc(int result, String call, String log) {
+        if (result != nvrtc_h.NVRTC_SUCCESS()) {
+            String name = cString(nvrtc_h.nvrtcGetErrorString(result));
+            throw new CudaException(Api.NVRTC, call, result, name, "NVRTC error " + result, log);
+        }
+    }
+
+    public static void checkCublas(int status, String call) {
+        if (status != cublas_v2_h.CUBLAS_STATUS_SUCCESS()) {
+            throw new CudaException(Api.CUBLAS, call, status, cString(cublas_v2_h.cublasGetStatusName(status)),
+                    cString(cublas_v2_h.cublasGetStatusString(status)), null);
+        }
+    }
+
+    public static void checkCudnn(int status, String call) {
+        if (status != cudnn_h.CUDNN_STATUS_SUCCESS()) {
+            String text = cString(cudnn_h.cudnnGetErrorString(status));
+            throw new CudaException(Api.CUDNN, call, status, text, "cuDNN status " + status, null);
+        }
+    }
+
+    /** A {@code const char*} from a library's static storage (zero-length segment from the downcall). */
+    static String cString(MemorySegment p) {
+        return p.equals(MemorySegment.NULL) ? "(null)" : p.reinterpret(Long.MAX_VALUE).getString(0);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.lottery.gpu;
+
+import dev.lottery.bindings.cuda_h;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.lottery.gpu.CudaException.checkDriver;
+
+/**
+ * Device memory owned by one {@link DevicePool}; {@link #close()} hands the block back to the pool. Copies to
+ * and from the host are counted in the pool's {@link TransferCounters} by {@link TransferPurpose}.
+ *
+ * <p>Host segments must be native (off-heap) memory: the driver cannot see the Java heap. Copies with a
+ * stream are asynchronous and the host memory must stay alive and unchanged until the stream is synchronised;
+ * copies without a stream return when done.
+ */
+public final class DeviceBuffer implements AutoCloseable {
+    private final DevicePool pool;
+    private final long address;
+    private final long byteSize;
+    private final long blockBytes;
+    private boolean closed;
+
+    DeviceBuffer(DevicePool pool, long address, long byteSize, long blockBytes) {
+        this.pool = pool;
+        this.address = address;
+        this.byteSize = byteSize;
+        this.blockBytes = blockBytes;
+    }
+
+    /** The device pointer. */
+    public long address() {
+        if (closed) throw new IllegalStateException("buffer closed");
+        return address;
+    }
+
+    public long byteSize() { return byteSize; }
+
+    long blockBytes() { return blockBytes; }
+
+    public void copyFromHost(MemorySegment host, TransferPurpose purpose, Stream stream) {
+        long n = checkHost(host);
+        if (stream == null) checkDriver(cuda_h.cuMemcpyHtoD_v2(address(), host, n), "cuMemcpyHtoD");
+        else checkDriver(cuda_h.cuMemcpyHtoDAsync_v2(address(), host, n, stream.handle()), "cuMemcpyHtoDAsync");
+        pool.transfers().record(TransferDirection.HOST_TO_DEVICE, purpose, n);
+    }
+
+    public void copyToHost(MemorySegment host, TransferPurpose purpose, Stream stream) {
+        long n = checkHost(host);
+        if (stream == null) checkDriver(cuda_h.cuMemcpyDtoH_v2(host, address(), n), "cuMemcpyDtoH");
+        else checkDriver(cuda_h.cuMemcpyDtoHAsync_v2(host, address(), n, stream.handle()), "cuMemcpyDtoHAsync");
+        pool.transfers().record(TransferDirection.DEVICE_TO_HOST, purpose, n);
+    }
+
+    /** Copies all of {@code source} (which must not be larger) into the start of this buffer. */
+    public void copyFromDevice(DeviceBuffer source, Stream stream) {
+        if (source.byteSize() > byteSize) throw new IllegalArgumentException("source " + source.byteSize() + " B > destination " + byteSize + " B");
+        if (stream == null) checkDriver(cuda_h.cuMemcpyDtoD_v2(address(), source.address(), source.byteSize()), "cuMemcpyDtoD");
+        else checkDriver(cuda_h.cuMemcpyDtoDAsync_v2(address(), source.address(), source.byteSize(), stream.handle()), "cuMemcpyDtoDAsync");
+    }
+
+    /** Sets every byte to {@code value}. */
+    public void fillBytes(byte value, Stream stream) {
+        if (stream == null) checkDriver(cuda_h.cuMemsetD8_v2(address(), value, byteSize), "cuMemsetD8");
+        else checkDriver(cuda_h.cuMemsetD8Async(address(), value, byteSize, stream.handle()), "cuMemsetD8Async");
+    }
+
+    /** Sets every 32-bit word to {@code bits} (use Float.floatToRawIntBits for floats). Size must be a multiple of 4. */
+    public void fillInts(int bits, Stream stream) {
+        if (byteSize % 4 != 0) throw new IllegalArgumentException("size " + byteSize + " is not a multiple of 4");
+        if (stream == null) checkDriver(cuda_h.cuMemsetD32_v2(address(), bits, byteSize / 4), "cuMemsetD32");
+        else checkDriver(cuda_h.cuMemsetD32Async(address(), bits, byteSize / 4, stream.handle()), "cuMemsetD32Async");
+    }
+
+    private long checkHost(MemorySegment host) {
+        if (!host.isNative()) throw new IllegalArgumentException("host segment must be native (off-heap) memory");
+        if (host.byteSize() > byteSize) throw new IllegalArgumentException("host segment " + host.byteSize() + " B > buffer " + byteSize + " B");
+        return host.byteSize();
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        pool.release(this);
+    }
+}

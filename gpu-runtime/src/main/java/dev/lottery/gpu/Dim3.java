@@ -1,0 +1,17 @@
+package dev.lottery.gpu;
+
+/** A launch grid or block shape. */
+public record Dim3(int x, int y, int z) {
+    public Dim3 {
+        if (x < 1 || y < 1 || z < 1) throw new IllegalArgumentException("dimensions must be >= 1: " + x + "x" + y + "x" + z);
+    }
+
+    public static Dim3 of(int x) { return new Dim3(x, 1, 1); }
+
+    /** Enough blocks of {@code blockSize} threads to cover {@code n} elements. */
+    public static Dim3 covering(long n, int blockSize) {
+        long blocks = Math.max(1, Math.ceilDiv(n, blockSize));
+        if (blocks > Integer.MAX_VALUE) throw new IllegalArgumentException(n + " elements need too many blocks of " + blockSize);
+        return new Dim3((int) blocks, 1, 1);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.lottery.gpu;
+
+import dev.lottery.bindings.cudnn_h;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.lottery.gpu.CudaException.checkCudnn;
+
+/**
+ * A cuDNN handle bound to one stream, with the pooling and activation calls; convolutions are planned by
+ * {@link DnnConvolution}. All tensors are float32 NCHW ({@link DnnTensor}). Scalars alpha/beta blend the
+ * result into the output: {@code y = alpha·op(x) + beta·y}.
+ */
+public final class Dnn implements AutoCloseable {
+    private final MemorySegment handle;
+    private final Stream stream;
+    private boolean closed;
+
+    private Dnn(MemorySegment handle, Stream stream) {
+        this.handle = handle;
+        this.stream = stream;
+    }
+
+    public static Dnn create(Stream stream) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            checkCudnn(cudnn_h.cudnnCreate(out), "cudnnCreate");
+            Dnn dnn = new Dnn(out.get(ValueLayout.ADDRESS, 0), stream);
+            try {
+                checkCudnn(cudnn_h.cudnnSetStream(dnn.handle, stream.handle()), "cudnnSetStream");
+            } catch (RuntimeException e) {
+                dnn.close();
+                throw e;
+            }
+            return dnn;
+        }
+    }
+
+    /** e.g. 90600 for cuDNN 9.6.0. */
+    public static long version() {
+        return cudnn_h.cudnnGetVersion();
+    }
+
+    public Stream stream() { return stream; }
+
+    MemorySegment handle() {
+        if (closed) throw new IllegalStateException("cuDNN handle closed");
+        return handle;
+    }
+
+    static MemorySegment ptr(DeviceBuffer b) {
+        return b == null ? MemorySegment.NULL : MemorySegment.ofAddress(b.address());
+    }
+
+    public void poolingForward(DnnPooling pooling, DnnTensor xDesc, DeviceBuffer x, DnnTensor yDesc, DeviceBuffer y) {
+        try (Arena arena = Arena.ofConfined()) {
+            checkCudnn(cudnn_h.cudnnPoolingForward(handle(), pooling.handle(), one(arena), xDesc.handle(), ptr(x), zero(arena),
+                    yDesc.handle(), ptr(y)), "cudnnPoolingForward");
+        }
+    }
+
+    /** dx from dy, given the forward's x and y. */
+    public void poolingBackward(DnnPooling pooling, DnnTensor yDesc, DeviceBuffer y, DeviceBuffer dy, DnnTensor xDesc, DeviceBuffer x, DeviceBuffer dx) {
+        try (Arena arena = Arena.ofConfined()) {
+            checkCudnn(cudnn_h.cudnnPoolingBackward(handle(), pooling.handle(), one(arena), yDesc.handle(), ptr(y), yDesc.handle(), ptr(dy),
+                    xDesc.handle(), ptr(x), zero(arena), xDesc.handle(), ptr(dx)), "cudnnPoolingBackward");
+        }
+    }
+
+    public void activationForward(DnnActivation activation, DnnTensor desc, DeviceBuffer x, DeviceBuffer y) {
+        try (Arena arena = Arena.ofConfined()) {
+            checkCudnn(cudnn_h.cudnnActivationForward(handle(), activation.handle(), one(arena), desc.handle(), ptr(x), zero(arena),
+                    desc.handle(), ptr(y)), "cudnnActivationForward");
+        }
+    }
+
+    public void activationBackward(DnnActivation activation, DnnTensor desc, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer x, DeviceBuffer dx) {
+        try (Arena arena = Arena.ofConfined()) {
+            checkCudnn(cudnn_h.cudnnActivationBackward(handle(), activation.handle(), one(arena), desc.handle(), ptr(y), desc.handle(), ptr(dy),
+                    desc.handle(), ptr(x), zero(arena), desc.handle(), ptr(dx)), "cudnnActivationBackward");
+        }
+    }
+
+    static MemorySegment one(Arena arena) { return arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1f); }
+
+    static MemorySegment zero(Arena arena) { return arena.allocateFrom(ValueLayout.JAVA_FLOAT, 0f); }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        checkCudnn(cudnn_h.cudnnDestroy(handle), "cudnnDestroy");
+    }
+}

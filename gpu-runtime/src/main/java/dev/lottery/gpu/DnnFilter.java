@@ -1,0 +1,47 @@
+package dev.lottery.gpu;
+
+import dev.lottery.bindings.cudnn_h;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.lottery.gpu.CudaException.checkCudnn;
+
+/** A cuDNN filter descriptor: float32, KCRS (out channels, in channels, height, width). */
+public final class DnnFilter implements AutoCloseable {
+    private final MemorySegment handle;
+    private boolean closed;
+
+    private DnnFilter(MemorySegment handle) {
+        this.handle = handle;
+    }
+
+    public static DnnFilter kcrs(int k, int c, int r, int s) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            checkCudnn(cudnn_h.cudnnCreateFilterDescriptor(out), "cudnnCreateFilterDescriptor");
+            DnnFilter f = new DnnFilter(out.get(ValueLayout.ADDRESS, 0));
+            try {
+                checkCudnn(cudnn_h.cudnnSetFilter4dDescriptor(f.handle, cudnn_h.CUDNN_DATA_FLOAT(), cudnn_h.CUDNN_TENSOR_NCHW(), k, c, r, s),
+                        "cudnnSetFilter4dDescriptor");
+            } catch (RuntimeException e) {
+                f.close();
+                throw e;
+            }
+            return f;
+        }
+    }
+
+    MemorySegment handle() {
+        if (closed) throw new IllegalStateException("descriptor closed");
+        return handle;
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        checkCudnn(cudnn_h.cudnnDestroyFilterDescriptor(handle), "cudnnDestroyFilterDescriptor");
+    }
+}

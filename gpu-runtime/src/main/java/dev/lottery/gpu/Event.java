@@ -1,0 +1,62 @@
+package dev.lottery.gpu;
+
+import dev.lottery.bindings.cuda_h;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.lottery.gpu.CudaException.checkDriver;
+
+/** A CUDA event, for ordering between streams and for GPU-side timing ({@link #elapsedMillis}). */
+public final class Event implements AutoCloseable {
+    private final MemorySegment handle;
+    private boolean closed;
+
+    private Event(MemorySegment handle) {
+        this.handle = handle;
+    }
+
+    /** A timing event. */
+    public static Event create() {
+        return create(cuda_h.CU_EVENT_DEFAULT());
+    }
+
+    public static Event create(int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            checkDriver(cuda_h.cuEventCreate(out, flags), "cuEventCreate");
+            return new Event(out.get(ValueLayout.ADDRESS, 0));
+        }
+    }
+
+    public MemorySegment handle() {
+        if (closed) throw new IllegalStateException("event closed");
+        return handle;
+    }
+
+    public void record(Stream stream) {
+        checkDriver(cuda_h.cuEventRecord(handle(), stream.handle()), "cuEventRecord");
+    }
+
+    public void synchronize() {
+        checkDriver(cuda_h.cuEventSynchronize(handle()), "cuEventSynchronize");
+    }
+
+    /** Milliseconds of GPU time between two recorded events (waits for {@code end}). */
+    public static float elapsedMillis(Event start, Event end) {
+        end.synchronize();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ms = arena.allocate(ValueLayout.JAVA_FLOAT);
+            checkDriver(cuda_h.cuEventElapsedTime_v2(ms, start.handle(), end.handle()), "cuEventElapsedTime");
+            return ms.get(ValueLayout.JAVA_FLOAT, 0);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        checkDriver(cuda_h.cuEventDestroy_v2(handle), "cuEventDestroy");
+    }
+}

@@ -1,0 +1,70 @@
+package dev.lottery.gpu;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Packs kernel arguments the way cuLaunchKernel wants them: each value in its own properly aligned slot,
+ * and a {@code void*[]} of pointers to the slots. The driver copies the values at launch, so one KernelArgs
+ * can be relaunched, changed with {@code set*} and launched again. Owns a confined arena: use and close it
+ * on one thread.
+ */
+public final class KernelArgs implements AutoCloseable {
+    private final Arena arena = Arena.ofConfined();
+    private final List<MemorySegment> slots = new ArrayList<>();
+    private MemorySegment array;
+
+    public KernelArgs ptr(DeviceBuffer buffer) { return ptr(buffer.address()); }
+
+    /** A device pointer (CUdeviceptr, 64 bits). */
+    public KernelArgs ptr(long address) { return add(ValueLayout.JAVA_LONG, s -> s.set(ValueLayout.JAVA_LONG, 0, address)); }
+
+    public KernelArgs i32(int value) { return add(ValueLayout.JAVA_INT, s -> s.set(ValueLayout.JAVA_INT, 0, value)); }
+
+    public KernelArgs i64(long value) { return add(ValueLayout.JAVA_LONG, s -> s.set(ValueLayout.JAVA_LONG, 0, value)); }
+
+    public KernelArgs f32(float value) { return add(ValueLayout.JAVA_FLOAT, s -> s.set(ValueLayout.JAVA_FLOAT, 0, value)); }
+
+    public KernelArgs f64(double value) { return add(ValueLayout.JAVA_DOUBLE, s -> s.set(ValueLayout.JAVA_DOUBLE, 0, value)); }
+
+    public void setF32(int index, float value) { slot(index, 4).set(ValueLayout.JAVA_FLOAT, 0, value); }
+
+    public void setI32(int index, int value) { slot(index, 4).set(ValueLayout.JAVA_INT, 0, value); }
+
+    public void setI64(int index, long value) { slot(index, 8).set(ValueLayout.JAVA_LONG, 0, value); }
+
+    public void setPtr(int index, long address) { setI64(index, address); }
+
+    public int count() { return slots.size(); }
+
+    /** The {@code void**} for cuLaunchKernel's kernelParams. No arguments are added after this is taken. */
+    public MemorySegment kernelParams() {
+        if (array == null) {
+            array = arena.allocate(ValueLayout.ADDRESS, Math.max(1, slots.size()));
+            for (int i = 0; i < slots.size(); i++) array.setAtIndex(ValueLayout.ADDRESS, i, slots.get(i));
+        }
+        return array;
+    }
+
+    private KernelArgs add(ValueLayout layout, java.util.function.Consumer<MemorySegment> write) {
+        if (array != null) throw new IllegalStateException("arguments already packed for launch");
+        MemorySegment s = arena.allocate(layout);
+        write.accept(s);
+        slots.add(s);
+        return this;
+    }
+
+    private MemorySegment slot(int index, long size) {
+        MemorySegment s = slots.get(index);
+        if (s.byteSize() != size) throw new IllegalArgumentException("argument " + index + " is " + s.byteSize() + " bytes, not " + size);
+        return s;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.lottery.gpu;
+
+import dev.lottery.bindings.cuda_h;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.lottery.gpu.CudaException.checkDriver;
+
+/** A loaded cubin or PTX image in the current context; its kernels are valid until {@link #close()}. */
+public final class Module implements AutoCloseable {
+    private final MemorySegment handle;
+    private boolean closed;
+
+    private Module(MemorySegment handle) {
+        this.handle = handle;
+    }
+
+    /** Loads a cubin (or NUL-free PTX text as bytes; a terminating NUL is added). */
+    public static Module load(byte[] image) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = arena.allocate(image.length + 1L, 16);
+            MemorySegment.copy(image, 0, data, ValueLayout.JAVA_BYTE, 0, image.length);
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            checkDriver(cuda_h.cuModuleLoadData(out, data), "cuModuleLoadData");
+            return new Module(out.get(ValueLayout.ADDRESS, 0));
+        }
+    }
+
+    /** Compiles {@code source} for {@code context}'s device (through the compiler's cache) and loads it. */
+    public static Module compile(CudaContext context, KernelCompiler compiler, KernelSource source, boolean fusedMultiplyAdd) {
+        return load(compiler.compile(source, CompileOptions.forArchitecture(context.computeCapability()).withFusedMultiplyAdd(fusedMultiplyAdd)));
+    }
+
+    public Kernel kernel(String name) {
+        if (closed) throw new IllegalStateException("module closed");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            checkDriver(cuda_h.cuModuleGetFunction(out, handle, arena.allocateFrom(name)), "cuModuleGetFunction(" + name + ")");
+            return new Kernel(this, name, out.get(ValueLayout.ADDRESS, 0));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        checkDriver(cuda_h.cuModuleUnload(handle), "cuModuleUnload");
+    }
+}

@@ -1,0 +1,52 @@
+package dev.lottery.gpu;
+
+import dev.lottery.bindings.cuda_h;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.lottery.gpu.CudaException.checkDriver;
+
+/** A CUDA stream: work submitted to it runs in order. Non-blocking with respect to the legacy default stream. */
+public final class Stream implements AutoCloseable {
+    private final CudaContext context;
+    private final MemorySegment handle;
+    private boolean closed;
+
+    private Stream(CudaContext context, MemorySegment handle) {
+        this.context = context;
+        this.handle = handle;
+    }
+
+    public static Stream create(CudaContext context) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            checkDriver(cuda_h.cuStreamCreate(out, cuda_h.CU_STREAM_NON_BLOCKING()), "cuStreamCreate");
+            return new Stream(context, out.get(ValueLayout.ADDRESS, 0));
+        }
+    }
+
+    public CudaContext context() { return context; }
+
+    public MemorySegment handle() {
+        if (closed) throw new IllegalStateException("stream closed");
+        return handle;
+    }
+
+    public void synchronize() {
+        checkDriver(cuda_h.cuStreamSynchronize(handle()), "cuStreamSynchronize");
+    }
+
+    /** Makes later work on this stream wait for {@code event}. */
+    public void waitFor(Event event) {
+        checkDriver(cuda_h.cuStreamWaitEvent(handle(), event.handle(), 0), "cuStreamWaitEvent");
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        checkDriver(cuda_h.cuStreamDestroy_v2(handle), "cuStreamDestroy");
+    }
+}
