@@ -38,6 +38,9 @@ public final class DeviceBuffer implements AutoCloseable {
 
     long blockBytes() { return blockBytes; }
 
+    /** The address even after close, for the pool's bookkeeping. */
+    long blockAddress() { return address; }
+
     public void copyFromHost(MemorySegment host, TransferPurpose purpose, Stream stream) {
         long n = checkHost(host);
         if (stream == null) checkDriver(cuda_h.cuMemcpyHtoD_v2(address(), host, n), "cuMemcpyHtoD");

@@ -77,7 +77,7 @@ public final class DevicePool implements AutoCloseable {
     synchronized void release(DeviceBuffer buffer) {
         if (!live.remove(buffer)) return; // pool was closed, or released twice
         bytesInUse -= buffer.blockBytes();
-        free.computeIfAbsent(buffer.blockBytes(), k -> new ArrayDeque<>()).push(buffer.address());
+        free.computeIfAbsent(buffer.blockBytes(), k -> new ArrayDeque<>()).push(buffer.blockAddress());
     }
 
     /** Frees every cached (unused) block back to the allocator. */
@@ -111,7 +111,7 @@ public final class DevicePool implements AutoCloseable {
         if (closed) return;
         trim();
         for (DeviceBuffer b : live) {
-            allocator.free(b.address());
+            allocator.free(b.blockAddress());
             driverFrees++;
             bytesReserved -= b.blockBytes();
         }
