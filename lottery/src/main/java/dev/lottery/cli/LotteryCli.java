@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Find winning lottery tickets: train, prune and reset neural networks on the CPU or a GPU.",
         subcommands = {
+                TrainCommand.class,
+                DescribeCommand.class,
                 CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class,
         })

@@ -1,0 +1,164 @@
+package dev.lottery.cli;
+
+import dev.lottery.nn.UserError;
+import dev.lottery.nn.backend.Backends;
+import dev.lottery.nn.backend.DeviceChoice;
+import dev.lottery.nn.data.DataSets;
+import dev.lottery.nn.data.DataSplit;
+import dev.lottery.nn.data.DatasetName;
+import dev.lottery.nn.init.Initializer;
+import dev.lottery.nn.io.Npy;
+import dev.lottery.nn.model.ModelSpec;
+import dev.lottery.nn.model.Network;
+import dev.lottery.nn.model.Parameter;
+import dev.lottery.nn.model.Preset;
+import dev.lottery.nn.model.Presets;
+import dev.lottery.nn.train.LearningRateSchedule;
+import dev.lottery.nn.train.Normalization;
+import dev.lottery.nn.train.OptimizerSpec;
+import dev.lottery.nn.train.ResidentData;
+import dev.lottery.nn.train.ResultJson;
+import dev.lottery.nn.train.Trainer;
+import dev.lottery.nn.train.TrainingResult;
+import dev.lottery.nn.train.TrainingSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lottery train}: trains one dense network (no pruning) and reports accuracy and convergence. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a model preset (default: the paper's lenet-300-100 on MNIST) and report test accuracy.")
+public final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, defaultValue = "lenet-300-100", description = "Model preset (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--dataset", description = "mnist or fashion-mnist (default: the preset's).")
+    String dataset;
+
+    @Option(names = "--epochs", description = "Passes over the training set (default: the preset's).")
+    Integer epochs;
+
+    @Option(names = "--iterations", description = "Training iterations; overrides --epochs.")
+    Long iterations;
+
+    @Option(names = "--batch-size", description = "Mini-batch size (default: the preset's).")
+    Integer batchSize;
+
+    @Option(names = "--lr", description = "Learning rate, or a schedule like 0.1,20000:0.01 (default: the preset's).")
+    String lr;
+
+    @Option(names = "--momentum", description = "SGD momentum (default: the preset's).")
+    Double momentum;
+
+    @Option(names = "--weight-decay", description = "L2 weight decay (default: the preset's).")
+    Double weightDecay;
+
+    @Option(names = "--init", description = "Weight initializer, e.g. trunc_normal(0.1), xavier_normal (default: the preset's).")
+    String init;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Random seed for initialization and data order (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--eval-every", defaultValue = "100", description = "Evaluate every N iterations (default: ${DEFAULT-VALUE}).")
+    int evalEvery;
+
+    @Option(names = "--validation", description = "Training examples held out for validation (default: the preset's).")
+    Integer validation;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--data-dir", description = "Data cache directory (default: $LOTTERY_DATA or ~/.cache/lottery/data).")
+    Path dataDir;
+
+    @Option(names = "--out", description = "Write metrics.json and the final weights and masks as .npy files here.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        Preset preset = Presets.get(model);
+        DeviceChoice choice = DeviceChoice.parse(device);
+        ModelSpec modelSpec = init == null ? preset.model() : preset.model().withWeightInit(Initializer.parse(init));
+        DatasetName data = dataset == null ? preset.dataset() : DatasetName.parse(dataset);
+        OptimizerSpec optimizer = preset.optimizer();
+        if (lr != null) optimizer = optimizer.withLearningRate(LearningRateSchedule.parse(lr));
+        if (momentum != null || weightDecay != null) {
+            optimizer = new OptimizerSpec(optimizer.learningRate(),
+                    momentum == null ? optimizer.momentum() : momentum,
+                    weightDecay == null ? optimizer.weightDecay() : weightDecay);
+        }
+        int batch = batchSize == null ? preset.batchSize() : batchSize;
+        int validationSize = validation == null ? preset.validationSize() : validation;
+
+        Backends.Selection selection = Backends.select(choice);
+        System.err.println("backend: " + selection.backend().description() + " (" + selection.reason() + ")");
+        DataSplit split = DataSets.load(data, dataDir, validationSize, seed);
+        long total = iterations != null ? iterations
+                : TrainingSpec.iterationsFor(epochs == null ? preset.epochs() : epochs, split.train().count(), batch);
+        TrainingSpec training = new TrainingSpec(optimizer, batch, total, evalEvery, validationSize);
+        Normalization normalization = Normalization.standard(data);
+
+        try (var backend = selection.backend();
+             ResidentData resident = ResidentData.upload(backend, split, normalization);
+             Network network = Network.create(modelSpec, backend, seed)) {
+            System.err.println("training " + modelSpec.name() + " on " + data.cliName()
+                    + ": " + training.canonical() + ", seed " + seed);
+            TrainingResult result = Trainer.train(network, resident, training, seed, new ProgressBar(System.err, modelSpec.name()));
+            report(stdout, result);
+            if (out != null) write(out, network, result, modelSpec, data, training);
+        }
+        return 0;
+    }
+
+    private static void report(PrintWriter out, TrainingResult r) {
+        out.printf(Locale.ROOT, "final test accuracy %.2f%% (best %.2f%%) after %,d iterations in %.1f s (%,.0f it/s)%n",
+                r.finalTestAccuracy() * 100, r.bestTestAccuracy() * 100, r.iterations(), r.seconds(), r.iterations() / r.seconds());
+        if (r.earlyStop() != null) {
+            out.printf(Locale.ROOT, "early-stop iteration %,d (test accuracy %.2f%% there)%n", r.earlyStop().iteration(), r.earlyStop().testAccuracy() * 100);
+        } else {
+            out.println("early-stop criterion not met within the run");
+        }
+        out.printf(Locale.ROOT, "minimum-loss iteration %,d (test accuracy %.2f%% there)%n", r.minimumLoss().iteration(), r.minimumLoss().testAccuracy() * 100);
+        out.flush();
+    }
+
+    private void write(Path dir, Network network, TrainingResult result, ModelSpec modelSpec, DatasetName data, TrainingSpec training)
+            throws IOException {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UserError("cannot create output directory " + dir + ": " + e.getMessage());
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("model", modelSpec.canonical());
+        settings.put("dataset", data.cliName());
+        settings.put("training", training.canonical());
+        settings.put("normalization", Normalization.standard(data).canonical());
+        settings.put("seed", Long.toString(seed));
+        settings.put("backend", network.backend().name());
+        for (Parameter p : network.parameters()) {
+            Npy.write(dir.resolve(p.name() + ".npy"), p.value().toArray(), p.value().shape());
+            if (p.mask() != null) Npy.write(dir.resolve(p.name() + ".mask.npy"), p.mask().toArray(), p.mask().shape());
+        }
+        Path json = dir.resolve("metrics.json");
+        Path tmp = Files.createTempFile(dir, ".metrics", ".tmp");
+        Files.writeString(tmp, ResultJson.toJson(result, settings), StandardCharsets.UTF_8);
+        Files.move(tmp, json, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        System.err.println("wrote " + json + " and " + network.parameters().size() + " weight files");
+    }
+}
