@@ -57,7 +57,7 @@ final class DatasetFetcher {
             }
         }
         String names = String.join(", ", missing.stream().map(PinnedFile::name).toList());
-        throw new UserError(displayName + " not found in " + dir + " and " + String.join("; ", reasons) + ": "
+        throw new UserError(displayName + " not found in " + dir + " (" + String.join("; ", reasons) + "). Fix: "
                 + String.join(", or ", remedies) + ", or put " + names + " (optionally .gz) there");
     }
 }

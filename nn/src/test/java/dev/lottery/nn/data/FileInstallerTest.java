@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -34,6 +35,10 @@ class FileInstallerTest {
         assertEquals(dir.resolve("labels"), p);
         assertArrayEquals(content, Files.readAllBytes(p));
         assertEquals(List.of("labels"), listing(), "no temporary file left behind");
+        if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+            assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)),
+                    "a shared cache must be readable by others");
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -95,6 +96,9 @@ class NpyTest {
         Npy.write(f, new float[] {1}, 1);
         Npy.write(f, new float[] {2, 3}, 2);
         assertArrayEquals(new float[] {2, 3}, Npy.read(f).floats());
+        if (Files.getFileStore(f).supportsFileAttributeView("posix")) {
+            assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        }
         try (Stream<Path> s = Files.list(dir.resolve("sub"))) {
             assertEquals(List.of("x.npy"), s.map(p -> p.getFileName().toString()).toList(), "no temporary left");
         }
