@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 TrainCommand.class,
                 DescribeCommand.class,
+                XorCommand.class,
                 CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class,
         })
