@@ -12,7 +12,7 @@ public final class CudaLibraryNotFoundException extends RuntimeException {
     private final List<String> searched;
 
     public CudaLibraryNotFoundException(String library, List<String> sonames, List<String> searched, String systemLoaderError) {
-        super("CUDA library " + library + " not found: tried " + String.join(", ", sonames)
+        super(library + " library not found: tried " + String.join(", ", sonames)
                 + " in " + (searched.isEmpty() ? "(no directories)" : String.join(":", searched))
                 + " and through the system loader" + (systemLoaderError == null ? "" : " (" + systemLoaderError + ")")
                 + "; set -Dlottery.cuda.path or LOTTERY_CUDA_PATH to the directory that holds it");
