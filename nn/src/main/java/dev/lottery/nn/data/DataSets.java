@@ -29,7 +29,7 @@ public final class DataSets {
         Path root = cacheDir == null ? defaultCacheDir() : cacheDir;
         Path dir = root.resolve(name.cliName());
         HostCommands commands = HostCommands.system();
-        Dataset[] trainTest = switch (name) {
+        IdxDatasetLoader.TrainTest sets = switch (name) {
             case MNIST -> new IdxDatasetLoader(name.cliName(), IdxFileSet.MNIST,
                     DatasetFetcher.mnist(commands, log)).load(dir);
             case FASHION_MNIST -> new IdxDatasetLoader(name.cliName(), IdxFileSet.FASHION_MNIST,
@@ -37,10 +37,10 @@ public final class DataSets {
             case CIFAR10 -> {
                 Cifar10Reader reader = Cifar10Reader.standard();
                 Path batches = Cifar10Fetcher.standard(log).ensure(dir);
-                yield new Dataset[] {reader.readTrain(batches), reader.readTest(batches)};
+                yield new IdxDatasetLoader.TrainTest(reader.readTrain(batches), reader.readTest(batches));
             }
         };
-        return DataSplit.holdout(trainTest[0], trainTest[1], validationSize, seed);
+        return DataSplit.holdout(sets.train(), sets.test(), validationSize, seed);
     }
 
     /** {@code $LOTTERY_DATA}, else {@code $XDG_CACHE_HOME/lottery/data}, else {@code ~/.cache/lottery/data}. */

@@ -15,6 +15,15 @@ public record DataSplit(Dataset train, Dataset validation, Dataset test) {
     public DataSplit {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(test, "test");
+        requireSameShape(train, test);
+        if (validation != null) requireSameShape(train, validation);
+    }
+
+    private static void requireSameShape(Dataset a, Dataset b) {
+        if (a.channels() != b.channels() || a.height() != b.height() || a.width() != b.width()
+                || a.classes() != b.classes()) {
+            throw new IllegalArgumentException(a + " and " + b + " differ in image shape or classes");
+        }
     }
 
     /**

@@ -27,8 +27,12 @@ final class IdxDatasetLoader {
         this.fetcher = fetcher;
     }
 
+    /** The full training set and the test set of a data set. */
+    record TrainTest(Dataset train, Dataset test) {
+    }
+
     /** The full training set and the test set, fetching into {@code dir} first if needed. */
-    Dataset[] load(Path dir) {
+    TrainTest load(Path dir) {
         List<PinnedFile> missing = new ArrayList<>();
         for (PinnedFile f : files.files()) {
             if (locate(dir, f).isEmpty()) missing.add(f);
@@ -38,7 +42,7 @@ final class IdxDatasetLoader {
                 locateOrFail(dir, files.trainLabels()), files.trainLabels());
         Dataset test = read(name + "/test", locateOrFail(dir, files.testImages()), files.testImages(),
                 locateOrFail(dir, files.testLabels()), files.testLabels());
-        return new Dataset[] {train, test};
+        return new TrainTest(train, test);
     }
 
     /** {@code dir/name}, {@code dir/name.gz}, then the same in each system folder. */

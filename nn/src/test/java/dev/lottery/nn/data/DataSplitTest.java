@@ -84,6 +84,13 @@ class DataSplitTest {
     }
 
     @Test
+    void setsMustAgreeInShape() {
+        Dataset other = new Dataset("o", new float[9], new byte[1], 1, 1, 3, 3, 3);
+        assertThrows(IllegalArgumentException.class, () -> new DataSplit(full, null, other));
+        assertThrows(IllegalArgumentException.class, () -> new DataSplit(full, other, test));
+    }
+
+    @Test
     void impossibleSizesAreUserErrors() {
         UserError big = assertThrows(UserError.class, () -> DataSplit.holdout(full, test, 100, 1));
         assertEquals("validation size 100 must be in [0, 100) for toy/train (100 training examples)", big.getMessage());

