@@ -41,6 +41,8 @@ public final class CpuGemm {
         final float[] a = new float[MC * KC];
         final float[] b = new float[KC * NC];
         final float[] tile = new float[MR * NR];
+        /** One source row, bulk-copied off-heap -> heap before it is scattered into a panel. */
+        final float[] row = new float[Math.max(KC, MC)];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -119,14 +121,17 @@ public final class CpuGemm {
         Scratch s = SCRATCH.get();
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = Math.min(NC, n1 - jc);
-            for (int pc = 0; pc < p.k; pc += KC) {
-                int kc = Math.min(KC, p.k - pc);
+            // Equal slabs (784 -> 4 x 196, not 3 x 256 + 16): a thin last slab would run the kernel at a poor
+            // load/FMA ratio and re-read all of C once more.
+            int slabs = ceilDiv(p.k, KC), slab = ceilDiv(p.k, slabs);
+            for (int pc = 0; pc < p.k; pc += slab) {
+                int kc = Math.min(slab, p.k - pc);
                 // The first slab applies the caller's beta; later slabs accumulate onto what the first wrote.
                 float beta = pc == 0 ? p.beta : 1f;
-                packB(p, pc, kc, jc, nc, s.b);
+                packB(p, pc, kc, jc, nc, s.b, s.row);
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
-                    packA(p, ic, mc, pc, kc, s.a);
+                    packA(p, ic, mc, pc, kc, s.a, s.row);
                     macroKernel(p, s, ic, mc, jc, nc, kc, beta);
                 }
             }
@@ -134,33 +139,39 @@ public final class CpuGemm {
     }
 
     /** Packs op(A)[ic..ic+mc, pc..pc+kc] as MR-row panels: panel r holds, for each depth step, its MR values. */
-    private static void packA(Problem p, int ic, int mc, int pc, int kc, float[] ap) {
+    private static void packA(Problem p, int ic, int mc, int pc, int kc, float[] ap, float[] row) {
         MemorySegment a = p.a;
-        for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir);
-            int dst = ir * kc; // == (ir / MR) * MR * kc
-            if (!p.transA) {
+        if (!p.transA) {
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int dst = ir * kc; // == (ir / MR) * MR * kc
+                // Rows of A run along k: copy each in bulk, then scatter it with stride MR (a transposition).
                 for (int i = 0; i < mr; i++) {
                     long src = p.aOffset + (long) (ic + ir + i) * p.lda + pc;
-                    for (int q = 0, d = dst + i; q < kc; q++, d += MR) ap[d] = a.getAtIndex(F, src + q);
+                    MemorySegment.copy(a, F, src * Float.BYTES, row, 0, kc);
+                    for (int q = 0, d = dst + i; q < kc; q++, d += MR) ap[d] = row[q];
                 }
-            } else {
-                for (int q = 0; q < kc; q++) {
-                    long src = p.aOffset + (long) (pc + q) * p.lda + ic + ir;
-                    int d = dst + q * MR;
-                    for (int i = 0; i < mr; i++) ap[d + i] = a.getAtIndex(F, src + i);
+                for (int i = mr; i < MR; i++) {
+                    for (int q = 0, d = dst + i; q < kc; q++, d += MR) ap[d] = 0f;
                 }
             }
-            if (mr < MR) {
-                for (int q = 0; q < kc; q++) {
-                    for (int i = mr; i < MR; i++) ap[dst + q * MR + i] = 0f;
+        } else {
+            // Stored A is [k, m]: each depth step is one contiguous run of mc values, dealt out MR per panel.
+            int padded = ceilDiv(mc, MR) * MR;
+            for (int i = mc; i < padded; i++) row[i] = 0f;
+            for (int q = 0; q < kc; q++) {
+                long src = p.aOffset + (long) (pc + q) * p.lda + ic;
+                MemorySegment.copy(a, F, src * Float.BYTES, row, 0, mc);
+                for (int ir = 0; ir < padded; ir += MR) {
+                    int d = ir * kc + q * MR;
+                    for (int i = 0; i < MR; i++) ap[d + i] = row[ir + i];
                 }
             }
         }
     }
 
     /** Packs op(B)[pc..pc+kc, jc..jc+nc] as NR-column panels: panel j holds, for each depth step, its NR values. */
-    private static void packB(Problem p, int pc, int kc, int jc, int nc, float[] bp) {
+    private static void packB(Problem p, int pc, int kc, int jc, int nc, float[] bp, float[] row) {
         MemorySegment b = p.b;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
@@ -181,9 +192,11 @@ public final class CpuGemm {
                     }
                 }
             } else {
+                // Rows of stored B run along k: copy each in bulk, then scatter it with stride NR.
                 for (int j = 0; j < nr; j++) {
                     long src = p.bOffset + (long) (jc + jr + j) * p.ldb + pc;
-                    for (int q = 0, d = dst + j; q < kc; q++, d += NR) bp[d] = b.getAtIndex(F, src + q);
+                    MemorySegment.copy(b, F, src * Float.BYTES, row, 0, kc);
+                    for (int q = 0, d = dst + j; q < kc; q++, d += NR) bp[d] = row[q];
                 }
             }
             if (nr < NR) {
@@ -202,22 +215,19 @@ public final class CpuGemm {
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 long cIdx = p.cOffset + (long) (ic + ir) * p.ldc + jc + jr;
-                if (mr == MR && nr == NR) {
-                    microKernel(kc, s.a, ir * kc, s.b, bOff, p.c, cIdx, p.ldc, p.alpha, beta, null);
-                } else {
-                    microKernel(kc, s.a, ir * kc, s.b, bOff, null, 0, 0, 1f, 0f, s.tile);
-                    updateEdge(s.tile, mr, nr, p.c, cIdx, p.ldc, p.alpha, beta);
-                }
+                microKernel(kc, s.a, ir * kc, s.b, bOff, s.tile);
+                if (mr == MR && nr == NR) updateFull(s.tile, p.c, cIdx, p.ldc, p.alpha, beta);
+                else updateEdge(s.tile, mr, nr, p.c, cIdx, p.ldc, p.alpha, beta);
             }
         }
     }
 
     /**
-     * 6 x 2-vector register tile: acc = A-panel . B-panel over kc steps, then either C = alpha*acc + beta*C on a full
-     * tile ({@code tile == null}) or acc written to {@code tile} for a partial tile at an edge of C.
+     * 6 x 2-vector register tile: {@code tile = A-panel . B-panel} over kc depth steps. The accumulators go to a small
+     * heap tile rather than straight to C: C2 keeps all twelve in registers only when the method has a single exit
+     * through plain array stores (with the C update inlined here, it measured ~5x slower).
      */
-    private static void microKernel(int kc, float[] ap, int aOff, float[] bp, int bOff,
-                                    MemorySegment c, long cIdx, int ldc, float alpha, float beta, float[] tile) {
+    private static void microKernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         for (int q = 0, ai = aOff, bi = bOff; q < kc; q++, ai += MR, bi += NR) {
@@ -242,28 +252,26 @@ public final class CpuGemm {
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
-        if (tile != null) {
-            c00.intoArray(tile, 0);
-            c01.intoArray(tile, L);
-            c10.intoArray(tile, NR);
-            c11.intoArray(tile, NR + L);
-            c20.intoArray(tile, 2 * NR);
-            c21.intoArray(tile, 2 * NR + L);
-            c30.intoArray(tile, 3 * NR);
-            c31.intoArray(tile, 3 * NR + L);
-            c40.intoArray(tile, 4 * NR);
-            c41.intoArray(tile, 4 * NR + L);
-            c50.intoArray(tile, 5 * NR);
-            c51.intoArray(tile, 5 * NR + L);
-            return;
-        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+    }
+
+    /** C = alpha * tile + beta * C for a full MR x NR tile, two vectors per row. */
+    private static void updateFull(float[] tile, MemorySegment c, long cIdx, int ldc, float alpha, float beta) {
         long row = cIdx * Float.BYTES, step = (long) ldc * Float.BYTES;
-        storeRow(c, row, c00, c01, alpha, beta);
-        storeRow(c, row += step, c10, c11, alpha, beta);
-        storeRow(c, row += step, c20, c21, alpha, beta);
-        storeRow(c, row += step, c30, c31, alpha, beta);
-        storeRow(c, row += step, c40, c41, alpha, beta);
-        storeRow(c, row + step, c50, c51, alpha, beta);
+        for (int i = 0; i < MR; i++, row += step) {
+            storeRow(c, row, FloatVector.fromArray(S, tile, i * NR), FloatVector.fromArray(S, tile, i * NR + L), alpha, beta);
+        }
     }
 
     private static void storeRow(MemorySegment c, long byteOff, FloatVector v0, FloatVector v1, float alpha, float beta) {
