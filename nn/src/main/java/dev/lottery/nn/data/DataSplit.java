@@ -4,7 +4,7 @@ import dev.lottery.nn.UserError;
 
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.SplittableRandom;
+import dev.lottery.nn.rng.KeyedRandom;
 
 /**
  * The three sets of one experiment. {@code validation} is null when no examples were held out.
@@ -55,19 +55,10 @@ public record DataSplit(Dataset train, Dataset validation, Dataset test) {
     }
 
     /**
-     * A uniformly random permutation of {@code 0..n-1}: Fisher–Yates driven by {@link SplittableRandom}.
-     * Kept in this one method so the stream can be swapped (e.g. for Philox) without touching the split logic.
+     * A uniformly random permutation of {@code 0..n-1} from the keyed generator (seed, "data", "validation-holdout"),
+     * like every other draw in the project: independent of call order and reproducible on any backend.
      */
     static int[] permutation(int n, long seed) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return new KeyedRandom(seed, "data", "validation-holdout").permutation(n);
     }
 }

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DataSplitTest {
     /** SplittableRandom(1) Fisher–Yates of 0..9; update only when the shuffle is changed on purpose. */
-    private static final int[] PINNED_PERMUTATION_10_SEED_1 = {9, 0, 4, 1, 7, 8, 5, 2, 3, 6};
+    private static final int[] PINNED_PERMUTATION_10_SEED_1 = {8, 2, 0, 3, 5, 4, 7, 9, 6, 1}; // KeyedRandom(1, "data", "validation-holdout")
 
     private final Dataset full = DatasetTest.sample(100);
     private final Dataset test = DatasetTest.sample(10);
