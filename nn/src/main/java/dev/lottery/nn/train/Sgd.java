@@ -36,6 +36,11 @@ public final class Sgd implements AutoCloseable {
         }
     }
 
+    /** The momentum buffers, one per parameter in order (null entries without momentum); for {@link Checkpointer}. */
+    List<Tensor> velocities() {
+        return java.util.Collections.unmodifiableList(velocities);
+    }
+
     /** Clears momentum (a new training run from reset weights starts with zero velocity). */
     public void reset() {
         for (Tensor v : velocities) {

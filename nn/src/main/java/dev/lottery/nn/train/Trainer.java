@@ -19,6 +19,17 @@ public final class Trainer {
     private Trainer() {}
 
     public static TrainingResult train(Network network, ResidentData data, TrainingSpec spec, long seed, TrainingListener listener) {
+        return train(network, data, spec, seed, listener, null);
+    }
+
+    /**
+     * As {@link #train(Network, ResidentData, TrainingSpec, long, TrainingListener)}, saving a checkpoint every
+     * {@code checkpointer.every()} iterations and, when the checkpointer's file exists, resuming from it (weights,
+     * momentum, iteration and evaluations so far): the result is bitwise the same as an uninterrupted run's.
+     * {@code checkpointer} may be null (no checkpoints).
+     */
+    public static TrainingResult train(Network network, ResidentData data, TrainingSpec spec, long seed, TrainingListener listener,
+                                       Checkpointer checkpointer) {
         Backend backend = network.backend();
         ResidentData.Part train = data.train();
         int batch = spec.batchSize();
@@ -31,12 +42,20 @@ public final class Trainer {
              Tensor x = backend.zeros("batch.x", batch, train.features());
              Tensor y = backend.zeros("batch.y", batch);
              Evaluator evaluator = new Evaluator(network)) {
-            series.add(evaluator.evaluate(0, data));
-            listener.onEvaluation(series.getLast(), total);
+            long first = 0;
+            var resumed = checkpointer == null ? java.util.Optional.<Checkpointer.Resumed>empty()
+                    : checkpointer.restore(network, sgd, spec, seed);
+            if (resumed.isPresent()) {
+                first = resumed.get().iteration();
+                series.addAll(resumed.get().series());
+            } else {
+                series.add(evaluator.evaluate(0, data));
+                listener.onEvaluation(series.getLast(), total);
+            }
             int[] order = null;
-            for (long it = 0; it < total; it++) {
+            for (long it = first; it < total; it++) {
                 int inEpoch = (int) (it % perEpoch);
-                if (inEpoch == 0) order = shuffle(seed, it / perEpoch, train.count());
+                if (inEpoch == 0 || order == null) order = shuffle(seed, it / perEpoch, train.count());
                 backend.gatherRows(train.images(), order, inEpoch * batch, batch, x);
                 backend.gather(train.labels(), order, inEpoch * batch, batch, y);
                 Tensor logits = network.forward(x);
@@ -49,6 +68,7 @@ public final class Trainer {
                     series.add(evaluator.evaluate(done, data));
                     listener.onEvaluation(series.getLast(), total);
                 }
+                if (checkpointer != null && checkpointer.due(done, total)) checkpointer.save(network, sgd, spec, seed, done, series);
             }
         }
         return TrainingResult.of(series, total, (System.nanoTime() - start) / 1e9);
