@@ -70,6 +70,43 @@ public interface Backend extends AutoCloseable {
     /** Gathers elements {@code order[from .. from+count)} of the 1-D {@code source} into {@code dst [count]}. */
     void gather(Tensor source, int[] order, int from, int count, Tensor dst);
 
+    // ---- Pruning and resetting (used by the lottery module). Masks are chosen where the weights live, so a
+    // ---- pruning round needs no weight copies to the host; only scalars (counts) come back.
+
+    /** Number of entries of {@code t} that are not zero (for a mask: how many weights survive). */
+    long countNonZero(Tensor t);
+
+    /**
+     * Number of entries with {@code mask == 0} but {@code w != 0}. Always 0 when the invariant "masked weights are
+     * exactly zero" holds; the lottery module checks it after every training run.
+     */
+    long countMaskViolations(Tensor w, Tensor mask);
+
+    /**
+     * Sets {@code mask = 0} for exactly {@code count} currently unmasked entries of {@code w}: those with the smallest
+     * {@code |w|}, ties broken by the lower flat index (deterministic on every backend). Does not touch {@code w};
+     * callers re-apply the mask when they reset weights. {@code count} must not exceed the unmasked entries.
+     */
+    void pruneSmallestMagnitude(Tensor w, Tensor mask, long count);
+
+    /**
+     * As {@link #pruneSmallestMagnitude} but ranking all unmasked entries of all {@code weights} together (global
+     * magnitude pruning). Ties are broken by the position in the list, then by the flat index.
+     */
+    void pruneSmallestMagnitudeGlobal(java.util.List<Tensor> weights, java.util.List<Tensor> masks, long count);
+
+    /**
+     * {@code dst[i] = src[permutation[i]]} over the flat index, for tensors of {@code permutation.length} entries
+     * (e.g. a mask rearranged by a uniformly random permutation keeps its count of ones). {@code permutation} is a
+     * host-side index list, like a mini-batch order.
+     */
+    default void permute(Tensor src, int[] permutation, Tensor dst) {
+        if (src.size() != permutation.length || dst.size() != permutation.length) {
+            throw new IllegalArgumentException("permute: " + src + " -> " + dst + " by " + permutation.length + " indices");
+        }
+        gather(src, permutation, 0, permutation.length, dst);
+    }
+
     @Override
     void close();
 }

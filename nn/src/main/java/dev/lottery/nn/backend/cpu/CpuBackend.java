@@ -247,6 +247,72 @@ public final class CpuBackend implements Backend {
         for (int r = 0; r < count; r++) ds.setAtIndex(F, r, ss.getAtIndex(F, order[from + r]));
     }
 
+    // ---- Pruning and resetting (see Backend): selection by sorting packed (|w| bits, index) keys ----
+
+    @Override
+    public long countNonZero(Tensor t) {
+        MemorySegment s = seg(t);
+        long n = 0;
+        for (long i = 0, size = t.size(); i < size; i++) if (s.getAtIndex(F, i) != 0f) n++;
+        return n;
+    }
+
+    @Override
+    public long countMaskViolations(Tensor w, Tensor mask) {
+        if (w.size() != mask.size()) throw new IllegalArgumentException(w + " vs " + mask);
+        MemorySegment ws = seg(w), ms = seg(mask);
+        long n = 0;
+        for (long i = 0, size = w.size(); i < size; i++) if (ms.getAtIndex(F, i) == 0f && ws.getAtIndex(F, i) != 0f) n++;
+        return n;
+    }
+
+    @Override
+    public void pruneSmallestMagnitude(Tensor w, Tensor mask, long count) {
+        pruneSmallestMagnitudeGlobal(java.util.List.of(w), java.util.List.of(mask), count);
+    }
+
+    /**
+     * Every unmasked entry becomes one long key: the bits of {@code |w|} (a non-negative float's bits order like its
+     * value) in the high word and the entry's position in the concatenation of all tensors in the low word; sorting
+     * the keys ranks by magnitude with ties by position, and the first {@code count} are pruned.
+     */
+    @Override
+    public void pruneSmallestMagnitudeGlobal(java.util.List<Tensor> weights, java.util.List<Tensor> masks, long count) {
+        if (weights.size() != masks.size()) throw new IllegalArgumentException(weights.size() + " weights vs " + masks.size() + " masks");
+        long total = 0;
+        for (int t = 0; t < weights.size(); t++) {
+            if (weights.get(t).size() != masks.get(t).size()) throw new IllegalArgumentException(weights.get(t) + " vs " + masks.get(t));
+            total += weights.get(t).size();
+        }
+        if (total > Integer.MAX_VALUE) throw new IllegalArgumentException("global pruning over more than 2^31 weights");
+        if (count < 0) throw new IllegalArgumentException("negative prune count " + count);
+        if (count == 0) return;
+        long alive = 0;
+        for (Tensor m : masks) alive += countNonZero(m);
+        if (count > alive) throw new IllegalArgumentException("cannot prune " + count + " of " + alive + " surviving weights");
+        long[] keys = new long[Math.toIntExact(alive)];
+        int k = 0;
+        long[] offsets = new long[weights.size()];
+        long offset = 0;
+        for (int t = 0; t < weights.size(); t++) {
+            offsets[t] = offset;
+            MemorySegment ws = seg(weights.get(t)), ms = seg(masks.get(t));
+            for (long i = 0, n = weights.get(t).size(); i < n; i++) {
+                if (ms.getAtIndex(F, i) == 0f) continue;
+                long bits = Float.floatToRawIntBits(Math.abs(ws.getAtIndex(F, i))) & 0x7fff_ffffL;
+                keys[k++] = bits << 32 | (offset + i);
+            }
+            offset += weights.get(t).size();
+        }
+        java.util.Arrays.sort(keys);
+        for (int j = 0; j < count; j++) {
+            long position = keys[j] & 0xffff_ffffL;
+            int t = weights.size() - 1;
+            while (offsets[t] > position) t--;
+            seg(masks.get(t)).setAtIndex(F, position - offsets[t], 0f);
+        }
+    }
+
     @Override
     public void close() {
         // Nothing held: tensors are owned by their creators.
