@@ -1,0 +1,92 @@
+package dev.lottery.experiment;
+
+import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.Backends;
+import dev.lottery.nn.backend.DeviceChoice;
+import dev.lottery.nn.data.DataSets;
+import dev.lottery.nn.data.DataSplit;
+import dev.lottery.nn.train.Normalization;
+import dev.lottery.nn.train.ResidentData;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An experiment ready to run: its spec plus where it runs (backend, engine) and where its data comes from.
+ * <pre>{@code
+ * Path dir = Experiment.of(ExperimentPresets.get("lenet-quick")).run(Path.of("results"), ExperimentListener.NONE);
+ * }</pre>
+ * Running again resumes: complete units are skipped, the unit in flight when a run was killed is redone.
+ */
+public final class Experiment {
+    private final ExperimentSpec spec;
+    private final Backend backend;
+    private final DeviceChoice device;
+    private final DataSplit data;
+    private final Path dataDir;
+    private final Engine engine;
+
+    private Experiment(ExperimentSpec spec, Backend backend, DeviceChoice device, DataSplit data, Path dataDir, Engine engine) {
+        this.spec = Objects.requireNonNull(spec);
+        this.backend = backend;
+        this.device = device;
+        this.data = data;
+        this.dataDir = dataDir;
+        this.engine = engine;
+    }
+
+    /** Runs on the device {@code auto} picks, with the spec's data set from the default cache, on a {@link LocalEngine}. */
+    public static Experiment of(ExperimentSpec spec) {
+        return new Experiment(spec, null, DeviceChoice.AUTO, null, null, new LocalEngine());
+    }
+
+    /** Runs on {@code backend} (owned by the caller, not closed). */
+    public Experiment on(Backend b) {
+        return new Experiment(spec, b, device, data, dataDir, engine);
+    }
+
+    /** Opens the backend for {@code choice} when the run starts (and closes it at the end). */
+    public Experiment on(DeviceChoice choice) {
+        return new Experiment(spec, null, choice, data, dataDir, engine);
+    }
+
+    /** Uses this split instead of loading the spec's data set (tests, custom data). */
+    public Experiment withData(DataSplit split) {
+        return new Experiment(spec, backend, device, split, dataDir, engine);
+    }
+
+    /** Data cache directory (default: {@link DataSets#defaultCacheDir()}). */
+    public Experiment withDataDir(Path dir) {
+        return new Experiment(spec, backend, device, data, dir, engine);
+    }
+
+    public Experiment withEngine(Engine e) {
+        return new Experiment(spec, backend, device, data, dataDir, e);
+    }
+
+    public ExperimentSpec spec() {
+        return spec;
+    }
+
+    /** Runs (or resumes) every unit; returns the experiment's results directory. */
+    public Path run(Path resultsRoot, ExperimentListener listener) {
+        ResultsStore store = ResultsStore.open(resultsRoot, spec);
+        List<Unit> units = Unit.plan(spec);
+        if (units.stream().allMatch(store::isDone)) {
+            listener.onStart(spec, store.dir(), units.size(), units.size());
+            return store.dir();
+        }
+        DataSplit split = data != null ? data : DataSets.load(spec.dataset(), dataDir, spec.training().validationSize(), spec.seed());
+        Backend b = backend != null ? backend : Backends.select(device).backend();
+        try (ResidentData resident = ResidentData.upload(b, split, Normalization.standard(spec.dataset()))) {
+            engine.run(units, store, new UnitRunner(spec, store, b, resident), listener);
+        } finally {
+            if (backend == null) b.close();
+        }
+        return store.dir();
+    }
+
+    public Path run(Path resultsRoot) {
+        return run(resultsRoot, ExperimentListener.NONE);
+    }
+}

@@ -1,0 +1,170 @@
+package dev.lottery.prune;
+
+import dev.lottery.nn.UserError;
+import dev.lottery.nn.model.LayerKind;
+import dev.lottery.nn.model.Network;
+import dev.lottery.nn.model.Parameter;
+import dev.lottery.nn.tensor.Tensor;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How a network is pruned by magnitude: per layer at rates set by the layer's kind (the paper), or globally
+ * across all prunable layers. The masks are changed in the backend; weights are left as they are (the caller
+ * resets them, which re-applies the masks).
+ *
+ * <h2>Rounding rule (exact counts)</h2>
+ * One pruning step on a group of weights with {@code r} survivors removes {@code round(rate * r)} of them
+ * ({@link Math#round}: half up), so {@code r' = r - round(rate * r)}. A group is one layer for
+ * {@link LayerwiseMagnitude} and all prunable layers together for {@link GlobalMagnitude}. Level {@code k} is
+ * defined by applying the step {@code k} times to the dense count ({@link #remainingAfter}); one-shot pruning to
+ * level {@code k} prunes the dense network straight to that count, so both modes keep the same number of weights
+ * per group at every level.
+ */
+public sealed interface PruningStrategy {
+    /** One line naming the strategy completely (part of an experiment's hash). */
+    String canonical();
+
+    /** Prunes one more level from the current masks (iterative pruning), ranking by the current weights. */
+    void pruneStep(Network network);
+
+    /** Prunes a dense (unpruned) network straight to {@code level} (one-shot pruning), ranking by the current weights. */
+    void pruneTo(Network network, int level);
+
+    /**
+     * Throws when {@code counts} are not what {@code level} steps of this strategy leave (the invariant after every
+     * pruning, for both modes).
+     */
+    void checkLevel(List<SurvivorCount> counts, int level);
+
+    /** Survivors of a group of {@code dense} weights after {@code level} steps at {@code rate} (the rounding rule). */
+    static long remainingAfter(long dense, double rate, int level) {
+        long r = dense;
+        for (int i = 0; i < level; i++) r -= Math.round(rate * r);
+        return r;
+    }
+
+    /**
+     * The paper's strategy: remove the smallest-magnitude fraction of each layer's surviving weights, at a rate set
+     * by the layer's kind. A rate of 0 leaves that kind unpruned.
+     */
+    record LayerwiseMagnitude(double fc, double conv, double output) implements PruningStrategy {
+        public LayerwiseMagnitude {
+            for (double r : new double[] {fc, conv, output}) {
+                if (!(r >= 0 && r < 1)) throw new UserError("pruning rates must be in [0, 1), got " + r);
+            }
+        }
+
+        /** Fully-connected rate {@code fc}, output layer at half of it (the paper), no convolutions. */
+        public static LayerwiseMagnitude fullyConnected(double fc) {
+            return new LayerwiseMagnitude(fc, 0, fc / 2);
+        }
+
+        public double rateFor(LayerKind kind) {
+            return switch (kind) {
+                case FULLY_CONNECTED -> fc;
+                case CONVOLUTIONAL -> conv;
+                case OUTPUT -> output;
+            };
+        }
+
+        @Override
+        public String canonical() {
+            return String.format(Locale.ROOT, "layerwise_magnitude(fc=%s,conv=%s,output=%s)", fc, conv, output);
+        }
+
+        @Override
+        public void pruneStep(Network network) {
+            for (Parameter p : network.prunable()) {
+                long alive = network.backend().countNonZero(p.mask());
+                prune(network, p, alive - remainingAfter(alive, rateFor(p.kind()), 1));
+            }
+        }
+
+        @Override
+        public void pruneTo(Network network, int level) {
+            for (Parameter p : network.prunable()) {
+                long alive = network.backend().countNonZero(p.mask());
+                if (alive != p.size()) throw new IllegalStateException("one-shot pruning needs a dense " + p.name());
+                prune(network, p, alive - remainingAfter(alive, rateFor(p.kind()), level));
+            }
+        }
+
+        @Override
+        public void checkLevel(List<SurvivorCount> counts, int level) {
+            for (SurvivorCount c : counts) {
+                long want = remainingAfter(c.total(), rateFor(c.kind()), level);
+                if (c.remaining() != want) {
+                    throw new IllegalStateException(c.name() + " keeps " + c.remaining() + " weights at level " + level + ", expected " + want);
+                }
+            }
+        }
+
+        private static void prune(Network network, Parameter p, long count) {
+            network.backend().pruneSmallestMagnitude(p.value(), p.mask(), count);
+        }
+    }
+
+    /** Removes the smallest-magnitude fraction of all surviving prunable weights, ranked together across layers. */
+    record GlobalMagnitude(double rate) implements PruningStrategy {
+        public GlobalMagnitude {
+            if (!(rate >= 0 && rate < 1)) throw new UserError("pruning rate must be in [0, 1), got " + rate);
+        }
+
+        @Override
+        public String canonical() {
+            return String.format(Locale.ROOT, "global_magnitude(rate=%s)", rate);
+        }
+
+        @Override
+        public void pruneStep(Network network) {
+            long alive = alive(network);
+            prune(network, alive - remainingAfter(alive, rate, 1));
+        }
+
+        @Override
+        public void pruneTo(Network network, int level) {
+            long alive = alive(network);
+            long dense = network.prunable().stream().mapToLong(Parameter::size).sum();
+            if (alive != dense) throw new IllegalStateException("one-shot pruning needs a dense network");
+            prune(network, alive - remainingAfter(alive, rate, level));
+        }
+
+        @Override
+        public void checkLevel(List<SurvivorCount> counts, int level) {
+            long total = counts.stream().mapToLong(SurvivorCount::total).sum();
+            long remaining = counts.stream().mapToLong(SurvivorCount::remaining).sum();
+            long want = remainingAfter(total, rate, level);
+            if (remaining != want) throw new IllegalStateException(remaining + " weights remain at level " + level + ", expected " + want);
+        }
+
+        private static long alive(Network network) {
+            return network.prunable().stream().mapToLong(p -> network.backend().countNonZero(p.mask())).sum();
+        }
+
+        private static void prune(Network network, long count) {
+            List<Parameter> ps = network.prunable();
+            List<Tensor> weights = ps.stream().map(Parameter::value).toList();
+            List<Tensor> masks = ps.stream().map(Parameter::mask).toList();
+            network.backend().pruneSmallestMagnitudeGlobal(weights, masks, count);
+        }
+    }
+
+    /** Parses {@code layerwise:FC[,CONV[,OUTPUT]]} (output defaults to FC/2, conv to FC) or {@code global:RATE}. */
+    static PruningStrategy parse(String s) {
+        String[] kv = s.trim().split(":", 2);
+        try {
+            if (kv.length == 2 && kv[0].equals("global")) return new GlobalMagnitude(Double.parseDouble(kv[1]));
+            if (kv.length == 2 && kv[0].equals("layerwise")) {
+                String[] r = kv[1].split(",");
+                double fc = Double.parseDouble(r[0]);
+                double conv = r.length > 1 ? Double.parseDouble(r[1]) : fc;
+                double out = r.length > 2 ? Double.parseDouble(r[2]) : fc / 2;
+                return new LayerwiseMagnitude(fc, conv, out);
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the one-line error
+        }
+        throw new UserError("bad pruning strategy '" + s + "' (expected e.g. layerwise:0.2 or layerwise:0.2,0.1,0.1 or global:0.2)");
+    }
+}

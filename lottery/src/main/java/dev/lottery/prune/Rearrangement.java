@@ -1,0 +1,28 @@
+package dev.lottery.prune;
+
+import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.model.Network;
+import dev.lottery.nn.model.Parameter;
+import dev.lottery.nn.rng.KeyedRandom;
+import dev.lottery.nn.tensor.Tensor;
+
+/**
+ * The random-rearrangement control: every prunable layer's mask is permuted by a uniformly random permutation of
+ * its entries, so the layer keeps its number of connections but at uniformly random new positions. The
+ * permutation of parameter {@code P} is keyed by ({@code seed}, {@code P}, {@code purpose}), so it depends on
+ * nothing else (not on call order, not on the other layers).
+ */
+public final class Rearrangement {
+    private Rearrangement() {}
+
+    public static void apply(Network network, long seed, String purpose) {
+        Backend b = network.backend();
+        for (Parameter p : network.prunable()) {
+            int[] permutation = new KeyedRandom(seed, p.name(), purpose).permutation(Math.toIntExact(p.size()));
+            try (Tensor moved = b.zeros(p.name() + ".mask.rearranged", p.mask().shape())) {
+                b.permute(p.mask(), permutation, moved);
+                b.copy(moved, p.mask());
+            }
+        }
+    }
+}
