@@ -55,6 +55,12 @@ public final class UnitRunner {
         long seed = spec.trialSeed(unit.trial());
         Path out = store.unitDir(unit);
         RewindCapture rewind = null;
+        try {
+            // the directory marks the unit as started (status shows it as partial until DONE exists)
+            java.nio.file.Files.createDirectories(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + out, e);
+        }
         try (Network net = Network.create(spec.model(), backend, seed)) {
             switch (unit) {
                 case Unit.Dense d -> {

@@ -1,0 +1,81 @@
+package dev.lottery.experiment.slurm;
+
+import dev.lottery.cli.LotteryCli;
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a compute node starts the lottery command line: a {@code java} executable, JVM options, and either the fat
+ * jar ({@code -jar lottery-cli.jar}) or a class path (a development checkout, or tests that run before the jar is
+ * packaged). The paths must exist on the nodes — on a shared file system, or installed at the same place.
+ *
+ * @param classpath used when {@code jar} is null: {@code -cp classpath dev.lottery.cli.LotteryCli}
+ */
+public record JavaLauncher(Path java, List<String> jvmOptions, Path jar, String classpath) {
+    /** The flags every lottery JVM needs: FFM native access and the Vector API (the CPU backend's GEMM). */
+    public static final List<String> REQUIRED_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector");
+
+    public JavaLauncher {
+        jvmOptions = List.copyOf(jvmOptions);
+        if ((jar == null) == (classpath == null)) throw new IllegalArgumentException("exactly one of jar and classpath");
+    }
+
+    /**
+     * The JVM running now and what it runs: its {@code java}, its heap and stack limits, and the jar it was started
+     * from ({@code java -jar}) or else its class path.
+     */
+    public static JavaLauncher current() {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> options = new ArrayList<>(REQUIRED_OPTIONS);
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("-Xmx") || arg.startsWith("-Xss") || arg.startsWith("-Dlottery.")) options.add(arg);
+        }
+        Path jar = runningJar();
+        return jar != null ? new JavaLauncher(java, options, jar, null)
+                : new JavaLauncher(java, options, null, System.getProperty("java.class.path"));
+    }
+
+    private static Path runningJar() {
+        try {
+            var source = LotteryCli.class.getProtectionDomain().getCodeSource();
+            if (source == null) return null;
+            Path p = Path.of(source.getLocation().toURI());
+            return Files.isRegularFile(p) && p.toString().endsWith(".jar") ? p.toAbsolutePath() : null;
+        } catch (URISyntaxException | SecurityException e) {
+            return null;
+        }
+    }
+
+    public JavaLauncher withJava(Path j) {
+        return new JavaLauncher(j, jvmOptions, jar, classpath);
+    }
+
+    public JavaLauncher withJar(Path j) {
+        return new JavaLauncher(java, jvmOptions, j, null);
+    }
+
+    public JavaLauncher withJvmOptions(List<String> o) {
+        return new JavaLauncher(java, o, jar, classpath);
+    }
+
+    /** The command that runs {@code lottery <args...>}. */
+    public List<String> command(List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java.toString());
+        cmd.addAll(jvmOptions);
+        if (jar != null) {
+            cmd.add("-jar");
+            cmd.add(jar.toString());
+        } else {
+            cmd.add("-cp");
+            cmd.add(classpath);
+            cmd.add(LotteryCli.class.getName());
+        }
+        cmd.addAll(args);
+        return cmd;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.lottery.experiment.slurm;
+
+import dev.lottery.experiment.Arm;
+import dev.lottery.experiment.PruningMode;
+import dev.lottery.experiment.Unit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The units that differ only in their trial — one Slurm job array, task id = trial. Trials are independent, so an
+ * array's task t depends only on task t of the arrays its units depend on ({@code --dependency=aftercorr}).
+ */
+public sealed interface UnitGroup {
+    Unit unit(int trial);
+
+    /** Job name and log file stem, e.g. {@code dense-l00} or {@code iterative-reinit-l03}. */
+    String name();
+
+    /** The {@code run-unit} options that select this group's unit, without the trial. */
+    List<String> unitOptions();
+
+    /** Level 0 of every trial. */
+    record Dense() implements UnitGroup {
+        @Override
+        public Unit unit(int trial) {
+            return new Unit.Dense(trial);
+        }
+
+        @Override
+        public String name() {
+            return "dense-l00";
+        }
+
+        @Override
+        public List<String> unitOptions() {
+            return List.of("--level", "0");
+        }
+    }
+
+    record Pruned(PruningMode mode, Arm arm, int level) implements UnitGroup {
+        @Override
+        public Unit unit(int trial) {
+            return new Unit.Pruned(trial, mode, arm, level);
+        }
+
+        @Override
+        public String name() {
+            return String.format(Locale.ROOT, "%s-%s-l%02d", mode.cliName(), arm.cliName(), level);
+        }
+
+        @Override
+        public List<String> unitOptions() {
+            return List.of("--mode", mode.cliName(), "--arm", arm.cliName(), "--level", Integer.toString(level));
+        }
+    }
+
+    static UnitGroup of(Unit u) {
+        return switch (u) {
+            case Unit.Dense d -> new Dense();
+            case Unit.Pruned p -> new Pruned(p.mode(), p.arm(), p.level());
+        };
+    }
+
+    /** The groups of {@code units}, in the order their first units appear (so each after its dependencies). */
+    static List<UnitGroup> of(List<Unit> units) {
+        Set<UnitGroup> groups = new LinkedHashSet<>();
+        for (Unit u : units) groups.add(of(u));
+        return new ArrayList<>(groups);
+    }
+
+    /** The groups this group's units depend on (the same for every trial). */
+    default List<UnitGroup> dependencies() {
+        return unit(0).dependencies().stream().map(UnitGroup::of).toList();
+    }
+}
