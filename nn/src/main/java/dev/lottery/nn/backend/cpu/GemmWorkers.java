@@ -21,7 +21,11 @@ final class GemmWorkers {
     /** How long an idle worker keeps spinning for the next job before it parks. */
     static final long SPIN_NANOS = 200_000;
 
-    private static final GemmWorkers SHARED = new GemmWorkers(Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 32));
+    /** Threads per GEMM, the caller included: {@code -Dlottery.gemm.threads=N}, by default one per available core. */
+    static final String THREADS_PROPERTY = "lottery.gemm.threads";
+
+    private static final GemmWorkers SHARED = new GemmWorkers(
+            Math.clamp(Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors()), 1, 32));
 
     /** One published batch of tasks; indices are claimed dynamically, so uneven tasks balance themselves. */
     private static final class Job {
@@ -100,7 +104,12 @@ final class GemmWorkers {
                 if ((parked & (1 << i)) != 0) LockSupport.unpark(crew[i]);
             }
             job.work();
-            while (job.done.get() < tasks) Thread.onSpinWait();
+            // Whatever is still running was claimed by a worker that is busy with it: wait, yielding now and then
+            // so a worker descheduled on an oversubscribed machine gets the core back quickly.
+            for (int spins = 0; job.done.get() < tasks; spins++) {
+                if ((spins & 63) == 63) Thread.yield();
+                else Thread.onSpinWait();
+            }
             current = null;
             Throwable failure = job.failure;
             if (failure instanceof RuntimeException re) throw re;
@@ -125,6 +134,7 @@ final class GemmWorkers {
             while ((job = current) == null || job == seen) {
                 if (System.nanoTime() < spinUntil) {
                     for (int i = 0; i < 64; i++) Thread.onSpinWait();
+                    Thread.yield(); // nearly free on an idle core; hands it over when other processes need it
                 } else {
                     // Announce the park, then re-check: a publisher writes `current` before reading the mask.
                     parkedMask.getAndUpdate(m -> m | bit);

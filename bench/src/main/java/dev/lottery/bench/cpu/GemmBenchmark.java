@@ -1,0 +1,75 @@
+package dev.lottery.bench.cpu;
+
+import dev.lottery.nn.backend.cpu.CpuGemm;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@link CpuGemm#sgemm} at the products of a lenet-300-100 step (batch 60; weights stored [out, in]) and at a few
+ * square sizes. Scores are products per second; GFLOP/s = score x {@link GemmShape#flops()} / 1e9, which
+ * {@code bench/python/summarize_cpu.py} prints from the JSON result.
+ *
+ * <p>Forward: {@code NT_60x300x784}, {@code NT_60x100x300}, {@code NT_60x10x100} (X . W^T). Weight gradients:
+ * {@code TN_300x784x60}, {@code TN_100x300x60}, {@code TN_10x100x60} (dY^T . X). Input gradients:
+ * {@code NN_60x300x100}, {@code NN_60x100x10} (dY . W).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+public class GemmBenchmark {
+    @Param({"NT_60x300x784", "NT_60x100x300", "NT_60x10x100",
+            "TN_300x784x60", "TN_100x300x60", "TN_10x100x60",
+            "NN_60x300x100", "NN_60x100x10",
+            "NN_256x256x256", "NN_512x512x512", "NN_1024x1024x1024"})
+    public String shape;
+
+    private GemmShape s;
+    private Arena arena;
+    private MemorySegment a, b, c;
+
+    @Setup
+    public void setUp() {
+        s = GemmShape.parse(shape);
+        // Shared, like HostTensor's arenas: the GEMM's worker threads read and write these.
+        arena = Arena.ofShared();
+        SplittableRandom rnd = new SplittableRandom(42);
+        a = random(arena, (long) s.aRows() * s.aCols(), rnd);
+        b = random(arena, (long) s.bRows() * s.bCols(), rnd);
+        c = arena.allocate((long) s.m() * s.n() * Float.BYTES, 64);
+    }
+
+    static MemorySegment random(Arena arena, long floats, SplittableRandom rnd) {
+        MemorySegment seg = arena.allocate(floats * Float.BYTES, 64);
+        for (long i = 0; i < floats; i++) seg.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (rnd.nextDouble() * 2 - 1));
+        return seg;
+    }
+
+    /** One product; C is off-heap memory, so the JIT cannot drop the writes and no Blackhole is needed. */
+    @Benchmark
+    public void sgemm() {
+        CpuGemm.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, 0, s.aCols(), b, 0, s.bCols(), 0f, c, 0, s.n());
+    }
+
+    @TearDown
+    public void tearDown() {
+        arena.close();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.lottery.bench.cpu;
+
+import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.cpu.CpuBackend;
+import dev.lottery.nn.model.Network;
+import dev.lottery.nn.model.Parameter;
+import dev.lottery.nn.model.Presets;
+import dev.lottery.nn.tensor.Tensor;
+import dev.lottery.nn.train.OptimizerSpec;
+import dev.lottery.nn.train.Sgd;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * One lenet-300-100 training step (batch 60) through the real engine on the CPU backend: {@link Network#forward},
+ * softmax cross-entropy with its gradient, {@link Network#backward} and a masked {@link Sgd} step, exactly the
+ * calls {@code Trainer} makes per iteration minus the batch gather (the NumPy peer has no gather either). Half
+ * of every weight matrix is pruned; the products stay dense, so the rate does not change the work.
+ *
+ * <p>The NumPy equivalent is {@code bench/python/lenet_step_numpy.py}; {@code scripts/bench-cpu.sh} runs both.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+public class LenetStepBenchmark {
+    static final int BATCH = 60;
+
+    private Backend backend;
+    private Network network;
+    private Sgd sgd;
+    private Tensor x, labels;
+    private long iteration;
+
+    @Setup
+    public void setUp() {
+        backend = new CpuBackend();
+        network = Network.create(Presets.lenet("lenet-300-100", 300, 100), backend, 1);
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (Parameter p : network.prunable()) {
+            float[] mask = new float[Math.toIntExact(p.size())];
+            for (int i = 0; i < mask.length; i++) mask[i] = rnd.nextBoolean() ? 1f : 0f;
+            p.mask().copyFrom(mask);
+            backend.applyMask(p.value(), p.mask());
+        }
+        float[] pixels = new float[BATCH * 28 * 28];
+        for (int i = 0; i < pixels.length; i++) pixels[i] = (float) rnd.nextDouble();
+        float[] classes = new float[BATCH];
+        for (int i = 0; i < BATCH; i++) classes[i] = rnd.nextInt(10);
+        x = backend.upload("bench.x", pixels, BATCH, 28 * 28);
+        labels = backend.upload("bench.y", classes, BATCH);
+        sgd = new Sgd(OptimizerSpec.sgd(0.05), network);
+    }
+
+    @Benchmark
+    public void step(Blackhole bh) {
+        Tensor logits = network.forward(x);
+        backend.softmaxCrossEntropy(logits, labels, network.logitsGradient(), null);
+        network.backward();
+        sgd.step(iteration++);
+        bh.consume(logits);
+    }
+
+    @TearDown
+    public void tearDown() {
+        sgd.close();
+        x.close();
+        labels.close();
+        network.close();
+        backend.close();
+    }
+}
