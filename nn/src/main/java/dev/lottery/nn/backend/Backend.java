@@ -107,6 +107,32 @@ public interface Backend extends AutoCloseable {
         gather(src, permutation, 0, permutation.length, dst);
     }
 
+    // ---- Optional fast paths: the defaults are the plain ops; a backend overrides them where it can do better.
+
+    /** {@code y = max(y + bias, 0)}: {@link #addBias} then {@link #relu}, fused into one pass where a backend can. */
+    default void addBiasRelu(Tensor y, Tensor bias) {
+        addBias(y, bias);
+        relu(y);
+    }
+
+    /**
+     * Fills {@code t} with {@code init}'s values for a tensor with these fans, drawn from {@code rng}: the same bits on
+     * every backend. The default draws on the host and copies the values in; the CUDA backend draws on the device.
+     */
+    default void fillRandom(Tensor t, dev.lottery.nn.init.Initializer init, int fanIn, int fanOut, dev.lottery.nn.rng.KeyedRandom rng) {
+        float[] values = new float[Math.toIntExact(t.size())];
+        init.fill(values, fanIn, fanOut, rng);
+        t.copyFrom(values);
+    }
+
+    /**
+     * A new recorder the trainer runs one training run's iterations through (CUDA graphs on the GPU); the default
+     * makes the plain calls. The caller closes it when the run ends.
+     */
+    default StepRecorder stepRecorder() {
+        return StepRecorder.direct(this);
+    }
+
     @Override
     void close();
 }

@@ -6,7 +6,7 @@ package dev.lottery.nn.tensor;
  * contract over device memory. Moving values between the host and a tensor is explicit ({@link #toArray()},
  * {@link #copyFrom(float[])}): those are the only weight copies, used for snapshots and tests.
  */
-public sealed interface Tensor extends AutoCloseable permits HostTensor {
+public sealed interface Tensor extends AutoCloseable permits HostTensor, DeviceTensor {
     String name();
 
     int[] shape();

@@ -1,0 +1,123 @@
+package dev.lottery.nn.tensor;
+
+import dev.lottery.gpu.DeviceBuffer;
+import dev.lottery.gpu.Stream;
+import dev.lottery.gpu.TransferPurpose;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * The CUDA backend's tensor: float32 in a {@link DeviceBuffer}, row-major with explicit shape and strides (in
+ * elements), the same contract as {@link HostTensor}. All device work on it is queued on one {@link Stream} (the
+ * backend's), so {@link #toArray()} and {@link #copyFrom(float[])} are ordered after everything queued before
+ * them: they copy on that stream and wait for it. Those two are the only host/device copies of a tensor's values
+ * and are counted in the pool's transfer counters under {@link #downloadPurpose()} (snapshots unless the backend
+ * marks the tensor as a few-scalars readback) and {@link #uploadPurpose()}.
+ */
+public final class DeviceTensor implements Tensor {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+
+    private final String name;
+    private final int[] shape;
+    private final long[] strides;
+    private final long size;
+    private final DeviceBuffer buffer;
+    private final Stream stream;
+    private final TransferPurpose uploadPurpose;
+    private volatile TransferPurpose downloadPurpose = TransferPurpose.SNAPSHOT;
+
+    /**
+     * Wraps {@code buffer} (which the tensor then owns and closes) as a tensor of {@code shape}.
+     *
+     * @param uploadPurpose how {@link #copyFrom(float[])} is counted (data, weights, ...)
+     */
+    public DeviceTensor(String name, int[] shape, DeviceBuffer buffer, Stream stream, TransferPurpose uploadPurpose) {
+        this.name = name;
+        this.shape = shape.clone();
+        this.strides = new long[shape.length];
+        long s = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] < 0) throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
+            strides[i] = s;
+            s *= shape[i];
+        }
+        this.size = s;
+        if (buffer.byteSize() < s * Float.BYTES) {
+            throw new IllegalArgumentException(name + ": buffer of " + buffer.byteSize() + " B for " + s + " floats");
+        }
+        this.buffer = buffer;
+        this.stream = stream;
+        this.uploadPurpose = uploadPurpose;
+    }
+
+    /** Bytes a buffer needs for {@code shape} (at least 4, so an empty tensor still has an address). */
+    public static long bytesFor(int... shape) {
+        long s = 1;
+        for (int d : shape) s *= d;
+        return Math.max(1, s) * Float.BYTES;
+    }
+
+    @Override public String name() { return name; }
+    @Override public int[] shape() { return shape.clone(); }
+    @Override public int dim(int i) { return shape[i]; }
+    @Override public int rank() { return shape.length; }
+    @Override public long[] strides() { return strides.clone(); }
+    @Override public long size() { return size; }
+
+    public DeviceBuffer buffer() { return buffer; }
+
+    /** The device pointer of element 0. */
+    public long address() { return buffer.address(); }
+
+    public Stream stream() { return stream; }
+
+    public TransferPurpose uploadPurpose() { return uploadPurpose; }
+
+    public TransferPurpose downloadPurpose() { return downloadPurpose; }
+
+    /**
+     * Counts later downloads under {@code purpose}: the backend marks the loss/accuracy accumulator
+     * {@link TransferPurpose#SCALARS}, so weight snapshots and scalar readbacks can be told apart.
+     */
+    public void countDownloadsAs(TransferPurpose purpose) {
+        this.downloadPurpose = purpose;
+    }
+
+    @Override
+    public float[] toArray() {
+        float[] out = new float[Math.toIntExact(size)];
+        if (size == 0) return out;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(size * Float.BYTES, 64);
+            // Queued behind every kernel that writes this tensor; the wait makes the host copy complete.
+            buffer.copyToHost(host, downloadPurpose, stream);
+            stream.synchronize();
+            MemorySegment.copy(host, F32, 0, out, 0, out.length);
+        }
+        return out;
+    }
+
+    @Override
+    public void copyFrom(float[] values) {
+        if (values.length != size) throw new IllegalArgumentException(name + ": size " + size + " != " + values.length);
+        if (size == 0) return;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocateFrom(F32, values);
+            buffer.copyFromHost(host, uploadPurpose, stream);
+            // The staging memory is freed when the arena closes: wait until the driver no longer reads it.
+            stream.synchronize();
+        }
+    }
+
+    @Override
+    public void close() {
+        buffer.close();
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceTensor[" + name + " " + Arrays.toString(shape) + "]";
+    }
+}
