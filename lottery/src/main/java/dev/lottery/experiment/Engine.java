@@ -8,7 +8,7 @@ import java.util.List;
  * ones (other trials, controls of one level) anywhere. {@link LocalEngine} runs them in this process; a cluster
  * engine would submit the same units as jobs with the same dependencies.
  */
-public sealed interface Engine permits LocalEngine {
+public sealed interface Engine permits LocalEngine, SlurmEngine {
     /** Runs every unit of {@code units} that is not complete in {@code store}. */
     void run(List<Unit> units, ResultsStore store, UnitRunner runner, ExperimentListener listener);
 }

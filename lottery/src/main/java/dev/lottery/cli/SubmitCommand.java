@@ -1,0 +1,181 @@
+package dev.lottery.cli;
+
+import dev.lottery.experiment.Experiment;
+import dev.lottery.experiment.ExperimentSpec;
+import dev.lottery.experiment.ResultsStore;
+import dev.lottery.experiment.Unit;
+import dev.lottery.experiment.slurm.FailedUnit;
+import dev.lottery.experiment.slurm.JavaLauncher;
+import dev.lottery.experiment.slurm.SlurmClient;
+import dev.lottery.experiment.slurm.SlurmResources;
+import dev.lottery.experiment.slurm.SlurmSettings;
+import dev.lottery.experiment.slurm.SlurmSubmitter;
+import dev.lottery.experiment.slurm.SweepMonitor;
+import dev.lottery.nn.UserError;
+import dev.lottery.nn.backend.DeviceChoice;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lottery experiment submit --engine slurm}: one Slurm job array per (mode, arm, level) over the trials,
+ * chained by dependencies; prints the job ids and returns (or waits with {@code --wait}). {@code --engine local}
+ * runs the same units here, like {@code experiment run}. See docs/slurm.md.
+ */
+@Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Submit an experiment's units as cluster jobs (Slurm job arrays with dependencies), or run them locally.")
+public final class SubmitCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ExperimentCommand.SpecOptions options = new ExperimentCommand.SpecOptions();
+
+    @Option(names = "--engine", defaultValue = "slurm", description = "slurm or local (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda, on the nodes (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--data-dir", description = "Data cache directory as the nodes see it (default: theirs, $LOTTERY_DATA or ~/.cache/lottery/data).")
+    Path dataDir;
+
+    @Option(names = "--profile", description = "Slurm resources file: key=value lines or JSON (partition, account, gres, cpus, memory, time, qos, sbatch).")
+    Path profile;
+
+    @Option(names = "--partition", description = "Slurm partition.")
+    String partition;
+
+    @Option(names = "--account", description = "Slurm account.")
+    String account;
+
+    @Option(names = "--gres", description = "Generic resources per job, e.g. gpu:1.")
+    String gres;
+
+    @Option(names = "--gpus", description = "GPUs per job (shorthand for --gres=gpu:N).")
+    Integer gpus;
+
+    @Option(names = "--cpus", description = "CPUs per job.")
+    Integer cpus;
+
+    @Option(names = "--mem", description = "Memory per job, e.g. 8G.")
+    String memory;
+
+    @Option(names = "--time", description = "Time limit per job, e.g. 01:00:00.")
+    String time;
+
+    @Option(names = "--qos", description = "Slurm quality of service.")
+    String qos;
+
+    @Option(names = "--sbatch-opt", description = "Another sbatch option for every job (repeatable), e.g. --sbatch-opt=--exclusive.")
+    List<String> sbatchOptions = new ArrayList<>();
+
+    @Option(names = "--java", description = "java executable on the nodes (default: this one).")
+    Path java;
+
+    @Option(names = "--jar", description = "lottery-cli.jar on the nodes (default: the jar running now, else this class path).")
+    Path jar;
+
+    @Option(names = "--jvm-opt", description = "JVM option for the jobs (repeatable; replaces the default heap/stack options).")
+    List<String> jvmOptions;
+
+    @Option(names = "--attempts", defaultValue = "2", description = "Tries per unit within its job before it is recorded as failed (default: ${DEFAULT-VALUE}).")
+    int attempts;
+
+    @Option(names = "--checkpoint-every", defaultValue = "500", description = "Training checkpoint interval in iterations (default: ${DEFAULT-VALUE}).")
+    long checkpointEvery;
+
+    @Option(names = "--wait", description = "Wait until every job has left the queue, then report failed units.")
+    boolean await;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ExperimentSpec s = options.build();
+        PrintWriter out = spec.commandLine().getOut();
+        switch (engine) {
+            case "local" -> {
+                Path dir = Experiment.of(s).on(DeviceChoice.parse(device)).withDataDir(dataDir)
+                        .run(options.results, new ExperimentCommand.Progress(System.err));
+                out.println("results: " + dir);
+                out.flush();
+                return 0;
+            }
+            case "slurm" -> {
+                return submit(s, out);
+            }
+            default -> throw new UserError("unknown engine '" + engine + "' (expected slurm or local)");
+        }
+    }
+
+    private int submit(ExperimentSpec s, PrintWriter out) throws InterruptedException {
+        DeviceChoice.parse(device);
+        SlurmClient client = new SlurmClient();
+        client.unavailableReason().ifPresent(why -> {
+            throw new UserError("cannot submit to Slurm: " + why);
+        });
+        SlurmResources flags = new SlurmResources(partition, account, gpus != null ? "gpu:" + gpus : gres, cpus, memory, time, qos, sbatchOptions);
+        SlurmResources resources = profile == null ? flags : flags.over(SlurmResources.readProfile(profile));
+        JavaLauncher launcher = JavaLauncher.current();
+        if (java != null) launcher = launcher.withJava(java.toAbsolutePath());
+        if (jar != null) launcher = launcher.withJar(jar.toAbsolutePath());
+        if (jvmOptions != null) {
+            List<String> o = new ArrayList<>(JavaLauncher.REQUIRED_OPTIONS);
+            o.addAll(jvmOptions);
+            launcher = launcher.withJvmOptions(o);
+        }
+        ResultsStore store = ResultsStore.open(options.results, s);
+        List<Unit> units = Unit.plan(s);
+        SlurmSettings settings = new SlurmSettings(launcher, resources, jobSpecArgs(), attempts, checkpointEvery);
+        SlurmSubmitter.Submission sub = new SlurmSubmitter(client, settings).submit(units, store);
+        long pending = units.stream().filter(u -> !store.isDone(u)).count();
+        out.println("results: " + store.dir());
+        if (sub.jobs().isEmpty()) {
+            out.println("every unit is already complete; nothing submitted");
+        } else {
+            out.println("submitted " + sub.jobs().size() + " job arrays for " + pending + " pending units:");
+            for (SlurmSubmitter.SubmittedJob j : sub.jobs()) {
+                out.println("  " + j.jobId() + "  " + j.group().name() + "  trials " + j.trials() + "  log " + j.logPattern());
+            }
+            out.println("status: lottery experiment status " + store.dir());
+        }
+        out.flush();
+        if (!await || sub.jobs().isEmpty()) return 0;
+        new SweepMonitor(client, Duration.ofSeconds(5)).await(sub.jobIds(), Duration.ofDays(365));
+        ExperimentCommand.printStatus(store, out);
+        List<FailedUnit> failed = FailedUnit.read(store.dir());
+        for (FailedUnit f : failed) out.println("failed: " + f.describe());
+        out.flush();
+        return units.stream().allMatch(store::isDone) ? 0 : 1;
+    }
+
+    /**
+     * The experiment options as given on this command line (all but {@code --results}, which the jobs get as the
+     * experiment directory), so {@code run-unit} on a node rebuilds the very same spec; device and data directory follow.
+     */
+    private List<String> jobSpecArgs() {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        List<String> args = new ArrayList<>();
+        for (OptionSpec o : spec.mixins().get("options").options()) {
+            if (o.longestName().equals("--results") || !parsed.hasMatchedOption(o)) continue;
+            for (String v : parsed.matchedOption(o.longestName()).originalStringValues()) {
+                args.add(o.longestName());
+                args.add(v);
+            }
+        }
+        args.add("--device");
+        args.add(device);
+        if (dataDir != null) {
+            args.add("--data-dir");
+            args.add(dataDir.toAbsolutePath().toString());
+        }
+        return args;
+    }
+}

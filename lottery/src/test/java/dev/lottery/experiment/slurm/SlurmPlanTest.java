@@ -1,0 +1,141 @@
+package dev.lottery.experiment.slurm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lottery.experiment.Arm;
+import dev.lottery.experiment.ExperimentPresets;
+import dev.lottery.experiment.ExperimentSpec;
+import dev.lottery.experiment.PruningMode;
+import dev.lottery.experiment.ResultsStore;
+import dev.lottery.experiment.Unit;
+import dev.lottery.nn.UserError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How units become job arrays and scripts, without a cluster. */
+class SlurmPlanTest {
+    private static ExperimentSpec spec() {
+        return ExperimentPresets.get("lenet-fig3").withTrials(3).withLevels(2);
+    }
+
+    @Test
+    void arraySpecCompressesRuns() {
+        assertEquals("0-4", SlurmSubmitter.arraySpec(List.of(0, 1, 2, 3, 4)));
+        assertEquals("0,2,5-7", SlurmSubmitter.arraySpec(List.of(0, 2, 5, 6, 7)));
+        assertEquals("3", SlurmSubmitter.arraySpec(List.of(3)));
+    }
+
+    @Test
+    void oneArrayPerModeArmLevelChainedLikeTheUnits(@TempDir Path root) {
+        ExperimentSpec s = spec();
+        ResultsStore store = ResultsStore.open(root, s);
+        List<SlurmSubmitter.PlannedArray> plan = SlurmSubmitter.plan(Unit.plan(s), store);
+        // dense + 2 modes x 2 levels x 3 arms
+        assertEquals(1 + 2 * 2 * 3, plan.size());
+        Map<String, List<String>> waits = plan.stream().collect(Collectors.toMap(a -> a.group().name(),
+                a -> a.waitsFor().stream().map(UnitGroup::name).toList()));
+        assertEquals(List.of(), waits.get("dense-l00"));
+        assertEquals(List.of("dense-l00"), waits.get("iterative-ticket-l01"));
+        assertEquals(List.of("iterative-ticket-l01"), waits.get("iterative-ticket-l02"));
+        assertEquals(List.of("dense-l00"), waits.get("oneshot-ticket-l02"), "one-shot levels start from the dense network");
+        assertEquals(List.of("iterative-ticket-l02"), waits.get("iterative-reinit-l02"));
+        assertEquals(List.of("oneshot-ticket-l01"), waits.get("oneshot-rearrange-l01"));
+        for (SlurmSubmitter.PlannedArray a : plan) {
+            assertEquals(List.of(0, 1, 2), a.trials());
+            int at = plan.indexOf(a);
+            for (UnitGroup dep : a.waitsFor()) {
+                assertTrue(plan.stream().map(SlurmSubmitter.PlannedArray::group).toList().indexOf(dep) < at, "submitted after " + dep.name());
+            }
+        }
+    }
+
+    @Test
+    void completeUnitsAreNotResubmitted(@TempDir Path root) throws Exception {
+        ExperimentSpec s = spec().withTrials(2).withLevels(1);
+        ResultsStore store = ResultsStore.open(root, s);
+        List<Unit> units = Unit.plan(s);
+        // trial 0 finished entirely; trial 1 finished its dense level and iterative ticket
+        for (Unit u : units) {
+            boolean done = u.trial() == 0 || u instanceof Unit.Dense
+                    || (u instanceof Unit.Pruned p && p.mode() == PruningMode.ITERATIVE && p.arm() == Arm.TICKET);
+            if (done) ResultsStore.writeText(store.unitDir(u).resolve(ResultsStore.DONE), "done\n");
+        }
+        List<SlurmSubmitter.PlannedArray> plan = SlurmSubmitter.plan(units, store);
+        assertEquals(List.of("iterative-reinit-l01", "iterative-rearrange-l01", "oneshot-ticket-l01", "oneshot-reinit-l01",
+                "oneshot-rearrange-l01"), plan.stream().map(a -> a.group().name()).toList());
+        for (SlurmSubmitter.PlannedArray a : plan) assertEquals(List.of(1), a.trials(), "only the unfinished trial");
+        assertEquals(List.of(), plan.get(0).waitsFor(), "its ticket is complete: no wait");
+        assertEquals(List.of("oneshot-ticket-l01"), plan.get(3).waitsFor().stream().map(UnitGroup::name).toList());
+        for (Unit u : units) ResultsStore.writeText(store.unitDir(u).resolve(ResultsStore.DONE), "done\n");
+        assertEquals(List.of(), SlurmSubmitter.plan(units, store));
+    }
+
+    @Test
+    void profilesInBothFormatsAndFlagsOverThem(@TempDir Path dir) throws Exception {
+        Path kv = dir.resolve("gpu.profile");
+        Files.writeString(kv, "# a GPU partition\npartition=gpu\naccount = lab\ngres=gpu:1\ncpus=4\nmemory=16G\ntime=02:00:00\nsbatch=--exclusive --constraint=a100\n");
+        Path json = dir.resolve("gpu.json");
+        Files.writeString(json, "{\"partition\": \"gpu\", \"account\": \"lab\", \"gres\": \"gpu:1\", \"cpus\": 4, \"memory\": \"16G\","
+                + " \"time\": \"02:00:00\", \"sbatch\": [\"--exclusive\", \"--constraint=a100\"]}");
+        SlurmResources a = SlurmResources.readProfile(kv), b = SlurmResources.readProfile(json);
+        assertEquals(a, b);
+        assertEquals(List.of("--partition=gpu", "--account=lab", "--gres=gpu:1", "--cpus-per-task=4", "--mem=16G",
+                "--time=02:00:00", "--exclusive", "--constraint=a100"), a.sbatchOptions());
+        SlurmResources flags = new SlurmResources("debug", null, null, 2, null, null, null, List.of("--nice=10"));
+        assertEquals(List.of("--partition=debug", "--account=lab", "--gres=gpu:1", "--cpus-per-task=2", "--mem=16G",
+                "--time=02:00:00", "--exclusive", "--constraint=a100", "--nice=10"), flags.over(a).sbatchOptions());
+        Files.writeString(kv, "gpus=2\n");
+        UserError e = assertThrows(UserError.class, () -> SlurmResources.readProfile(kv));
+        assertTrue(e.getMessage().contains("unknown key 'gpus'"), e.getMessage());
+        assertThrows(UserError.class, () -> new SlurmResources(null, null, null, null, "lots", null, null, List.of()));
+    }
+
+    @Test
+    void jobScriptIsValidBashAndQuotesPaths(@TempDir Path dir) throws Exception {
+        Path results = dir.resolve("my results");
+        JavaLauncher launcher = new JavaLauncher(Path.of("/opt/jdk 25/bin/java"), JavaLauncher.REQUIRED_OPTIONS,
+                Path.of("/shared/lottery-cli.jar"), null);
+        JobScript js = new JobScript(new UnitGroup.Pruned(PruningMode.ITERATIVE, Arm.REINIT, 3), results, launcher,
+                List.of("--preset", "lenet-quick", "--seed", "it's"), List.of("--checkpoint-every", "100"), 3);
+        String text = js.render();
+        assertTrue(text.contains("'/opt/jdk 25/bin/java' --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector"
+                + " -jar /shared/lottery-cli.jar experiment run-unit --preset lenet-quick --seed 'it'\\''s' --results '"
+                + results + "' --mode iterative --arm reinit --level 3 --checkpoint-every 100 --trial \"$trial\""), text);
+        Path script = dir.resolve("job.sh");
+        Files.writeString(script, text);
+        Process p = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+    }
+
+    @Test
+    void jobScriptRetriesThenRecordsTheFailureWithItsLog(@TempDir Path dir) throws Exception {
+        // A "java" that always fails: the script must try `attempts` times and leave a failure record.
+        Path fakeJava = dir.resolve("java");
+        Files.writeString(fakeJava, "#!/bin/sh\necho \"run $*\" >> \"" + dir.resolve("calls") + "\"\nexit 1\n");
+        fakeJava.toFile().setExecutable(true);
+        Path results = dir.resolve("results");
+        JobScript js = new JobScript(new UnitGroup.Dense(), results, new JavaLauncher(fakeJava, List.of(), null, "cp"),
+                List.of(), List.of(), 3);
+        Path script = dir.resolve("job.sh");
+        Files.writeString(script, js.render());
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
+        pb.environment().put("SLURM_ARRAY_TASK_ID", "1");
+        pb.environment().put("SLURM_ARRAY_JOB_ID", "77");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(1, p.waitFor(), out);
+        assertEquals(3, Files.readAllLines(dir.resolve("calls")).size(), "three attempts");
+        List<FailedUnit> failed = FailedUnit.read(results);
+        assertEquals(1, failed.size());
+        FailedUnit f = failed.getFirst();
+        assertEquals(new FailedUnit("dense-l00", 1, 1, 3, "77_1", JobScript.logsDir(results).resolve("dense-l00-t1.log")), f);
+    }
+}
