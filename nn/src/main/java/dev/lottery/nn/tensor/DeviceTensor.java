@@ -14,7 +14,7 @@ import java.util.Arrays;
  * backend's), so {@link #toArray()} and {@link #copyFrom(float[])} are ordered after everything queued before
  * them: they copy on that stream and wait for it. Those two are the only host/device copies of a tensor's values
  * and are counted in the pool's transfer counters under {@link #downloadPurpose()} (snapshots unless the backend
- * marks the tensor as a few-scalars readback) and {@link #uploadPurpose()}.
+ * marks the tensor as a few-scalars accumulator) and {@link #uploadPurpose()}.
  */
 public final class DeviceTensor implements Tensor {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
@@ -25,7 +25,7 @@ public final class DeviceTensor implements Tensor {
     private final long size;
     private final DeviceBuffer buffer;
     private final Stream stream;
-    private final TransferPurpose uploadPurpose;
+    private volatile TransferPurpose uploadPurpose;
     private volatile TransferPurpose downloadPurpose = TransferPurpose.SNAPSHOT;
 
     /**
@@ -78,10 +78,12 @@ public final class DeviceTensor implements Tensor {
     public TransferPurpose downloadPurpose() { return downloadPurpose; }
 
     /**
-     * Counts later downloads under {@code purpose}: the backend marks the loss/accuracy accumulator
-     * {@link TransferPurpose#SCALARS}, so weight snapshots and scalar readbacks can be told apart.
+     * Counts later copies in both directions under {@code purpose}: the backend marks the loss/accuracy accumulator
+     * {@link TransferPurpose#SCALARS} (read and cleared at every evaluation), so weight snapshots and scalar
+     * traffic can be told apart.
      */
-    public void countDownloadsAs(TransferPurpose purpose) {
+    public void countTransfersAs(TransferPurpose purpose) {
+        this.uploadPurpose = purpose;
         this.downloadPurpose = purpose;
     }
 

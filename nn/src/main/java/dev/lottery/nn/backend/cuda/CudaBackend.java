@@ -254,7 +254,7 @@ public final class CudaBackend implements Backend {
         if (stats != null) {
             if (stats.size() < 2) throw new IllegalArgumentException("stats " + stats + " needs 2 entries");
             // Its readback is the loss and accuracy: a few scalars, not a weight snapshot.
-            device(stats).countDownloadsAs(TransferPurpose.SCALARS);
+            device(stats).countTransfersAs(TransferPurpose.SCALARS);
         }
         if (rows == 0) return;
         try (KernelArgs args = new KernelArgs().ptr(ptr(logits)).ptr(ptr(labels)).ptr(ptr(dlogits)).ptr(ptr(stats)).i32(rows).i32(cols)) {
