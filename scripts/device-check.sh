@@ -65,5 +65,48 @@ say "== GPU benchmarks (JMH: FFM runtime vs JCuda)"
 sed -n '/^Benchmark /,$p' "$out/jmh-gpu.txt" | tee -a "$summary"
 grep -m 5 -E 'Exception|Error' "$out/jmh-gpu.txt" | tee -a "$summary" || true
 
+# ---- CUDA backend (issue 6): our lenet-300-100 step vs PyTorch eager and PyTorch + CUDA graphs --------------
+say "== CUDA backend: lenet-300-100 masked step, ours vs PyTorch"
+"$java" "${jvm_flags[@]}" -cp "$(ls lib/*.jar | tr '\n' ':')benchmarks.jar" dev.lottery.bench.cuda.CudaLenetStepBenchmark 3000 \
+  > "$out/cuda-step-ours.json" 2> "$out/cuda-step-ours.err"
+[ $? -eq 0 ] || status=1
+cat "$out/cuda-step-ours.json" | tee -a "$summary"
+torch_script=""
+for candidate in "$here/lenet_step_torch.py" "$here/../bench/python/lenet_step_torch.py"; do
+  [ -f "$candidate" ] && torch_script=$candidate && break
+done
+python=$(command -v python3 || true)
+[ -x /opt/torch/.venv/bin/python3 ] && python=/opt/torch/.venv/bin/python3
+if [ -n "$torch_script" ] && [ -n "$python" ]; then
+  "$python" "$torch_script" --steps 3000 > "$out/cuda-step-torch.json" 2> "$out/cuda-step-torch.err" || status=1
+  cat "$out/cuda-step-torch.json" | tee -a "$summary"
+  "$python" - "$out/cuda-step-ours.json" "$out/cuda-step-torch.json" <<'PY' | tee -a "$summary"
+import json, sys
+try:
+    ours, torch = (json.loads(open(p).read().strip().splitlines()[-1]) for p in sys.argv[1:3])
+except Exception as e:
+    print("ratio table: missing results (%s)" % e); sys.exit(0)
+print("%-28s %12s %10s %8s" % ("steps/s (batch 60)", "value", "ratio", "target"))
+print("%-28s %12.1f" % ("ours, CUDA graph", ours["graph_steps_per_s"]))
+print("%-28s %12.1f" % ("ours, eager launches", ours["eager_steps_per_s"]))
+for name, key, target in (("PyTorch eager", "eager_steps_per_s", 3.0), ("PyTorch + CUDA graphs", "graph_steps_per_s", 1.5)):
+    r = ours["graph_steps_per_s"] / torch[key]
+    print("%-28s %12.1f %9.2fx %7.1fx %s" % (name, torch[key], r, target, "ok" if r >= target else "BELOW TARGET"))
+PY
+else
+  say "PyTorch comparison skipped: lenet_step_torch.py or python3 not found (copy bench/python/lenet_step_torch.py next to this script)"
+fi
+# One lottery level / the lenet-fig3 sweep, when the experiment CLI and the MNIST cache are present
+# (the machine has no network: set LOTTERY_DATA to a copied cache). Opt-in: DEVICE_CHECK_LENET=1.
+if [ "${DEVICE_CHECK_LENET:-0}" = 1 ]; then
+  say "== lottery experiment run --preset lenet-fig3 --device cuda (timed)"
+  start_s=$(date +%s)
+  "$java" "${jvm_flags[@]}" -cp "$(ls lib/*.jar | tr '\n' ':')" dev.lottery.cli.LotteryCli experiment run --preset lenet-fig3 --device cuda \
+    > "$out/lenet-fig3.txt" 2>&1 || status=1
+  say "lenet-fig3: $(( $(date +%s) - start_s )) s, exit status recorded above; tail:"
+  tail -n 5 "$out/lenet-fig3.txt" | tee -a "$summary"
+fi
+# ---- end of the CUDA backend block ---------------------------------------------------------------------------
+
 say "device-check: done, status $status; results in $out"
 exit $status

@@ -43,6 +43,7 @@ done
   -DoutputDirectory="$out/tools"
 cp bench/target$suffix/benchmarks.jar "$out/"
 cp scripts/device-check.sh "$out/"
+cp bench/python/lenet_step_torch.py "$out/"  # the CUDA backend block of device-check.sh compares with it
 
 echo "device-pack: jlink ($modules)" >&2
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
