@@ -24,9 +24,15 @@ public final class SlurmClient {
 
     private final Map<String, String> environment;
 
-    /** Uses the caller's environment as it is. */
+    /**
+     * A system property naming the cluster's slurm.conf; when set, the commands get it as {@code SLURM_CONF}
+     * (for a JVM that talks to another cluster than its environment names, such as tests of a local cluster).
+     */
+    public static final String CONF_PROPERTY = "lottery.slurm.conf";
+
+    /** Uses the caller's environment (plus {@code SLURM_CONF} from {@value #CONF_PROPERTY} when that is set). */
     public SlurmClient() {
-        this(Map.of());
+        this(System.getProperty(CONF_PROPERTY) == null ? Map.of() : Map.of("SLURM_CONF", System.getProperty(CONF_PROPERTY)));
     }
 
     /** Adds {@code environment} to the caller's environment for every Slurm command. */

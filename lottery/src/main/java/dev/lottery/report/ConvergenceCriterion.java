@@ -1,0 +1,21 @@
+package dev.lottery.report;
+
+/**
+ * Which convergence point the plots use: the paper's early-stop criterion (Section 2) when every run met it,
+ * otherwise the iteration of minimum validation (or test) loss (Section 3's criterion) for all runs, so one plot
+ * never mixes the two.
+ */
+public enum ConvergenceCriterion {
+    EARLY_STOP("early stopping (1000-it moving average of test loss)"),
+    MINIMUM_LOSS("minimum validation/test loss");
+
+    private final String description;
+
+    ConvergenceCriterion(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return description;
+    }
+}

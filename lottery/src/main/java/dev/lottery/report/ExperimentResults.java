@@ -1,0 +1,117 @@
+package dev.lottery.report;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.lottery.experiment.ResultsStore;
+import dev.lottery.experiment.Unit;
+import dev.lottery.nn.UserError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/** Everything finished in an experiment directory (units without their DONE marker are left out). */
+public final class ExperimentResults {
+    private final ResultsStore store;
+    private final List<UnitResult> units;
+
+    private ExperimentResults(ResultsStore store, List<UnitResult> units) {
+        this.store = store;
+        this.units = units;
+    }
+
+    public static ExperimentResults load(Path dir) {
+        ResultsStore store = ResultsStore.existing(dir);
+        List<UnitResult> out = new ArrayList<>();
+        for (Unit u : store.plan()) {
+            if (!store.isDone(u)) continue;
+            out.add(read(store.unitDir(u).resolve(ResultsStore.METRICS)));
+        }
+        return new ExperimentResults(store, out);
+    }
+
+    static UnitResult read(Path file) {
+        try {
+            JsonObject o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            JsonObject rem = o.getAsJsonObject("remaining");
+            Map<String, Double> layers = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonElement> e : rem.getAsJsonObject("layers").entrySet()) {
+                layers.put(e.getKey(), e.getValue().getAsJsonObject().get("fraction").getAsDouble());
+            }
+            JsonObject series = o.getAsJsonObject("series");
+            JsonArray its = series.getAsJsonArray("iteration");
+            JsonArray acc = series.getAsJsonArray("test_accuracy");
+            long[] iterations = new long[its.size()];
+            double[] accuracy = new double[acc.size()];
+            for (int i = 0; i < iterations.length; i++) iterations[i] = its.get(i).getAsLong();
+            for (int i = 0; i < accuracy.length; i++) accuracy[i] = acc.get(i).isJsonNull() ? Double.NaN : acc.get(i).getAsDouble();
+            return new UnitResult(o.get("unit").getAsString(), o.get("trial").getAsInt(),
+                    o.get("mode").isJsonNull() ? null : o.get("mode").getAsString(), o.get("arm").getAsString(),
+                    o.get("level").getAsInt(), rem.get("fraction").getAsDouble(), layers, iterations, accuracy,
+                    number(o, "final_test_accuracy"), number(o, "best_test_accuracy"), point(o.get("early_stop")), point(o.get("minimum_loss")));
+        } catch (IOException e) {
+            throw new UserError("cannot read " + file + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new UserError(file + " is not a unit's metrics file: " + e.getMessage());
+        }
+    }
+
+    private static double number(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        return e == null || e.isJsonNull() ? Double.NaN : e.getAsDouble();
+    }
+
+    private static UnitResult.Point point(JsonElement e) {
+        if (e == null || e.isJsonNull()) return null;
+        JsonObject p = e.getAsJsonObject();
+        return new UnitResult.Point(p.get("iteration").getAsLong(), number(p, "test_accuracy"));
+    }
+
+    public ResultsStore store() {
+        return store;
+    }
+
+    public List<UnitResult> units() {
+        return units;
+    }
+
+    public List<String> modes() {
+        return List.of(store.settings().get("modes").split(","));
+    }
+
+    public List<String> arms() {
+        return List.of(store.settings().get("arms").split(","));
+    }
+
+    /**
+     * The trials of one curve point: {@code (mode, arm)} at {@code level}; level 0 is the dense network, which every
+     * mode and arm starts from.
+     */
+    public List<UnitResult> trials(String mode, String arm, int level) {
+        return units.stream()
+                .filter(u -> u.level() == level && (level == 0 ? u.mode() == null : Objects.equals(u.mode(), mode) && u.arm().equals(arm)))
+                .sorted(Comparator.comparingInt(UnitResult::trial)).toList();
+    }
+
+    /** Levels with at least one finished trial for {@code (mode, arm)}, ascending, with 0 when the dense net is done. */
+    public List<Integer> levels(String mode, String arm) {
+        TreeMap<Integer, Boolean> ls = new TreeMap<>();
+        for (UnitResult u : units) {
+            if (u.level() == 0 || (Objects.equals(u.mode(), mode) && u.arm().equals(arm))) ls.put(u.level(), true);
+        }
+        return List.copyOf(ls.keySet());
+    }
+
+    /** Early stopping when every finished unit met it, else minimum loss (see {@link ConvergenceCriterion}). */
+    public ConvergenceCriterion criterion() {
+        return units.stream().allMatch(u -> u.earlyStop() != null) ? ConvergenceCriterion.EARLY_STOP : ConvergenceCriterion.MINIMUM_LOSS;
+    }
+}

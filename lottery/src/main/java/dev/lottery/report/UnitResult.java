@@ -1,0 +1,22 @@
+package dev.lottery.report;
+
+import java.util.Map;
+
+/**
+ * One finished unit as the report reads it back from {@code metrics.json}.
+ *
+ * @param mode          {@code iterative}, {@code oneshot}, or null for the dense level 0 (shared by all)
+ * @param remaining     fraction of all prunable weights that survive
+ * @param earlyStop     the paper's convergence point, or null when the run never met it
+ */
+public record UnitResult(String path, int trial, String mode, String arm, int level, double remaining,
+                         Map<String, Double> layerRemaining, long[] iterations, double[] testAccuracy,
+                         double finalTestAccuracy, double bestTestAccuracy, Point earlyStop, Point minimumLoss) {
+    /** An iteration and the test accuracy there. */
+    public record Point(long iteration, double testAccuracy) {}
+
+    /** The convergence point by the chosen criterion. */
+    public Point convergence(ConvergenceCriterion c) {
+        return c == ConvergenceCriterion.EARLY_STOP ? earlyStop : minimumLoss;
+    }
+}
