@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 DescribeCommand.class,
                 XorCommand.class,
+                ExperimentCommand.class,
+                ReportCommand.class,
                 CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class,
         })
