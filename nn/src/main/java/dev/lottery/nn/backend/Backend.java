@@ -107,6 +107,104 @@ public interface Backend extends AutoCloseable {
         gather(src, permutation, 0, permutation.length, dst);
     }
 
+    // ---- Convolutional and residual networks. Activations are NCHW; every op takes its geometry as a value
+    // ---- (what cuDNN's descriptors hold) and checks only tensor sizes, so a [batch, features] mini-batch can be
+    // ---- read as [batch, channels, height, width] without a reshape. The CPU backend implements all of them; a
+    // ---- backend that does not yet refuses with UnsupportedOperationException (the defaults below).
+
+    private UnsupportedOperationException unsupported(String op) {
+        return new UnsupportedOperationException("the " + name() + " backend does not implement " + op + " yet");
+    }
+
+    /** {@code y = conv(x, w) + bias}: x {@code [N,C,H,W]}, w {@code [K,C,R,R]}, y {@code [N,K,P,Q]}; bias {@code [K]} or null. */
+    default void conv2d(Tensor x, Tensor w, Tensor bias, Tensor y, dev.lottery.nn.layers.ConvGeometry g) {
+        throw unsupported("conv2d");
+    }
+
+    /** {@code dx = d conv / d x} applied to {@code dy} (overwrites dx). */
+    default void conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, dev.lottery.nn.layers.ConvGeometry g) {
+        throw unsupported("conv2dBackwardData");
+    }
+
+    /** {@code dw = d conv / d w} applied to {@code dy} (overwrites dw) and, when non-null, {@code dbias[k] = sum dy[:,k,:,:]}. */
+    default void conv2dBackwardFilter(Tensor x, Tensor dy, Tensor dw, Tensor dbias, dev.lottery.nn.layers.ConvGeometry g) {
+        throw unsupported("conv2dBackwardFilter");
+    }
+
+    /** Max pooling {@code x [N,C,H,W] -> y [N,C,P,Q]}. */
+    default void maxPool(Tensor x, Tensor y, dev.lottery.nn.layers.PoolGeometry g) {
+        throw unsupported("maxPool");
+    }
+
+    /**
+     * Routes {@code dy} to the first maximal input of every window (overwrites dx), from the forward's {@code x} and
+     * {@code y} as cuDNN's pooling backward does.
+     */
+    default void maxPoolBackward(Tensor x, Tensor y, Tensor dy, Tensor dx, dev.lottery.nn.layers.PoolGeometry g) {
+        throw unsupported("maxPoolBackward");
+    }
+
+    /**
+     * Training-mode batch normalization per channel over batch and spatial positions:
+     * {@code y = gamma * (x - mean) * invStd + beta} with the batch's mean and biased variance, {@code invStd =
+     * 1/sqrt(var + epsilon)}; saves mean and invStd {@code [C]} for the backward pass and updates
+     * {@code running = (1 - momentum) * running + momentum * batch} (the variance unbiased), like cuDNN.
+     */
+    default void batchNormTraining(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float momentum,
+                           float epsilon, Tensor savedMean, Tensor savedInvStd, Tensor y, dev.lottery.nn.layers.ChannelGeometry g) {
+        throw unsupported("batchNormTraining");
+    }
+
+    /** Evaluation-mode batch normalization with the running statistics. */
+    default void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float epsilon,
+                            Tensor y, dev.lottery.nn.layers.ChannelGeometry g) {
+        throw unsupported("batchNormInference");
+    }
+
+    /** Gradients of {@link #batchNormTraining} (overwrites dx, dgamma, dbeta). */
+    default void batchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor savedMean, Tensor savedInvStd, Tensor dx,
+                           Tensor dgamma, Tensor dbeta, dev.lottery.nn.layers.ChannelGeometry g) {
+        throw unsupported("batchNormBackward");
+    }
+
+    /**
+     * Fills an inverted-dropout mask: {@code mask[i] = rng.uniform(i) < rate ? 0 : 1 / (1 - rate)}. Element i depends
+     * only on the stream's key and i, so a device kernel draws the same mask (see {@code KeyedRandom}).
+     */
+    default void dropoutMask(Tensor mask, dev.lottery.nn.rng.KeyedRandom rng, float rate) {
+        throw unsupported("dropoutMask");
+    }
+
+    /** {@code y *= factors} element-wise, in place. */
+    default void multiply(Tensor y, Tensor factors) {
+        throw unsupported("multiply");
+    }
+
+    /** {@code y += x} element-wise, in place (residual connections, gradient sums). */
+    default void add(Tensor y, Tensor x) {
+        throw unsupported("add");
+    }
+
+    /** {@code y[n, c] = mean over spatial positions of x[n, c, :]}. */
+    default void globalAvgPool(Tensor x, Tensor y, dev.lottery.nn.layers.ChannelGeometry g) {
+        throw unsupported("globalAvgPool");
+    }
+
+    /** {@code dx[n, c, s] = dy[n, c] / spatial} (overwrites dx). */
+    default void globalAvgPoolBackward(Tensor dy, Tensor dx, dev.lottery.nn.layers.ChannelGeometry g) {
+        throw unsupported("globalAvgPoolBackward");
+    }
+
+    /**
+     * Data augmentation of a gathered mini-batch {@code src [N, C, H, W]} into {@code dst} (another tensor): example n
+     * is mirrored left-right when {@code flip[n]}, then shifted, with zeros where the source falls outside the image:
+     * {@code dst[n,c,h,w] = src[n, c, h + shiftY[n], w' + shiftX[n]]}, {@code w' = flip[n] ? W-1-w : w}. Shifts in
+     * [-4, 4] equal "pad by 4 and crop at random". The per-example draws are host-side, like a batch order.
+     */
+    default void shiftAndFlip(Tensor src, Tensor dst, int channels, int height, int width, int[] shiftY, int[] shiftX, boolean[] flip) {
+        throw unsupported("shiftAndFlip");
+    }
+
     // ---- Optional fast paths: the defaults are the plain ops; a backend overrides them where it can do better.
 
     /** {@code y = max(y + bias, 0)}: {@link #addBias} then {@link #relu}, fused into one pass where a backend can. */

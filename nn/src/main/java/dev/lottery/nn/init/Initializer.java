@@ -110,6 +110,19 @@ public sealed interface Initializer {
         }
     }
 
+    /** All ones (batch-norm scales start at 1). Draws nothing. */
+    record Ones() implements Initializer {
+        @Override
+        public void fill(float[] dst, int fanIn, int fanOut, KeyedRandom rng) {
+            java.util.Arrays.fill(dst, 1f);
+        }
+
+        @Override
+        public String canonical() {
+            return "ones";
+        }
+    }
+
     /** Reads a {@link #canonical()} form; anything else is a one-line {@link UserError} listing the valid forms. */
     static Initializer parse(String text) {
         String t = text == null ? "" : text.strip();
@@ -118,6 +131,7 @@ public sealed interface Initializer {
             case "xavier_trunc_normal": return new XavierNormal(true);
             case "xavier_uniform": return new XavierUniform();
             case "zeros": return new Zeros();
+            case "ones": return new Ones();
             default: break;
         }
         Matcher m = Forms.WITH_STD.matcher(t);
@@ -149,7 +163,7 @@ public sealed interface Initializer {
     /** Parsing constants; a nested class because interface fields cannot be private. */
     final class Forms {
         static final Pattern WITH_STD = Pattern.compile("(trunc_normal|normal)\\(\\s*([^)]*?)\\s*\\)");
-        static final String VALID = "trunc_normal(STD), normal(STD), xavier_normal, xavier_trunc_normal, xavier_uniform, zeros";
+        static final String VALID = "trunc_normal(STD), normal(STD), xavier_normal, xavier_trunc_normal, xavier_uniform, zeros, ones";
 
         private Forms() {
         }

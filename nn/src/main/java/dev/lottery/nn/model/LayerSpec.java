@@ -1,20 +1,281 @@
 package dev.lottery.nn.model;
 
-/** One layer of a model, as data. A closed family: convolutional layers join it in a later version. */
-public sealed interface LayerSpec permits LayerSpec.Dense {
+import java.util.Locale;
+
+/**
+ * One layer of a model, as data: a closed family. Each layer knows the activation shape it produces from its
+ * input's and how many parameters it holds, so a {@link ModelSpec} can be checked and counted without building it.
+ * "Weights" are the prunable parameters (dense matrices and convolution filters); the rest (biases, batch-norm
+ * scales and shifts) are "other" parameters.
+ */
+public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Conv2d, LayerSpec.MaxPool, LayerSpec.Flatten,
+        LayerSpec.Dropout, LayerSpec.BatchNorm, LayerSpec.ResidualBlock, LayerSpec.GlobalAvgPool {
     String name();
 
-    LayerKind kind();
+    /** Stable text form for experiment hashes. */
+    String canonical();
 
-    /** A fully-connected layer {@code y = x W^T + b} with weights stored {@code [units, inputs]}. */
+    /** The activation shape this layer produces from {@code input}; IllegalArgumentException when it cannot take it. */
+    ImageShape outputShape(ImageShape input);
+
+    /** Prunable parameters (weights and filters) for {@code input}. */
+    default long weights(ImageShape input) {
+        return 0;
+    }
+
+    /** Non-prunable parameters (biases, batch-norm scale and shift) for {@code input}. */
+    default long otherParameters(ImageShape input) {
+        return 0;
+    }
+
+    /** The pruning family of this layer's weights, or null when it has none. */
+    default LayerKind weightKind() {
+        return null;
+    }
+
+    /** A fully-connected layer {@code y = x W^T + b} with weights stored {@code [units, inputs]}; its input must be flat. */
     record Dense(String name, int units, Activation activation, LayerKind kind) implements LayerSpec {
         public Dense {
             if (units <= 0) throw new IllegalArgumentException(name + ": units must be positive");
             if (kind == LayerKind.CONVOLUTIONAL) throw new IllegalArgumentException(name + ": a dense layer is not convolutional");
         }
 
+        @Override
         public String canonical() {
             return "dense(" + units + (activation == Activation.RELU ? ",relu" : "") + ")";
+        }
+
+        @Override
+        public ImageShape outputShape(ImageShape input) {
+            if (!input.isFlat()) throw new IllegalArgumentException(name + ": input " + input + " is not flat (add a Flatten layer)");
+            return ImageShape.flat(units);
+        }
+
+        @Override
+        public long weights(ImageShape input) {
+            return (long) input.features() * units;
+        }
+
+        @Override
+        public long otherParameters(ImageShape input) {
+            return units;
+        }
+
+        @Override
+        public LayerKind weightKind() {
+            return kind;
+        }
+    }
+
+    /**
+     * A 2-D convolution over NCHW activations with {@code filters} square {@code kernel x kernel} filters stored
+     * {@code [filters, channels, kernel, kernel]} (cuDNN's KCRS), an optional bias per filter, and an activation.
+     * Convolutions followed by batch normalization have no bias (the normalization's shift replaces it).
+     */
+    record Conv2d(String name, int filters, int kernel, int stride, Padding padding, Activation activation, boolean bias)
+            implements LayerSpec {
+        public Conv2d {
+            if (filters <= 0 || kernel <= 0 || stride <= 0) throw new IllegalArgumentException(name + ": filters, kernel and stride must be positive");
+            padding.amount(kernel);
+        }
+
+        @Override
+        public String canonical() {
+            return "conv(" + filters + "," + kernel + "x" + kernel + ",s" + stride + "," + padding.name().toLowerCase(Locale.ROOT)
+                    + (activation == Activation.RELU ? ",relu" : "") + (bias ? "" : ",nobias") + ")";
+        }
+
+        @Override
+        public ImageShape outputShape(ImageShape input) {
+            int pad = padding.amount(kernel);
+            int h = (input.height() + 2 * pad - kernel) / stride + 1;
+            int w = (input.width() + 2 * pad - kernel) / stride + 1;
+            if (input.height() + 2 * pad < kernel || input.width() + 2 * pad < kernel) {
+                throw new IllegalArgumentException(name + ": " + kernel + "x" + kernel + " kernel does not fit input " + input);
+            }
+            return new ImageShape(filters, h, w);
+        }
+
+        @Override
+        public long weights(ImageShape input) {
+            return (long) filters * input.channels() * kernel * kernel;
+        }
+
+        @Override
+        public long otherParameters(ImageShape input) {
+            return bias ? filters : 0;
+        }
+
+        @Override
+        public LayerKind weightKind() {
+            return LayerKind.CONVOLUTIONAL;
+        }
+    }
+
+    /** Max pooling over {@code window x window} windows moved by {@code stride}, no padding. */
+    record MaxPool(String name, int window, int stride) implements LayerSpec {
+        public MaxPool {
+            if (window <= 0 || stride <= 0) throw new IllegalArgumentException(name + ": window and stride must be positive");
+        }
+
+        @Override
+        public String canonical() {
+            return "maxpool(" + window + ",s" + stride + ")";
+        }
+
+        @Override
+        public ImageShape outputShape(ImageShape input) {
+            if (input.height() < window || input.width() < window) {
+                throw new IllegalArgumentException(name + ": window " + window + " does not fit input " + input);
+            }
+            return new ImageShape(input.channels(), (input.height() - window) / stride + 1, (input.width() - window) / stride + 1);
+        }
+    }
+
+    /** Reshapes {@code C x H x W} into a flat vector of {@code C*H*W} values (NCHW order), for dense layers. */
+    record Flatten(String name) implements LayerSpec {
+        @Override
+        public String canonical() {
+            return "flatten";
+        }
+
+        @Override
+        public ImageShape outputShape(ImageShape input) {
+            return ImageShape.flat(input.features());
+        }
+    }
+
+    /**
+     * Inverted dropout: in training each value is zeroed with probability {@code rate} and the survivors are scaled
+     * by {@code 1 / (1 - rate)}; in evaluation it is the identity.
+     */
+    record Dropout(String name, double rate) implements LayerSpec {
+        public Dropout {
+            if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException(name + ": dropout rate must be in [0, 1), got " + rate);
+        }
+
+        @Override
+        public String canonical() {
+            return "dropout(" + rate + ")";
+        }
+
+        @Override
+        public ImageShape outputShape(ImageShape input) {
+            return input;
+        }
+    }
+
+    /**
+     * Batch normalization per channel (over batch and spatial positions), then an activation. Running statistics
+     * follow {@code running = (1 - momentum) * running + momentum * batch} (PyTorch's and cuDNN's convention; the
+     * running variance uses the unbiased batch variance).
+     */
+    record BatchNorm(String name, Activation activation, double momentum, double epsilon) implements LayerSpec {
+        public static final double DEFAULT_MOMENTUM = 0.1;
+        public static final double DEFAULT_EPSILON = 1e-5;
+
+        public BatchNorm {
+            if (!(momentum > 0 && momentum <= 1)) throw new IllegalArgumentException(name + ": momentum must be in (0, 1]");
+            if (!(epsilon > 0)) throw new IllegalArgumentException(name + ": epsilon must be positive");
+        }
+
+        public BatchNorm(String name, Activation activation) {
+            this(name, activation, DEFAULT_MOMENTUM, DEFAULT_EPSILON);
+        }
+
+        @Override
+        public String canonical() {
+            return "batchnorm(" + momentum + "," + epsilon + (activation == Activation.RELU ? ",relu" : "") + ")";
+        }
+
+        @Override
+        public ImageShape outputShape(ImageShape input) {
+            return input;
+        }
+
+        @Override
+        public long otherParameters(ImageShape input) {
+            return 2L * input.channels();
+        }
+    }
+
+    /**
+     * He et al.'s basic residual block: {@code relu(bn(conv3x3(relu(bn(conv3x3_s(x))))) + shortcut(x))}. The
+     * shortcut is the identity when the shape is kept, else a 1x1 stride-s projection convolution with batch norm.
+     * Its convolutions have no bias. Sub-layer names are {@code name.conv1}, {@code name.bn1}, {@code name.conv2},
+     * {@code name.bn2}, {@code name.shortcut} and {@code name.shortcut_bn}.
+     */
+    record ResidualBlock(String name, int filters, int stride) implements LayerSpec {
+        public ResidualBlock {
+            if (filters <= 0 || stride <= 0) throw new IllegalArgumentException(name + ": filters and stride must be positive");
+        }
+
+        public Conv2d conv1() {
+            return new Conv2d(name + ".conv1", filters, 3, stride, Padding.SAME, Activation.NONE, false);
+        }
+
+        public BatchNorm bn1() {
+            return new BatchNorm(name + ".bn1", Activation.RELU);
+        }
+
+        public Conv2d conv2() {
+            return new Conv2d(name + ".conv2", filters, 3, 1, Padding.SAME, Activation.NONE, false);
+        }
+
+        public BatchNorm bn2() {
+            return new BatchNorm(name + ".bn2", Activation.NONE);
+        }
+
+        public Conv2d shortcut() {
+            return new Conv2d(name + ".shortcut", filters, 1, stride, Padding.VALID, Activation.NONE, false);
+        }
+
+        public BatchNorm shortcutNorm() {
+            return new BatchNorm(name + ".shortcut_bn", Activation.NONE);
+        }
+
+        /** Whether the shortcut needs a projection: the stride or the channel count changes the shape. */
+        public boolean projects(ImageShape input) {
+            return stride != 1 || input.channels() != filters;
+        }
+
+        @Override
+        public String canonical() {
+            return "residual(" + filters + ",s" + stride + ")";
+        }
+
+        @Override
+        public ImageShape outputShape(ImageShape input) {
+            return conv2().outputShape(conv1().outputShape(input));
+        }
+
+        @Override
+        public long weights(ImageShape input) {
+            ImageShape mid = conv1().outputShape(input);
+            return conv1().weights(input) + conv2().weights(mid) + (projects(input) ? shortcut().weights(input) : 0);
+        }
+
+        @Override
+        public long otherParameters(ImageShape input) {
+            return (projects(input) ? 6L : 4L) * filters;
+        }
+
+        @Override
+        public LayerKind weightKind() {
+            return LayerKind.CONVOLUTIONAL;
+        }
+    }
+
+    /** Averages every channel over its spatial positions: {@code C x H x W -> C x 1 x 1}. */
+    record GlobalAvgPool(String name) implements LayerSpec {
+        @Override
+        public String canonical() {
+            return "global_avg_pool";
+        }
+
+        @Override
+        public ImageShape outputShape(ImageShape input) {
+            return ImageShape.flat(input.channels());
         }
     }
 }

@@ -1,44 +1,89 @@
 package dev.lottery.nn.model;
 
 import dev.lottery.nn.init.Initializer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A model as data: input size, layers in order, and how parameters are initialized. Its {@link #canonical()}
- * string names it completely, so experiments can hash it.
+ * A model as data: input shape, layers in order, and how parameters are initialized. Its {@link #canonical()}
+ * string names it completely, so experiments can hash it. The constructor checks that every layer accepts the
+ * shape its predecessor produces and that the model ends in a flat vector of class scores.
  *
- * @param inputFeatures values per example after flattening (784 for 28x28x1)
+ * @param input one example's shape: {@code 784x1x1} for a flat MNIST vector, {@code 3x32x32} for CIFAR-10 images
  */
-public record ModelSpec(String name, int inputFeatures, List<LayerSpec> layers, Initializer weightInit, Initializer biasInit) {
+public record ModelSpec(String name, ImageShape input, List<LayerSpec> layers, Initializer weightInit, Initializer biasInit) {
     public ModelSpec {
         layers = List.copyOf(layers);
         if (layers.isEmpty()) throw new IllegalArgumentException(name + ": no layers");
-        if (inputFeatures <= 0) throw new IllegalArgumentException(name + ": inputFeatures must be positive");
+        ImageShape shape = input;
+        for (LayerSpec l : layers) shape = l.outputShape(shape);
+        if (!shape.isFlat()) throw new IllegalArgumentException(name + ": the last layer's output " + shape + " is not flat");
+    }
+
+    /** A model over flat inputs of {@code inputFeatures} values (fully-connected networks). */
+    public ModelSpec(String name, int inputFeatures, List<LayerSpec> layers, Initializer weightInit, Initializer biasInit) {
+        this(name, flatInput(name, inputFeatures), layers, weightInit, biasInit);
+    }
+
+    private static ImageShape flatInput(String name, int features) {
+        if (features <= 0) throw new IllegalArgumentException(name + ": inputFeatures must be positive");
+        return ImageShape.flat(features);
+    }
+
+    /** Values per example after flattening (784 for 28x28x1). */
+    public int inputFeatures() {
+        return input.features();
     }
 
     /** Number of classes the model predicts (the last layer's width). */
     public int classes() {
-        return ((LayerSpec.Dense) layers.getLast()).units();
+        return shapes().getLast().features();
     }
 
+    /** The output shape of every layer, in order. */
+    public List<ImageShape> shapes() {
+        List<ImageShape> out = new ArrayList<>(layers.size());
+        ImageShape shape = input;
+        for (LayerSpec l : layers) {
+            shape = l.outputShape(shape);
+            out.add(shape);
+        }
+        return out;
+    }
+
+    /** The input shape of every layer, in order. */
+    public List<ImageShape> inputShapes() {
+        List<ImageShape> out = new ArrayList<>(layers.size());
+        out.add(input);
+        List<ImageShape> outputs = shapes();
+        out.addAll(outputs.subList(0, outputs.size() - 1));
+        return out;
+    }
+
+    /** Flat inputs keep the historical {@code input=784} form, so fully-connected models hash as before. */
     public String canonical() {
-        return "model(name=" + name + ",input=" + inputFeatures + ",layers=["
-                + layers.stream().map(l -> ((LayerSpec.Dense) l).canonical()).collect(Collectors.joining(","))
+        return "model(name=" + name + ",input=" + (input.isFlat() ? Integer.toString(input.features()) : input.toString())
+                + ",layers=[" + layers.stream().map(LayerSpec::canonical).collect(Collectors.joining(","))
                 + "],weight_init=" + weightInit.canonical() + ",bias_init=" + biasInit.canonical() + ")";
     }
 
     /** The same model with another weight initializer (a command-line override). */
     public ModelSpec withWeightInit(Initializer init) {
-        return new ModelSpec(name, inputFeatures, layers, init, biasInit);
+        return new ModelSpec(name, input, layers, init, biasInit);
     }
 
-    /** The same layers over another input size (e.g. for small test data). */
+    /** The same layers over flat inputs of another size (e.g. for small test data). */
     public ModelSpec withInput(int features) {
         return new ModelSpec(name, features, layers, weightInit, biasInit);
     }
 
-    /** Parameter counts: weights (prunable) and biases. */
+    /** The same layers over another input shape (e.g. CIFAR-10's 3x32x32 or Fashion-MNIST's 1x28x28). */
+    public ModelSpec withInput(ImageShape shape) {
+        return new ModelSpec(name, shape, layers, weightInit, biasInit);
+    }
+
+    /** Parameter counts: weights (prunable) and biases (every other parameter: biases, batch-norm scales and shifts). */
     public record ParameterCount(long weights, long biases) {
         public long total() {
             return weights + biases;
@@ -46,14 +91,22 @@ public record ModelSpec(String name, int inputFeatures, List<LayerSpec> layers, 
     }
 
     public ParameterCount parameterCount() {
-        long weights = 0, biases = 0;
-        int in = inputFeatures;
-        for (LayerSpec l : layers) {
-            LayerSpec.Dense d = (LayerSpec.Dense) l;
-            weights += (long) in * d.units();
-            biases += d.units();
-            in = d.units();
+        long weights = 0, others = 0;
+        List<ImageShape> ins = inputShapes();
+        for (int i = 0; i < layers.size(); i++) {
+            weights += layers.get(i).weights(ins.get(i));
+            others += layers.get(i).otherParameters(ins.get(i));
         }
-        return new ParameterCount(weights, biases);
+        return new ParameterCount(weights, others);
+    }
+
+    /** Prunable weights in layers of one pruning family (e.g. the convolutional weights of Figure 1). */
+    public long weightsOfKind(LayerKind kind) {
+        long n = 0;
+        List<ImageShape> ins = inputShapes();
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i).weightKind() == kind) n += layers.get(i).weights(ins.get(i));
+        }
+        return n;
     }
 }

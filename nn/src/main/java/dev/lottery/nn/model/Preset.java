@@ -1,11 +1,35 @@
 package dev.lottery.nn.model;
 
 import dev.lottery.nn.data.DatasetName;
+import dev.lottery.nn.data.augment.BatchAugmentation;
 import dev.lottery.nn.train.OptimizerSpec;
 
 /**
  * A named model with the training settings the paper used for it (Figure 1); every field can be overridden
- * from the command line.
+ * from the command line. {@link #model()} is built for the preset's own data set; {@link #modelFor} rebuilds
+ * the same architecture for another data set's input shape.
  */
 public record Preset(String name, String description, ModelSpec model, DatasetName dataset, OptimizerSpec optimizer,
-                     int batchSize, int epochs, int validationSize) {}
+                     int batchSize, int epochs, int validationSize, BatchAugmentation augmentation) {
+    public Preset(String name, String description, ModelSpec model, DatasetName dataset, OptimizerSpec optimizer,
+                  int batchSize, int epochs, int validationSize) {
+        this(name, description, model, dataset, optimizer, batchSize, epochs, validationSize, BatchAugmentation.NONE);
+    }
+
+    /** One example's shape in a data set as stored: 1x28x28 for (Fashion-)MNIST, 3x32x32 for CIFAR-10. */
+    public static ImageShape inputShape(DatasetName data) {
+        return switch (data) {
+            case MNIST, FASHION_MNIST -> new ImageShape(1, 28, 28);
+            case CIFAR10 -> new ImageShape(3, 32, 32);
+        };
+    }
+
+    /**
+     * The architecture over {@code data}'s examples: fully-connected models take them flat, convolutional ones as
+     * images (e.g. conv2 on Fashion-MNIST sees 1x28x28).
+     */
+    public ModelSpec modelFor(DatasetName data) {
+        ImageShape shape = inputShape(data);
+        return model.input().isFlat() ? model.withInput(shape.features()) : model.withInput(shape);
+    }
+}

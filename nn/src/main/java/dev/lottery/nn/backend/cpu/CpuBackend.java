@@ -1,6 +1,14 @@
 package dev.lottery.nn.backend.cpu;
 
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.layers.ChannelGeometry;
+import dev.lottery.nn.layers.ConvGeometry;
+import dev.lottery.nn.layers.PoolGeometry;
+import dev.lottery.nn.layers.cpu.CpuBatchNorm;
+import dev.lottery.nn.layers.cpu.CpuConvolution;
+import dev.lottery.nn.layers.cpu.CpuImageShift;
+import dev.lottery.nn.layers.cpu.CpuPooling;
+import dev.lottery.nn.rng.KeyedRandom;
 import dev.lottery.nn.tensor.HostTensor;
 import dev.lottery.nn.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
@@ -311,6 +319,144 @@ public final class CpuBackend implements Backend {
             while (offsets[t] > position) t--;
             seg(masks.get(t)).setAtIndex(F, position - offsets[t], 0f);
         }
+    }
+
+    // ---- Convolutional and residual networks (see Backend): kernels in dev.lottery.nn.layers.cpu ----
+
+    private static void requireSize(Tensor t, long size, String what) {
+        if (t.size() != size) throw new IllegalArgumentException(what + ": " + t + " should hold " + size + " values");
+    }
+
+    private static MemorySegment segOrNull(Tensor t) {
+        return t == null ? null : seg(t);
+    }
+
+    @Override
+    public void conv2d(Tensor x, Tensor w, Tensor bias, Tensor y, ConvGeometry g) {
+        requireSize(x, g.inputSize(), "conv2d input");
+        requireSize(w, g.filterSize(), "conv2d filters");
+        requireSize(y, g.outputSize(), "conv2d output");
+        if (bias != null) requireSize(bias, g.filters(), "conv2d bias");
+        CpuConvolution.forward(seg(x), seg(w), segOrNull(bias), seg(y), g);
+    }
+
+    @Override
+    public void conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, ConvGeometry g) {
+        requireSize(dy, g.outputSize(), "conv2d output gradient");
+        requireSize(w, g.filterSize(), "conv2d filters");
+        requireSize(dx, g.inputSize(), "conv2d input gradient");
+        CpuConvolution.backwardData(seg(dy), seg(w), seg(dx), g);
+    }
+
+    @Override
+    public void conv2dBackwardFilter(Tensor x, Tensor dy, Tensor dw, Tensor dbias, ConvGeometry g) {
+        requireSize(x, g.inputSize(), "conv2d input");
+        requireSize(dy, g.outputSize(), "conv2d output gradient");
+        requireSize(dw, g.filterSize(), "conv2d filter gradient");
+        if (dbias != null) requireSize(dbias, g.filters(), "conv2d bias gradient");
+        CpuConvolution.backwardFilter(seg(x), seg(dy), seg(dw), segOrNull(dbias), g);
+    }
+
+    @Override
+    public void maxPool(Tensor x, Tensor y, PoolGeometry g) {
+        requireSize(x, g.inputSize(), "max-pool input");
+        requireSize(y, g.outputSize(), "max-pool output");
+        CpuPooling.maxPool(seg(x), seg(y), g);
+    }
+
+    @Override
+    public void maxPoolBackward(Tensor x, Tensor y, Tensor dy, Tensor dx, PoolGeometry g) {
+        requireSize(x, g.inputSize(), "max-pool input");
+        requireSize(y, g.outputSize(), "max-pool output");
+        requireSize(dy, g.outputSize(), "max-pool output gradient");
+        requireSize(dx, g.inputSize(), "max-pool input gradient");
+        CpuPooling.maxPoolBackward(seg(x), seg(dy), seg(dx), g);
+    }
+
+    @Override
+    public void batchNormTraining(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float momentum,
+                                  float epsilon, Tensor savedMean, Tensor savedInvStd, Tensor y, ChannelGeometry g) {
+        requireSize(x, g.size(), "batch-norm input");
+        requireSize(y, g.size(), "batch-norm output");
+        for (Tensor t : new Tensor[] {gamma, beta, runningMean, runningVar, savedMean, savedInvStd}) requireSize(t, g.channels(), "batch-norm statistics");
+        CpuBatchNorm.training(seg(x), seg(gamma), seg(beta), seg(runningMean), seg(runningVar), momentum, epsilon,
+                seg(savedMean), seg(savedInvStd), seg(y), g);
+    }
+
+    @Override
+    public void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float epsilon,
+                                   Tensor y, ChannelGeometry g) {
+        requireSize(x, g.size(), "batch-norm input");
+        requireSize(y, g.size(), "batch-norm output");
+        for (Tensor t : new Tensor[] {gamma, beta, runningMean, runningVar}) requireSize(t, g.channels(), "batch-norm statistics");
+        CpuBatchNorm.inference(seg(x), seg(gamma), seg(beta), seg(runningMean), seg(runningVar), epsilon, seg(y), g);
+    }
+
+    @Override
+    public void batchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor savedMean, Tensor savedInvStd, Tensor dx,
+                                  Tensor dgamma, Tensor dbeta, ChannelGeometry g) {
+        for (Tensor t : new Tensor[] {x, dy, dx}) requireSize(t, g.size(), "batch-norm activations");
+        for (Tensor t : new Tensor[] {gamma, savedMean, savedInvStd, dgamma, dbeta}) requireSize(t, g.channels(), "batch-norm statistics");
+        CpuBatchNorm.backward(seg(x), seg(dy), seg(gamma), seg(savedMean), seg(savedInvStd), seg(dx), seg(dgamma), seg(dbeta), g);
+    }
+
+    @Override
+    public void dropoutMask(Tensor mask, KeyedRandom rng, float rate) {
+        if (!(rate >= 0f && rate < 1f)) throw new IllegalArgumentException("dropout rate " + rate);
+        MemorySegment ms = seg(mask);
+        float keep = 1f / (1f - rate);
+        for (long i = 0, n = mask.size(); i < n; i++) ms.setAtIndex(F, i, rng.uniform(i) < rate ? 0f : keep);
+    }
+
+    @Override
+    public void multiply(Tensor y, Tensor factors) {
+        requireSize(factors, y.size(), "multiply");
+        MemorySegment ys = seg(y), fs = seg(factors);
+        long n = y.size(), bound = n - n % S.length(), i = 0;
+        for (; i < bound; i += S.length()) {
+            long off = i * Float.BYTES;
+            FloatVector.fromMemorySegment(S, ys, off, NATIVE).mul(FloatVector.fromMemorySegment(S, fs, off, NATIVE))
+                    .intoMemorySegment(ys, off, NATIVE);
+        }
+        for (; i < n; i++) ys.setAtIndex(F, i, ys.getAtIndex(F, i) * fs.getAtIndex(F, i));
+    }
+
+    @Override
+    public void add(Tensor y, Tensor x) {
+        requireSize(x, y.size(), "add");
+        MemorySegment ys = seg(y), xs = seg(x);
+        long n = y.size(), bound = n - n % S.length(), i = 0;
+        for (; i < bound; i += S.length()) {
+            long off = i * Float.BYTES;
+            FloatVector.fromMemorySegment(S, ys, off, NATIVE).add(FloatVector.fromMemorySegment(S, xs, off, NATIVE))
+                    .intoMemorySegment(ys, off, NATIVE);
+        }
+        for (; i < n; i++) ys.setAtIndex(F, i, ys.getAtIndex(F, i) + xs.getAtIndex(F, i));
+    }
+
+    @Override
+    public void globalAvgPool(Tensor x, Tensor y, ChannelGeometry g) {
+        requireSize(x, g.size(), "global-average-pool input");
+        requireSize(y, (long) g.batch() * g.channels(), "global-average-pool output");
+        CpuPooling.globalAvgPool(seg(x), seg(y), g);
+    }
+
+    @Override
+    public void globalAvgPoolBackward(Tensor dy, Tensor dx, ChannelGeometry g) {
+        requireSize(dy, (long) g.batch() * g.channels(), "global-average-pool output gradient");
+        requireSize(dx, g.size(), "global-average-pool input gradient");
+        CpuPooling.globalAvgPoolBackward(seg(dy), seg(dx), g);
+    }
+
+    @Override
+    public void shiftAndFlip(Tensor src, Tensor dst, int channels, int height, int width, int[] shiftY, int[] shiftX, boolean[] flip) {
+        if (src == dst) throw new IllegalArgumentException("shiftAndFlip needs distinct source and destination");
+        long image = (long) channels * height * width;
+        int batch = Math.toIntExact(src.size() / image);
+        requireSize(src, batch * image, "shiftAndFlip source");
+        requireSize(dst, batch * image, "shiftAndFlip destination");
+        if (shiftY.length < batch || shiftX.length < batch || flip.length < batch) throw new IllegalArgumentException("shiftAndFlip: fewer draws than images");
+        CpuImageShift.shiftAndFlip(seg(src), seg(dst), batch, channels, height, width, shiftY, shiftX, flip);
     }
 
     @Override

@@ -1,0 +1,100 @@
+package dev.lottery.nn.layers;
+
+import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.init.Initializer;
+import dev.lottery.nn.model.Activation;
+import dev.lottery.nn.model.ImageShape;
+import dev.lottery.nn.model.LayerKind;
+import dev.lottery.nn.model.LayerSpec;
+import dev.lottery.nn.model.Mode;
+import dev.lottery.nn.model.Parameter;
+import dev.lottery.nn.tensor.Tensor;
+import java.util.List;
+
+/**
+ * Batch normalization then an activation. Scale {@code gamma} starts at 1 and shift {@code beta} at 0 (neither is
+ * prunable); running mean and variance (0 and 1 initially) are state, not parameters: training updates them,
+ * evaluation uses them.
+ */
+public final class BatchNormLayer implements Layer {
+    private static final int OUT = 0, DX = 1;
+    private final LayerSpec.BatchNorm spec;
+    private final Backend backend;
+    private final ImageShape in;
+    private final Parameter gamma;
+    private final Parameter beta;
+    private final Tensor runningMean;
+    private final Tensor runningVar;
+    private final Tensor savedMean;
+    private final Tensor savedInvStd;
+    private final BatchBuffers buffers;
+    private Tensor input;
+    private ChannelGeometry geometry;
+
+    BatchNormLayer(LayerSpec.BatchNorm spec, ImageShape in, LayerContext ctx) {
+        this.spec = spec;
+        this.backend = ctx.backend();
+        this.in = in;
+        int c = in.channels();
+        LayerKind kind = in.isFlat() ? LayerKind.FULLY_CONNECTED : LayerKind.CONVOLUTIONAL;
+        gamma = ctx.parameters().create(spec.name() + ".gamma", spec.name(), kind, false, new int[] {c}, c, c, new Initializer.Ones());
+        beta = ctx.parameters().create(spec.name() + ".beta", spec.name(), kind, false, new int[] {c}, c, c, new Initializer.Zeros());
+        runningMean = backend.zeros(spec.name() + ".running_mean", c);
+        runningVar = backend.zeros(spec.name() + ".running_var", c);
+        savedMean = backend.zeros(spec.name() + ".saved_mean", c);
+        savedInvStd = backend.zeros(spec.name() + ".saved_inv_std", c);
+        resetState();
+        buffers = new BatchBuffers(backend, spec.name(), "out", in, "dx", in);
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(gamma, beta);
+    }
+
+    /** Running statistics (mean, variance), for tests and snapshots. */
+    public List<Tensor> runningStatistics() {
+        return List.of(runningMean, runningVar);
+    }
+
+    @Override
+    public void resetState() {
+        runningMean.copyFrom(new float[in.channels()]);
+        float[] ones = new float[in.channels()];
+        java.util.Arrays.fill(ones, 1f);
+        runningVar.copyFrom(ones);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, int batch, Mode mode) {
+        input = x;
+        if (geometry == null || geometry.batch() != batch) geometry = new ChannelGeometry(batch, in.channels(), in.spatial());
+        Tensor out = buffers.get(OUT, batch);
+        if (mode instanceof Mode.Training) {
+            backend.batchNormTraining(x, gamma.value(), beta.value(), runningMean, runningVar, (float) spec.momentum(),
+                    (float) spec.epsilon(), savedMean, savedInvStd, out, geometry);
+        } else {
+            backend.batchNormInference(x, gamma.value(), beta.value(), runningMean, runningVar, (float) spec.epsilon(), out, geometry);
+        }
+        if (spec.activation() == Activation.RELU) backend.relu(out);
+        return out;
+    }
+
+    /** Gradients of the training-mode transform (the only one that is trained through). */
+    @Override
+    public Tensor backward(Tensor dy, boolean inputGradient) {
+        if (spec.activation() == Activation.RELU) backend.reluBackward(buffers.get(OUT, geometry.batch()), dy);
+        Tensor dx = buffers.get(DX, geometry.batch());
+        backend.batchNormBackward(input, dy, gamma.value(), savedMean, savedInvStd, dx, gamma.grad(), beta.grad(), geometry);
+        return inputGradient ? dx : null;
+    }
+
+    @Override
+    public void close() {
+        buffers.close();
+        runningMean.close();
+        runningVar.close();
+        savedMean.close();
+        savedInvStd.close();
+    }
+}

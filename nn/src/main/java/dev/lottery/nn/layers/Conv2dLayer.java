@@ -1,0 +1,79 @@
+package dev.lottery.nn.layers;
+
+import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.model.Activation;
+import dev.lottery.nn.model.ImageShape;
+import dev.lottery.nn.model.LayerKind;
+import dev.lottery.nn.model.LayerSpec;
+import dev.lottery.nn.model.Mode;
+import dev.lottery.nn.model.Parameter;
+import dev.lottery.nn.tensor.Tensor;
+import java.util.List;
+
+/**
+ * A convolution with filters {@code [K, C, R, R]} (prunable, kind CONVOLUTIONAL), optional bias and activation.
+ * Fans for initializers follow Glorot and Keras: {@code fanIn = C*R*R}, {@code fanOut = K*R*R}.
+ */
+public final class Conv2dLayer implements Layer {
+    private static final int OUT = 0, DX = 1;
+    private final LayerSpec.Conv2d spec;
+    private final Backend backend;
+    private final ImageShape in;
+    private final Parameter weight;
+    private final Parameter bias;
+    private final BatchBuffers buffers;
+    private Tensor input;
+    private ConvGeometry geometry;
+
+    Conv2dLayer(LayerSpec.Conv2d spec, ImageShape in, LayerContext ctx) {
+        this.spec = spec;
+        this.backend = ctx.backend();
+        this.in = in;
+        int r = spec.kernel();
+        int fanIn = in.channels() * r * r, fanOut = spec.filters() * r * r;
+        weight = ctx.parameters().create(spec.name() + ".weight", spec.name(), LayerKind.CONVOLUTIONAL, true,
+                new int[] {spec.filters(), in.channels(), r, r}, fanIn, fanOut, ctx.weightInit());
+        bias = !spec.bias() ? null : ctx.parameters().create(spec.name() + ".bias", spec.name(), LayerKind.CONVOLUTIONAL, false,
+                new int[] {spec.filters()}, fanIn, fanOut, ctx.biasInit());
+        buffers = new BatchBuffers(backend, spec.name(), "out", spec.outputShape(in), "dx", in);
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return bias == null ? List.of(weight) : List.of(weight, bias);
+    }
+
+    private ConvGeometry geometry(int batch) {
+        if (geometry == null || geometry.batch() != batch) {
+            geometry = new ConvGeometry(batch, in.channels(), in.height(), in.width(), spec.filters(), spec.kernel(),
+                    spec.stride(), spec.padding().amount(spec.kernel()));
+        }
+        return geometry;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, int batch, Mode mode) {
+        this.input = x;
+        ConvGeometry g = geometry(batch);
+        Tensor out = buffers.get(OUT, batch);
+        backend.conv2d(x, weight.value(), bias == null ? null : bias.value(), out, g);
+        if (spec.activation() == Activation.RELU) backend.relu(out);
+        return out;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy, boolean inputGradient) {
+        ConvGeometry g = geometry;
+        if (spec.activation() == Activation.RELU) backend.reluBackward(buffers.get(OUT, g.batch()), dy);
+        backend.conv2dBackwardFilter(input, dy, weight.grad(), bias == null ? null : bias.grad(), g);
+        if (!inputGradient) return null;
+        Tensor dx = buffers.get(DX, g.batch());
+        backend.conv2dBackwardData(dy, weight.value(), dx, g);
+        return dx;
+    }
+
+    @Override
+    public void close() {
+        buffers.close();
+    }
+}

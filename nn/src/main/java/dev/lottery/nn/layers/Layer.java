@@ -1,0 +1,33 @@
+package dev.lottery.nn.layers;
+
+import dev.lottery.nn.model.Mode;
+import dev.lottery.nn.model.Parameter;
+import dev.lottery.nn.tensor.Tensor;
+import java.util.List;
+
+/**
+ * One built layer of a {@code Network}: its parameters and the backend calls of its forward and backward passes.
+ * Output and gradient buffers are allocated once per batch size and owned by the layer; a layer remembers the
+ * input of its last forward pass for the backward pass.
+ */
+public sealed interface Layer extends AutoCloseable
+        permits DenseLayer, Conv2dLayer, MaxPoolLayer, FlattenLayer, DropoutLayer, BatchNormLayer, ResidualBlockLayer, GlobalAvgPoolLayer {
+    /** This layer's parameters in a fixed order (weights before biases). */
+    List<Parameter> parameters();
+
+    /** Runs the layer on {@code x} (one batch of {@code batch} examples); the result is owned by the layer. */
+    Tensor forward(Tensor x, int batch, Mode mode);
+
+    /**
+     * Backpropagates {@code dy} (the gradient of the last forward's output, which this call may overwrite), fills
+     * the parameters' gradients, and returns the gradient of the input (owned by the layer), or null when
+     * {@code inputGradient} is false (the first layer has nobody to pass it to).
+     */
+    Tensor backward(Tensor dy, boolean inputGradient);
+
+    /** Resets non-parameter state (batch-norm running statistics) to its initial values. */
+    default void resetState() {}
+
+    @Override
+    void close();
+}

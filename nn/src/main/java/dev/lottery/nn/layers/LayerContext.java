@@ -1,0 +1,18 @@
+package dev.lottery.nn.layers;
+
+import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.init.Initializer;
+import dev.lottery.nn.model.LayerKind;
+import dev.lottery.nn.model.Parameter;
+
+/**
+ * What a layer needs from the network that builds it: the backend, the seed that keys dropout masks, the model's
+ * initializers, and a factory that creates (and registers) parameters.
+ */
+public record LayerContext(Backend backend, long seed, Initializer weightInit, Initializer biasInit, ParameterFactory parameters) {
+    /** Creates a parameter with its gradient (and an all-ones mask when prunable) in backend memory. */
+    @FunctionalInterface
+    public interface ParameterFactory {
+        Parameter create(String name, String layer, LayerKind kind, boolean prunable, int[] shape, int fanIn, int fanOut, Initializer init);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.lottery.nn.layers;
+
+/** NCHW max pooling: {@code window x window} windows moved by {@code stride}, no padding (floor mode). */
+public record PoolGeometry(int batch, int channels, int height, int width, int window, int stride) {
+    public PoolGeometry {
+        if (batch <= 0 || channels <= 0 || window <= 0 || stride <= 0 || height < window || width < window) {
+            throw new IllegalArgumentException("bad pooling geometry " + batch + "x" + channels + "x" + height + "x" + width
+                    + " window " + window + " stride " + stride);
+        }
+    }
+
+    public int outHeight() {
+        return (height - window) / stride + 1;
+    }
+
+    public int outWidth() {
+        return (width - window) / stride + 1;
+    }
+
+    public long inputSize() {
+        return (long) batch * channels * height * width;
+    }
+
+    public long outputSize() {
+        return (long) batch * channels * outHeight() * outWidth();
+    }
+}

@@ -1,0 +1,18 @@
+package dev.lottery.nn.model;
+
+/**
+ * Convolution padding. {@code SAME} pads {@code (kernel - 1) / 2} zeros on every side (odd kernels only), so a
+ * stride-1 convolution keeps the image size and a stride-s one gives {@code ceil(size / s)} for even sizes;
+ * symmetric padding is what cuDNN's descriptors express. {@code VALID} pads nothing.
+ */
+public enum Padding {
+    SAME,
+    VALID;
+
+    /** Zeros added on each side for a {@code kernel}-wide window. */
+    public int amount(int kernel) {
+        if (this == VALID) return 0;
+        if (kernel % 2 == 0) throw new IllegalArgumentException("SAME padding needs an odd kernel, got " + kernel);
+        return (kernel - 1) / 2;
+    }
+}
