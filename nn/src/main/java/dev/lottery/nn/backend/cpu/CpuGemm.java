@@ -51,7 +51,7 @@ public final class CpuGemm {
     private record Problem(boolean transA, boolean transB, int m, int n, int k, float alpha,
                            MemorySegment a, long aOffset, int lda,
                            MemorySegment b, long bOffset, int ldb,
-                           float beta, MemorySegment c, long cOffset, int ldc) {}
+                           float beta, MemorySegment c, long cOffset, int ldc, boolean transC) {}
 
     private CpuGemm() {}
 
@@ -71,29 +71,44 @@ public final class CpuGemm {
             scale(m, n, beta, c, cOffset, ldc);
             return;
         }
-        Problem p = new Problem(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        Problem p = swapPays(transA, transB, m, n, k)
+                // C^T = B . A^T: the same product with the operands' roles exchanged, C written transposed.
+                ? new Problem(false, true, n, m, k, alpha, b, bOffset, ldb, a, aOffset, lda, beta, c, cOffset, ldc, true)
+                : new Problem(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, false);
         GemmWorkers workers = GemmWorkers.shared();
         int threads = workers.threads();
         if (threads == 1 || (long) m * n * k < PARALLEL_MIN_MACS
                 || !workers.canShare(a) || !workers.canShare(b) || !workers.canShare(c)) {
-            compute(p, 0, m, 0, n);
+            compute(p, 0, p.m, 0, p.n);
             return;
         }
-        int mTiles = ceilDiv(m, MR), nTiles = ceilDiv(n, NR);
+        int pm = p.m, pn = p.n;
+        int mTiles = ceilDiv(pm, MR), nTiles = ceilDiv(pn, NR);
         // Split the dimension with more micro-tiles; each task packs its own panels, so the split costs only a
         // re-pack of the other operand's (small) block per task.
         boolean splitN = nTiles >= mTiles;
         int tiles = splitN ? nTiles : mTiles;
         int tasks = Math.min(threads, tiles);
         if (tasks == 1) {
-            compute(p, 0, m, 0, n);
+            compute(p, 0, pm, 0, pn);
             return;
         }
         workers.run(tasks, t -> {
             int from = (int) ((long) t * tiles / tasks), to = (int) ((long) (t + 1) * tiles / tasks);
-            if (splitN) compute(p, 0, m, from * NR, Math.min(n, to * NR));
-            else compute(p, from * MR, Math.min(m, to * MR), 0, n);
+            if (splitN) compute(p, 0, pm, from * NR, Math.min(pn, to * NR));
+            else compute(p, from * MR, Math.min(pm, to * MR), 0, pn);
         });
+    }
+
+    /**
+     * Whether to compute an A . B^T product as C^T = B . A^T. Packing transposes op(B) (its rows run along k) but
+     * only copies a plain A, so swapping moves the transposition onto the smaller operand; the price is writing C
+     * element by element. The forward pass X[60x784] . W^T[784x300] swaps: 47k values transposed instead of 235k.
+     */
+    private static boolean swapPays(boolean transA, boolean transB, int m, int n, int k) {
+        if (transA || !transB) return false;
+        int slabs = ceilDiv(k, KC);
+        return (long) m * k + (long) m * n * slabs < (long) n * k;
     }
 
     private static void requireLd(String name, int ld, int width) {
@@ -138,22 +153,24 @@ public final class CpuGemm {
         }
     }
 
-    /** Packs op(A)[ic..ic+mc, pc..pc+kc] as MR-row panels: panel r holds, for each depth step, its MR values. */
+    /**
+     * Packs op(A)[ic..ic+mc, pc..pc+kc] as MR-row panels. A plain A is packed row by row (value (i, q) of a panel
+     * at {@code i * kc + q}); a transposed A, whose stored rows run along m, interleaved (at {@code q * MR + i}).
+     */
     private static void packA(Problem p, int ic, int mc, int pc, int kc, float[] ap, float[] row) {
+        // (row is scratch for the transposed case)
         MemorySegment a = p.a;
         if (!p.transA) {
+            // Rows of A already run along k: each MR-row panel is its rows copied in bulk, one after the other
+            // (kc apart), read by the row-layout kernel. No transposition.
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int dst = ir * kc; // == (ir / MR) * MR * kc
-                // Rows of A run along k: copy each in bulk, then scatter it with stride MR (a transposition).
                 for (int i = 0; i < mr; i++) {
                     long src = p.aOffset + (long) (ic + ir + i) * p.lda + pc;
-                    MemorySegment.copy(a, F, src * Float.BYTES, row, 0, kc);
-                    for (int q = 0, d = dst + i; q < kc; q++, d += MR) ap[d] = row[q];
+                    MemorySegment.copy(a, F, src * Float.BYTES, ap, dst + i * kc, kc);
                 }
-                for (int i = mr; i < MR; i++) {
-                    for (int q = 0, d = dst + i; q < kc; q++, d += MR) ap[d] = 0f;
-                }
+                if (mr < MR) java.util.Arrays.fill(ap, dst + mr * kc, dst + MR * kc, 0f);
             }
         } else {
             // Stored A is [k, m]: each depth step is one contiguous run of mc values, dealt out MR per panel.
@@ -214,16 +231,22 @@ public final class CpuGemm {
             int bOff = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                long cIdx = p.cOffset + (long) (ic + ir) * p.ldc + jc + jr;
-                microKernel(kc, s.a, ir * kc, s.b, bOff, s.tile);
-                if (mr == MR && nr == NR) updateFull(s.tile, p.c, cIdx, p.ldc, p.alpha, beta);
-                else updateEdge(s.tile, mr, nr, p.c, cIdx, p.ldc, p.alpha, beta);
+                if (p.transA) microKernel(kc, s.a, ir * kc, s.b, bOff, s.tile);
+                else microKernelRows(kc, s.a, ir * kc, s.b, bOff, s.tile);
+                if (p.transC) {
+                    long cIdx = p.cOffset + (long) (jc + jr) * p.ldc + ic + ir;
+                    updateEdge(s.tile, mr, nr, p.c, cIdx, 1, p.ldc, p.alpha, beta);
+                } else {
+                    long cIdx = p.cOffset + (long) (ic + ir) * p.ldc + jc + jr;
+                    if (mr == MR && nr == NR) updateFull(s.tile, p.c, cIdx, p.ldc, p.alpha, beta);
+                    else updateEdge(s.tile, mr, nr, p.c, cIdx, p.ldc, 1, p.alpha, beta);
+                }
             }
         }
     }
 
     /**
-     * 6 x 2-vector register tile: {@code tile = A-panel . B-panel} over kc depth steps. The accumulators go to a small
+     * 6 x 2-vector register tile for an interleaved A panel: {@code tile = A-panel . B-panel} over kc depth steps. The accumulators go to a small
      * heap tile rather than straight to C: C2 keeps all twelve in registers only when the method has a single exit
      * through plain array stores (with the C update inlined here, it measured ~5x slower).
      */
@@ -249,6 +272,46 @@ public final class CpuGemm {
             c40 = av.fma(b0, c40);
             c41 = av.fma(b1, c41);
             av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+    }
+
+    /** {@link #microKernel} for an A panel packed row by row: row i's depth step q is at {@code aOff + i * kc + q}. */
+    private static void microKernelRows(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int q = 0, bi = bOff; q < kc; q++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[aOff + q]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[aOff + 1 * kc + q]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[aOff + 2 * kc + q]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[aOff + 3 * kc + q]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[aOff + 4 * kc + q]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[aOff + 5 * kc + q]);
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
@@ -292,14 +355,18 @@ public final class CpuGemm {
         }
     }
 
-    /** C = alpha * tile + beta * C for the valid mr x nr corner of an edge tile. */
-    private static void updateEdge(float[] tile, int mr, int nr, MemorySegment c, long cIdx, int ldc, float alpha, float beta) {
+    /**
+     * C = alpha * tile + beta * C, element by element, for the valid mr x nr corner of a tile: tile (i, j) goes to
+     * {@code cIdx + i * rowStride + j * colStride}, so a tile of C^T lands transposed with strides (1, ldc).
+     */
+    private static void updateEdge(float[] tile, int mr, int nr, MemorySegment c, long cIdx, int rowStride, int colStride,
+                                   float alpha, float beta) {
         for (int i = 0; i < mr; i++) {
-            long row = cIdx + (long) i * ldc;
-            for (int j = 0; j < nr; j++) {
+            long at = cIdx + (long) i * rowStride;
+            for (int j = 0; j < nr; j++, at += colStride) {
                 float v = alpha * tile[i * NR + j];
-                if (beta != 0f) v = Math.fma(beta, c.getAtIndex(F, row + j), v);
-                c.setAtIndex(F, row + j, v);
+                if (beta != 0f) v = Math.fma(beta, c.getAtIndex(F, at), v);
+                c.setAtIndex(F, at, v);
             }
         }
     }
