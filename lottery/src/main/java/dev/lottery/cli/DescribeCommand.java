@@ -1,10 +1,14 @@
 package dev.lottery.cli;
 
+import dev.lottery.nn.data.DatasetName;
+import dev.lottery.nn.model.ImageShape;
+import dev.lottery.nn.model.LayerKind;
 import dev.lottery.nn.model.LayerSpec;
 import dev.lottery.nn.model.ModelSpec;
 import dev.lottery.nn.model.Preset;
 import dev.lottery.nn.model.Presets;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,25 +25,33 @@ public final class DescribeCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, defaultValue = "lenet-300-100", description = "Model preset (default: ${DEFAULT-VALUE}).")
     String model;
 
+    @Option(names = "--dataset", description = "Describe the model on this data set's input shape (default: the preset's).")
+    String dataset;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Preset p = Presets.get(model);
-        ModelSpec m = p.model();
+        DatasetName data = dataset == null ? p.dataset() : DatasetName.parse(dataset);
+        ModelSpec m = p.modelFor(data);
         out.println(p.name() + ": " + p.description());
-        out.printf(Locale.ROOT, "  %-8s %-8s %-14s %12s %8s%n", "layer", "kind", "weights", "weights", "biases");
-        int in = m.inputFeatures();
-        for (LayerSpec l : m.layers()) {
-            LayerSpec.Dense d = (LayerSpec.Dense) l;
-            out.printf(Locale.ROOT, "  %-8s %-8s %-14s %,12d %,8d%n", d.name(), d.kind().shortName(),
-                    d.units() + "x" + in + (d.activation() == dev.lottery.nn.model.Activation.RELU ? " relu" : ""),
-                    (long) d.units() * in, d.units());
-            in = d.units();
+        out.println("  input " + m.input() + " (" + data.cliName() + ")");
+        out.printf(Locale.ROOT, "  %-18s %-6s %-28s %-10s %12s %8s%n", "layer", "kind", "spec", "output", "weights", "others");
+        List<ImageShape> ins = m.inputShapes(), outs = m.shapes();
+        for (int i = 0; i < m.layers().size(); i++) {
+            LayerSpec l = m.layers().get(i);
+            LayerKind kind = l.weightKind();
+            out.printf(Locale.ROOT, "  %-18s %-6s %-28s %-10s %,12d %,8d%n", l.name(), kind == null ? "-" : kind.shortName(),
+                    l.canonical(), outs.get(i).isFlat() ? Integer.toString(outs.get(i).features()) : outs.get(i).toString(), l.weights(ins.get(i)), l.otherParameters(ins.get(i)));
+        }
+        for (LayerKind kind : LayerKind.values()) {
+            long n = m.weightsOfKind(kind);
+            if (n > 0) out.printf(Locale.ROOT, "  %s weights: %,d%n", kind.shortName(), n);
         }
         ModelSpec.ParameterCount c = m.parameterCount();
-        out.printf(Locale.ROOT, "  total: %,d weights + %,d biases = %,d parameters%n", c.weights(), c.biases(), c.total());
+        out.printf(Locale.ROOT, "  total: %,d weights + %,d other parameters (biases, batch-norm) = %,d parameters%n", c.weights(), c.biases(), c.total());
         out.printf(Locale.ROOT, "  init: weights %s, biases %s; data %s; %s; batch %d; %d epochs%n",
-                m.weightInit().canonical(), m.biasInit().canonical(), p.dataset().cliName(),
+                m.weightInit().canonical(), m.biasInit().canonical(), data.cliName(),
                 p.optimizer().canonical(), p.batchSize(), p.epochs());
         out.flush();
         return 0;

@@ -93,8 +93,9 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         Preset preset = Presets.get(model);
         DeviceChoice choice = DeviceChoice.parse(device);
-        ModelSpec modelSpec = init == null ? preset.model() : preset.model().withWeightInit(Initializer.parse(init));
         DatasetName data = dataset == null ? preset.dataset() : DatasetName.parse(dataset);
+        // The same architecture over the chosen data set's examples (e.g. conv2 on 1x28x28 Fashion-MNIST).
+        ModelSpec modelSpec = init == null ? preset.modelFor(data) : preset.modelFor(data).withWeightInit(Initializer.parse(init));
         OptimizerSpec optimizer = preset.optimizer();
         if (lr != null) optimizer = optimizer.withLearningRate(LearningRateSchedule.parse(lr));
         if (momentum != null || weightDecay != null) {
