@@ -42,8 +42,8 @@ import org.junit.jupiter.api.TestInstance;
 @Tag("slurm")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlurmClusterTest {
-    private static final long ITERATIONS = 400;
-    private static final long CHECKPOINT_EVERY = 100;
+    private static final long ITERATIONS = 150;
+    private static final long CHECKPOINT_EVERY = 50;
 
     private Path stateDir;
     private Path script;
