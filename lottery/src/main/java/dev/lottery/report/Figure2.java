@@ -20,9 +20,9 @@ final class Figure2 {
         List<Integer> levels = ChartStyle.spread(r.levels(mode, "ticket"), 5);
         XYChart left = ChartStyle.chart("Figure 2: " + mode + " tickets (dots: convergence, " + criterion.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")",
                 "training iterations", "test accuracy", 760, 520);
-        double lowest = 1;
+        double lowestLeft = 1;
         for (int i = 0; i < levels.size(); i++) {
-            lowest = Math.min(lowest, addCurve(left, r, mode, "ticket", levels.get(i), ChartStyle.LEVEL_COLORS.get(i % ChartStyle.LEVEL_COLORS.size()), criterion));
+            lowestLeft = Math.min(lowestLeft, addCurve(left, r, mode, "ticket", levels.get(i), ChartStyle.LEVEL_COLORS.get(i % ChartStyle.LEVEL_COLORS.size()), criterion));
         }
         XYChart right = ChartStyle.chart("Figure 2 (right): ticket vs random reinit / rearrange", "training iterations", "test accuracy", 760, 520);
         List<Integer> ticketLevels = r.levels(mode, "ticket");
@@ -32,6 +32,7 @@ final class Figure2 {
         if (last >= 2) compare.add(last / 2);
         if (last >= 1) compare.add(last);
         int colour = 0;
+        double lowest = 1;
         for (int level : compare) {
             for (String arm : r.arms()) {
                 if (level == 0 && !arm.equals("ticket")) continue;
@@ -39,10 +40,12 @@ final class Figure2 {
                 lowest = Math.min(lowest, addCurve(right, r, mode, arm, level, c, criterion));
             }
         }
-        // the interesting part is near the top: start the axis a little below the lowest mean after the first evaluations
-        double floor = Math.max(0, Math.floor((lowest - 0.02) * 50) / 50);
-        for (XYChart c : List.of(left, right)) {
-            c.getStyler().setYAxisMin(floor);
+        // the interesting part is near the top: start each axis a little below its lowest mean after the first evaluation
+        double[] lows = {lowestLeft, lowest};
+        List<XYChart> both = List.of(left, right);
+        for (int i = 0; i < 2; i++) {
+            XYChart c = both.get(i);
+            c.getStyler().setYAxisMin(Math.max(0, Math.floor((lows[i] - 0.02) * 50) / 50));
             c.getStyler().setYAxisMax(1.0);
             c.getStyler().setXAxisDecimalPattern("#,##0");
         }
