@@ -235,11 +235,11 @@ public final class CpuGemm {
                 else microKernelRows(kc, s.a, ir * kc, s.b, bOff, s.tile);
                 if (p.transC) {
                     long cIdx = p.cOffset + (long) (jc + jr) * p.ldc + ic + ir;
-                    updateEdge(s.tile, mr, nr, p.c, cIdx, 1, p.ldc, p.alpha, beta);
+                    updateTransposed(s.tile, mr, nr, p.c, cIdx, p.ldc, p.alpha, beta);
                 } else {
                     long cIdx = p.cOffset + (long) (ic + ir) * p.ldc + jc + jr;
                     if (mr == MR && nr == NR) updateFull(s.tile, p.c, cIdx, p.ldc, p.alpha, beta);
-                    else updateEdge(s.tile, mr, nr, p.c, cIdx, p.ldc, 1, p.alpha, beta);
+                    else updateEdge(s.tile, mr, nr, p.c, cIdx, p.ldc, p.alpha, beta);
                 }
             }
         }
@@ -355,18 +355,29 @@ public final class CpuGemm {
         }
     }
 
-    /**
-     * C = alpha * tile + beta * C, element by element, for the valid mr x nr corner of a tile: tile (i, j) goes to
-     * {@code cIdx + i * rowStride + j * colStride}, so a tile of C^T lands transposed with strides (1, ldc).
-     */
-    private static void updateEdge(float[] tile, int mr, int nr, MemorySegment c, long cIdx, int rowStride, int colStride,
-                                   float alpha, float beta) {
+    /** C = alpha * tile + beta * C, element by element, for the valid mr x nr corner of an edge tile. */
+    private static void updateEdge(float[] tile, int mr, int nr, MemorySegment c, long cIdx, int ldc, float alpha, float beta) {
         for (int i = 0; i < mr; i++) {
-            long at = cIdx + (long) i * rowStride;
-            for (int j = 0; j < nr; j++, at += colStride) {
+            long at = cIdx + (long) i * ldc;
+            for (int j = 0; j < nr; j++) {
                 float v = alpha * tile[i * NR + j];
-                if (beta != 0f) v = Math.fma(beta, c.getAtIndex(F, at), v);
-                c.setAtIndex(F, at, v);
+                if (beta != 0f) v = Math.fma(beta, c.getAtIndex(F, at + j), v);
+                c.setAtIndex(F, at + j, v);
+            }
+        }
+    }
+
+    /**
+     * C^T = alpha * tile + beta * C^T for a tile of a swapped product: tile (i, j) is C[j, i]. Walks C's rows
+     * (the tile's columns) so that each pass writes up to MR neighbouring floats.
+     */
+    private static void updateTransposed(float[] tile, int mr, int nr, MemorySegment c, long cIdx, int ldc, float alpha, float beta) {
+        for (int j = 0; j < nr; j++) {
+            long at = cIdx + (long) j * ldc;
+            for (int i = 0; i < mr; i++) {
+                float v = alpha * tile[i * NR + j];
+                if (beta != 0f) v = Math.fma(beta, c.getAtIndex(F, at + i), v);
+                c.setAtIndex(F, at + i, v);
             }
         }
     }
