@@ -35,6 +35,10 @@ jar="bench/target$suffix/benchmarks.jar"
   echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/machine.txt"
+# Other processes on a 2-core box change both sides' numbers by large factors; say so rather than report noise.
+if awk -v n="$(nproc)" '{ exit !($1 > n / 2) }' /proc/loadavg; then
+  echo "WARNING: load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores: other work is running, results will be unreliable" | tee -a "$out/machine.txt"
+fi
 
 echo "== JMH: lenet step + GEMM (ours)"
 "$JAVA_HOME/bin/java" -jar "$jar" 'dev\.lottery\.bench\.cpu\.(LenetStepBenchmark|GemmBenchmark)' \
