@@ -30,6 +30,8 @@ public final class CpuGemm {
     static final int MC = 20 * MR;
     /** Columns per packed B block (a multiple of NR). */
     static final int NC = 64 * NR;
+    /** Largest C (in floats) of a product computed swapped, since its C^T is summed in a per-thread heap buffer. */
+    static final long SWAP_MAX_C = 1L << 20;
     /** Below this many multiply-adds a product runs on the calling thread alone. */
     static final long PARALLEL_MIN_MACS = 1L << 17;
 
@@ -43,6 +45,13 @@ public final class CpuGemm {
         final float[] tile = new float[MR * NR];
         /** One source row, bulk-copied off-heap -> heap before it is scattered into a panel. */
         final float[] row = new float[Math.max(KC, MC)];
+        /** A swapped product's C^T block, accumulated here over the slabs and written to C once, transposed. */
+        float[] ct = new float[0];
+
+        float[] ct(int size) {
+            if (ct.length < size) ct = new float[size];
+            return ct;
+        }
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -102,13 +111,13 @@ public final class CpuGemm {
 
     /**
      * Whether to compute an A . B^T product as C^T = B . A^T. Packing transposes op(B) (its rows run along k) but
-     * only copies a plain A, so swapping moves the transposition onto the smaller operand; the price is writing C
-     * element by element. The forward pass X[60x784] . W^T[784x300] swaps: 47k values transposed instead of 235k.
+     * only copies a plain A, so swapping moves the transposition onto the smaller operand; the price is one
+     * transposed pass over C at the end. The forward pass X[60x784] . W^T[784x300] swaps: 47k values transposed instead of 235k.
      */
     private static boolean swapPays(boolean transA, boolean transB, int m, int n, int k) {
         if (transA || !transB) return false;
-        int slabs = ceilDiv(k, KC);
-        return (long) m * k + (long) m * n * slabs < (long) n * k;
+        // The C^T block lives on the heap per thread, so keep it small (4 MiB).
+        return (long) m * n <= SWAP_MAX_C && (long) m * k + (long) m * n < (long) n * k;
     }
 
     private static void requireLd(String name, int ld, int width) {
@@ -134,6 +143,9 @@ public final class CpuGemm {
     /** The blocked product for C rows [m0, m1) and columns [n0, n1), on the calling thread. */
     private static void compute(Problem p, int m0, int m1, int n0, int n1) {
         Scratch s = SCRATCH.get();
+        // A swapped product's block of C^T is summed on the heap (vector stores) and written to C once at the end,
+        // rather than updating C element by element after every slab.
+        float[] ct = p.transC ? s.ct((m1 - m0) * (n1 - n0)) : null;
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = Math.min(NC, n1 - jc);
             // Equal slabs (784 -> 4 x 196, not 3 x 256 + 16): a thin last slab would run the kernel at a poor
@@ -147,8 +159,53 @@ public final class CpuGemm {
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
                     packA(p, ic, mc, pc, kc, s.a, s.row);
-                    macroKernel(p, s, ic, mc, jc, nc, kc, beta);
+                    if (ct == null) macroKernel(p, s, ic, mc, jc, nc, kc, beta);
+                    else macroKernelToHeap(p, s, ic - m0, mc, jc - n0, nc, kc, pc == 0, ct, n1 - n0);
                 }
+            }
+        }
+        if (ct != null) writeTransposed(p, ct, m0, m1, n0, n1);
+    }
+
+    /** {@link #macroKernel} for a swapped product: tiles go to {@code ct} (row stride w) at block-relative (ic, jc). */
+    private static void macroKernelToHeap(Problem p, Scratch s, int ic, int mc, int jc, int nc, int kc, boolean first, float[] ct, int w) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bOff = jr * kc;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                if (p.transA) microKernel(kc, s.a, ir * kc, s.b, bOff, s.tile);
+                else microKernelRows(kc, s.a, ir * kc, s.b, bOff, s.tile);
+                int at = (ic + ir) * w + jc + jr;
+                for (int i = 0; i < mr; i++, at += w) {
+                    int t = i * NR;
+                    if (nr == NR) {
+                        FloatVector v0 = FloatVector.fromArray(S, s.tile, t), v1 = FloatVector.fromArray(S, s.tile, t + L);
+                        if (!first) {
+                            v0 = v0.add(FloatVector.fromArray(S, ct, at));
+                            v1 = v1.add(FloatVector.fromArray(S, ct, at + L));
+                        }
+                        v0.intoArray(ct, at);
+                        v1.intoArray(ct, at + L);
+                    } else {
+                        for (int j = 0; j < nr; j++) ct[at + j] = first ? s.tile[t + j] : ct[at + j] + s.tile[t + j];
+                    }
+                }
+            }
+        }
+    }
+
+    /** C[j, i] = alpha * ct[i - m0, j - n0] + beta * C[j, i] for the block; walks C's rows so writes are neighbours. */
+    private static void writeTransposed(Problem p, float[] ct, int m0, int m1, int n0, int n1) {
+        int w = n1 - n0;
+        MemorySegment c = p.c;
+        float alpha = p.alpha, beta = p.beta;
+        for (int j = n0; j < n1; j++) {
+            long at = p.cOffset + (long) j * p.ldc + m0;
+            for (int i = 0, src = j - n0; i < m1 - m0; i++, src += w) {
+                float v = alpha * ct[src];
+                if (beta != 0f) v = Math.fma(beta, c.getAtIndex(F, at + i), v);
+                c.setAtIndex(F, at + i, v);
             }
         }
     }
@@ -233,14 +290,9 @@ public final class CpuGemm {
                 int mr = Math.min(MR, mc - ir);
                 if (p.transA) microKernel(kc, s.a, ir * kc, s.b, bOff, s.tile);
                 else microKernelRows(kc, s.a, ir * kc, s.b, bOff, s.tile);
-                if (p.transC) {
-                    long cIdx = p.cOffset + (long) (jc + jr) * p.ldc + ic + ir;
-                    updateTransposed(s.tile, mr, nr, p.c, cIdx, p.ldc, p.alpha, beta);
-                } else {
-                    long cIdx = p.cOffset + (long) (ic + ir) * p.ldc + jc + jr;
-                    if (mr == MR && nr == NR) updateFull(s.tile, p.c, cIdx, p.ldc, p.alpha, beta);
-                    else updateEdge(s.tile, mr, nr, p.c, cIdx, p.ldc, p.alpha, beta);
-                }
+                long cIdx = p.cOffset + (long) (ic + ir) * p.ldc + jc + jr;
+                if (mr == MR && nr == NR) updateFull(s.tile, p.c, cIdx, p.ldc, p.alpha, beta);
+                else updateEdge(s.tile, mr, nr, p.c, cIdx, p.ldc, p.alpha, beta);
             }
         }
     }
@@ -363,21 +415,6 @@ public final class CpuGemm {
                 float v = alpha * tile[i * NR + j];
                 if (beta != 0f) v = Math.fma(beta, c.getAtIndex(F, at + j), v);
                 c.setAtIndex(F, at + j, v);
-            }
-        }
-    }
-
-    /**
-     * C^T = alpha * tile + beta * C^T for a tile of a swapped product: tile (i, j) is C[j, i]. Walks C's rows
-     * (the tile's columns) so that each pass writes up to MR neighbouring floats.
-     */
-    private static void updateTransposed(float[] tile, int mr, int nr, MemorySegment c, long cIdx, int ldc, float alpha, float beta) {
-        for (int j = 0; j < nr; j++) {
-            long at = cIdx + (long) j * ldc;
-            for (int i = 0; i < mr; i++) {
-                float v = alpha * tile[i * NR + j];
-                if (beta != 0f) v = Math.fma(beta, c.getAtIndex(F, at + i), v);
-                c.setAtIndex(F, at + i, v);
             }
         }
     }
