@@ -156,6 +156,8 @@ public final class ExperimentCommand implements Runnable {
         out.printf(Locale.ROOT, "%d units: %d done, %d partial, %d pending%n", units.size(),
                 counts[ResultsStore.UnitState.DONE.ordinal()], counts[ResultsStore.UnitState.PARTIAL.ordinal()],
                 counts[ResultsStore.UnitState.PENDING.ordinal()]);
+        // Units whose cluster job used up its attempts (docs/slurm.md), each with its log.
+        for (var f : dev.lottery.experiment.slurm.FailedUnit.read(store.dir())) out.println("failed: " + f.describe());
         out.flush();
     }
 

@@ -4,7 +4,6 @@ import dev.lottery.experiment.Experiment;
 import dev.lottery.experiment.ExperimentSpec;
 import dev.lottery.experiment.ResultsStore;
 import dev.lottery.experiment.Unit;
-import dev.lottery.experiment.slurm.FailedUnit;
 import dev.lottery.experiment.slurm.JavaLauncher;
 import dev.lottery.experiment.slurm.SlurmClient;
 import dev.lottery.experiment.slurm.SlurmResources;
@@ -149,9 +148,7 @@ public final class SubmitCommand implements Callable<Integer> {
         out.flush();
         if (!await || sub.jobs().isEmpty()) return 0;
         new SweepMonitor(client, Duration.ofSeconds(5)).await(sub.jobIds(), Duration.ofDays(365));
-        ExperimentCommand.printStatus(store, out);
-        List<FailedUnit> failed = FailedUnit.read(store.dir());
-        for (FailedUnit f : failed) out.println("failed: " + f.describe());
+        ExperimentCommand.printStatus(store, out); // lists failed units with their logs
         out.flush();
         return units.stream().allMatch(store::isDone) ? 0 : 1;
     }

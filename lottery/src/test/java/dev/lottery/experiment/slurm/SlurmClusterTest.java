@@ -42,8 +42,8 @@ import org.junit.jupiter.api.TestInstance;
 @Tag("slurm")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlurmClusterTest {
-    private static final long ITERATIONS = 150;
-    private static final long CHECKPOINT_EVERY = 50;
+    private static final long ITERATIONS = 100;
+    private static final long CHECKPOINT_EVERY = 25;
 
     private Path stateDir;
     private Path script;
@@ -98,6 +98,10 @@ class SlurmClusterTest {
         ProcessBuilder pb = new ProcessBuilder(script.toString(), "stop").redirectErrorStream(true).inheritIO();
         pb.environment().putAll(env);
         pb.start().waitFor();
+        // Daemons are gone; their state, the logs and all results go too (the temporary tree is this test's alone).
+        try (Stream<Path> files = Files.walk(work)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        }
     }
 
     private static int freePort() throws IOException {
