@@ -6,6 +6,7 @@ import dev.lottery.nn.backend.DeviceChoice;
 import dev.lottery.nn.data.DataSets;
 import dev.lottery.nn.data.DataSplit;
 import dev.lottery.nn.data.DatasetName;
+import dev.lottery.nn.data.augment.BatchAugmentation;
 import dev.lottery.nn.init.Initializer;
 import dev.lottery.nn.io.Npy;
 import dev.lottery.nn.model.ModelSpec;
@@ -79,6 +80,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--validation", description = "Training examples held out for validation (default: the preset's).")
     Integer validation;
 
+    @Option(names = "--augment", negatable = true,
+            description = "Random flips and 4-pixel translations of training images (default: the preset's; on for resnet20).")
+    Boolean augment;
+
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
     String device;
 
@@ -111,7 +116,9 @@ public final class TrainCommand implements Callable<Integer> {
         DataSplit split = DataSets.load(data, dataDir, validationSize, seed);
         long total = iterations != null ? iterations
                 : TrainingSpec.iterationsFor(epochs == null ? preset.epochs() : epochs, split.train().count(), batch);
-        TrainingSpec training = new TrainingSpec(optimizer, batch, total, evalEvery, validationSize);
+        BatchAugmentation augmentation = augment == null ? preset.augmentation()
+                : augment ? BatchAugmentation.FLIP_AND_TRANSLATE : BatchAugmentation.NONE;
+        TrainingSpec training = new TrainingSpec(optimizer, batch, total, evalEvery, validationSize, augmentation);
         Normalization normalization = Normalization.standard(data);
 
         try (var backend = selection.backend();

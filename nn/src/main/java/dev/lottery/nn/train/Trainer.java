@@ -1,6 +1,9 @@
 package dev.lottery.nn.train;
 
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.data.augment.BatchAugmentation;
+import dev.lottery.nn.model.ImageShape;
+import dev.lottery.nn.model.Mode;
 import dev.lottery.nn.model.Network;
 import dev.lottery.nn.rng.KeyedRandom;
 import dev.lottery.nn.tensor.Tensor;
@@ -53,15 +56,38 @@ public final class Trainer {
                 listener.onEvaluation(series.getLast(), total);
             }
             int[] order = null;
+            // Iterations go through the backend's recorder (CUDA graphs on the GPU; plain calls on the CPU). A
+            // recorded step replays everything fixed at recording time, so it is keyed by the learning rate, and
+            // models whose steps draw per-iteration randomness (dropout) run every step afresh.
+            // Augmented batches differ every iteration too (draws keyed by epoch and example).
+            BatchAugmentation augmentation = spec.augmentation();
+            boolean replayable = augmentation.isNone()
+                    && network.spec().layers().stream().noneMatch(l -> l instanceof dev.lottery.nn.model.LayerSpec.Dropout);
+            ImageShape image = network.spec().input();
+            try (dev.lottery.nn.backend.StepRecorder steps = replayable ? backend.stepRecorder() : dev.lottery.nn.backend.StepRecorder.direct(backend);
+                 Tensor augmented = augmentation.isNone() ? null : backend.zeros("batch.x.augmented", batch, train.features())) {
             for (long it = first; it < total; it++) {
                 int inEpoch = (int) (it % perEpoch);
-                if (inEpoch == 0 || order == null) order = shuffle(seed, it / perEpoch, train.count());
-                backend.gatherRows(train.images(), order, inEpoch * batch, batch, x);
-                backend.gather(train.labels(), order, inEpoch * batch, batch, y);
-                Tensor logits = network.forward(x);
-                backend.softmaxCrossEntropy(logits, y, network.logitsGradient(), null);
-                network.backward();
-                sgd.step(it);
+                long epoch = it / perEpoch;
+                if (inEpoch == 0 || order == null) {
+                    order = shuffle(seed, epoch, train.count());
+                    steps.useOrder(order, inEpoch * batch);
+                }
+                long iteration = it;
+                int[] epochOrder = order;
+                steps.run(spec.optimizer().learningRate().at(it), () -> {
+                    steps.gatherNextBatch(train.images(), train.labels(), x, y);
+                    Tensor input = x;
+                    if (augmented != null) {
+                        augmentation.apply(backend, x, augmented, image.channels(), image.height(), image.width(), seed, epoch,
+                                epochOrder, inEpoch * batch, batch);
+                        input = augmented;
+                    }
+                    Tensor logits = network.forward(input, Mode.training(iteration));
+                    backend.softmaxCrossEntropy(logits, y, network.logitsGradient(), null);
+                    network.backward();
+                    sgd.step(iteration);
+                });
                 long done = it + 1;
                 listener.onIteration(done, total);
                 if (done % spec.evalEvery() == 0 || done == total) {
@@ -69,6 +95,7 @@ public final class Trainer {
                     listener.onEvaluation(series.getLast(), total);
                 }
                 if (checkpointer != null && checkpointer.due(done, total)) checkpointer.save(network, sgd, spec, seed, done, series);
+            }
             }
         }
         return TrainingResult.of(series, total, (System.nanoTime() - start) / 1e9);
@@ -114,7 +141,7 @@ public final class Trainer {
                         c -> new Tensor[] {backend.zeros("eval.x", c, part.features()), backend.zeros("eval.y", c)});
                 backend.gatherRows(part.images(), identity, from, count, xy[0]);
                 backend.gather(part.labels(), identity, from, count, xy[1]);
-                backend.softmaxCrossEntropy(network.forward(xy[0]), xy[1], null, stats);
+                backend.softmaxCrossEntropy(network.forward(xy[0], Mode.EVALUATION), xy[1], null, stats);
             }
             float[] s = stats.toArray();
             return new double[] {s[0] / n, s[1] / (double) n};

@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.cpu.CpuBackend;
+import dev.lottery.nn.data.augment.BatchAugmentation;
+import dev.lottery.nn.model.Activation;
+import dev.lottery.nn.model.LayerKind;
+import dev.lottery.nn.model.LayerSpec;
+import dev.lottery.nn.model.ModelSpec;
 import dev.lottery.nn.model.Network;
 import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.model.Presets;
@@ -89,6 +94,30 @@ class TrainerTest {
             assertEquals(16, r.series().size(), "evaluations at 0, every 100 and the end");
             assertTrue(r.finalTestAccuracy() > 0.85, "accuracy " + r.finalTestAccuracy());
             assertTrue(r.series().getFirst().testLoss() > r.series().getLast().testLoss());
+        }
+    }
+
+    /** Augmentation is applied in the loop: reproducible for a seed, and it changes what the network learns. */
+    @Test
+    void augmentedTrainingIsReproducibleAndDiffersFromPlainTraining() {
+        ModelSpec model = new ModelSpec("tiny-image", new dev.lottery.nn.model.ImageShape(1, 6, 6), List.of(
+                new LayerSpec.Flatten("flat"),
+                new LayerSpec.Dense("fc1", 16, Activation.RELU, LayerKind.FULLY_CONNECTED),
+                new LayerSpec.Dense("out", 3, Activation.NONE, LayerKind.OUTPUT)),
+                new dev.lottery.nn.init.Initializer.Normal(0.3), new dev.lottery.nn.init.Initializer.Zeros());
+        float[] plain = trainImages(model, BatchAugmentation.NONE);
+        float[] augmentedA = trainImages(model, BatchAugmentation.FLIP_AND_TRANSLATE);
+        float[] augmentedB = trainImages(model, BatchAugmentation.FLIP_AND_TRANSLATE);
+        assertArrayEquals(augmentedA, augmentedB, 0f, "same seed, same augmented run");
+        assertFalse(java.util.Arrays.equals(plain, augmentedA), "augmentation changes the batches the network sees");
+    }
+
+    private float[] trainImages(ModelSpec model, BatchAugmentation augmentation) {
+        try (ResidentData data = ResidentData.upload(backend, SyntheticData.split(400, 100, 36, 3));
+             Network net = Network.create(model, backend, 5)) {
+            TrainingSpec spec = new TrainingSpec(OptimizerSpec.sgd(0.1), 20, 60, 30, 0, augmentation);
+            Trainer.train(net, data, spec, 5, TrainingListener.NONE);
+            return net.parameters().getFirst().value().toArray();
         }
     }
 
