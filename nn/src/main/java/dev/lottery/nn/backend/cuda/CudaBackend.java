@@ -418,18 +418,8 @@ public final class CudaBackend implements Backend {
      */
     @Override
     public void pruneSmallestMagnitudeGlobal(List<Tensor> weights, List<Tensor> masks, long count) {
-        if (weights.size() != masks.size()) throw new IllegalArgumentException(weights.size() + " weights vs " + masks.size() + " masks");
-        long total = 0;
-        for (int t = 0; t < weights.size(); t++) {
-            if (weights.get(t).size() != masks.get(t).size()) throw new IllegalArgumentException(weights.get(t) + " vs " + masks.get(t));
-            total += weights.get(t).size();
-        }
-        if (total > Integer.MAX_VALUE) throw new IllegalArgumentException("global pruning over more than 2^31 weights");
-        if (count < 0) throw new IllegalArgumentException("negative prune count " + count);
+        dev.lottery.nn.backend.GlobalPruneRequest.survivors(this, weights, masks, count);
         if (count == 0) return;
-        long alive = 0;
-        for (Tensor m : masks) alive += countNonZero(m);
-        if (count > alive) throw new IllegalArgumentException("cannot prune " + count + " of " + alive + " surviving weights");
         current();
         launchOne(kernels.radixBegin, new KernelArgs().ptr(histogram).ptr(selectState).i32((int) (count - 1)));
         for (int phase = 0; phase < 2; phase++) {
