@@ -31,7 +31,7 @@ import java.util.List;
  * The GPU backend: {@link DeviceTensor}s in pooled device memory, cuBLAS SGEMMs (row-major mapping, pedantic FP32
  * so results follow IEEE single precision like the CPU's) and kernels of our own (bias+ReLU, softmax
  * cross-entropy with its gradient and loss/accuracy sums, a masked SGD update, gathers, Philox initialization,
- * radix-select pruning). Every op is queued on one stream and returns at once; only {@link Tensor#toArray()},
+ * radix-select pruning, pooling, batch norm, augmentation) and cuDNN convolutions. Every op is queued on one stream and returns at once; only {@link Tensor#toArray()},
  * {@link Tensor#copyFrom(float[])}, the counts of the pruning API and an epoch's order upload wait for the device.
  *
  * <p>Use a backend from the thread that opened it (the CUDA context is made current there); another thread is
@@ -43,6 +43,8 @@ public final class CudaBackend implements Backend {
     private static final int MAX_BLOCKS = 4096;
     /** {@code softmax_xent}'s block size (its shared-memory reduction is sized for it). */
     private static final int SOFTMAX_BLOCK = 128;
+    /** {@code conv_ops.cu}'s per-channel reduction block size (its shared arrays are sized for it). */
+    static final int REDUCE_THREADS = 256;
 
     private final CudaContext context;
     private final Stream stream;
@@ -54,6 +56,10 @@ public final class CudaBackend implements Backend {
     private final DeviceBuffer histogram, selectState;
     /** An 8-byte counter the count kernels add into. */
     private final DeviceBuffer counter;
+    /** cuDNN convolutions, planned once per shape. */
+    private final ConvPlans convPlans;
+    /** The last augmented batch's draws (grown when a larger batch comes). */
+    private DeviceBuffer augmentDraws;
     private final String description;
     private volatile Thread owner;
     private boolean closed;
@@ -68,6 +74,7 @@ public final class CudaBackend implements Backend {
         this.histogram = pool.allocate(RadixSelectReference.BINS * 4L);
         this.selectState = pool.allocate(16);
         this.counter = pool.allocate(8);
+        this.convPlans = new ConvPlans(stream, pool);
         this.description = description;
         this.owner = Thread.currentThread();
     }
@@ -466,66 +473,158 @@ public final class CudaBackend implements Backend {
         launch(kernels.add, y.size(), new KernelArgs().ptr(ptr(y)).ptr(ptr(x)).i64(y.size()));
     }
 
-    private static UnsupportedOperationException notYet(String op) {
-        return new UnsupportedOperationException(op + " is not on the CUDA backend yet");
+    // ---- convolutional networks: cuDNN convolutions (planned per shape, see ConvPlans); pooling, batch norm,
+    // ---- bias and augmentation in conv_ops.cu, which follows the CPU backend's loops (see ConvOpsKernelReference).
+
+    private static void requireSize(Tensor t, long size, String what) {
+        if (t.size() != size) throw new IllegalArgumentException(what + ": " + t + " should hold " + size + " values");
     }
 
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, Tensor y, ConvGeometry g) {
-        throw notYet("conv2d");
+        requireSize(x, g.inputSize(), "conv2d input");
+        requireSize(w, g.filterSize(), "conv2d filters");
+        requireSize(y, g.outputSize(), "conv2d output");
+        if (bias != null) requireSize(bias, g.filters(), "conv2d bias");
+        current();
+        convPlans.plan(g).conv().forward(device(x).buffer(), device(w).buffer(), device(y).buffer());
+        if (bias != null) {
+            int spatial = g.outHeight() * g.outWidth();
+            launch(kernels.addChannelBias, y.size(), new KernelArgs().ptr(ptr(y)).ptr(ptr(bias)).i32(g.filters()).i32(spatial).i64(y.size()));
+        }
     }
 
     @Override
     public void conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, ConvGeometry g) {
-        throw notYet("conv2dBackwardData");
+        requireSize(dy, g.outputSize(), "conv2d output gradient");
+        requireSize(w, g.filterSize(), "conv2d filters");
+        requireSize(dx, g.inputSize(), "conv2d input gradient");
+        current();
+        convPlans.plan(g).conv().backwardData(device(w).buffer(), device(dy).buffer(), device(dx).buffer());
     }
 
     @Override
     public void conv2dBackwardFilter(Tensor x, Tensor dy, Tensor dw, Tensor dbias, ConvGeometry g) {
-        throw notYet("conv2dBackwardFilter");
+        requireSize(x, g.inputSize(), "conv2d input");
+        requireSize(dy, g.outputSize(), "conv2d output gradient");
+        requireSize(dw, g.filterSize(), "conv2d filter gradient");
+        if (dbias != null) requireSize(dbias, g.filters(), "conv2d bias gradient");
+        current();
+        convPlans.plan(g).conv().backwardFilter(device(x).buffer(), device(dy).buffer(), 0f, device(dw).buffer());
+        if (dbias != null) {
+            launchPerChannel(kernels.channelSums, g.filters(), new KernelArgs().ptr(ptr(dy)).ptr(ptr(dbias))
+                    .i32(g.batch()).i32(g.filters()).i32(g.outHeight() * g.outWidth()));
+        }
+    }
+
+    /** Convolution shapes planned so far (tests: a warm loop plans nothing new). */
+    public int convolutionPlans() {
+        return convPlans.size();
     }
 
     @Override
     public void maxPool(Tensor x, Tensor y, PoolGeometry g) {
-        throw notYet("maxPool");
+        requireSize(x, g.inputSize(), "max-pool input");
+        requireSize(y, g.outputSize(), "max-pool output");
+        launch(kernels.maxPool, y.size(), new KernelArgs().ptr(ptr(x)).ptr(ptr(y)).i64((long) g.batch() * g.channels())
+                .i32(g.height()).i32(g.width()).i32(g.outHeight()).i32(g.outWidth()).i32(g.window()).i32(g.stride()));
     }
 
     @Override
     public void maxPoolBackward(Tensor x, Tensor y, Tensor dy, Tensor dx, PoolGeometry g) {
-        throw notYet("maxPoolBackward");
+        requireSize(x, g.inputSize(), "max-pool input");
+        requireSize(y, g.outputSize(), "max-pool output");
+        requireSize(dy, g.outputSize(), "max-pool output gradient");
+        requireSize(dx, g.inputSize(), "max-pool input gradient");
+        launch(kernels.maxPoolBackward, dx.size(), new KernelArgs().ptr(ptr(x)).ptr(ptr(dy)).ptr(ptr(dx)).i64((long) g.batch() * g.channels())
+                .i32(g.height()).i32(g.width()).i32(g.outHeight()).i32(g.outWidth()).i32(g.window()).i32(g.stride()));
     }
 
+    /**
+     * Own kernels rather than cuDNN's batch norm: cuDNN's conventions agree with the CPU's (biased variance for
+     * normalization, unbiased for the running variance, running = (1 - f) running + f batch with f the momentum,
+     * saved inverse standard deviation) but it sums in float in an undocumented order; these kernels sum in
+     * double exactly where the CPU does, so both backends agree to the last bit of a double sum.
+     */
     @Override
     public void batchNormTraining(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float momentum,
                                   float epsilon, Tensor savedMean, Tensor savedInvStd, Tensor y, ChannelGeometry g) {
-        throw notYet("batchNormTraining");
+        requireSize(x, g.size(), "batch-norm input");
+        requireSize(y, g.size(), "batch-norm output");
+        for (Tensor t : new Tensor[] {gamma, beta, runningMean, runningVar, savedMean, savedInvStd}) requireSize(t, g.channels(), "batch-norm statistics");
+        launchPerChannel(kernels.batchNormTraining, g.channels(), new KernelArgs().ptr(ptr(x)).ptr(ptr(gamma)).ptr(ptr(beta))
+                .ptr(ptr(runningMean)).ptr(ptr(runningVar)).f32(momentum).f32(epsilon).ptr(ptr(savedMean)).ptr(ptr(savedInvStd))
+                .ptr(ptr(y)).i32(g.batch()).i32(g.channels()).i32(g.spatial()));
     }
 
     @Override
     public void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float epsilon,
                                    Tensor y, ChannelGeometry g) {
-        throw notYet("batchNormInference");
+        requireSize(x, g.size(), "batch-norm input");
+        requireSize(y, g.size(), "batch-norm output");
+        for (Tensor t : new Tensor[] {gamma, beta, runningMean, runningVar}) requireSize(t, g.channels(), "batch-norm statistics");
+        launch(kernels.batchNormInference, g.size(), new KernelArgs().ptr(ptr(x)).ptr(ptr(gamma)).ptr(ptr(beta)).ptr(ptr(runningMean))
+                .ptr(ptr(runningVar)).f32(epsilon).ptr(ptr(y)).i32(g.channels()).i32(g.spatial()).i64(g.size()));
     }
 
     @Override
     public void batchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor savedMean, Tensor savedInvStd, Tensor dx,
                                   Tensor dgamma, Tensor dbeta, ChannelGeometry g) {
-        throw notYet("batchNormBackward");
+        for (Tensor t : new Tensor[] {x, dy, dx}) requireSize(t, g.size(), "batch-norm activations");
+        for (Tensor t : new Tensor[] {gamma, savedMean, savedInvStd, dgamma, dbeta}) requireSize(t, g.channels(), "batch-norm statistics");
+        launchPerChannel(kernels.batchNormBackward, g.channels(), new KernelArgs().ptr(ptr(x)).ptr(ptr(dy)).ptr(ptr(gamma))
+                .ptr(ptr(savedMean)).ptr(ptr(savedInvStd)).ptr(ptr(dx)).ptr(ptr(dgamma)).ptr(ptr(dbeta))
+                .i32(g.batch()).i32(g.channels()).i32(g.spatial()));
     }
 
     @Override
     public void globalAvgPool(Tensor x, Tensor y, ChannelGeometry g) {
-        throw notYet("globalAvgPool");
+        requireSize(x, g.size(), "global-average-pool input");
+        long planes = (long) g.batch() * g.channels();
+        requireSize(y, planes, "global-average-pool output");
+        launch(kernels.globalAvgPool, planes, new KernelArgs().ptr(ptr(x)).ptr(ptr(y)).i64(planes).i32(g.spatial()));
     }
 
     @Override
     public void globalAvgPoolBackward(Tensor dy, Tensor dx, ChannelGeometry g) {
-        throw notYet("globalAvgPoolBackward");
+        long planes = (long) g.batch() * g.channels();
+        requireSize(dy, planes, "global-average-pool output gradient");
+        requireSize(dx, g.size(), "global-average-pool input gradient");
+        launch(kernels.globalAvgPoolBackward, dx.size(), new KernelArgs().ptr(ptr(dy)).ptr(ptr(dx)).i64(planes).i32(g.spatial()));
     }
 
+    /**
+     * The per-example draws (host-side, like a batch order) are uploaded as one int list {@code [shiftY, shiftX,
+     * flip]} into a buffer kept for the next batch; the upload waits for the stream (its host memory is freed
+     * after), once per augmented batch, and is counted as {@link TransferPurpose#DATA}.
+     */
     @Override
     public void shiftAndFlip(Tensor src, Tensor dst, int channels, int height, int width, int[] shiftY, int[] shiftX, boolean[] flip) {
-        throw notYet("shiftAndFlip");
+        if (src == dst) throw new IllegalArgumentException("shiftAndFlip needs distinct source and destination");
+        long image = (long) channels * height * width;
+        int batch = Math.toIntExact(src.size() / image);
+        requireSize(src, batch * image, "shiftAndFlip source");
+        requireSize(dst, batch * image, "shiftAndFlip destination");
+        if (shiftY.length < batch || shiftX.length < batch || flip.length < batch) throw new IllegalArgumentException("shiftAndFlip: fewer draws than images");
+        if (batch == 0) return;
+        current();
+        int[] draws = new int[3 * batch];
+        for (int n = 0; n < batch; n++) {
+            draws[n] = shiftY[n];
+            draws[batch + n] = shiftX[n];
+            draws[2 * batch + n] = flip[n] ? 1 : 0;
+        }
+        long bytes = (long) draws.length * Integer.BYTES;
+        if (augmentDraws == null || augmentDraws.byteSize() < bytes) {
+            if (augmentDraws != null) augmentDraws.close();
+            augmentDraws = pool.allocate(bytes);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            augmentDraws.copyFromHost(arena.allocateFrom(ValueLayout.JAVA_INT, draws), TransferPurpose.DATA, stream);
+            stream.synchronize();
+        }
+        launch(kernels.shiftAndFlip, dst.size(), new KernelArgs().ptr(ptr(src)).ptr(ptr(dst)).ptr(augmentDraws)
+                .i32(batch).i32(channels).i32(height).i32(width));
     }
 
     // ---- launching ----
@@ -535,6 +634,14 @@ public final class CudaBackend implements Backend {
             current();
             int blocks = (int) Math.min(MAX_BLOCKS, Math.max(1, Math.ceilDiv(n, BLOCK)));
             kernel.launch(Dim3.of(blocks), Dim3.of(BLOCK), 0, stream, args);
+        }
+    }
+
+    /** One block of {@code conv_ops.cu}'s REDUCE_THREADS threads per channel (the per-channel reductions). */
+    private void launchPerChannel(Kernel kernel, int channels, KernelArgs args) {
+        try (args) {
+            current();
+            kernel.launch(Dim3.of(channels), Dim3.of(REDUCE_THREADS), 0, stream, args);
         }
     }
 
@@ -560,6 +667,8 @@ public final class CudaBackend implements Backend {
         current();
         stream.synchronize();
         closed = true;
+        convPlans.close();
+        if (augmentDraws != null) augmentDraws.close();
         indexLists.close();
         kernels.close();
         blas.close();
