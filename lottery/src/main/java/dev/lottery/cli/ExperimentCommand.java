@@ -59,17 +59,21 @@ public final class ExperimentCommand implements Runnable {
         @Option(names = "--seed", description = "Experiment seed (default: the preset's).")
         Long seed;
 
+        @Option(names = "--dataset", description = "Run the preset on another data set, e.g. fashion-mnist (default: the preset's; conv models are rebuilt for its input shape).")
+        String dataset;
+
         @Option(names = "--reset", description = "init (reset to θ0, the paper) or an iteration to rewind to (late resetting).")
         String reset;
 
         ExperimentSpec build() {
             ExperimentSpec s = ExperimentPresets.get(preset);
+            if (dataset != null) s = ExperimentPresets.onDataset(s, dev.lottery.nn.data.DatasetName.parse(dataset));
             if (trials != null) s = s.withTrials(trials);
             if (levels != null) s = s.withLevels(levels);
             if (seed != null) s = s.withSeed(seed);
             if (iterations != null) {
                 TrainingSpec t = s.training();
-                s = s.withTraining(new TrainingSpec(t.optimizer(), t.batchSize(), iterations, t.evalEvery(), t.validationSize()));
+                s = s.withTraining(new TrainingSpec(t.optimizer(), t.batchSize(), iterations, t.evalEvery(), t.validationSize(), t.augmentation()));
             }
             if (reset != null) s = s.withReset(parseReset(reset));
             return s;

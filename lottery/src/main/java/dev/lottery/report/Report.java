@@ -14,13 +14,17 @@ import org.knowm.xchart.internal.chartpart.Chart;
  * Writes an experiment's report into {@code <experiment>/report/}: {@code figure2.png}, {@code figure3.png},
  * {@code figure8.png} and {@code report.md}. Reads only finished units, so it works while an experiment is still
  * running or after it was killed. Every file is written atomically.
+ *
+ * <p>Given a results root instead (a directory of experiment directories), it writes the figures that compare
+ * experiments, the paper's Figures 4-7, into {@code <root>/report/} (see {@link ComparisonReport}).
  */
 public final class Report {
     private Report() {}
 
-    /** Writes the report; returns the files written (report.md last). */
+    /** Writes the report of an experiment directory or a results root; returns the files written (report.md last). */
     public static List<Path> write(Path experimentDir) {
         System.setProperty("java.awt.headless", "true"); // XChart draws with AWT; there is no display
+        if (ResultsRoot.isRoot(experimentDir)) return ComparisonReport.write(experimentDir);
         ExperimentResults r = ExperimentResults.load(experimentDir);
         Path out = experimentDir.resolve("report");
         List<Path> written = new ArrayList<>();
@@ -38,7 +42,7 @@ public final class Report {
         return written;
     }
 
-    private static Path png(Path file, List<Chart<?, ?>> charts, int rows, int cols) {
+    static Path png(Path file, List<Chart<?, ?>> charts, int rows, int cols) {
         try {
             Files.createDirectories(file.getParent());
             // BitmapEncoder appends the extension itself; write beside the target, then rename over it
