@@ -608,12 +608,7 @@ public final class CudaBackend implements Backend {
         if (shiftY.length < batch || shiftX.length < batch || flip.length < batch) throw new IllegalArgumentException("shiftAndFlip: fewer draws than images");
         if (batch == 0) return;
         current();
-        int[] draws = new int[3 * batch];
-        for (int n = 0; n < batch; n++) {
-            draws[n] = shiftY[n];
-            draws[batch + n] = shiftX[n];
-            draws[2 * batch + n] = flip[n] ? 1 : 0;
-        }
+        int[] draws = ConvOpsKernelReference.packDraws(batch, shiftY, shiftX, flip);
         long bytes = (long) draws.length * Integer.BYTES;
         if (augmentDraws == null || augmentDraws.byteSize() < bytes) {
             if (augmentDraws != null) augmentDraws.close();
