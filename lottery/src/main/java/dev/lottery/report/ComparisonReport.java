@@ -26,7 +26,7 @@ final class ComparisonReport {
         List<FigureFile> figures = List.of(
                 new FigureFile("figure4.png", String.join(", ", Figure4.EXPERIMENTS), Figure4.charts(results), 1),
                 figure5(results),
-                new FigureFile("figure6.png", Figure6.MOMENTUM + ", " + Figure6.SGD, Figure6.charts(results), 1),
+                figure6(results),
                 new FigureFile("figure7.png", Figure7.DROPOUT + " (+ " + Figure7.BASELINE + ")", Figure7.charts(results), 1));
         StringBuilder md = new StringBuilder("# Figures 4-7 — ").append(root.toAbsolutePath().normalize().getFileName()).append("\n\n");
         md.append("Convergence is the iteration of minimum validation loss (test loss without a holdout), as the paper's Section 4;")
@@ -51,6 +51,12 @@ final class ComparisonReport {
         ResultsStore.writeText(mdFile, md.toString());
         written.add(mdFile);
         return written;
+    }
+
+    /** Figure 6 is a grid two panels wide: (a), then (b) per learning rate. */
+    private static FigureFile figure6(ResultsRoot results) {
+        List<XYChart> charts = Figure6.charts(results);
+        return new FigureFile("figure6.png", Figure6.MOMENTUM + ", " + Figure6.SGD, charts, Math.max(1, (charts.size() + 1) / 2));
     }
 
     /** Figure 5 has one row (two panels) per network with results. */

@@ -39,7 +39,8 @@ final class RemainingCurves {
         c.getStyler().setXAxisLogarithmic(true);
         c.getStyler().setXAxisDecimalPattern("0.#");
         c.getStyler().setYAxisDecimalPattern(accuracy ? "0.000" : "#,##0");
-        c.getStyler().setLegendPosition(accuracy ? Styler.LegendPosition.InsideSE : Styler.LegendPosition.InsideNE);
+        // iteration axes start at 0 (below), so the bottom is where curves are not
+        c.getStyler().setLegendPosition(accuracy ? Styler.LegendPosition.InsideSE : Styler.LegendPosition.InsideS);
         double lo = Double.POSITIVE_INFINITY;
         for (Curve curve : curves) {
             double[][] rows = points(curve.results(), curve.arm(), f);
@@ -52,6 +53,8 @@ final class RemainingCurves {
                 line.setLineStyle(SeriesLines.DASH_DASH);
             }
         }
+        // iterations from 0, so a shorter convergence reads as a proportionally lower point
+        if (!accuracy) c.getStyler().setYAxisMin(0.0);
         if (accuracy && lo < Double.POSITIVE_INFINITY) {
             c.getStyler().setYAxisMin(Math.max(0, Math.floor((lo - 0.01) * 100) / 100));
             c.getStyler().setYAxisMax(1.0);
