@@ -14,7 +14,14 @@ import dev.lottery.prune.PruningStrategy.LayerwiseMagnitude;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import dev.lottery.cli.LotteryCli;
+import dev.lottery.nn.train.TrainingSpec;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The conv and resnet presets of Sections 4-5 (Figures 4-7): the paper's settings, and distinct results directories. */
 class ConvExperimentPresetsTest {
@@ -113,5 +120,36 @@ class ConvExperimentPresetsTest {
             assertTrue(fashion.fields().get("dataset").contains("fashion"), fashion.fields().get("dataset"));
             assertEquals(cifar, ExperimentPresets.onDataset(cifar, DatasetName.CIFAR10));
         }
+    }
+
+    /** {@code experiment status} names the directory its options decide; with nothing run yet it says so (exit 2). */
+    private static String statusError(Path root, String... options) {
+        CommandLine cl = LotteryCli.commandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        String[] args = new String[options.length + 4];
+        args[0] = "experiment";
+        args[1] = "status";
+        args[2] = "--results";
+        args[3] = root.toString();
+        System.arraycopy(options, 0, args, 4, options.length);
+        assertEquals(2, cl.execute(args), err.toString());
+        return err.toString();
+    }
+
+    @Test
+    void theCommandLineDatasetAndIterationsOptionsDecideTheDirectory(@TempDir Path root) {
+        ExperimentSpec conv = ExperimentPresets.onDataset(ExperimentPresets.get("conv2-q1"), DatasetName.FASHION_MNIST);
+        String err = statusError(root, "--preset", "conv2-q1", "--dataset", "fashion-mnist");
+        assertTrue(err.contains(conv.directoryName()), err);
+        // a shorter resnet run keeps its augmentation (and so its hash) apart from the iteration count
+        ExperimentSpec resnet = ExperimentPresets.get("resnet20-sgd");
+        TrainingSpec t = resnet.training();
+        ExperimentSpec shorter = resnet.withTraining(new TrainingSpec(t.optimizer(), t.batchSize(), 100, t.evalEvery(), t.validationSize(), t.augmentation()));
+        err = statusError(root, "--preset", "resnet20-sgd", "--iterations", "100");
+        assertTrue(err.contains(shorter.directoryName()), err);
+        err = statusError(root, "--preset", "conv4-q1", "--dataset", "imagenet");
+        assertTrue(err.lines().count() == 1 && err.contains("imagenet"), err);
     }
 }
