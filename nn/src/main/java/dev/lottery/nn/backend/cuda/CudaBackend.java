@@ -600,12 +600,7 @@ public final class CudaBackend implements Backend {
      */
     @Override
     public void shiftAndFlip(Tensor src, Tensor dst, int channels, int height, int width, int[] shiftY, int[] shiftX, boolean[] flip) {
-        if (src == dst) throw new IllegalArgumentException("shiftAndFlip needs distinct source and destination");
-        long image = (long) channels * height * width;
-        int batch = Math.toIntExact(src.size() / image);
-        requireSize(src, batch * image, "shiftAndFlip source");
-        requireSize(dst, batch * image, "shiftAndFlip destination");
-        if (shiftY.length < batch || shiftX.length < batch || flip.length < batch) throw new IllegalArgumentException("shiftAndFlip: fewer draws than images");
+        int batch = dev.lottery.nn.backend.ShiftAndFlipRequest.batch(src, dst, channels, height, width, shiftY, shiftX, flip);
         if (batch == 0) return;
         current();
         int[] draws = ConvOpsKernelReference.packDraws(batch, shiftY, shiftX, flip);
