@@ -8,6 +8,7 @@ import dev.lottery.nn.data.DataSplit;
 import dev.lottery.nn.data.DatasetName;
 import dev.lottery.nn.data.augment.BatchAugmentation;
 import dev.lottery.nn.init.Initializer;
+import dev.lottery.nn.io.AtomicFiles;
 import dev.lottery.nn.io.Npy;
 import dev.lottery.nn.model.ModelSpec;
 import dev.lottery.nn.model.Network;
@@ -24,10 +25,8 @@ import dev.lottery.nn.train.TrainingResult;
 import dev.lottery.nn.train.TrainingSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -164,9 +163,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (p.mask() != null) Npy.write(dir.resolve(p.name() + ".mask.npy"), p.mask().toArray(), p.mask().shape());
         }
         Path json = dir.resolve("metrics.json");
-        Path tmp = Files.createTempFile(dir, ".metrics", ".tmp");
-        Files.writeString(tmp, ResultJson.toJson(result, settings), StandardCharsets.UTF_8);
-        Files.move(tmp, json, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.writeString(json, ResultJson.toJson(result, settings));
         System.err.println("wrote " + json + " and " + network.parameters().size() + " weight files");
     }
 }

@@ -1,11 +1,11 @@
 package dev.lottery.xor;
 
+import dev.lottery.nn.io.AtomicFiles;
 import dev.lottery.nn.UserError;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 
@@ -60,8 +60,8 @@ public final class XorReport {
         }
         try {
             Files.createDirectories(dir);
-            writeAtomically(dir.resolve("figure9.csv"), f9.toString());
-            writeAtomically(dir.resolve("figure10.csv"), f10.toString());
+            AtomicFiles.writeString(dir.resolve("figure9.csv"), f9.toString());
+            AtomicFiles.writeString(dir.resolve("figure10.csv"), f10.toString());
         } catch (IOException e) {
             throw new UserError("cannot write XOR results to " + dir + ": " + e.getMessage(), e);
         }
@@ -74,17 +74,4 @@ public final class XorReport {
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.1f", v);
     }
-
-    /** Write to a sibling temp file and move it into place, so a reader never sees half a file. */
-    private static void writeAtomically(Path target, String text) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(tmp, text);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-    }
-
 }

@@ -120,7 +120,7 @@ final class Cifar10Fetcher {
                 throw new UserError(target.getFileName() + " in the archive has " + n + " bytes, expected "
                         + reader.fileBytes());
             }
-            FileInstaller.moveIntoPlace(tmp, target);
+            dev.lottery.nn.io.AtomicFiles.moveIntoPlace(tmp, target);
             tmp = null;
         } finally {
             if (tmp != null) Files.deleteIfExists(tmp);

@@ -4,11 +4,8 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.zip.GZIPInputStream;
@@ -57,29 +54,11 @@ final class FileInstaller {
                 throw new ChecksumMismatchException(target.getFileName() + ": SHA-256 mismatch: expected " + sha256
                         + ", got " + actual);
             }
-            moveIntoPlace(tmp, target);
+            dev.lottery.nn.io.AtomicFiles.moveIntoPlace(tmp, target);
             tmp = null;
             return target;
         } finally {
             if (tmp != null) Files.deleteIfExists(tmp);
-        }
-    }
-
-    /**
-     * Atomic rename within one folder; REPLACE_EXISTING because a concurrent fetch may have won the race.
-     * Temporary files are created owner-only, so the final file is first opened to everyone for reading (a data
-     * cache is often shared).
-     */
-    static void moveIntoPlace(Path tmp, Path target) throws IOException {
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException notPosix) {
-            // Windows and friends: the temporary file already has the folder's default access
-        }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }

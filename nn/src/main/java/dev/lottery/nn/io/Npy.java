@@ -4,18 +4,12 @@ import dev.lottery.nn.UserError;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,7 +36,7 @@ public final class Npy {
     public static void write(Path file, float[] data, int... shape) {
         checkCount(file, data.length, shape);
         byte[] header = header(NpyDtype.FLOAT32, shape);
-        writeAtomically(file, ch -> {
+        AtomicFiles.write(file, ch -> {
             ch.write(ByteBuffer.wrap(header));
             ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < data.length; ) {
@@ -50,7 +44,7 @@ public final class Npy {
                 int n = Math.min(data.length - i, CHUNK / 4);
                 buf.asFloatBuffer().put(data, i, n);
                 buf.limit(n * 4);
-                writeFully(ch, buf);
+                AtomicFiles.writeFully(ch, buf);
                 i += n;
             }
         });
@@ -60,9 +54,9 @@ public final class Npy {
     public static void write(Path file, byte[] data, int... shape) {
         checkCount(file, data.length, shape);
         byte[] header = header(NpyDtype.UINT8, shape);
-        writeAtomically(file, ch -> {
+        AtomicFiles.write(file, ch -> {
             ch.write(ByteBuffer.wrap(header));
-            writeFully(ch, ByteBuffer.wrap(data));
+            AtomicFiles.writeFully(ch, ByteBuffer.wrap(data));
         });
     }
 
@@ -72,9 +66,9 @@ public final class Npy {
         byte[] bytes = new byte[data.length];
         for (int i = 0; i < data.length; i++) bytes[i] = (byte) (data[i] ? 1 : 0);
         byte[] header = header(NpyDtype.BOOL, shape);
-        writeAtomically(file, ch -> {
+        AtomicFiles.write(file, ch -> {
             ch.write(ByteBuffer.wrap(header));
-            writeFully(ch, ByteBuffer.wrap(bytes));
+            AtomicFiles.writeFully(ch, ByteBuffer.wrap(bytes));
         });
     }
 
@@ -179,51 +173,6 @@ public final class Npy {
         long n = NpyArray.elementCount(shape);
         if (n != length) {
             throw new IllegalArgumentException(file + ": " + length + " values for shape " + Arrays.toString(shape));
-        }
-    }
-
-    private interface ChannelWriter {
-        void write(FileChannel channel) throws IOException;
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) ch.write(buf);
-    }
-
-    /** Temp file in the target's folder, forced to disk, then renamed over the target in one step. */
-    private static void writeAtomically(Path file, ChannelWriter body) {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                body.write(ch);
-                ch.force(true);
-            }
-            try {
-                // temporary files are owner-only; results are meant to be read by others (and by numpy as them)
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException notPosix) {
-                // not a POSIX file system: keep the default access
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the write already failed; a stray .part file is the lesser problem
-                }
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.lottery.nn.train;
 
+import dev.lottery.nn.io.AtomicFiles;
 import dev.lottery.nn.model.Network;
 import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.tensor.Tensor;
@@ -7,12 +8,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -102,18 +100,7 @@ public final class Checkpointer {
             buf.position(buf.position() + values.length * 4);
         }
         buf.flip();
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                while (buf.hasRemaining()) ch.write(buf);
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + file, e);
-        }
+        AtomicFiles.write(file, ch -> AtomicFiles.writeFully(ch, buf));
     }
 
     /** Loads the checkpoint into the network and optimizer, if one exists. */
