@@ -62,23 +62,10 @@ public final class CpuBackend implements Backend {
         host(dst).copyFrom(host(src));
     }
 
-    private static void require2d(Tensor t) {
-        if (t.rank() != 2) throw new IllegalArgumentException(t + " is not 2-D");
-    }
-
     @Override
     public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        require2d(a);
-        require2d(b);
-        require2d(c);
-        int m = transA ? a.dim(1) : a.dim(0);
-        int k = transA ? a.dim(0) : a.dim(1);
-        int kb = transB ? b.dim(1) : b.dim(0);
-        int n = transB ? b.dim(0) : b.dim(1);
-        if (k != kb || c.dim(0) != m || c.dim(1) != n) {
-            throw new IllegalArgumentException("gemm shapes: op(" + a + ") x op(" + b + ") -> " + c);
-        }
-        CpuGemm.sgemm(transA, transB, m, n, k, alpha, seg(a), 0, a.dim(1), seg(b), 0, b.dim(1), beta, seg(c), 0, c.dim(1));
+        dev.lottery.nn.backend.GemmDims d = dev.lottery.nn.backend.GemmDims.of(transA, transB, a, b, c);
+        CpuGemm.sgemm(transA, transB, d.m(), d.n(), d.k(), alpha, seg(a), 0, a.dim(1), seg(b), 0, b.dim(1), beta, seg(c), 0, c.dim(1));
     }
 
     @Override

@@ -200,24 +200,11 @@ public final class CudaBackend implements Backend {
 
     // ---- dense layers ----
 
-    private static void require2d(Tensor t) {
-        if (t.rank() != 2) throw new IllegalArgumentException(t + " is not 2-D");
-    }
-
     @Override
     public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
         current();
-        require2d(a);
-        require2d(b);
-        require2d(c);
-        int m = transA ? a.dim(1) : a.dim(0);
-        int k = transA ? a.dim(0) : a.dim(1);
-        int kb = transB ? b.dim(1) : b.dim(0);
-        int n = transB ? b.dim(0) : b.dim(1);
-        if (k != kb || c.dim(0) != m || c.dim(1) != n) {
-            throw new IllegalArgumentException("gemm shapes: op(" + a + ") x op(" + b + ") -> " + c);
-        }
-        blas.sgemm(new RowMajorGemm(transA, transB, m, n, k), alpha, device(a).buffer(), device(b).buffer(), beta, device(c).buffer());
+        dev.lottery.nn.backend.GemmDims d = dev.lottery.nn.backend.GemmDims.of(transA, transB, a, b, c);
+        blas.sgemm(new RowMajorGemm(transA, transB, d.m(), d.n(), d.k()), alpha, device(a).buffer(), device(b).buffer(), beta, device(c).buffer());
     }
 
     @Override
