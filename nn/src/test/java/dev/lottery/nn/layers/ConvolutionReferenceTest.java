@@ -26,7 +26,9 @@ class ConvolutionReferenceTest {
             "2, 3, 40, 40, 2, 1, 1, 0", // pointwise, one image per product (input used as its own columns)
             "3, 4, 8, 8, 5, 1, 2, 0",   // 1x1 stride-2 projection
             "2, 2, 5, 5, 2, 5, 1, 2",   // 5x5 SAME
-            "5, 1, 4, 4, 2, 3, 2, 1"})  // stride 2 with padding
+            "5, 1, 4, 4, 2, 3, 2, 1",   // stride 2 with padding
+            "11, 2, 33, 33, 2, 3, 1, 1", // 11 products in 8 filter-gradient chunks of uneven size
+            "40, 3, 10, 10, 4, 3, 1, 1"}) // 4 groups of 10 images (the last one full), run in parallel
     void matchesTheDirectConvolution(int n, int c, int h, int w, int k, int r, int stride, int pad) {
         ConvGeometry g = new ConvGeometry(n, c, h, w, k, r, stride, pad);
         int p = g.outHeight(), q = g.outWidth();

@@ -7,7 +7,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
- * A small fixed crew of daemon threads that run the parallel parts of {@link CpuGemm}.
+ * A small fixed crew of daemon threads that run the parallel parts of the CPU backend: {@link CpuGemm}, and the
+ * per-image-group work of convolutions and pooling ({@link #forEach}).
  *
  * <p>Why not a {@code ForkJoinPool}: a lenet training step is a burst of a dozen GEMMs of a few hundred
  * microseconds each, and waking a parked pool thread costs tens of microseconds every time. These workers spin
@@ -17,7 +18,7 @@ import java.util.function.IntConsumer;
  * <p>Only one job runs at a time. A caller that finds the crew busy (another thread's GEMM, or a GEMM issued from
  * inside a task) runs all its tasks itself, so concurrent callers are safe and never deadlock.
  */
-final class GemmWorkers {
+public final class GemmWorkers {
     /** How long an idle worker keeps spinning for the next job before it parks. */
     static final long SPIN_NANOS = 200_000;
 
@@ -88,11 +89,30 @@ final class GemmWorkers {
     }
 
     /**
+     * Runs {@code body.accept(0 .. tasks-1)} on the shared crew when it is free and may touch every one of
+     * {@code segments}, otherwise on the caller, and returns when all are done. Tasks must write disjoint memory
+     * (or memory of their own) and must not depend on which thread runs them: results then do not depend on the
+     * number of threads. A GEMM issued inside a task runs on that task's thread.
+     */
+    public static void forEach(int tasks, IntConsumer body, MemorySegment... segments) {
+        GemmWorkers workers = SHARED;
+        for (MemorySegment s : segments) {
+            if (s != null && !workers.canShare(s)) {
+                for (int t = 0; t < tasks; t++) body.accept(t);
+                return;
+            }
+        }
+        workers.run(tasks, body);
+    }
+
+    /**
      * Runs {@code body.accept(0 .. tasks-1)}, in parallel when the crew is free, and returns when all are done.
      * The first failure of any task is rethrown here.
      */
     void run(int tasks, IntConsumer body) {
-        if (tasks <= 1 || crew.length == 0 || !entry.tryLock()) {
+        // A job issued from inside a task (on the caller's thread, which holds the lock re-entrantly, or on a
+        // worker) runs on that thread: one job at a time.
+        if (tasks <= 1 || crew.length == 0 || entry.isHeldByCurrentThread() || !entry.tryLock()) {
             for (int t = 0; t < tasks; t++) body.accept(t);
             return;
         }

@@ -1,9 +1,11 @@
 package dev.lottery.nn.layers.cpu;
 
 import dev.lottery.nn.backend.cpu.CpuGemm;
+import dev.lottery.nn.backend.cpu.GemmWorkers;
 import dev.lottery.nn.layers.ConvGeometry;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * NCHW convolution on the CPU as im2col + {@link CpuGemm#sgemm}. Images are processed in groups of {@code G}
@@ -12,6 +14,10 @@ import java.lang.foreign.ValueLayout;
  * {@code (image, p, q)}), one product with the {@code [K, C*R*R]} filters gives the group's outputs as
  * {@code [K, G*P*Q]}, which is scattered to NCHW. With {@code G == 1} the product writes NCHW directly; a 1x1,
  * stride-1, unpadded convolution uses the input as its own columns matrix.
+ *
+ * <p>Groups are independent, so they run in parallel on the {@link GemmWorkers} crew, each with a one-thread GEMM
+ * (a single group keeps the parallel GEMM): im2col and col2im are then parallel too. The filter gradient, a sum over
+ * groups, is summed in {@link #FILTER_CHUNKS} fixed chunks so its bits do not depend on the number of threads.
  */
 public final class CpuConvolution {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -29,41 +35,54 @@ public final class CpuConvolution {
         return g.kernel() == 1 && g.stride() == 1 && g.pad() == 0;
     }
 
+    /**
+     * Product groups per filter-gradient partial sum. Fixed (not the thread count) so the summation order, and with
+     * it every bit of the result, is the same on every machine.
+     */
+    static final int FILTER_CHUNKS = 8;
+
     public static void forward(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g) {
+        int group = group(g);
+        int groups = ceilDiv(g.batch(), group);
+        // Groups write disjoint images of y: they run in parallel, each with its own scratch and a one-thread GEMM.
+        GemmWorkers.forEach(groups, gi -> {
+            int n0 = gi * group;
+            forwardGroup(x, w, bias, y, g, n0, Math.min(group, g.batch() - n0));
+        }, x, w, bias, y);
+    }
+
+    private static void forwardGroup(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y,
+                                     ConvGeometry g, int n0, int count) {
         int k = g.filters(), crs = g.channels() * g.kernel() * g.kernel(), pq = g.outHeight() * g.outWidth();
         long inImage = (long) g.channels() * g.height() * g.width(), outImage = (long) k * pq;
-        int group = group(g);
-        ConvScratch scratch = ConvScratch.get();
-        for (int n0 = 0; n0 < g.batch(); n0 += group) {
-            int count = Math.min(group, g.batch() - n0);
-            int cols = count * pq;
-            if (count == 1) {
-                MemorySegment colSeg;
-                long colOff;
-                if (pointwise(g)) {
-                    colSeg = x;
-                    colOff = n0 * inImage;
-                } else {
-                    colSeg = scratch.columns((long) crs * cols);
-                    colOff = 0;
-                    im2col(x, n0 * inImage, g, colSeg, cols, 0);
-                }
-                CpuGemm.sgemm(false, false, k, pq, crs, 1f, w, 0, crs, colSeg, colOff, pq, 0f, y, n0 * outImage, pq);
+        LayerScratch scratch = LayerScratch.get();
+        int cols = count * pq;
+        if (count == 1) {
+            MemorySegment colSeg;
+            long colOff;
+            if (pointwise(g)) {
+                colSeg = x;
+                colOff = n0 * inImage;
             } else {
-                MemorySegment col = scratch.columns((long) crs * cols);
-                for (int i = 0; i < count; i++) im2col(x, (n0 + i) * inImage, g, col, cols, i * pq);
-                MemorySegment out = scratch.block((long) k * cols);
-                CpuGemm.sgemm(false, false, k, cols, crs, 1f, w, 0, crs, col, 0, cols, 0f, out, 0, cols);
-                for (int i = 0; i < count; i++) {
-                    for (int f = 0; f < k; f++) {
-                        MemorySegment.copy(out, ((long) f * cols + (long) i * pq) * Float.BYTES,
-                                y, ((n0 + i) * outImage + (long) f * pq) * Float.BYTES, (long) pq * Float.BYTES);
-                    }
+                colSeg = scratch.columns((long) crs * cols);
+                colOff = 0;
+                im2col(x, n0, 1, g, colSeg, scratch);
+            }
+            CpuGemm.sgemm(false, false, k, pq, crs, 1f, w, 0, crs, colSeg, colOff, pq, 0f, y, n0 * outImage, pq);
+        } else {
+            MemorySegment col = scratch.columns((long) crs * cols);
+            im2col(x, n0, count, g, col, scratch);
+            MemorySegment out = scratch.block((long) k * cols);
+            CpuGemm.sgemm(false, false, k, cols, crs, 1f, w, 0, crs, col, 0, cols, 0f, out, 0, cols);
+            for (int i = 0; i < count; i++) {
+                for (int f = 0; f < k; f++) {
+                    MemorySegment.copy(out, ((long) f * cols + (long) i * pq) * Float.BYTES,
+                            y, ((n0 + i) * outImage + (long) f * pq) * Float.BYTES, (long) pq * Float.BYTES);
                 }
             }
         }
         if (bias != null) {
-            for (int n = 0; n < g.batch(); n++) {
+            for (int n = n0; n < n0 + count; n++) {
                 for (int f = 0; f < k; f++) {
                     float b = bias.getAtIndex(F, f);
                     long base = n * outImage + (long) f * pq;
@@ -74,63 +93,59 @@ public final class CpuConvolution {
     }
 
     public static void backwardData(MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g) {
+        int group = group(g);
+        int groups = ceilDiv(g.batch(), group);
+        // Each group's images of dx are written by that group alone.
+        GemmWorkers.forEach(groups, gi -> {
+            int n0 = gi * group;
+            backwardDataGroup(dy, w, dx, g, group, n0, Math.min(group, g.batch() - n0));
+        }, dy, w, dx);
+    }
+
+    private static void backwardDataGroup(MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g,
+                                          int group, int n0, int count) {
         int k = g.filters(), crs = g.channels() * g.kernel() * g.kernel(), pq = g.outHeight() * g.outWidth();
         long inImage = (long) g.channels() * g.height() * g.width(), outImage = (long) k * pq;
-        int group = group(g);
-        ConvScratch scratch = ConvScratch.get();
-        // A pointwise convolution taken one image at a time writes dx directly; everything else accumulates into it.
-        boolean direct = pointwise(g) && group == 1;
-        if (!direct) dx.asSlice(0, g.inputSize() * Float.BYTES).fill((byte) 0);
-        for (int n0 = 0; n0 < g.batch(); n0 += group) {
-            int count = Math.min(group, g.batch() - n0);
-            int cols = count * pq;
-            MemorySegment dyBlock;
-            long dyOff;
-            if (count == 1) {
-                dyBlock = dy;
-                dyOff = n0 * outImage;
-            } else {
-                dyBlock = gatherGroup(dy, n0, count, k, pq, scratch);
-                dyOff = 0;
-            }
-            if (direct) {
-                CpuGemm.sgemm(true, false, crs, pq, k, 1f, w, 0, crs, dyBlock, dyOff, pq, 0f, dx, n0 * inImage, pq);
-                continue;
-            }
-            MemorySegment col = scratch.columns((long) crs * cols);
-            CpuGemm.sgemm(true, false, crs, cols, k, 1f, w, 0, crs, dyBlock, dyOff, cols, 0f, col, 0, cols);
-            for (int i = 0; i < count; i++) col2im(col, cols, i * pq, g, dx, (n0 + i) * inImage);
+        LayerScratch scratch = LayerScratch.get();
+        int cols = count * pq;
+        MemorySegment dyBlock;
+        long dyOff;
+        if (count == 1) {
+            dyBlock = dy;
+            dyOff = n0 * outImage;
+        } else {
+            dyBlock = gatherGroup(dy, n0, count, k, pq, scratch);
+            dyOff = 0;
         }
+        // A pointwise convolution taken one image at a time writes dx directly; everything else accumulates into it.
+        if (pointwise(g) && group == 1) {
+            CpuGemm.sgemm(true, false, crs, pq, k, 1f, w, 0, crs, dyBlock, dyOff, pq, 0f, dx, n0 * inImage, pq);
+            return;
+        }
+        MemorySegment col = scratch.columns((long) crs * cols);
+        CpuGemm.sgemm(true, false, crs, cols, k, 1f, w, 0, crs, dyBlock, dyOff, cols, 0f, col, 0, cols);
+        col2im(col, g, dx, n0, count, scratch);
     }
 
     public static void backwardFilter(MemorySegment x, MemorySegment dy, MemorySegment dw, MemorySegment dbias, ConvGeometry g) {
         int k = g.filters(), crs = g.channels() * g.kernel() * g.kernel(), pq = g.outHeight() * g.outWidth();
-        long inImage = (long) g.channels() * g.height() * g.width(), outImage = (long) k * pq;
+        long outImage = (long) k * pq;
         int group = group(g);
-        ConvScratch scratch = ConvScratch.get();
-        boolean first = true;
-        for (int n0 = 0; n0 < g.batch(); n0 += group) {
-            int count = Math.min(group, g.batch() - n0);
-            int cols = count * pq;
-            MemorySegment col;
-            long colOff = 0;
-            MemorySegment dyBlock;
-            long dyOff = 0;
-            if (count == 1 && pointwise(g)) {
-                col = x;
-                colOff = n0 * inImage;
-            } else {
-                col = scratch.columns((long) crs * cols);
-                for (int i = 0; i < count; i++) im2col(x, (n0 + i) * inImage, g, col, cols, i * pq);
+        int groups = ceilDiv(g.batch(), group);
+        int chunks = Math.min(groups, FILTER_CHUNKS);
+        if (chunks == 1) {
+            backwardFilterChunk(x, dy, dw, 0, g, group, 0, groups);
+        } else {
+            // Chunk c sums its groups' products into partial c; the partials are then added in order 0, 1, ...
+            long filterSize = (long) k * crs;
+            MemorySegment partials = LayerScratch.get().partials(chunks * filterSize);
+            GemmWorkers.forEach(chunks, c -> backwardFilterChunk(x, dy, partials, c * filterSize, g, group,
+                    (int) ((long) c * groups / chunks), (int) ((long) (c + 1) * groups / chunks)), x, dy, partials);
+            for (long i = 0; i < filterSize; i++) {
+                float s = partials.getAtIndex(F, i);
+                for (int c = 1; c < chunks; c++) s += partials.getAtIndex(F, c * filterSize + i);
+                dw.setAtIndex(F, i, s);
             }
-            if (count == 1) {
-                dyBlock = dy;
-                dyOff = n0 * outImage;
-            } else {
-                dyBlock = gatherGroup(dy, n0, count, k, pq, scratch);
-            }
-            CpuGemm.sgemm(false, true, k, crs, cols, 1f, dyBlock, dyOff, cols, col, colOff, cols, first ? 0f : 1f, dw, 0, crs);
-            first = false;
         }
         if (dbias != null) {
             for (int f = 0; f < k; f++) {
@@ -144,8 +159,40 @@ public final class CpuConvolution {
         }
     }
 
+    /** Sums the filter gradient of product groups {@code [fromGroup, toGroup)} into {@code out} at {@code outOff}. */
+    private static void backwardFilterChunk(MemorySegment x, MemorySegment dy, MemorySegment out, long outOff,
+                                            ConvGeometry g, int group, int fromGroup, int toGroup) {
+        int k = g.filters(), crs = g.channels() * g.kernel() * g.kernel(), pq = g.outHeight() * g.outWidth();
+        long inImage = (long) g.channels() * g.height() * g.width(), outImage = (long) k * pq;
+        LayerScratch scratch = LayerScratch.get();
+        for (int gi = fromGroup; gi < toGroup; gi++) {
+            int n0 = gi * group;
+            int count = Math.min(group, g.batch() - n0);
+            int cols = count * pq;
+            MemorySegment col;
+            long colOff = 0;
+            MemorySegment dyBlock;
+            long dyOff = 0;
+            if (count == 1 && pointwise(g)) {
+                col = x;
+                colOff = n0 * inImage;
+            } else {
+                col = scratch.columns((long) crs * cols);
+                im2col(x, n0, count, g, col, scratch);
+            }
+            if (count == 1) {
+                dyBlock = dy;
+                dyOff = n0 * outImage;
+            } else {
+                dyBlock = gatherGroup(dy, n0, count, k, pq, scratch);
+            }
+            CpuGemm.sgemm(false, true, k, crs, cols, 1f, dyBlock, dyOff, cols, col, colOff, cols,
+                    gi == fromGroup ? 0f : 1f, out, outOff, crs);
+        }
+    }
+
     /** Copies the outputs-gradient of images {@code n0 .. n0+count} from NCHW into the {@code [K, count*P*Q]} layout. */
-    private static MemorySegment gatherGroup(MemorySegment dy, int n0, int count, int k, int pq, ConvScratch scratch) {
+    private static MemorySegment gatherGroup(MemorySegment dy, int n0, int count, int k, int pq, LayerScratch scratch) {
         int cols = count * pq;
         MemorySegment block = scratch.block((long) k * cols);
         for (int i = 0; i < count; i++) {
@@ -158,70 +205,91 @@ public final class CpuConvolution {
     }
 
     /**
-     * Writes one image's patches into columns {@code [colStart, colStart + P*Q)} of the {@code [C*R*R, ld]} matrix:
-     * entry ((c, r, s), (p, q)) is {@code x[c, p*stride - pad + r, q*stride - pad + s]}, zero outside the image.
+     * Writes the patches of images {@code n0 .. n0+count} as the {@code [C*R*R, count*P*Q]} columns matrix: entry
+     * ((c, r, s), (i, p, q)) is {@code x[n0+i, c, p*stride - pad + r, q*stride - pad + s]}, zero outside the image.
+     * The images are staged on the heap with their zero border, so each row is built from plain array copies and
+     * written with one bulk copy: element-wise segment access costs several times more here (rows of 14 floats).
      */
-    static void im2col(MemorySegment x, long xOff, ConvGeometry g, MemorySegment col, int ld, int colStart) {
-        int c = g.channels(), h = g.height(), w = g.width(), r = g.kernel(), st = g.stride(), pad = g.pad();
-        int p = g.outHeight(), q = g.outWidth();
+    static void im2col(MemorySegment x, int n0, int count, ConvGeometry g, MemorySegment col, LayerScratch scratch) {
+        int c = g.channels(), r = g.kernel(), st = g.stride();
+        int p = g.outHeight(), q = g.outWidth(), pq = p * q, cols = count * pq;
+        int hp = g.height() + 2 * g.pad(), wp = g.width() + 2 * g.pad(), paddedImage = c * hp * wp;
+        float[] padded = stagePadded(x, n0, count, g, scratch);
+        float[] row = scratch.row(cols);
         for (int ci = 0; ci < c; ci++) {
             for (int ri = 0; ri < r; ri++) {
                 for (int si = 0; si < r; si++) {
-                    long rowBase = (long) ((ci * r + ri) * r + si) * ld + colStart;
-                    // Output columns q whose input column q*st - pad + si lies inside [0, w).
-                    int qlo = Math.max(0, ceilDiv(pad - si, st));
-                    int qhi = Math.min(q, floorDiv(w - 1 + pad - si, st) + 1);
-                    for (int pi = 0; pi < p; pi++) {
-                        long dst = rowBase + (long) pi * q;
-                        int ih = pi * st - pad + ri;
-                        if (ih < 0 || ih >= h || qlo >= qhi) {
-                            col.asSlice(dst * Float.BYTES, (long) q * Float.BYTES).fill((byte) 0);
-                            continue;
-                        }
-                        for (int qi = 0; qi < qlo; qi++) col.setAtIndex(F, dst + qi, 0f);
-                        for (int qi = qhi; qi < q; qi++) col.setAtIndex(F, dst + qi, 0f);
-                        long src = xOff + ((long) ci * h + ih) * w - pad + si;
-                        if (st == 1) {
-                            MemorySegment.copy(x, (src + qlo) * Float.BYTES, col, (dst + qlo) * Float.BYTES, (long) (qhi - qlo) * Float.BYTES);
-                        } else {
-                            for (int qi = qlo; qi < qhi; qi++) col.setAtIndex(F, dst + qi, x.getAtIndex(F, src + (long) qi * st));
+                    for (int i = 0; i < count; i++) {
+                        int src = i * paddedImage + (ci * hp + ri) * wp + si, dst = i * pq;
+                        for (int pi = 0; pi < p; pi++, src += st * wp, dst += q) {
+                            if (st == 1) {
+                                System.arraycopy(padded, src, row, dst, q);
+                            } else {
+                                for (int qi = 0; qi < q; qi++) row[dst + qi] = padded[src + qi * st];
+                            }
                         }
                     }
+                    long rowIndex = (ci * r + ri) * r + si;
+                    MemorySegment.copy(row, 0, col, F, rowIndex * cols * Float.BYTES, cols);
                 }
             }
         }
     }
 
-    /** The adjoint of {@link #im2col}: adds every column entry back onto the input position it was read from. */
-    static void col2im(MemorySegment col, int ld, int colStart, ConvGeometry g, MemorySegment dx, long dxOff) {
+    /** Images {@code n0 .. n0+count} of {@code x} on the heap, each inside a zero border of {@code pad}. */
+    private static float[] stagePadded(MemorySegment x, int n0, int count, ConvGeometry g, LayerScratch scratch) {
+        int c = g.channels(), h = g.height(), w = g.width(), pad = g.pad();
+        int image = c * h * w;
+        float[] raw = scratch.images(count * image);
+        MemorySegment.copy(x, F, (long) n0 * image * Float.BYTES, raw, 0, count * image);
+        if (pad == 0) return raw;
+        int hp = h + 2 * pad, wp = w + 2 * pad;
+        float[] padded = scratch.padded(count * c * hp * wp);
+        Arrays.fill(padded, 0, count * c * hp * wp, 0f);
+        for (int plane = 0; plane < count * c; plane++) {
+            for (int ih = 0; ih < h; ih++) {
+                System.arraycopy(raw, (plane * h + ih) * w, padded, (plane * hp + ih + pad) * wp + pad, w);
+            }
+        }
+        return padded;
+    }
+
+    /**
+     * The adjoint of {@link #im2col}: adds every entry of the columns matrix back onto the input position it was read
+     * from, and writes images {@code n0 .. n0+count} of {@code dx} (overwriting them).
+     */
+    static void col2im(MemorySegment col, ConvGeometry g, MemorySegment dx, int n0, int count, LayerScratch scratch) {
         int c = g.channels(), h = g.height(), w = g.width(), r = g.kernel(), st = g.stride(), pad = g.pad();
-        int p = g.outHeight(), q = g.outWidth();
+        int p = g.outHeight(), q = g.outWidth(), pq = p * q, cols = count * pq;
+        int hp = h + 2 * pad, wp = w + 2 * pad, paddedImage = c * hp * wp;
+        float[] padded = scratch.padded(count * paddedImage);
+        Arrays.fill(padded, 0, count * paddedImage, 0f);
+        float[] row = scratch.row(cols);
         for (int ci = 0; ci < c; ci++) {
             for (int ri = 0; ri < r; ri++) {
                 for (int si = 0; si < r; si++) {
-                    long rowBase = (long) ((ci * r + ri) * r + si) * ld + colStart;
-                    int qlo = Math.max(0, ceilDiv(pad - si, st));
-                    int qhi = Math.min(q, floorDiv(w - 1 + pad - si, st) + 1);
-                    for (int pi = 0; pi < p; pi++) {
-                        int ih = pi * st - pad + ri;
-                        if (ih < 0 || ih >= h) continue;
-                        long src = rowBase + (long) pi * q;
-                        long dst = dxOff + ((long) ci * h + ih) * w - pad + si;
-                        for (int qi = qlo; qi < qhi; qi++) {
-                            long at = dst + (long) qi * st;
-                            dx.setAtIndex(F, at, dx.getAtIndex(F, at) + col.getAtIndex(F, src + qi));
+                    long rowIndex = (ci * r + ri) * r + si;
+                    MemorySegment.copy(col, F, rowIndex * cols * Float.BYTES, row, 0, cols);
+                    for (int i = 0; i < count; i++) {
+                        int dst = i * paddedImage + (ci * hp + ri) * wp + si, src = i * pq;
+                        for (int pi = 0; pi < p; pi++, dst += st * wp, src += q) {
+                            for (int qi = 0; qi < q; qi++) padded[dst + qi * st] += row[src + qi];
                         }
                     }
                 }
             }
         }
+        int image = c * h * w;
+        float[] raw = scratch.images(count * image);
+        for (int plane = 0; plane < count * c; plane++) {
+            for (int ih = 0; ih < h; ih++) {
+                System.arraycopy(padded, (plane * hp + ih + pad) * wp + pad, raw, (plane * h + ih) * w, w);
+            }
+        }
+        MemorySegment.copy(raw, 0, dx, F, (long) n0 * image * Float.BYTES, count * image);
     }
 
     private static int ceilDiv(int a, int b) {
         return -Math.floorDiv(-a, b);
-    }
-
-    private static int floorDiv(int a, int b) {
-        return Math.floorDiv(a, b);
     }
 }

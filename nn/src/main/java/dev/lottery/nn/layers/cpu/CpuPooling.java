@@ -1,59 +1,85 @@
 package dev.lottery.nn.layers.cpu;
 
+import dev.lottery.nn.backend.cpu.GemmWorkers;
 import dev.lottery.nn.layers.ChannelGeometry;
 import dev.lottery.nn.layers.PoolGeometry;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
-/** Max pooling and global average pooling over NCHW activations on the CPU. */
+/** Max pooling and global average pooling over NCHW activations on the CPU; max pooling runs plane ranges in parallel. */
 public final class CpuPooling {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private CpuPooling() {}
 
+    /** Plane ranges per pooling call; each output and each plane's gradient depends on its own plane only. */
+    private static final int PLANE_CHUNKS = 16;
+
     public static void maxPool(MemorySegment x, MemorySegment y, PoolGeometry g) {
-        int h = g.height(), w = g.width(), p = g.outHeight(), q = g.outWidth(), win = g.window(), st = g.stride();
         long planes = (long) g.batch() * g.channels();
-        for (long plane = 0; plane < planes; plane++) {
-            long in = plane * h * w, out = plane * p * q;
+        int chunks = (int) Math.min(planes, PLANE_CHUNKS);
+        GemmWorkers.forEach(chunks, c -> maxPoolPlanes(x, y, g, c * planes / chunks, (c + 1) * planes / chunks), x, y);
+    }
+
+    private static void maxPoolPlanes(MemorySegment x, MemorySegment y, PoolGeometry g, long from, long to) {
+        int h = g.height(), w = g.width(), p = g.outHeight(), q = g.outWidth(), win = g.window(), st = g.stride();
+        int planes = (int) (to - from), in = h * w, out = p * q;
+        // Staged on the heap: element-wise segment access costs several times more in these short loops.
+        LayerScratch scratch = LayerScratch.get();
+        float[] xs = scratch.images(planes * in), ys = scratch.row(planes * out);
+        MemorySegment.copy(x, F, from * in * Float.BYTES, xs, 0, planes * in);
+        for (int plane = 0; plane < planes; plane++) {
             for (int pi = 0; pi < p; pi++) {
                 for (int qi = 0; qi < q; qi++) {
-                    y.setAtIndex(F, out + (long) pi * q + qi, x.getAtIndex(F, in + argmax(x, in, w, pi * st, qi * st, win)));
+                    ys[plane * out + pi * q + qi] = xs[argmax(xs, plane * in, w, pi * st, qi * st, win)];
                 }
             }
         }
+        MemorySegment.copy(ys, 0, y, F, from * out * Float.BYTES, planes * out);
     }
 
-    /** Offset (within the plane) of the first maximum of the window at (row, col); NaN never wins, like {@code >}. */
-    private static int argmax(MemorySegment x, long plane, int w, int row, int col, int win) {
-        int best = row * w + col;
-        float max = x.getAtIndex(F, plane + best);
+    /** Index of the first maximum of the window at (row, col) of the plane at {@code base}; NaN never wins, like {@code >}. */
+    private static int argmax(float[] x, int base, int w, int row, int col, int win) {
+        int best = base + row * w + col;
+        float max = x[best];
         for (int i = 0; i < win; i++) {
             for (int j = 0; j < win; j++) {
-                int at = (row + i) * w + col + j;
-                float v = x.getAtIndex(F, plane + at);
-                if (v > max) {
-                    max = v;
-                    best = at;
-                }
+                int at = base + (row + i) * w + col + j;
+                float v = x[at];
+                // Selects rather than branches: which element wins is data-dependent and mispredicts half the time.
+                boolean wins = v > max;
+                best = wins ? at : best;
+                max = wins ? v : max;
             }
         }
         return best;
     }
 
     public static void maxPoolBackward(MemorySegment x, MemorySegment dy, MemorySegment dx, PoolGeometry g) {
-        int h = g.height(), w = g.width(), p = g.outHeight(), q = g.outWidth(), win = g.window(), st = g.stride();
-        dx.asSlice(0, g.inputSize() * Float.BYTES).fill((byte) 0);
         long planes = (long) g.batch() * g.channels();
-        for (long plane = 0; plane < planes; plane++) {
-            long in = plane * h * w, out = plane * p * q;
+        int chunks = (int) Math.min(planes, PLANE_CHUNKS);
+        GemmWorkers.forEach(chunks, c -> maxPoolBackwardPlanes(x, dy, dx, g, c * planes / chunks, (c + 1) * planes / chunks),
+                x, dy, dx);
+    }
+
+    private static void maxPoolBackwardPlanes(MemorySegment x, MemorySegment dy, MemorySegment dx, PoolGeometry g,
+                                              long from, long to) {
+        int h = g.height(), w = g.width(), p = g.outHeight(), q = g.outWidth(), win = g.window(), st = g.stride();
+        int planes = (int) (to - from), in = h * w, out = p * q;
+        LayerScratch scratch = LayerScratch.get();
+        float[] xs = scratch.images(planes * in), dxs = scratch.padded(planes * in), dys = scratch.row(planes * out);
+        MemorySegment.copy(x, F, from * in * Float.BYTES, xs, 0, planes * in);
+        MemorySegment.copy(dy, F, from * out * Float.BYTES, dys, 0, planes * out);
+        Arrays.fill(dxs, 0, planes * in, 0f);
+        for (int plane = 0; plane < planes; plane++) {
             for (int pi = 0; pi < p; pi++) {
                 for (int qi = 0; qi < q; qi++) {
-                    long at = in + argmax(x, in, w, pi * st, qi * st, win);
-                    dx.setAtIndex(F, at, dx.getAtIndex(F, at) + dy.getAtIndex(F, out + (long) pi * q + qi));
+                    dxs[argmax(xs, plane * in, w, pi * st, qi * st, win)] += dys[plane * out + pi * q + qi];
                 }
             }
         }
+        MemorySegment.copy(dxs, 0, dx, F, from * in * Float.BYTES, planes * in);
     }
 
     public static void globalAvgPool(MemorySegment x, MemorySegment y, ChannelGeometry g) {
