@@ -3,10 +3,14 @@
 #   1. what the machine has: nvidia-smi -L, the CUDA libraries found, java -version
 #   2. the `gpu`-tagged JUnit tests (junit-platform-console-standalone)
 #   3. the GPU JMH benchmarks (short: 1 fork, 1 warmup + 3 measurement iterations of 1 s)
-# and writes everything into $OUT (or ./device-results): device-check-summary.txt, gpu-tests.txt (the JUnit tree;
-# no XML reports: they need java.xml, 4 MiB the 64 MiB pack cannot spare), jmh-gpu.txt and jmh-gpu.json.
+#   4. the CUDA backend's lenet-300-100 step vs PyTorch (cuda-step-ours.json, cuda-step-torch.json)
+#   5. the cuDNN conv path: conv4 and resnet20 training steps vs PyTorch (conv-step-ours.json, conv-step-torch.json)
+# and writes everything into $OUT (or ./device-results): device-check-summary.txt (with the ratio tables),
+# gpu-tests.txt (the JUnit tree; no XML reports: they need java.xml, 4 MiB the 64 MiB pack cannot spare),
+# jmh-gpu.txt and jmh-gpu.json.
 # Without a usable GPU it stops after step 1 with one line saying why and exit code 3.
-# DEVICE_CHECK_FORCE=1 runs steps 2-3 anyway (the tests then skip), to try the pack on a machine without a GPU.
+# DEVICE_CHECK_FORCE=1 runs steps 2-5 anyway (the tests skip, the benchmarks print their no-GPU lines), to try
+# the pack on a machine without a GPU.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
@@ -107,6 +111,99 @@ if [ "${DEVICE_CHECK_LENET:-0}" = 1 ]; then
   tail -n 5 "$out/lenet-fig3.txt" | tee -a "$summary"
 fi
 # ---- end of the CUDA backend block ---------------------------------------------------------------------------
+
+# ---- cuDNN conv path (issue 7): conv4 (batch 50) and resnet20 (batch 128) training steps, ours vs PyTorch -------
+# Each side measures eager, CUDA-graph and (resnet20) augmented-eager steps; CONV_STEPS (default 300) per variant
+# keeps the block to well under a minute of GPU time; each command is cut off after CONV_TIMEOUT_S (default 240).
+say "== cuDNN conv path: conv4/resnet20 step, ours vs PyTorch"
+conv_steps=${CONV_STEPS:-300}
+limit=()
+command -v timeout >/dev/null 2>&1 && limit=(timeout "${CONV_TIMEOUT_S:-240}")
+"${limit[@]}" "$java" "${jvm_flags[@]}" -cp "$(ls lib/*.jar | tr '\n' ':')benchmarks.jar" dev.lottery.bench.cuda.CudaConvStepBenchmark "$conv_steps" \
+  > "$out/conv-step-ours.json" 2> "$out/conv-step-ours.err"
+conv_rc=$?
+cat "$out/conv-step-ours.json" | tee -a "$summary"
+# Exit 3 is "no GPU", said by the JSON line above; anything else (a crash, the timeout's 124) shows its stderr.
+if [ "$conv_rc" -ne 0 ]; then
+  status=1
+  if [ "$conv_rc" -ne 3 ]; then
+    say "CudaConvStepBenchmark: exit $conv_rc; last lines of conv-step-ours.err:"
+    grep -v 'Using incubator modules' "$out/conv-step-ours.err" | tail -n 5 | tee -a "$summary"
+  fi
+fi
+conv_script=""
+for candidate in "$here/conv_step_torch.py" "$here/../bench/python/conv_step_torch.py"; do
+  [ -f "$candidate" ] && conv_script=$candidate && break
+done
+conv_python=$(command -v python3 || true)
+[ -x /opt/torch/.venv/bin/python3 ] && conv_python=/opt/torch/.venv/bin/python3
+if [ -n "$conv_script" ] && [ -n "$conv_python" ]; then
+  "${limit[@]}" "$conv_python" "$conv_script" --steps "$conv_steps" > "$out/conv-step-torch.json" 2> "$out/conv-step-torch.err"
+  conv_rc=$?
+  cat "$out/conv-step-torch.json" | tee -a "$summary"
+  if [ "$conv_rc" -ne 0 ]; then
+    status=1
+    if [ "$conv_rc" -ne 3 ]; then
+      say "conv_step_torch.py: exit $conv_rc; last lines of conv-step-torch.err:"
+      tail -n 5 "$out/conv-step-torch.err" | tee -a "$summary"
+    fi
+  fi
+  "$conv_python" - "$out/conv-step-ours.json" "$out/conv-step-torch.json" <<'PY' | tee -a "$summary"
+import json, sys
+
+def by_model(path):
+    """The JSON lines of one side by model; error lines (no GPU, no torch) are printed and skipped."""
+    rows = {}
+    try:
+        lines = open(path).read().splitlines()
+    except OSError as e:
+        print("ratio table: %s unreadable (%s)" % (path, e))
+        return rows
+    for line in lines:
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue
+        if "model" in row:
+            rows[row["model"]] = row
+        elif "error" in row:
+            print("ratio table: %s: %s" % (path.rsplit("/", 1)[-1], row["error"]))
+    return rows
+
+ours, torch = by_model(sys.argv[1]), by_model(sys.argv[2])
+def fmt(v):
+    return "%12.1f" % v if isinstance(v, (int, float)) else "%12s" % "-"
+def ratio(a, b):
+    return "%9.2fx" % (a / b) if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b > 0 else "%10s" % "-"
+models = [m for m in ("conv4", "resnet20") if m in ours and m in torch]
+if not models:
+    print("ratio table: no model measured on both sides")
+for m in models:
+    o, t = ours[m], torch[m]
+    print("%-30s %12s %12s %10s" % ("%s steps/s (batch %d)" % (m, o["batch"]), "ours", "PyTorch", "ours/torch"))
+    for label, key in (("eager", "eager_steps_per_s"), ("CUDA graph", "graph_steps_per_s"),
+                       ("eager + augmentation", "augmented_eager_steps_per_s")):
+        if o.get(key) is None and t.get(key) is None:
+            continue
+        print("%-30s %s %s %s" % (label, fmt(o.get(key)), fmt(t.get(key)), ratio(o.get(key), t.get(key))))
+    best = max((v for v in (t.get("eager_steps_per_s"), t.get("graph_steps_per_s")) if isinstance(v, (int, float))), default=None)
+    if o.get("augmentation", "none") != "none":
+        best = t.get("augmented_eager_steps_per_s")  # the trainer's path is augmented: compare with torch's augmented step
+    # conv4's trainer records (graph): vs PyTorch's faster variant; resnet20's augments (eager): vs torch's augmented.
+    print("%-30s %s %s %s" % ("trainer's path: " + o["trainer_path"].split(" ")[0], fmt(o.get("trainer_steps_per_s")), fmt(best),
+                              ratio(o.get("trainer_steps_per_s"), best)))
+    for side, row in (("ours", o), ("PyTorch", t)):
+        if row.get("graph_error"):
+            print("  %s graph: %s" % (side, row["graph_error"]))
+    same = (o["prunable_weights"], o["other_parameters"]) == (t["prunable_weights"], t["other_parameters"])
+    print("  parameters: ours %d prunable + %d other, PyTorch %d + %d: %s; masked weights zero: ours %s, PyTorch %s"
+          % (o["prunable_weights"], o["other_parameters"], t["prunable_weights"], t["other_parameters"],
+             "same" if same else "DIFFERENT", o["masked_weights_zero"], t["masked_weights_zero"]))
+PY
+else
+  say "PyTorch conv comparison skipped: conv_step_torch.py or python3 not found (copy bench/python/conv_step_torch.py next to this script)"
+fi
+# ---- end of the cuDNN conv block -------------------------------------------------------------------------------
 
 say "device-check: done, status $status; results in $out"
 exit $status

@@ -7,6 +7,7 @@
 #   device-pack/tools/       junit-platform-console-standalone (runs the `gpu`-tagged tests without Maven)
 #   device-pack/benchmarks.jar  the JMH uber-jar (includes JCuda for the JNI baseline)
 #   device-pack/device-check.sh copy of scripts/device-check.sh
+#   device-pack/*_step_torch.py the PyTorch references device-check.sh compares with (lenet, conv4/resnet20)
 # Environment: BUILD_SUFFIX (default -pack) keeps this build apart from others in the same tree;
 # PACK_MODULES overrides the jlink module list; PACK_LIMIT_MIB (default 64).
 set -euo pipefail
@@ -44,6 +45,7 @@ done
 cp bench/target$suffix/benchmarks.jar "$out/"
 cp scripts/device-check.sh "$out/"
 cp bench/python/lenet_step_torch.py "$out/"  # the CUDA backend block of device-check.sh compares with it
+cp bench/python/conv_step_torch.py "$out/"   # and the cuDNN conv block with this one
 
 echo "device-pack: jlink ($modules)" >&2
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
