@@ -202,8 +202,8 @@ public final class CudaConvStepBenchmark {
             boolean trainerRecords = preset.augmentation().isNone()
                     && preset.model().layers().stream().noneMatch(l -> l instanceof LayerSpec.Dropout);
             var opt = preset.optimizer();
-            String optimizer = String.format(Locale.ROOT, "sgd lr %s, momentum %s, weight decay %s",
-                    opt.learningRate().at(0), opt.momentum(), opt.weightDecay());
+            String optimizer = "sgd lr " + plain(opt.learningRate().at(0)) + ", momentum " + plain(opt.momentum())
+                    + ", weight decay " + plain(opt.weightDecay());
             return new ConvStepResult(preset.name(), backend.description(), examples, batch, optimizer, preset.augmentation().canonical(), steps, warmup,
                     prunable, other, eager, graph, graphError, augmentedEager, trainerRecords, violations == 0);
         }
@@ -254,6 +254,11 @@ public final class CudaConvStepBenchmark {
             }
             throw new AssertionError("unreachable");
         }
+    }
+
+    /** {@code 0.0001} rather than {@code 1.0E-4}, {@code 0} rather than {@code 0.0}: as Python prints them. */
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     /** A JSON string literal (quotes, backslashes and control characters escaped). */
