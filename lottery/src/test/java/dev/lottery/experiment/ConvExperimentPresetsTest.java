@@ -41,6 +41,24 @@ class ConvExperimentPresetsTest {
     }
 
     @Test
+    void theCpuSizedFashionMnistRunIsConv2OnOneChannelWithDoubledRates() {
+        ExperimentSpec s = ExperimentPresets.get("conv2-fashion-quick");
+        assertEquals(DatasetName.FASHION_MNIST, s.dataset());
+        assertEquals(new ImageShape(1, 28, 28), s.model().input());
+        assertEquals("conv2", s.model().name());
+        // conv 1x5x5x64 + 64x5x5x64, fc 7*7*64 -> 384 -> 192, output 192 -> 10
+        assertEquals(1_600 + 102_400, s.model().weightsOfKind(dev.lottery.nn.model.LayerKind.CONVOLUTIONAL));
+        assertEquals(new LayerwiseMagnitude(0.4, 0.2, 0.2), s.strategy());
+        assertEquals(List.of(Arm.TICKET, Arm.REINIT), s.arms());
+        assertEquals(5000, s.training().validationSize());
+        assertEquals(50, s.training().batchSize());
+        assertEquals(1_000, s.training().iterations());
+        // dense level, then 5 ticket and 5 reinit networks
+        assertEquals(11, Unit.plan(s).size());
+        assertEquals(0.078, Math.pow(0.6, s.levels()), 1e-3);
+    }
+
+    @Test
     void questionOneAsSectionFour() {
         for (String n : List.of("conv2-q1", "conv4-q1", "conv4-dropout")) {
             ExperimentSpec s = ExperimentPresets.get(n);
