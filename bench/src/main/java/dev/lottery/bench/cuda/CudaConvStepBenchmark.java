@@ -8,9 +8,6 @@ import dev.lottery.nn.backend.cpu.CpuBackend;
 import dev.lottery.nn.backend.cuda.CudaBackend;
 import dev.lottery.nn.data.augment.BatchAugmentation;
 import dev.lottery.nn.init.Initializer;
-import dev.lottery.nn.model.ImageShape;
-import dev.lottery.nn.model.LayerSpec;
-import dev.lottery.nn.model.Mode;
 import dev.lottery.nn.model.Network;
 import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.model.Preset;
@@ -19,6 +16,7 @@ import dev.lottery.nn.rng.KeyedRandom;
 import dev.lottery.nn.tensor.Tensor;
 import dev.lottery.nn.train.Sgd;
 import dev.lottery.nn.train.Trainer;
+import dev.lottery.nn.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -198,9 +196,8 @@ public final class CudaConvStepBenchmark {
             }
             long violations = 0;
             for (Parameter p : net.prunable()) violations += backend.countMaskViolations(p.value(), p.mask());
-            // The trainer's own rule (Trainer.train): record unless the steps draw per-iteration randomness.
-            boolean trainerRecords = preset.augmentation().isNone()
-                    && preset.model().layers().stream().noneMatch(l -> l instanceof LayerSpec.Dropout);
+            // The trainer's own rule: record unless the steps draw per-iteration randomness.
+            boolean trainerRecords = TrainingStep.replayable(preset.model(), preset.augmentation());
             var opt = preset.optimizer();
             String optimizer = "sgd lr " + plain(opt.learningRate().at(0)) + ", momentum " + plain(opt.momentum())
                     + ", weight decay " + plain(opt.weightDecay());
@@ -214,10 +211,10 @@ public final class CudaConvStepBenchmark {
                            Tensor augmented) {
         /** Steps per second over {@code count} iterations after {@code warmup}; closes {@code steps}. */
         double measure(StepRecorder steps, BatchAugmentation augmentation, int warmup, int count) {
-            ImageShape image = preset.model().input();
             int batch = x.dim(0);
             int examples = images.dim(0);
             int perEpoch = examples / batch;
+            TrainingStep step = new TrainingStep(net, sgd, steps, augmentation, augmentation.isNone() ? null : augmented, SEED);
             try (steps) {
                 long it = 0;
                 int[] order = null;
@@ -234,19 +231,8 @@ public final class CudaConvStepBenchmark {
                         }
                         long iteration = it;
                         int[] epochOrder = order;
-                        steps.run(preset.optimizer().learningRate().at(it), () -> {
-                            steps.gatherNextBatch(images, labels, x, y);
-                            Tensor input = x;
-                            if (!augmentation.isNone()) {
-                                augmentation.apply(backend, x, augmented, image.channels(), image.height(), image.width(), SEED, epoch,
-                                        epochOrder, inEpoch * batch, batch);
-                                input = augmented;
-                            }
-                            Tensor logits = net.forward(input, Mode.training(iteration));
-                            backend.softmaxCrossEntropy(logits, y, net.logitsGradient(), null);
-                            net.backward();
-                            sgd.step(iteration);
-                        });
+                        steps.run(preset.optimizer().learningRate().at(it),
+                                () -> step.run(images, labels, x, y, epoch, epochOrder, inEpoch * batch, iteration));
                     }
                     synchronize.run();
                     if (phase == 1) return n / ((System.nanoTime() - t0) / 1e9);

@@ -2,7 +2,6 @@ package dev.lottery.nn.train;
 
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.data.augment.BatchAugmentation;
-import dev.lottery.nn.model.ImageShape;
 import dev.lottery.nn.model.Mode;
 import dev.lottery.nn.model.Network;
 import dev.lottery.nn.rng.KeyedRandom;
@@ -56,16 +55,13 @@ public final class Trainer {
                 listener.onEvaluation(series.getLast(), total);
             }
             int[] order = null;
-            // Iterations go through the backend's recorder (CUDA graphs on the GPU; plain calls on the CPU). A
-            // recorded step replays everything fixed at recording time, so it is keyed by the learning rate, and
-            // models whose steps draw per-iteration randomness (dropout) run every step afresh.
-            // Augmented batches differ every iteration too (draws keyed by epoch and example).
+            // Iterations go through the backend's recorder (CUDA graphs on the GPU; plain calls on the CPU), keyed by
+            // the learning rate; see TrainingStep.replayable for the steps that run afresh every time.
             BatchAugmentation augmentation = spec.augmentation();
-            boolean replayable = augmentation.isNone()
-                    && network.spec().layers().stream().noneMatch(l -> l instanceof dev.lottery.nn.model.LayerSpec.Dropout);
-            ImageShape image = network.spec().input();
+            boolean replayable = TrainingStep.replayable(network.spec(), augmentation);
             try (dev.lottery.nn.backend.StepRecorder steps = replayable ? backend.stepRecorder() : dev.lottery.nn.backend.StepRecorder.direct(backend);
                  Tensor augmented = augmentation.isNone() ? null : backend.zeros("batch.x.augmented", batch, train.features())) {
+            TrainingStep step = new TrainingStep(network, sgd, steps, augmentation, augmented, seed);
             for (long it = first; it < total; it++) {
                 int inEpoch = (int) (it % perEpoch);
                 long epoch = it / perEpoch;
@@ -75,19 +71,8 @@ public final class Trainer {
                 }
                 long iteration = it;
                 int[] epochOrder = order;
-                steps.run(spec.optimizer().learningRate().at(it), () -> {
-                    steps.gatherNextBatch(train.images(), train.labels(), x, y);
-                    Tensor input = x;
-                    if (augmented != null) {
-                        augmentation.apply(backend, x, augmented, image.channels(), image.height(), image.width(), seed, epoch,
-                                epochOrder, inEpoch * batch, batch);
-                        input = augmented;
-                    }
-                    Tensor logits = network.forward(input, Mode.training(iteration));
-                    backend.softmaxCrossEntropy(logits, y, network.logitsGradient(), null);
-                    network.backward();
-                    sgd.step(iteration);
-                });
+                steps.run(spec.optimizer().learningRate().at(it),
+                        () -> step.run(train.images(), train.labels(), x, y, epoch, epochOrder, inEpoch * batch, iteration));
                 long done = it + 1;
                 listener.onIteration(done, total);
                 if (done % spec.evalEvery() == 0 || done == total) {
