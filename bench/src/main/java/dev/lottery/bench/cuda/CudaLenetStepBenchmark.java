@@ -1,7 +1,6 @@
 package dev.lottery.bench.cuda;
 
 import dev.lottery.gpu.CudaContext;
-import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.StepRecorder;
 import dev.lottery.nn.backend.cuda.CudaBackend;
 import dev.lottery.nn.model.Network;
@@ -12,6 +11,8 @@ import dev.lottery.nn.tensor.Tensor;
 import dev.lottery.nn.train.OptimizerSpec;
 import dev.lottery.nn.train.Sgd;
 import dev.lottery.nn.train.Trainer;
+import dev.lottery.nn.train.TrainingStep;
+import dev.lottery.nn.data.augment.BatchAugmentation;
 import java.util.Locale;
 
 /**
@@ -62,7 +63,7 @@ public final class CudaLenetStepBenchmark {
 
     private static double measure(CudaBackend gpu, StepRecorder steps, Network net, Sgd sgd, Tensor images, Tensor labels, Tensor x, Tensor y,
                                   int warmup, int count, int perEpoch) {
-        Backend b = gpu;
+        TrainingStep step = new TrainingStep(net, sgd, steps, BatchAugmentation.NONE, null, 1);
         try (steps) {
             long it = 0;
             int[] order = null;
@@ -71,18 +72,15 @@ public final class CudaLenetStepBenchmark {
                 if (phase == 1) gpu.synchronize();
                 long t0 = System.nanoTime();
                 for (int k = 0; k < n; k++, it++) {
+                    long epoch = it / perEpoch;
+                    int first = (int) (it % perEpoch) * x.dim(0);
                     if (it % perEpoch == 0 || order == null) {
-                        order = Trainer.shuffle(1, it / perEpoch, (int) images.dim(0));
-                        steps.useOrder(order, (int) (it % perEpoch) * x.dim(0));
+                        order = Trainer.shuffle(1, epoch, (int) images.dim(0));
+                        steps.useOrder(order, first);
                     }
                     long iteration = it;
-                    steps.run(0.05, () -> {
-                        steps.gatherNextBatch(images, labels, x, y);
-                        Tensor logits = net.forward(x);
-                        b.softmaxCrossEntropy(logits, y, net.logitsGradient(), null);
-                        net.backward();
-                        sgd.step(iteration);
-                    });
+                    int[] epochOrder = order;
+                    steps.run(0.05, () -> step.run(images, labels, x, y, epoch, epochOrder, first, iteration));
                 }
                 gpu.synchronize();
                 if (phase == 1) return n / ((System.nanoTime() - t0) / 1e9);
