@@ -1,6 +1,7 @@
 package dev.lottery.nn.backend.cpu;
 
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.LayerOpSizes;
 import dev.lottery.nn.layers.ChannelGeometry;
 import dev.lottery.nn.layers.ConvGeometry;
 import dev.lottery.nn.layers.PoolGeometry;
@@ -310,52 +311,38 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, Tensor y, ConvGeometry g) {
-        requireSize(x, g.inputSize(), "conv2d input");
-        requireSize(w, g.filterSize(), "conv2d filters");
-        requireSize(y, g.outputSize(), "conv2d output");
-        if (bias != null) requireSize(bias, g.filters(), "conv2d bias");
+        LayerOpSizes.conv2d(x, w, bias, y, g);
         CpuConvolution.forward(seg(x), seg(w), segOrNull(bias), seg(y), g);
     }
 
     @Override
     public void conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, ConvGeometry g) {
-        requireSize(dy, g.outputSize(), "conv2d output gradient");
-        requireSize(w, g.filterSize(), "conv2d filters");
-        requireSize(dx, g.inputSize(), "conv2d input gradient");
+        LayerOpSizes.conv2dBackwardData(dy, w, dx, g);
         CpuConvolution.backwardData(seg(dy), seg(w), seg(dx), g);
     }
 
     @Override
     public void conv2dBackwardFilter(Tensor x, Tensor dy, Tensor dw, Tensor dbias, ConvGeometry g) {
-        requireSize(x, g.inputSize(), "conv2d input");
-        requireSize(dy, g.outputSize(), "conv2d output gradient");
-        requireSize(dw, g.filterSize(), "conv2d filter gradient");
-        if (dbias != null) requireSize(dbias, g.filters(), "conv2d bias gradient");
+        LayerOpSizes.conv2dBackwardFilter(x, dy, dw, dbias, g);
         CpuConvolution.backwardFilter(seg(x), seg(dy), seg(dw), segOrNull(dbias), g);
     }
 
     @Override
     public void maxPool(Tensor x, Tensor y, PoolGeometry g) {
-        requireSize(x, g.inputSize(), "max-pool input");
-        requireSize(y, g.outputSize(), "max-pool output");
+        LayerOpSizes.maxPool(x, y, g);
         CpuPooling.maxPool(seg(x), seg(y), g);
     }
 
     @Override
     public void maxPoolBackward(Tensor x, Tensor y, Tensor dy, Tensor dx, PoolGeometry g) {
-        requireSize(x, g.inputSize(), "max-pool input");
-        requireSize(y, g.outputSize(), "max-pool output");
-        requireSize(dy, g.outputSize(), "max-pool output gradient");
-        requireSize(dx, g.inputSize(), "max-pool input gradient");
+        LayerOpSizes.maxPoolBackward(x, y, dy, dx, g);
         CpuPooling.maxPoolBackward(seg(x), seg(dy), seg(dx), g);
     }
 
     @Override
     public void batchNormTraining(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float momentum,
                                   float epsilon, Tensor savedMean, Tensor savedInvStd, Tensor y, ChannelGeometry g) {
-        requireSize(x, g.size(), "batch-norm input");
-        requireSize(y, g.size(), "batch-norm output");
-        for (Tensor t : new Tensor[] {gamma, beta, runningMean, runningVar, savedMean, savedInvStd}) requireSize(t, g.channels(), "batch-norm statistics");
+        LayerOpSizes.batchNormTraining(x, gamma, beta, runningMean, runningVar, savedMean, savedInvStd, y, g);
         CpuBatchNorm.training(seg(x), seg(gamma), seg(beta), seg(runningMean), seg(runningVar), momentum, epsilon,
                 seg(savedMean), seg(savedInvStd), seg(y), g);
     }
@@ -363,17 +350,14 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float epsilon,
                                    Tensor y, ChannelGeometry g) {
-        requireSize(x, g.size(), "batch-norm input");
-        requireSize(y, g.size(), "batch-norm output");
-        for (Tensor t : new Tensor[] {gamma, beta, runningMean, runningVar}) requireSize(t, g.channels(), "batch-norm statistics");
+        LayerOpSizes.batchNormInference(x, gamma, beta, runningMean, runningVar, y, g);
         CpuBatchNorm.inference(seg(x), seg(gamma), seg(beta), seg(runningMean), seg(runningVar), epsilon, seg(y), g);
     }
 
     @Override
     public void batchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor savedMean, Tensor savedInvStd, Tensor dx,
                                   Tensor dgamma, Tensor dbeta, ChannelGeometry g) {
-        for (Tensor t : new Tensor[] {x, dy, dx}) requireSize(t, g.size(), "batch-norm activations");
-        for (Tensor t : new Tensor[] {gamma, savedMean, savedInvStd, dgamma, dbeta}) requireSize(t, g.channels(), "batch-norm statistics");
+        LayerOpSizes.batchNormBackward(x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta, g);
         CpuBatchNorm.backward(seg(x), seg(dy), seg(gamma), seg(savedMean), seg(savedInvStd), seg(dx), seg(dgamma), seg(dbeta), g);
     }
 
@@ -413,15 +397,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void globalAvgPool(Tensor x, Tensor y, ChannelGeometry g) {
-        requireSize(x, g.size(), "global-average-pool input");
-        requireSize(y, (long) g.batch() * g.channels(), "global-average-pool output");
+        LayerOpSizes.globalAvgPool(x, y, g);
         CpuPooling.globalAvgPool(seg(x), seg(y), g);
     }
 
     @Override
     public void globalAvgPoolBackward(Tensor dy, Tensor dx, ChannelGeometry g) {
-        requireSize(dy, (long) g.batch() * g.channels(), "global-average-pool output gradient");
-        requireSize(dx, g.size(), "global-average-pool input gradient");
+        LayerOpSizes.globalAvgPoolBackward(dy, dx, g);
         CpuPooling.globalAvgPoolBackward(seg(dy), seg(dx), g);
     }
 

@@ -14,6 +14,7 @@ import dev.lottery.gpu.Stream;
 import dev.lottery.gpu.TransferCounters;
 import dev.lottery.gpu.TransferPurpose;
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.LayerOpSizes;
 import dev.lottery.nn.backend.StepRecorder;
 import dev.lottery.nn.init.Initializer;
 import dev.lottery.nn.layers.ChannelGeometry;
@@ -463,16 +464,9 @@ public final class CudaBackend implements Backend {
     // ---- convolutional networks: cuDNN convolutions (planned per shape, see ConvPlans); pooling, batch norm,
     // ---- bias and augmentation in conv_ops.cu, which follows the CPU backend's loops (see ConvOpsKernelReference).
 
-    private static void requireSize(Tensor t, long size, String what) {
-        if (t.size() != size) throw new IllegalArgumentException(what + ": " + t + " should hold " + size + " values");
-    }
-
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, Tensor y, ConvGeometry g) {
-        requireSize(x, g.inputSize(), "conv2d input");
-        requireSize(w, g.filterSize(), "conv2d filters");
-        requireSize(y, g.outputSize(), "conv2d output");
-        if (bias != null) requireSize(bias, g.filters(), "conv2d bias");
+        LayerOpSizes.conv2d(x, w, bias, y, g);
         current();
         convPlans.plan(g).conv().forward(device(x).buffer(), device(w).buffer(), device(y).buffer());
         if (bias != null) {
@@ -483,19 +477,14 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, ConvGeometry g) {
-        requireSize(dy, g.outputSize(), "conv2d output gradient");
-        requireSize(w, g.filterSize(), "conv2d filters");
-        requireSize(dx, g.inputSize(), "conv2d input gradient");
+        LayerOpSizes.conv2dBackwardData(dy, w, dx, g);
         current();
         convPlans.plan(g).conv().backwardData(device(w).buffer(), device(dy).buffer(), device(dx).buffer());
     }
 
     @Override
     public void conv2dBackwardFilter(Tensor x, Tensor dy, Tensor dw, Tensor dbias, ConvGeometry g) {
-        requireSize(x, g.inputSize(), "conv2d input");
-        requireSize(dy, g.outputSize(), "conv2d output gradient");
-        requireSize(dw, g.filterSize(), "conv2d filter gradient");
-        if (dbias != null) requireSize(dbias, g.filters(), "conv2d bias gradient");
+        LayerOpSizes.conv2dBackwardFilter(x, dy, dw, dbias, g);
         current();
         convPlans.plan(g).conv().backwardFilter(device(x).buffer(), device(dy).buffer(), 0f, device(dw).buffer());
         if (dbias != null) {
@@ -511,18 +500,14 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void maxPool(Tensor x, Tensor y, PoolGeometry g) {
-        requireSize(x, g.inputSize(), "max-pool input");
-        requireSize(y, g.outputSize(), "max-pool output");
+        LayerOpSizes.maxPool(x, y, g);
         launch(kernels.maxPool, y.size(), new KernelArgs().ptr(ptr(x)).ptr(ptr(y)).i64((long) g.batch() * g.channels())
                 .i32(g.height()).i32(g.width()).i32(g.outHeight()).i32(g.outWidth()).i32(g.window()).i32(g.stride()));
     }
 
     @Override
     public void maxPoolBackward(Tensor x, Tensor y, Tensor dy, Tensor dx, PoolGeometry g) {
-        requireSize(x, g.inputSize(), "max-pool input");
-        requireSize(y, g.outputSize(), "max-pool output");
-        requireSize(dy, g.outputSize(), "max-pool output gradient");
-        requireSize(dx, g.inputSize(), "max-pool input gradient");
+        LayerOpSizes.maxPoolBackward(x, y, dy, dx, g);
         launch(kernels.maxPoolBackward, dx.size(), new KernelArgs().ptr(ptr(x)).ptr(ptr(dy)).ptr(ptr(dx)).i64((long) g.batch() * g.channels())
                 .i32(g.height()).i32(g.width()).i32(g.outHeight()).i32(g.outWidth()).i32(g.window()).i32(g.stride()));
     }
@@ -536,9 +521,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void batchNormTraining(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float momentum,
                                   float epsilon, Tensor savedMean, Tensor savedInvStd, Tensor y, ChannelGeometry g) {
-        requireSize(x, g.size(), "batch-norm input");
-        requireSize(y, g.size(), "batch-norm output");
-        for (Tensor t : new Tensor[] {gamma, beta, runningMean, runningVar, savedMean, savedInvStd}) requireSize(t, g.channels(), "batch-norm statistics");
+        LayerOpSizes.batchNormTraining(x, gamma, beta, runningMean, runningVar, savedMean, savedInvStd, y, g);
         launchPerChannel(kernels.batchNormTraining, g.channels(), new KernelArgs().ptr(ptr(x)).ptr(ptr(gamma)).ptr(ptr(beta))
                 .ptr(ptr(runningMean)).ptr(ptr(runningVar)).f32(momentum).f32(epsilon).ptr(ptr(savedMean)).ptr(ptr(savedInvStd))
                 .ptr(ptr(y)).i32(g.batch()).i32(g.channels()).i32(g.spatial()));
@@ -547,9 +530,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float epsilon,
                                    Tensor y, ChannelGeometry g) {
-        requireSize(x, g.size(), "batch-norm input");
-        requireSize(y, g.size(), "batch-norm output");
-        for (Tensor t : new Tensor[] {gamma, beta, runningMean, runningVar}) requireSize(t, g.channels(), "batch-norm statistics");
+        LayerOpSizes.batchNormInference(x, gamma, beta, runningMean, runningVar, y, g);
         launch(kernels.batchNormInference, g.size(), new KernelArgs().ptr(ptr(x)).ptr(ptr(gamma)).ptr(ptr(beta)).ptr(ptr(runningMean))
                 .ptr(ptr(runningVar)).f32(epsilon).ptr(ptr(y)).i32(g.channels()).i32(g.spatial()).i64(g.size()));
     }
@@ -557,8 +538,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void batchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor savedMean, Tensor savedInvStd, Tensor dx,
                                   Tensor dgamma, Tensor dbeta, ChannelGeometry g) {
-        for (Tensor t : new Tensor[] {x, dy, dx}) requireSize(t, g.size(), "batch-norm activations");
-        for (Tensor t : new Tensor[] {gamma, savedMean, savedInvStd, dgamma, dbeta}) requireSize(t, g.channels(), "batch-norm statistics");
+        LayerOpSizes.batchNormBackward(x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta, g);
         launchPerChannel(kernels.batchNormBackward, g.channels(), new KernelArgs().ptr(ptr(x)).ptr(ptr(dy)).ptr(ptr(gamma))
                 .ptr(ptr(savedMean)).ptr(ptr(savedInvStd)).ptr(ptr(dx)).ptr(ptr(dgamma)).ptr(ptr(dbeta))
                 .i32(g.batch()).i32(g.channels()).i32(g.spatial()));
@@ -566,17 +546,15 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void globalAvgPool(Tensor x, Tensor y, ChannelGeometry g) {
-        requireSize(x, g.size(), "global-average-pool input");
+        LayerOpSizes.globalAvgPool(x, y, g);
         long planes = (long) g.batch() * g.channels();
-        requireSize(y, planes, "global-average-pool output");
         launch(kernels.globalAvgPool, planes, new KernelArgs().ptr(ptr(x)).ptr(ptr(y)).i64(planes).i32(g.spatial()));
     }
 
     @Override
     public void globalAvgPoolBackward(Tensor dy, Tensor dx, ChannelGeometry g) {
+        LayerOpSizes.globalAvgPoolBackward(dy, dx, g);
         long planes = (long) g.batch() * g.channels();
-        requireSize(dy, planes, "global-average-pool output gradient");
-        requireSize(dx, g.size(), "global-average-pool input gradient");
         launch(kernels.globalAvgPoolBackward, dx.size(), new KernelArgs().ptr(ptr(dy)).ptr(ptr(dx)).i64(planes).i32(g.spatial()));
     }
 
