@@ -13,6 +13,7 @@ import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.cpu.CpuBackend;
 import dev.lottery.nn.data.DataSplit;
+import dev.lottery.nn.model.SyntheticData;
 import dev.lottery.nn.data.DatasetName;
 import dev.lottery.nn.io.Npy;
 import dev.lottery.nn.model.ModelSpec;
