@@ -127,21 +127,30 @@ public final class ExperimentCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show which units of an experiment are done, partial or pending.")
-    static final class Status implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    /** An existing experiment: the directory given as DIR, or the one the preset options name. */
+    static final class ExperimentDirectory {
         @Mixin
         SpecOptions options = new SpecOptions();
 
         @Parameters(arity = "0..1", paramLabel = "DIR", description = "Experiment directory (instead of --preset/--results).")
         Path dir;
 
+        Path resolve() {
+            return dir != null ? dir : options.directory(options.build());
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show which units of an experiment are done, partial or pending.")
+    static final class Status implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        ExperimentDirectory target = new ExperimentDirectory();
+
         @Override
         public Integer call() {
-            Path d = dir != null ? dir : options.directory(options.build());
-            printStatus(ResultsStore.existing(d), spec.commandLine().getOut());
+            printStatus(ResultsStore.existing(target.resolve()), spec.commandLine().getOut());
             return 0;
         }
     }
@@ -171,15 +180,11 @@ public final class ExperimentCommand implements Runnable {
         CommandLine.Model.CommandSpec spec;
 
         @Mixin
-        SpecOptions options = new SpecOptions();
-
-        @Parameters(arity = "0..1", paramLabel = "DIR", description = "Experiment directory (instead of --preset/--results).")
-        Path dir;
+        ExperimentDirectory target = new ExperimentDirectory();
 
         @Override
         public Integer call() {
-            Path d = dir != null ? dir : options.directory(options.build());
-            ReportCommand.writeAndPrint(d, spec.commandLine().getOut());
+            ReportCommand.writeAndPrint(target.resolve(), spec.commandLine().getOut());
             return 0;
         }
     }
