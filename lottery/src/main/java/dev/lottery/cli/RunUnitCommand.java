@@ -1,24 +1,23 @@
 package dev.lottery.cli;
 
-import dev.lottery.experiment.ExperimentSpec;
 import dev.lottery.experiment.slurm.UnitJob;
 import dev.lottery.nn.backend.DeviceChoice;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code lottery experiment run-unit} (hidden): runs exactly one unit of an experiment and exits — what the job
- * scripts of {@code experiment submit} run on the nodes. Exit 0 when the unit is complete (now or before), 2 when it
- * cannot run (settings differ from the manifest, a dependency is not complete), 1 on a crash.
+ * scripts of {@code experiment submit} run on the nodes. The experiment is the one whose manifest is in
+ * {@code --results}: its settings are read back from there, so a job can never run other settings. Exit 0 when the
+ * unit is complete (now or before), 2 when it cannot run (no manifest, a dependency is not complete), 1 on a crash.
  */
 @Command(name = "run-unit", hidden = true, mixinStandardHelpOptions = true,
         description = "Run one unit (trial, mode, arm, level) of an experiment and exit (used by cluster jobs).")
 public final class RunUnitCommand implements Callable<Integer> {
-    @Mixin
-    ExperimentCommand.SpecOptions options = new ExperimentCommand.SpecOptions();
+    @Option(names = "--results", required = true, description = "The experiment directory (holds manifest.json).")
+    Path results;
 
     @Option(names = "--trial", required = true, description = "Trial index.")
     int trial;
@@ -29,7 +28,7 @@ public final class RunUnitCommand implements Callable<Integer> {
     @Option(names = "--mode", description = "iterative or oneshot (default: the experiment's only mode).")
     String mode;
 
-    @Option(names = "--arm", defaultValue = "ticket", description = "ticket, reinit or rearrange (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arm", defaultValue = "ticket", description = "What is trained, e.g. ticket or reinit (default: ${DEFAULT-VALUE}).")
     String arm;
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
@@ -43,9 +42,7 @@ public final class RunUnitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExperimentSpec s = options.build();
-        UnitJob.run(s, options.results, UnitJob.unit(s, trial, mode, arm, level), DeviceChoice.parse(device), dataDir,
-                checkpointEvery, System.err);
+        UnitJob.run(results, trial, mode, arm, level, DeviceChoice.parse(device), dataDir, checkpointEvery, System.err);
         return 0;
     }
 }

@@ -21,7 +21,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -131,8 +130,8 @@ public final class SubmitCommand implements Callable<Integer> {
             launcher = launcher.withJvmOptions(o);
         }
         ResultsStore store = ResultsStore.open(options.results, s);
-        List<Unit> units = Unit.plan(s);
-        SlurmSettings settings = new SlurmSettings(launcher, resources, jobSpecArgs(), attempts, checkpointEvery);
+        List<Unit> units = store.plan();
+        SlurmSettings settings = new SlurmSettings(launcher, resources, runOptions(), attempts, checkpointEvery);
         SlurmSubmitter.Submission sub = new SlurmSubmitter(client, settings).submit(units, store);
         long pending = units.stream().filter(u -> !store.isDone(u)).count();
         out.println("results: " + store.dir());
@@ -153,26 +152,10 @@ public final class SubmitCommand implements Callable<Integer> {
         return units.stream().allMatch(store::isDone) ? 0 : 1;
     }
 
-    /**
-     * The experiment options as given on this command line (all but {@code --results}, which the jobs get as the
-     * experiment directory), so {@code run-unit} on a node rebuilds the very same spec; device and data directory follow.
-     */
-    private List<String> jobSpecArgs() {
-        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-        List<String> args = new ArrayList<>();
-        for (OptionSpec o : spec.mixins().get("options").options()) {
-            if (o.longestName().equals("--results") || !parsed.hasMatchedOption(o)) continue;
-            for (String v : parsed.matchedOption(o.longestName()).originalStringValues()) {
-                args.add(o.longestName());
-                args.add(v);
-            }
-        }
-        args.add("--device");
-        args.add(device);
-        if (dataDir != null) {
-            args.add("--data-dir");
-            args.add(dataDir.toAbsolutePath().toString());
-        }
+    /** The {@code run-unit} options every job gets besides the unit: where it runs and where its data is. */
+    private List<String> runOptions() {
+        List<String> args = new ArrayList<>(List.of("--device", device));
+        if (dataDir != null) args.addAll(List.of("--data-dir", dataDir.toAbsolutePath().toString()));
         return args;
     }
 }

@@ -11,13 +11,12 @@ import java.util.stream.Collectors;
  * failure record ({@code slurm/failed/<group>-t<trial>}, with the log path) and exits non-zero, so Slurm cancels
  * the units that depend on it while the rest of the sweep goes on.
  */
-record JobScript(UnitGroup group, Path resultsDir, JavaLauncher launcher, List<String> specArgs, List<String> unitArgs,
+record JobScript(UnitGroup group, Path resultsDir, JavaLauncher launcher, List<String> unitArgs,
                  int attempts) {
     /** Exit status of a {@code UserError} (bad settings, a dependency not complete): retrying cannot help. */
     static final int USER_ERROR_EXIT = 2;
 
     JobScript {
-        specArgs = List.copyOf(specArgs);
         unitArgs = List.copyOf(unitArgs);
         if (attempts < 1) throw new IllegalArgumentException("attempts must be at least 1");
     }
@@ -36,9 +35,7 @@ record JobScript(UnitGroup group, Path resultsDir, JavaLauncher launcher, List<S
     }
 
     String render() {
-        List<String> args = new ArrayList<>(List.of("experiment", "run-unit"));
-        args.addAll(specArgs);
-        args.addAll(List.of("--results", resultsDir.toString()));
+        List<String> args = new ArrayList<>(List.of("experiment", "run-unit", "--results", resultsDir.toString()));
         args.addAll(group.unitOptions());
         args.addAll(unitArgs);
         String command = launcher.command(args).stream().map(JobScript::quote).collect(Collectors.joining(" "));

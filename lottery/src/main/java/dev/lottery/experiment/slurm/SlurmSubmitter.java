@@ -120,8 +120,9 @@ public final class SlurmSubmitter {
     }
 
     private Path writeScript(Path dir, UnitGroup group) throws IOException {
-        List<String> unitArgs = List.of("--checkpoint-every", Long.toString(settings.checkpointEvery()));
-        String text = new JobScript(group, dir, settings.launcher(), settings.specArgs(), unitArgs, settings.attempts()).render();
+        List<String> unitArgs = new ArrayList<>(settings.runOptions());
+        unitArgs.addAll(List.of("--checkpoint-every", Long.toString(settings.checkpointEvery())));
+        String text = new JobScript(group, dir, settings.launcher(), unitArgs, settings.attempts()).render();
         Path script = dir.resolve("slurm").resolve("jobs").resolve(group.name() + ".sh");
         ResultsStore.writeText(script, text);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -1,8 +1,8 @@
 package dev.lottery.experiment.slurm;
 
-import dev.lottery.experiment.Arm;
 import dev.lottery.experiment.PruningMode;
 import dev.lottery.experiment.Unit;
+import dev.lottery.experiment.control.Control;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,27 +40,27 @@ public sealed interface UnitGroup {
         }
     }
 
-    record Pruned(PruningMode mode, Arm arm, int level) implements UnitGroup {
+    record Pruned(PruningMode mode, Control control, int level) implements UnitGroup {
         @Override
         public Unit unit(int trial) {
-            return new Unit.Pruned(trial, mode, arm, level);
+            return new Unit.Pruned(trial, mode, control, level);
         }
 
         @Override
         public String name() {
-            return String.format(Locale.ROOT, "%s-%s-l%02d", mode.cliName(), arm.cliName(), level);
+            return String.format(Locale.ROOT, "%s-%s-l%02d", mode.cliName(), control.name(), level);
         }
 
         @Override
         public List<String> unitOptions() {
-            return List.of("--mode", mode.cliName(), "--arm", arm.cliName(), "--level", Integer.toString(level));
+            return List.of("--mode", mode.cliName(), "--arm", control.name(), "--level", Integer.toString(level));
         }
     }
 
     static UnitGroup of(Unit u) {
         return switch (u) {
             case Unit.Dense d -> new Dense();
-            case Unit.Pruned p -> new Pruned(p.mode(), p.arm(), p.level());
+            case Unit.Pruned p -> new Pruned(p.mode(), p.control(), p.level());
         };
     }
 

@@ -2,16 +2,17 @@ package dev.lottery.experiment.slurm;
 
 import dev.lottery.experiment.ExperimentListener;
 import dev.lottery.experiment.ExperimentSpec;
+import dev.lottery.experiment.Provenance;
+import dev.lottery.experiment.PruningMode;
 import dev.lottery.experiment.ResultsStore;
 import dev.lottery.experiment.Unit;
 import dev.lottery.experiment.UnitRunner;
+import dev.lottery.experiment.control.Controls;
 import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.Backends;
 import dev.lottery.nn.backend.DeviceChoice;
-import dev.lottery.nn.data.DataSets;
 import dev.lottery.nn.data.DataSplit;
-import dev.lottery.nn.train.Normalization;
 import dev.lottery.nn.train.ResidentData;
 import dev.lottery.nn.train.TrainingListener;
 import java.io.PrintStream;
@@ -23,7 +24,7 @@ import java.util.Locale;
  * Exactly one unit in this process, then exit: what a cluster job runs ({@code lottery experiment run-unit}).
  * A complete unit is skipped; a unit whose dependencies are not complete is refused (a {@link UserError}: the
  * scheduler started it too early or its dependency failed — rerunning cannot help); a partial unit resumes from
- * its training checkpoint. The spec must match the manifest of the results directory (the same check as a resume).
+ * its training checkpoint. The experiment's settings are read from the manifest of its directory.
  */
 public final class UnitJob {
     private UnitJob() {}
@@ -31,9 +32,15 @@ public final class UnitJob {
     /** Outcome for the job's log: the unit ran, or was already complete. */
     public enum Result { RAN, ALREADY_DONE }
 
-    public static Result run(ExperimentSpec spec, Path results, Unit unit, DeviceChoice device, Path dataDir,
+    /**
+     * Runs the unit ({@code trial}, {@code mode}, {@code arm}, {@code level}) of the experiment in {@code experimentDir}:
+     * level 0 is the dense unit; a pruned level needs a mode unless the experiment has one, and an arm.
+     */
+    public static Result run(Path experimentDir, int trial, String mode, String arm, int level, DeviceChoice device, Path dataDir,
                              long checkpointEvery, PrintStream log) {
-        ResultsStore store = ResultsStore.open(results, spec);
+        ResultsStore store = ResultsStore.existing(experimentDir);
+        ExperimentSpec spec = store.spec();
+        Unit unit = unit(spec, trial, mode, arm, level);
         if (!store.plan().contains(unit)) throw new UserError(unit.label() + " is not a unit of " + store.dir());
         if (store.isDone(unit)) {
             log.println("lottery: " + unit.label() + " is already complete in " + store.dir());
@@ -46,9 +53,10 @@ public final class UnitJob {
         }
         Path checkpoint = store.unitDir(unit).resolve(UnitRunner.CHECKPOINT);
         if (Files.exists(checkpoint)) log.println("lottery: resuming " + unit.label() + " from its checkpoint " + checkpoint);
-        DataSplit split = DataSets.load(spec.dataset(), dataDir, spec.training().validationSize(), spec.seed());
+        DataSplit split = spec.dataset().load(dataDir, spec.training().validationSize(), spec.seed());
+        store.recordProvenance(Provenance.of(spec, split));
         try (Backend backend = Backends.select(device).backend();
-             ResidentData data = ResidentData.upload(backend, split, Normalization.standard(spec.dataset()))) {
+             ResidentData data = ResidentData.upload(backend, split, spec.normalization())) {
             log.println("lottery: " + unit.label() + " on " + backend.description());
             UnitRunner runner = new UnitRunner(spec, store, backend, data).checkpointingEvery(checkpointEvery);
             ExperimentListener.UnitOutcome o = runner.run(unit, TrainingListener.NONE);
@@ -59,16 +67,16 @@ public final class UnitJob {
     }
 
     /** The unit named by run-unit's options: level 0 is the dense unit; pruned levels need a mode (or a single-mode spec) and an arm. */
-    public static Unit unit(ExperimentSpec spec, int trial, String mode, String arm, int level) {
+    static Unit unit(ExperimentSpec spec, int trial, String mode, String arm, int level) {
         if (level == 0) return new Unit.Dense(trial);
-        dev.lottery.experiment.PruningMode m;
+        PruningMode m;
         if (mode != null) {
-            m = dev.lottery.experiment.PruningMode.parse(mode);
+            m = PruningMode.parse(mode);
         } else if (spec.modes().size() == 1) {
             m = spec.modes().getFirst();
         } else {
             throw new UserError("--mode is required: the experiment prunes " + spec.modes().size() + " ways");
         }
-        return new Unit.Pruned(trial, m, dev.lottery.experiment.Arm.parse(arm == null ? "ticket" : arm), level);
+        return new Unit.Pruned(trial, m, Controls.get(arm == null ? Controls.TICKET.name() : arm), level);
     }
 }

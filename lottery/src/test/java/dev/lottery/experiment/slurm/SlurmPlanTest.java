@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lottery.experiment.Arm;
 import dev.lottery.experiment.ExperimentPresets;
+import dev.lottery.experiment.ExperimentSettings;
 import dev.lottery.experiment.ExperimentSpec;
 import dev.lottery.experiment.PruningMode;
 import dev.lottery.experiment.ResultsStore;
 import dev.lottery.experiment.Unit;
+import dev.lottery.experiment.control.Controls;
 import dev.lottery.nn.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** How units become job arrays and scripts, without a cluster. */
 class SlurmPlanTest {
     private static ExperimentSpec spec() {
-        return ExperimentPresets.get("lenet-fig3").withTrials(3).withLevels(2);
+        return ExperimentPresets.get("lenet-fig3").with(ExperimentSettings.TRIALS, 3).with(ExperimentSettings.LEVELS, 2);
     }
 
     @Test
@@ -58,13 +59,13 @@ class SlurmPlanTest {
 
     @Test
     void completeUnitsAreNotResubmitted(@TempDir Path root) throws Exception {
-        ExperimentSpec s = spec().withTrials(2).withLevels(1);
+        ExperimentSpec s = spec().with(ExperimentSettings.TRIALS, 2).with(ExperimentSettings.LEVELS, 1);
         ResultsStore store = ResultsStore.open(root, s);
         List<Unit> units = Unit.plan(s);
         // trial 0 finished entirely; trial 1 finished its dense level and iterative ticket
         for (Unit u : units) {
             boolean done = u.trial() == 0 || u instanceof Unit.Dense
-                    || (u instanceof Unit.Pruned p && p.mode() == PruningMode.ITERATIVE && p.arm() == Arm.TICKET);
+                    || (u instanceof Unit.Pruned p && p.mode() == PruningMode.ITERATIVE && p.control() == Controls.TICKET);
             if (done) ResultsStore.writeText(store.unitDir(u).resolve(ResultsStore.DONE), "done\n");
         }
         List<SlurmSubmitter.PlannedArray> plan = SlurmSubmitter.plan(units, store);
@@ -102,12 +103,12 @@ class SlurmPlanTest {
         Path results = dir.resolve("my results");
         JavaLauncher launcher = new JavaLauncher(Path.of("/opt/jdk 25/bin/java"), JavaLauncher.REQUIRED_OPTIONS,
                 Path.of("/shared/lottery-cli.jar"), null);
-        JobScript js = new JobScript(new UnitGroup.Pruned(PruningMode.ITERATIVE, Arm.REINIT, 3), results, launcher,
-                List.of("--preset", "lenet-quick", "--seed", "it's"), List.of("--checkpoint-every", "100"), 3);
+        JobScript js = new JobScript(new UnitGroup.Pruned(PruningMode.ITERATIVE, Controls.REINIT, 3), results, launcher,
+                List.of("--device", "cpu", "--data-dir", "/data/it's", "--checkpoint-every", "100"), 3);
         String text = js.render();
         assertTrue(text.contains("'/opt/jdk 25/bin/java' --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector"
-                + " -jar /shared/lottery-cli.jar experiment run-unit --preset lenet-quick --seed 'it'\\''s' --results '"
-                + results + "' --mode iterative --arm reinit --level 3 --checkpoint-every 100 --trial \"$trial\""), text);
+                + " -jar /shared/lottery-cli.jar experiment run-unit --results '" + results + "' --mode iterative --arm reinit --level 3"
+                + " --device cpu --data-dir '/data/it'\\''s' --checkpoint-every 100 --trial \"$trial\""), text);
         Path script = dir.resolve("job.sh");
         Files.writeString(script, text);
         Process p = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
@@ -122,8 +123,7 @@ class SlurmPlanTest {
         Files.writeString(fakeJava, "#!/bin/sh\necho \"run $*\" >> \"" + dir.resolve("calls") + "\"\nexit 1\n");
         fakeJava.toFile().setExecutable(true);
         Path results = dir.resolve("results");
-        JobScript js = new JobScript(new UnitGroup.Dense(), results, new JavaLauncher(fakeJava, List.of(), null, "cp"),
-                List.of(), List.of(), 3);
+        JobScript js = new JobScript(new UnitGroup.Dense(), results, new JavaLauncher(fakeJava, List.of(), null, "cp"), List.of(), 3);
         Path script = dir.resolve("job.sh");
         Files.writeString(script, js.render());
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
