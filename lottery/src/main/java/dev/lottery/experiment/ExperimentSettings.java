@@ -56,7 +56,7 @@ public final class ExperimentSettings {
     public static final Setting<List<Control>> ARMS = Setting.required("arms",
                     SettingType.listOf("ARM[,ARM...]", Controls::get, Control::name, Controls.ORDER),
                     "What is trained at each level: " + Controls.names() + " (see 'experiment list').")
-            .validWhen(a -> !a.isEmpty(), "at least one arm")
+            .validWhen(a -> !a.isEmpty() && Controls.all().containsAll(a), "at least one arm, each registered in Controls")
             .withOption("--arms");
 
     public static final Setting<Integer> LEVELS = Setting.required("levels", SettingType.INTEGER,

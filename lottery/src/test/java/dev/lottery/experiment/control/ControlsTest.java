@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lottery.experiment.ExperimentPresets;
+import dev.lottery.experiment.ExperimentSettings;
+import dev.lottery.experiment.ExperimentSpec;
 import dev.lottery.experiment.PruningMode;
 import dev.lottery.experiment.Unit;
 import dev.lottery.nn.UserError;
@@ -24,6 +27,23 @@ class ControlsTest {
         UserError e = assertThrows(UserError.class, () -> Controls.get("magic"));
         assertEquals("'magic' is not a known arm (known: ticket, reinit, rearrange, signs)", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Controls.register(new RandomReinit()), "names are unique");
+        Control unregistered = new TicketMaskControl() {
+            @Override
+            public String name() {
+                return "ghost";
+            }
+
+            @Override
+            public String description() {
+                return "not in the registry";
+            }
+
+            @Override
+            public void prepare(UnitStart start) {}
+        };
+        ExperimentSpec quick = ExperimentPresets.get("lenet-quick");
+        UserError arms = assertThrows(UserError.class, () -> quick.with(ExperimentSettings.ARMS, List.of(Controls.TICKET, unregistered)));
+        assertTrue(arms.getMessage().contains("registered"), "a spec names only controls that a manifest can be read back with: " + arms.getMessage());
     }
 
     @Test
