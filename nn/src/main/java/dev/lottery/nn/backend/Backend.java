@@ -117,22 +117,22 @@ public interface Backend extends AutoCloseable {
     }
 
     /** {@code y = conv(x, w) + bias}: x {@code [N,C,H,W]}, w {@code [K,C,R,R]}, y {@code [N,K,P,Q]}; bias {@code [K]} or null. */
-    default void conv2d(Tensor x, Tensor w, Tensor bias, Tensor y, dev.lottery.nn.layers.ConvGeometry g) {
+    default void conv2d(Tensor x, Tensor w, Tensor bias, Tensor y, dev.lottery.nn.backend.ConvGeometry g) {
         throw unsupported("conv2d");
     }
 
     /** {@code dx = d conv / d x} applied to {@code dy} (overwrites dx). */
-    default void conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, dev.lottery.nn.layers.ConvGeometry g) {
+    default void conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, dev.lottery.nn.backend.ConvGeometry g) {
         throw unsupported("conv2dBackwardData");
     }
 
     /** {@code dw = d conv / d w} applied to {@code dy} (overwrites dw) and, when non-null, {@code dbias[k] = sum dy[:,k,:,:]}. */
-    default void conv2dBackwardFilter(Tensor x, Tensor dy, Tensor dw, Tensor dbias, dev.lottery.nn.layers.ConvGeometry g) {
+    default void conv2dBackwardFilter(Tensor x, Tensor dy, Tensor dw, Tensor dbias, dev.lottery.nn.backend.ConvGeometry g) {
         throw unsupported("conv2dBackwardFilter");
     }
 
     /** Max pooling {@code x [N,C,H,W] -> y [N,C,P,Q]}. */
-    default void maxPool(Tensor x, Tensor y, dev.lottery.nn.layers.PoolGeometry g) {
+    default void maxPool(Tensor x, Tensor y, dev.lottery.nn.backend.PoolGeometry g) {
         throw unsupported("maxPool");
     }
 
@@ -140,7 +140,7 @@ public interface Backend extends AutoCloseable {
      * Routes {@code dy} to the first maximal input of every window (overwrites dx), from the forward's {@code x} and
      * {@code y} as cuDNN's pooling backward does.
      */
-    default void maxPoolBackward(Tensor x, Tensor y, Tensor dy, Tensor dx, dev.lottery.nn.layers.PoolGeometry g) {
+    default void maxPoolBackward(Tensor x, Tensor y, Tensor dy, Tensor dx, dev.lottery.nn.backend.PoolGeometry g) {
         throw unsupported("maxPoolBackward");
     }
 
@@ -151,19 +151,19 @@ public interface Backend extends AutoCloseable {
      * {@code running = (1 - momentum) * running + momentum * batch} (the variance unbiased), like cuDNN.
      */
     default void batchNormTraining(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float momentum,
-                           float epsilon, Tensor savedMean, Tensor savedInvStd, Tensor y, dev.lottery.nn.layers.ChannelGeometry g) {
+                           float epsilon, Tensor savedMean, Tensor savedInvStd, Tensor y, dev.lottery.nn.backend.ChannelGeometry g) {
         throw unsupported("batchNormTraining");
     }
 
     /** Evaluation-mode batch normalization with the running statistics. */
     default void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float epsilon,
-                            Tensor y, dev.lottery.nn.layers.ChannelGeometry g) {
+                            Tensor y, dev.lottery.nn.backend.ChannelGeometry g) {
         throw unsupported("batchNormInference");
     }
 
     /** Gradients of {@link #batchNormTraining} (overwrites dx, dgamma, dbeta). */
     default void batchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor savedMean, Tensor savedInvStd, Tensor dx,
-                           Tensor dgamma, Tensor dbeta, dev.lottery.nn.layers.ChannelGeometry g) {
+                           Tensor dgamma, Tensor dbeta, dev.lottery.nn.backend.ChannelGeometry g) {
         throw unsupported("batchNormBackward");
     }
 
@@ -186,12 +186,12 @@ public interface Backend extends AutoCloseable {
     }
 
     /** {@code y[n, c] = mean over spatial positions of x[n, c, :]}. */
-    default void globalAvgPool(Tensor x, Tensor y, dev.lottery.nn.layers.ChannelGeometry g) {
+    default void globalAvgPool(Tensor x, Tensor y, dev.lottery.nn.backend.ChannelGeometry g) {
         throw unsupported("globalAvgPool");
     }
 
     /** {@code dx[n, c, s] = dy[n, c] / spatial} (overwrites dx). */
-    default void globalAvgPoolBackward(Tensor dy, Tensor dx, dev.lottery.nn.layers.ChannelGeometry g) {
+    default void globalAvgPoolBackward(Tensor dy, Tensor dx, dev.lottery.nn.backend.ChannelGeometry g) {
         throw unsupported("globalAvgPoolBackward");
     }
 

@@ -1,5 +1,6 @@
 package dev.lottery.nn.layers;
 
+import dev.lottery.nn.backend.ChannelGeometry;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.init.Initializer;
 import dev.lottery.nn.model.Activation;

@@ -1,5 +1,6 @@
 package dev.lottery.nn.layers;
 
+import dev.lottery.nn.backend.ConvGeometry;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.model.Activation;
 import dev.lottery.nn.model.ImageShape;

@@ -41,13 +41,6 @@ public final class Sgd implements AutoCloseable {
         return java.util.Collections.unmodifiableList(velocities);
     }
 
-    /** Clears momentum (a new training run from reset weights starts with zero velocity). */
-    public void reset() {
-        for (Tensor v : velocities) {
-            if (v != null) v.copyFrom(new float[Math.toIntExact(v.size())]);
-        }
-    }
-
     @Override
     public void close() {
         for (Tensor v : velocities) {

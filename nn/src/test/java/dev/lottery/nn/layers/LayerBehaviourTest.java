@@ -1,5 +1,7 @@
 package dev.lottery.nn.layers;
 
+import dev.lottery.nn.backend.ChannelGeometry;
+import dev.lottery.nn.backend.PoolGeometry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

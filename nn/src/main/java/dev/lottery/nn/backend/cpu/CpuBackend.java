@@ -2,13 +2,9 @@ package dev.lottery.nn.backend.cpu;
 
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.LayerOpSizes;
-import dev.lottery.nn.layers.ChannelGeometry;
-import dev.lottery.nn.layers.ConvGeometry;
-import dev.lottery.nn.layers.PoolGeometry;
-import dev.lottery.nn.layers.cpu.CpuBatchNorm;
-import dev.lottery.nn.layers.cpu.CpuConvolution;
-import dev.lottery.nn.layers.cpu.CpuImageShift;
-import dev.lottery.nn.layers.cpu.CpuPooling;
+import dev.lottery.nn.backend.ChannelGeometry;
+import dev.lottery.nn.backend.ConvGeometry;
+import dev.lottery.nn.backend.PoolGeometry;
 import dev.lottery.nn.rng.KeyedRandom;
 import dev.lottery.nn.tensor.HostTensor;
 import dev.lottery.nn.tensor.Tensor;

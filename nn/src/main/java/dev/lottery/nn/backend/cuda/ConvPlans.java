@@ -6,7 +6,7 @@ import dev.lottery.gpu.DnnConvolution;
 import dev.lottery.gpu.DnnFilter;
 import dev.lottery.gpu.DnnTensor;
 import dev.lottery.gpu.Stream;
-import dev.lottery.nn.layers.ConvGeometry;
+import dev.lottery.nn.backend.ConvGeometry;
 import java.util.HashMap;
 import java.util.Map;
 

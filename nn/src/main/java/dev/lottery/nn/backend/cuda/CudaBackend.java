@@ -17,9 +17,9 @@ import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.LayerOpSizes;
 import dev.lottery.nn.backend.StepRecorder;
 import dev.lottery.nn.init.Initializer;
-import dev.lottery.nn.layers.ChannelGeometry;
-import dev.lottery.nn.layers.ConvGeometry;
-import dev.lottery.nn.layers.PoolGeometry;
+import dev.lottery.nn.backend.ChannelGeometry;
+import dev.lottery.nn.backend.ConvGeometry;
+import dev.lottery.nn.backend.PoolGeometry;
 import dev.lottery.nn.rng.KeyedRandom;
 import dev.lottery.nn.tensor.DeviceTensor;
 import dev.lottery.nn.tensor.Tensor;
@@ -355,15 +355,6 @@ public final class CudaBackend implements Backend {
         return perm;
     }
 
-    /** {@code dst[i] = src[perm[i]]} with {@code perm = KeyedRandom.permutation(n)} drawn on the device. */
-    public void permuteKeyed(Tensor src, KeyedRandom rng, Tensor dst) {
-        long n = src.size();
-        if (dst.size() != n) throw new IllegalArgumentException("permute " + src + " -> " + dst);
-        try (DeviceBuffer perm = keyedPermutation(Math.toIntExact(n), rng)) {
-            launch(kernels.permute, n, new KernelArgs().ptr(ptr(src)).ptr(perm).ptr(ptr(dst)).i64(n));
-        }
-    }
-
     /** Copies {@code n} ints from the device (tests). Counted as {@link TransferPurpose#OTHER}. */
     public int[] downloadInts(DeviceBuffer b, int n) {
         current();
@@ -437,8 +428,8 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    // ---- convolutional networks: the element-wise ops run here; cuDNN convolution, pooling and batch norm
-    // ---- are a later issue and fail with a clear message until then.
+    // ---- convolutional networks: dropout and element-wise ops here; convolutions in cuDNN, pooling, batch norm
+    // ---- and augmentation in conv_ops.cu.
 
     @Override
     public void dropoutMask(Tensor mask, KeyedRandom rng, float rate) {
@@ -568,7 +559,7 @@ public final class CudaBackend implements Backend {
         int batch = dev.lottery.nn.backend.ShiftAndFlipRequest.batch(src, dst, channels, height, width, shiftY, shiftX, flip);
         if (batch == 0) return;
         current();
-        int[] draws = ConvOpsKernelReference.packDraws(batch, shiftY, shiftX, flip);
+        int[] draws = packDraws(batch, shiftY, shiftX, flip);
         long bytes = (long) draws.length * Integer.BYTES;
         if (augmentDraws == null || augmentDraws.byteSize() < bytes) {
             if (augmentDraws != null) augmentDraws.close();
@@ -635,5 +626,16 @@ public final class CudaBackend implements Backend {
     @Override
     public String toString() {
         return description;
+    }
+
+    /** The draws as {@link CudaBackend#shiftAndFlip} packs them for the kernel. */
+    static int[] packDraws(int batch, int[] shiftY, int[] shiftX, boolean[] flip) {
+        int[] draws = new int[3 * batch];
+        for (int n = 0; n < batch; n++) {
+            draws[n] = shiftY[n];
+            draws[batch + n] = shiftX[n];
+            draws[2 * batch + n] = flip[n] ? 1 : 0;
+        }
+        return draws;
     }
 }

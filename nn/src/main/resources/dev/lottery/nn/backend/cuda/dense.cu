@@ -138,11 +138,6 @@ extern "C" __global__ void advance_cursor(int* cursor, int by) {
     if (blockIdx.x == 0 && threadIdx.x == 0) *cursor += by;
 }
 
-// dst[i] = src[perm[i]] (a permutation applied on the device, e.g. a rearranged mask).
-extern "C" __global__ void permute(const float* src, const int* perm, float* dst, i64 n) {
-    GRID_STRIDE(i, n) dst[i] = src[perm[i]];
-}
-
 // *count += number of entries with t != 0 and, when mask is not null, mask == 0: with mask null it counts
 // the nonzero entries (surviving weights of a mask); with a mask, weights that break "masked means zero".
 extern "C" __global__ void count_nonzero(const float* t, const float* mask, i64 n, unsigned long long* count) {

@@ -1,4 +1,4 @@
-package dev.lottery.nn.layers;
+package dev.lottery.nn.backend;
 
 /**
  * One NCHW convolution as the backend sees it (what cuDNN's tensor, filter and convolution descriptors say):

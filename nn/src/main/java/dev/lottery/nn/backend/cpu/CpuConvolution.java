@@ -1,8 +1,6 @@
-package dev.lottery.nn.layers.cpu;
+package dev.lottery.nn.backend.cpu;
 
-import dev.lottery.nn.backend.cpu.CpuGemm;
-import dev.lottery.nn.backend.cpu.GemmWorkers;
-import dev.lottery.nn.layers.ConvGeometry;
+import dev.lottery.nn.backend.ConvGeometry;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
