@@ -82,6 +82,22 @@ public final class Blas implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code batch} row-major GEMMs over blocks of larger matrices: product i reads A at device address
+     * {@code a + i·strideA·4} with rows {@code lda} floats apart (likewise B and C); a stride of 0 shares one matrix
+     * among all products. The caller keeps every block inside its buffer.
+     */
+    public void sgemmStridedBatched(RowMajorGemm g, int batch, float alpha, long a, int lda, long strideA, long b, int ldb, long strideB,
+                                    float beta, long c, int ldc, long strideC) {
+        RowMajorGemm.ColumnMajorCall call = g.columnMajor(lda, ldb, ldc);
+        try (Arena arena = Arena.ofConfined()) {
+            checkCublas(cublas_v2_h.cublasSgemmStridedBatched(handle(), call.opFirst(), call.opSecond(), call.rows(), call.cols(), call.inner(),
+                    arena.allocateFrom(ValueLayout.JAVA_FLOAT, alpha), MemorySegment.ofAddress(b), call.ldFirst(), strideB,
+                    MemorySegment.ofAddress(a), call.ldSecond(), strideA, arena.allocateFrom(ValueLayout.JAVA_FLOAT, beta),
+                    MemorySegment.ofAddress(c), call.ldC(), strideC, batch), "cublasSgemmStridedBatched");
+        }
+    }
+
     /** {@code y = alpha·x + y} over {@code n} floats. */
     public void saxpy(int n, float alpha, DeviceBuffer x, DeviceBuffer y) {
         requireFloats(x, n, "x");

@@ -630,6 +630,34 @@ public final class cudnn_h {
         }
     }
 
+    private static final class cudnnSetConvolutionGroupCount {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT);
+        /** Nested so that asking for the descriptor loads nothing; the library loads on the first call. */
+        private static final class Bound {
+            static final MemorySegment ADDR = findOrThrow("cudnnSetConvolutionGroupCount");
+            static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+        }
+    }
+
+    /** {@snippet lang=c : cudnnStatus_t cudnnSetConvolutionGroupCount(cudnnConvolutionDescriptor_t convDesc, int groupCount) } */
+    public static FunctionDescriptor cudnnSetConvolutionGroupCount$descriptor() { return cudnnSetConvolutionGroupCount.DESC; }
+
+    public static MethodHandle cudnnSetConvolutionGroupCount$handle() { return cudnnSetConvolutionGroupCount.Bound.HANDLE; }
+
+    public static MemorySegment cudnnSetConvolutionGroupCount$address() { return cudnnSetConvolutionGroupCount.Bound.ADDR; }
+
+    /** {@snippet lang=c : cudnnStatus_t cudnnSetConvolutionGroupCount(cudnnConvolutionDescriptor_t convDesc, int groupCount) } */
+    public static int cudnnSetConvolutionGroupCount(MemorySegment convDesc, int groupCount) {
+        var mh$ = cudnnSetConvolutionGroupCount.Bound.HANDLE;
+        try {
+            return (int) mh$.invokeExact(convDesc, groupCount);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static final class cudnnGetConvolution2dForwardOutputDim {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
         /** Nested so that asking for the descriptor loads nothing; the library loads on the first call. */

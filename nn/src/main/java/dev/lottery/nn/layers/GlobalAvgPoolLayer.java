@@ -17,7 +17,9 @@ public final class GlobalAvgPoolLayer implements Layer {
     private final BatchBuffers buffers;
     private ChannelGeometry geometry;
 
-    GlobalAvgPoolLayer(LayerSpec.GlobalAvgPool spec, ImageShape in, LayerContext ctx) {
+    GlobalAvgPoolLayer(LayerSpec.GlobalAvgPool spec, ImageShape in, boolean sharedInput, LayerContext ctx) {
+        // Channel-wise work: the members side by side are just more channels.
+        in = in.times(LayerFactory.width(sharedInput, ctx));
         this.backend = ctx.backend();
         this.in = in;
         buffers = new BatchBuffers(backend, spec.name(), "out", spec.outputShape(in), "dx", in);

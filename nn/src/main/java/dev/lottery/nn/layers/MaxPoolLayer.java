@@ -19,7 +19,9 @@ public final class MaxPoolLayer implements Layer {
     private Tensor input;
     private PoolGeometry geometry;
 
-    MaxPoolLayer(LayerSpec.MaxPool spec, ImageShape in, LayerContext ctx) {
+    MaxPoolLayer(LayerSpec.MaxPool spec, ImageShape in, boolean sharedInput, LayerContext ctx) {
+        // Channel-wise work: the members side by side are just more channels.
+        in = in.times(LayerFactory.width(sharedInput, ctx));
         this.spec = spec;
         this.backend = ctx.backend();
         this.in = in;

@@ -14,6 +14,10 @@ import dev.lottery.gpu.Stream;
 import dev.lottery.gpu.TransferCounters;
 import dev.lottery.gpu.TransferPurpose;
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.GemmDims;
+import dev.lottery.nn.backend.GlobalPruneRequest;
+import dev.lottery.nn.backend.MatrixBatch;
+import dev.lottery.nn.backend.ShiftAndFlipRequest;
 import dev.lottery.nn.backend.LayerOpSizes;
 import dev.lottery.nn.backend.StepRecorder;
 import dev.lottery.nn.init.Initializer;
@@ -201,11 +205,28 @@ public final class CudaBackend implements Backend {
 
     // ---- dense layers ----
 
+    /**
+     * One cuBLAS product when the members' operands lie side by side (see {@link GemmDims#merged}), otherwise one
+     * strided-batched product over all members (a shared operand has stride 0).
+     */
     @Override
-    public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+    public void gemm(int members, boolean transA, boolean transB, float alpha, MatrixBatch a, MatrixBatch b, float beta, MatrixBatch c) {
         current();
-        dev.lottery.nn.backend.GemmDims d = dev.lottery.nn.backend.GemmDims.of(transA, transB, a, b, c);
-        blas.sgemm(new RowMajorGemm(transA, transB, d.m(), d.n(), d.k()), alpha, device(a).buffer(), device(b).buffer(), beta, device(c).buffer());
+        GemmDims d = GemmDims.of(members, transA, transB, a, b, c);
+        if (d.m() == 0 || d.n() == 0) return;
+        GemmDims merged = d.merged(members, transA, transB, a, b, c, alpha, beta);
+        GemmDims one = merged != null ? merged : d;
+        int batch = merged != null ? 1 : members;
+        if (one.k() == 0) {
+            throw new IllegalArgumentException("gemm with an empty inner dimension: " + a + " x " + b);
+        }
+        blas.sgemmStridedBatched(new RowMajorGemm(transA, transB, one.m(), one.n(), one.k()), batch, alpha,
+                address(a), a.ld(), a.stride(), address(b), b.ld(), b.stride(), beta, address(c), c.ld(), c.stride());
+    }
+
+    /** The device address of member 0's first element. */
+    private static long address(MatrixBatch x) {
+        return ptr(x.tensor()) + x.offset() * Float.BYTES;
     }
 
     @Override
@@ -241,19 +262,22 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor dlogits, Tensor stats) {
+    public void softmaxCrossEntropy(Tensor logits, int members, Tensor labels, Tensor dlogits, Tensor stats) {
         current();
-        int rows = logits.dim(0), cols = logits.dim(1);
+        int rows = logits.dim(0), width = logits.dim(1), cols = width / members;
+        if (members <= 0 || cols * members != width) throw new IllegalArgumentException(logits + " is not " + members + " members' logits");
         if (labels.size() != rows) throw new IllegalArgumentException("labels " + labels + " for " + logits);
         if (dlogits != null && dlogits.size() != logits.size()) throw new IllegalArgumentException("dlogits " + dlogits + " for " + logits);
         if (stats != null) {
-            if (stats.size() < 2) throw new IllegalArgumentException("stats " + stats + " needs 2 entries");
+            if (stats.size() != 2L * members) throw new IllegalArgumentException("stats " + stats + " for " + members + " members");
             // Its readback is the loss and accuracy: a few scalars, not a weight snapshot.
             device(stats).countTransfersAs(TransferPurpose.SCALARS);
         }
         if (rows == 0) return;
-        try (KernelArgs args = new KernelArgs().ptr(ptr(logits)).ptr(ptr(labels)).ptr(ptr(dlogits)).ptr(ptr(stats)).i32(rows).i32(cols)) {
-            kernels.softmaxXent.launch(Dim3.covering(rows, SOFTMAX_BLOCK), Dim3.of(SOFTMAX_BLOCK), 0, stream, args);
+        try (KernelArgs args = new KernelArgs().ptr(ptr(logits)).ptr(ptr(labels)).ptr(ptr(dlogits)).ptr(ptr(stats)).i32(rows).i32(cols)
+                .i32(members)) {
+            Dim3 grid = new Dim3(Dim3.covering(rows, SOFTMAX_BLOCK).x(), members, 1);
+            kernels.softmaxXent.launch(grid, Dim3.of(SOFTMAX_BLOCK), 0, stream, args);
         }
     }
 
@@ -393,8 +417,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void pruneSmallestMagnitude(Tensor w, Tensor mask, long count) {
-        pruneSmallestMagnitudeGlobal(List.of(w), List.of(mask), count);
+    public void permute(Tensor src, int[] permutation, Tensor dst) {
+        if (src.size() != permutation.length || dst.size() != permutation.length) {
+            throw new IllegalArgumentException("permute: " + src + " -> " + dst + " by " + permutation.length + " indices");
+        }
+        gather(src, permutation, 0, permutation.length, dst);
     }
 
     /**
@@ -404,7 +431,7 @@ public final class CudaBackend implements Backend {
      */
     @Override
     public void pruneSmallestMagnitudeGlobal(List<Tensor> weights, List<Tensor> masks, long count) {
-        dev.lottery.nn.backend.GlobalPruneRequest.survivors(this, weights, masks, count);
+        GlobalPruneRequest.survivors(this, weights, masks, count);
         if (count == 0) return;
         current();
         launchOne(kernels.radixBegin, new KernelArgs().ptr(histogram).ptr(selectState).i32((int) (count - 1)));
@@ -432,12 +459,15 @@ public final class CudaBackend implements Backend {
     // ---- and augmentation in conv_ops.cu.
 
     @Override
-    public void dropoutMask(Tensor mask, KeyedRandom rng, float rate) {
+    public void dropoutMask(Tensor mask, int members, KeyedRandom rng, float rate) {
         if (!(rate >= 0f && rate < 1f)) throw new IllegalArgumentException("dropout rate " + rate);
         float keep = 1f / (1f - rate); // in float, exactly as the CPU backend computes it
         long n = mask.size();
         if (n == 0) return;
-        launch(kernels.dropoutMask, n, new KernelArgs().ptr(ptr(mask)).i64(n).i32(rng.key0()).i32(rng.key1()).f32(rate).f32(keep));
+        long perExample = n / mask.dim(0), perMember = perExample / members;
+        if (members <= 0 || perMember * members != perExample) throw new IllegalArgumentException(mask + " is not " + members + " members' masks");
+        launch(kernels.dropoutMask, n, new KernelArgs().ptr(ptr(mask)).i64(n).i64(perMember).i32(members).i32(rng.key0()).i32(rng.key1())
+                .f32(rate).f32(keep));
     }
 
     @Override
@@ -556,7 +586,7 @@ public final class CudaBackend implements Backend {
      */
     @Override
     public void shiftAndFlip(Tensor src, Tensor dst, int channels, int height, int width, int[] shiftY, int[] shiftX, boolean[] flip) {
-        int batch = dev.lottery.nn.backend.ShiftAndFlipRequest.batch(src, dst, channels, height, width, shiftY, shiftX, flip);
+        int batch = ShiftAndFlipRequest.batch(src, dst, channels, height, width, shiftY, shiftX, flip);
         if (batch == 0) return;
         current();
         int[] draws = packDraws(batch, shiftY, shiftX, flip);

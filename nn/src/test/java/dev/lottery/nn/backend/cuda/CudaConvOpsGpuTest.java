@@ -217,7 +217,7 @@ class CudaConvOpsGpuTest {
 
         KeyedRandom rng = new KeyedRandom(7, "fc1.dropout", "iteration-12");
         List<float[]>[] m = onBoth((b, t) -> {
-            b.dropoutMask(t.get(0), rng, 0.5f);
+            b.dropoutMask(t.get(0), 1, rng, 0.5f);
             b.multiply(t.get(1), t.get(0));
         }, new float[100_003], gaussian(100_003, 43, 0f));
         assertBitwise(m[0].get(0), m[1].get(0), "dropout mask");
