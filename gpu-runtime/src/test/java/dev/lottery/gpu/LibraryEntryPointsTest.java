@@ -7,7 +7,6 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.function.Executable;
 
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -37,21 +36,10 @@ class LibraryEntryPointsTest {
 
     @TestFactory
     Stream<DynamicTest> aMissingLibraryIsReportedByEveryEntryPoint() {
-        Map<NativeLibraries, Boolean> installed = Map.of(NativeLibraries.NVRTC, loads(NativeLibraries.NVRTC),
-                NativeLibraries.CUBLAS, loads(NativeLibraries.CUBLAS), NativeLibraries.CUDNN, loads(NativeLibraries.CUDNN));
         return ENTRY_POINTS.stream().map(e -> DynamicTest.dynamicTest(e.name(), () -> {
-            assumeTrue(!installed.get(e.library()), e.library() + " is installed here");
+            assumeTrue(e.library().tryLoad().isEmpty(), e.library() + " is installed here");
             var thrown = assertThrows(CudaLibraryNotFoundException.class, e.call);
             assertTrue(thrown.getMessage().contains(e.library().sonames().getFirst()), thrown.getMessage());
         }));
-    }
-
-    private static boolean loads(NativeLibraries library) {
-        try {
-            library.load();
-            return true;
-        } catch (CudaLibraryNotFoundException e) {
-            return false;
-        }
     }
 }

@@ -118,6 +118,15 @@ public enum NativeLibraries {
         }
     }
 
+    /** {@link #load()}, or empty where the library cannot be found or opened: for checks that need it installed. */
+    public Optional<Loaded> tryLoad() {
+        try {
+            return Optional.of(load());
+        } catch (CudaLibraryNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
     /**
      * Finds a file in the search path without opening anything, for diagnostics (device-check prints this).
      */
