@@ -18,7 +18,8 @@ jextract=${JEXTRACT:-$(command -v jextract || true)}
 [ -x "$jextract" ] || fail "no jextract: put it on PATH, set JEXTRACT, or build it with $here/build-jextract.sh"
 
 include_dirs=()
-for d in "${CUDA_INCLUDE:-/usr/local/cuda/include}" ${EXTRA_INCLUDE//:/ }; do
+extra=${EXTRA_INCLUDE:-}
+for d in "${CUDA_INCLUDE:-/usr/local/cuda/include}" ${extra//:/ }; do
   [ -d "$d" ] && include_dirs+=("$d")
 done
 header_dir() { # $1 = header file name; prints the first include dir that has it
