@@ -1,5 +1,6 @@
 package dev.lottery.gpu;
 
+import dev.lottery.bindings.NativeLibraries;
 import dev.lottery.bindings.cublas_v2_h;
 
 import java.lang.foreign.Arena;
@@ -24,6 +25,7 @@ public final class Blas implements AutoCloseable {
     }
 
     public static Blas create(Stream stream) {
+        NativeLibraries.CUBLAS.load();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             checkCublas(cublas_v2_h.cublasCreate_v2(out), "cublasCreate");
@@ -79,6 +81,22 @@ public final class Blas implements AutoCloseable {
                     arena.allocateFrom(ValueLayout.JAVA_FLOAT, alpha), MemorySegment.ofAddress(b.address()), call.ldFirst(), g.bElements(),
                     MemorySegment.ofAddress(a.address()), call.ldSecond(), g.aElements(), arena.allocateFrom(ValueLayout.JAVA_FLOAT, beta),
                     MemorySegment.ofAddress(c.address()), call.ldC(), g.cElements(), batch), "cublasSgemmStridedBatched");
+        }
+    }
+
+    /**
+     * {@code batch} row-major GEMMs over blocks of larger matrices: product i reads A at device address
+     * {@code a + i·strideA·4} with rows {@code lda} floats apart (likewise B and C); a stride of 0 shares one matrix
+     * among all products. The caller keeps every block inside its buffer.
+     */
+    public void sgemmStridedBatched(RowMajorGemm g, int batch, float alpha, long a, int lda, long strideA, long b, int ldb, long strideB,
+                                    float beta, long c, int ldc, long strideC) {
+        RowMajorGemm.ColumnMajorCall call = g.columnMajor(lda, ldb, ldc);
+        try (Arena arena = Arena.ofConfined()) {
+            checkCublas(cublas_v2_h.cublasSgemmStridedBatched(handle(), call.opFirst(), call.opSecond(), call.rows(), call.cols(), call.inner(),
+                    arena.allocateFrom(ValueLayout.JAVA_FLOAT, alpha), MemorySegment.ofAddress(b), call.ldFirst(), strideB,
+                    MemorySegment.ofAddress(a), call.ldSecond(), strideA, arena.allocateFrom(ValueLayout.JAVA_FLOAT, beta),
+                    MemorySegment.ofAddress(c), call.ldC(), strideC, batch), "cublasSgemmStridedBatched");
         }
     }
 

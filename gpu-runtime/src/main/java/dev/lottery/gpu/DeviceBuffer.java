@@ -19,6 +19,8 @@ public final class DeviceBuffer implements AutoCloseable {
     private final long address;
     private final long byteSize;
     private final long blockBytes;
+    /** A view into another buffer's memory: closing it returns nothing to the pool. */
+    private final boolean view;
     private boolean closed;
 
     DeviceBuffer(DevicePool pool, long address, long byteSize, long blockBytes) {
@@ -26,6 +28,26 @@ public final class DeviceBuffer implements AutoCloseable {
         this.address = address;
         this.byteSize = byteSize;
         this.blockBytes = blockBytes;
+        this.view = false;
+    }
+
+    private DeviceBuffer(DeviceBuffer parent, long offset, long byteSize) {
+        this.pool = parent.pool;
+        this.address = parent.address() + offset;
+        this.byteSize = byteSize;
+        this.blockBytes = 0;
+        this.view = true;
+    }
+
+    /**
+     * {@code byteSize} bytes of this buffer from {@code offset}, as a buffer that shares its memory (e.g. one member's
+     * slice of a population's stacked weights). The view must not outlive this buffer; closing it frees nothing.
+     */
+    public DeviceBuffer slice(long offset, long byteSize) {
+        if (offset < 0 || byteSize < 0 || offset + byteSize > this.byteSize) {
+            throw new IndexOutOfBoundsException("slice of " + byteSize + " B at " + offset + " of a " + this.byteSize + " B buffer");
+        }
+        return new DeviceBuffer(this, offset, byteSize);
     }
 
     /** The device pointer. */
@@ -85,6 +107,6 @@ public final class DeviceBuffer implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        pool.release(this);
+        if (!view) pool.release(this);
     }
 }

@@ -43,10 +43,13 @@ public final class DnnConvolution implements AutoCloseable {
         this.workspace = workspace;
     }
 
-    /** Output dims (n, k, p, q) of convolving {@code x} with {@code w} at this padding/stride, without planning anything. */
-    public static int[] outputDims(DnnTensor x, DnnFilter w, int pad, int stride) {
+    /**
+     * Output dims (n, k, p, q) of convolving {@code x} with {@code w} at this padding/stride in {@code groups} groups
+     * (w holds each filter's channels of its group only), without planning anything.
+     */
+    public static int[] outputDims(DnnTensor x, DnnFilter w, int pad, int stride, int groups) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment conv = createDescriptor(arena, pad, stride);
+            MemorySegment conv = createDescriptor(arena, pad, stride, groups);
             try {
                 MemorySegment dims = arena.allocate(ValueLayout.JAVA_INT, 4);
                 checkCudnn(cudnn_h.cudnnGetConvolution2dForwardOutputDim(conv, x.handle(), w.handle(), dims, dims.asSlice(4), dims.asSlice(8),
@@ -58,10 +61,13 @@ public final class DnnConvolution implements AutoCloseable {
         }
     }
 
-    /** Plans {@code y = conv(x, w)} with square padding and stride; y's descriptor must have {@link #outputDims}. */
-    public static DnnConvolution plan(Dnn dnn, DevicePool pool, DnnTensor x, DnnFilter w, DnnTensor y, int pad, int stride) {
+    /**
+     * Plans {@code y = conv(x, w)} with square padding and stride in {@code groups} groups; y's descriptor must have
+     * {@link #outputDims}.
+     */
+    public static DnnConvolution plan(Dnn dnn, DevicePool pool, DnnTensor x, DnnFilter w, DnnTensor y, int pad, int stride, int groups) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment conv = createDescriptor(arena, pad, stride);
+            MemorySegment conv = createDescriptor(arena, pad, stride, groups);
             try {
                 MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
                 MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
@@ -100,7 +106,7 @@ public final class DnnConvolution implements AutoCloseable {
         }
     }
 
-    private static MemorySegment createDescriptor(Arena arena, int pad, int stride) {
+    private static MemorySegment createDescriptor(Arena arena, int pad, int stride, int groups) {
         MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
         checkCudnn(cudnn_h.cudnnCreateConvolutionDescriptor(out), "cudnnCreateConvolutionDescriptor");
         MemorySegment conv = out.get(ValueLayout.ADDRESS, 0);
@@ -109,6 +115,7 @@ public final class DnnConvolution implements AutoCloseable {
                     cudnn_h.CUDNN_DATA_FLOAT()), "cudnnSetConvolution2dDescriptor");
             // FMA math only: no TF32 tensor cores, so results stay comparable with the CPU path.
             checkCudnn(cudnn_h.cudnnSetConvolutionMathType(conv, cudnn_h.CUDNN_FMA_MATH()), "cudnnSetConvolutionMathType");
+            if (groups != 1) checkCudnn(cudnn_h.cudnnSetConvolutionGroupCount(conv, groups), "cudnnSetConvolutionGroupCount");
         } catch (RuntimeException e) {
             cudnn_h.cudnnDestroyConvolutionDescriptor(conv);
             throw e;

@@ -18,10 +18,19 @@ public record RowMajorGemm(boolean transA, boolean transB, int m, int n, int k) 
 
     /** The arguments of cublasSgemm, column-major: first operand is our B, second our A. */
     public ColumnMajorCall columnMajor() {
-        int ldb = transB ? k : n; // row length of B as stored
-        int lda = transA ? m : k; // row length of A as stored
+        return columnMajor(transA ? m : k, transB ? k : n, n);
+    }
+
+    /**
+     * The same with the stored matrices' row strides given ({@code lda}, {@code ldb}, {@code ldc} floats between row
+     * starts; at least the row lengths): blocks inside larger matrices.
+     */
+    public ColumnMajorCall columnMajor(int lda, int ldb, int ldc) {
+        if (lda < (transA ? m : k) || ldb < (transB ? k : n) || ldc < n) {
+            throw new IllegalArgumentException("row strides " + lda + "/" + ldb + "/" + ldc + " shorter than the rows of " + this);
+        }
         return new ColumnMajorCall(transB ? cublas_v2_h.CUBLAS_OP_T() : cublas_v2_h.CUBLAS_OP_N(),
-                transA ? cublas_v2_h.CUBLAS_OP_T() : cublas_v2_h.CUBLAS_OP_N(), n, m, k, ldb, lda, n);
+                transA ? cublas_v2_h.CUBLAS_OP_T() : cublas_v2_h.CUBLAS_OP_N(), n, m, k, ldb, lda, ldc);
     }
 
     public long aElements() { return (long) m * k; }

@@ -183,10 +183,10 @@ class GpuRuntimeGpuTest {
         int n = 2, c = 3, h = 9, w = 8, k = 4, r = 3, pad = 1, stride = 2;
         float[] x = random(n * c * h * w, 7), f = random(k * c * r * r, 8);
         try (Arena arena = Arena.ofConfined(); Dnn dnn = Dnn.create(stream); DnnTensor xd = DnnTensor.nchw(n, c, h, w); DnnFilter fd = DnnFilter.kcrs(k, c, r, r)) {
-            int[] out = DnnConvolution.outputDims(xd, fd, pad, stride);
+            int[] out = DnnConvolution.outputDims(xd, fd, pad, stride, 1);
             int p = (h + 2 * pad - r) / stride + 1, q = (w + 2 * pad - r) / stride + 1;
             assertArrayEquals(new int[] {n, k, p, q}, out);
-            try (DnnTensor yd = DnnTensor.nchw(n, k, p, q); DnnConvolution conv = DnnConvolution.plan(dnn, pool, xd, fd, yd, pad, stride);
+            try (DnnTensor yd = DnnTensor.nchw(n, k, p, q); DnnConvolution conv = DnnConvolution.plan(dnn, pool, xd, fd, yd, pad, stride, 1);
                  DeviceBuffer dx = upload(x, arena); DeviceBuffer df = upload(f, arena); DeviceBuffer dy = pool.allocate(4L * n * k * p * q)) {
                 conv.forward(dx, df, dy);
                 float[] expected = conv2d(x, n, c, h, w, f, k, r, pad, stride, p, q);

@@ -2,8 +2,8 @@ package dev.lottery.bench.conv;
 
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.cpu.CpuBackend;
-import dev.lottery.nn.layers.ConvGeometry;
-import dev.lottery.nn.layers.PoolGeometry;
+import dev.lottery.nn.backend.ConvGeometry;
+import dev.lottery.nn.backend.PoolGeometry;
 import dev.lottery.nn.tensor.Tensor;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;

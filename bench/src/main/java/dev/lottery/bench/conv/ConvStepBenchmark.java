@@ -3,7 +3,7 @@ package dev.lottery.bench.conv;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.cpu.CpuBackend;
 import dev.lottery.nn.model.Mode;
-import dev.lottery.nn.model.Network;
+import dev.lottery.nn.model.Population;
 import dev.lottery.nn.model.Preset;
 import dev.lottery.nn.model.Presets;
 import dev.lottery.nn.tensor.Tensor;
@@ -40,7 +40,7 @@ public class ConvStepBenchmark {
     public String model;
 
     private Backend backend;
-    private Network network;
+    private Population network;
     private Sgd sgd;
     private Tensor x, labels;
     private long iteration;
@@ -50,7 +50,7 @@ public class ConvStepBenchmark {
         Preset preset = Presets.get(model);
         int batch = preset.batchSize();
         backend = new CpuBackend();
-        network = Network.create(preset.model(), backend, 1);
+        network = Population.create(preset.model(), backend, 1, 1);
         SplittableRandom rnd = new SplittableRandom(7);
         int features = preset.model().inputFeatures();
         float[] pixels = new float[batch * features];

@@ -2,7 +2,7 @@ package dev.lottery.bench.cpu;
 
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.cpu.CpuBackend;
-import dev.lottery.nn.model.Network;
+import dev.lottery.nn.model.Population;
 import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.model.Presets;
 import dev.lottery.nn.tensor.Tensor;
@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
+import dev.lottery.nn.model.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -24,15 +24,15 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * One lenet-300-100 training step (batch 60) through the real engine on the CPU backend: {@link Network#forward},
- * softmax cross-entropy with its gradient, {@link Network#backward} and a masked {@link Sgd} step, exactly the
+ * One lenet-300-100 training step (batch 60) through the real engine on the CPU backend: {@link Population#forward},
+ * softmax cross-entropy with its gradient, {@link Population#backward} and a masked {@link Sgd} step, exactly the
  * calls {@code Trainer} makes per iteration minus the batch gather (the NumPy peer has no gather either). Half
  * of every weight matrix is pruned; the products stay dense, so the rate does not change the work.
  *
  * <p>The NumPy equivalent is {@code bench/python/lenet_step_numpy.py}; {@code scripts/bench-cpu.sh} runs both.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
+@BenchmarkMode(org.openjdk.jmh.annotations.Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
@@ -41,7 +41,7 @@ public class LenetStepBenchmark {
     static final int BATCH = 60;
 
     private Backend backend;
-    private Network network;
+    private Population network;
     private Sgd sgd;
     private Tensor x, labels;
     private long iteration;
@@ -49,9 +49,9 @@ public class LenetStepBenchmark {
     @Setup
     public void setUp() {
         backend = new CpuBackend();
-        network = Network.create(Presets.lenet("lenet-300-100", 300, 100), backend, 1);
+        network = Population.create(Presets.lenet("lenet-300-100", 300, 100), backend, 1, 1);
         SplittableRandom rnd = new SplittableRandom(7);
-        for (Parameter p : network.prunable()) {
+        for (Parameter p : network.member(0).prunable()) {
             float[] mask = new float[Math.toIntExact(p.size())];
             for (int i = 0; i < mask.length; i++) mask[i] = rnd.nextBoolean() ? 1f : 0f;
             p.mask().copyFrom(mask);
@@ -68,7 +68,7 @@ public class LenetStepBenchmark {
 
     @Benchmark
     public void step(Blackhole bh) {
-        Tensor logits = network.forward(x);
+        Tensor logits = network.forward(x, Mode.training(iteration));
         backend.softmaxCrossEntropy(logits, labels, network.logitsGradient(), null);
         network.backward();
         sgd.step(iteration++);

@@ -8,7 +8,7 @@ import dev.lottery.nn.backend.cpu.CpuBackend;
 import dev.lottery.nn.backend.cuda.CudaBackend;
 import dev.lottery.nn.data.augment.BatchAugmentation;
 import dev.lottery.nn.init.Initializer;
-import dev.lottery.nn.model.Network;
+import dev.lottery.nn.model.Population;
 import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.model.Preset;
 import dev.lottery.nn.model.Presets;
@@ -165,7 +165,7 @@ public final class CudaConvStepBenchmark {
         for (int i = 0; i < classes.length; i++) classes[i] = i % 10;
         try (Tensor images = backend.zeros("bench.images", examples, features);
              Tensor labels = backend.upload("bench.labels", classes, examples);
-             Network net = Network.create(preset.model(), backend, SEED);
+             Population net = Population.create(preset.model(), backend, 1, SEED);
              Sgd sgd = new Sgd(preset.optimizer(), net);
              Tensor x = backend.zeros("batch.x", batch, features);
              Tensor y = backend.zeros("batch.y", batch);
@@ -174,11 +174,11 @@ public final class CudaConvStepBenchmark {
             // the work does not depend on the values.
             backend.fillRandom(images, new Initializer.Normal(1.0), features, features, new KeyedRandom(SEED, "bench", "data"));
             long prunable = 0, other = 0;
-            for (Parameter p : net.parameters()) {
+            for (Parameter p : net.member(0).parameters()) {
                 if (p.prunable()) prunable += p.size();
                 else other += p.size();
             }
-            for (Parameter p : net.prunable()) {
+            for (Parameter p : net.member(0).prunable()) {
                 backend.pruneSmallestMagnitude(p.value(), p.mask(), Math.round(p.size() * SPARSITY));
                 backend.applyMask(p.value(), p.mask());
             }
@@ -195,7 +195,7 @@ public final class CudaConvStepBenchmark {
                 synchronize.run();
             }
             long violations = 0;
-            for (Parameter p : net.prunable()) violations += backend.countMaskViolations(p.value(), p.mask());
+            for (Parameter p : net.member(0).prunable()) violations += backend.countMaskViolations(p.value(), p.mask());
             // The trainer's own rule: record unless the steps draw per-iteration randomness.
             boolean trainerRecords = TrainingStep.replayable(preset.model(), preset.augmentation());
             var opt = preset.optimizer();
@@ -207,7 +207,7 @@ public final class CudaConvStepBenchmark {
     }
 
     /** One model's step as {@link Trainer#train} runs it, timed over a number of iterations. */
-    private record Harness(Backend backend, Runnable synchronize, Network net, Sgd sgd, Preset preset, Tensor images, Tensor labels, Tensor x, Tensor y,
+    private record Harness(Backend backend, Runnable synchronize, Population net, Sgd sgd, Preset preset, Tensor images, Tensor labels, Tensor x, Tensor y,
                            Tensor augmented) {
         /** Steps per second over {@code count} iterations after {@code warmup}; closes {@code steps}. */
         double measure(StepRecorder steps, BatchAugmentation augmentation, int warmup, int count) {
@@ -229,10 +229,7 @@ public final class CudaConvStepBenchmark {
                             order = Trainer.shuffle(SEED, epoch, examples);
                             steps.useOrder(order, inEpoch * batch);
                         }
-                        long iteration = it;
-                        int[] epochOrder = order;
-                        steps.run(preset.optimizer().learningRate().at(it),
-                                () -> step.run(images, labels, x, y, epoch, epochOrder, inEpoch * batch, iteration));
+                        step.iterate(preset.optimizer().learningRate().at(it), images, labels, x, y, epoch, order, inEpoch * batch, it);
                     }
                     synchronize.run();
                     if (phase == 1) return n / ((System.nanoTime() - t0) / 1e9);

@@ -3,7 +3,7 @@ package dev.lottery.bench.cuda;
 import dev.lottery.gpu.CudaContext;
 import dev.lottery.nn.backend.StepRecorder;
 import dev.lottery.nn.backend.cuda.CudaBackend;
-import dev.lottery.nn.model.Network;
+import dev.lottery.nn.model.Population;
 import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.model.Presets;
 import dev.lottery.nn.rng.KeyedRandom;
@@ -41,18 +41,18 @@ public final class CudaLenetStepBenchmark {
             for (int i = 0; i < examples; i++) labels[i] = i % 10;
             try (Tensor images = gpu.upload("bench.images", pixels, examples, 784);
                  Tensor labelTensor = gpu.upload("bench.labels", labels, examples);
-                 Network net = Network.create(Presets.get("lenet-300-100").model(), gpu, 1);
+                 Population net = Population.create(Presets.get("lenet-300-100").model(), gpu, 1, 1);
                  Sgd sgd = new Sgd(OptimizerSpec.sgd(0.05), net);
                  Tensor x = gpu.zeros("batch.x", batch, 784);
                  Tensor y = gpu.zeros("batch.y", batch)) {
-                for (Parameter p : net.prunable()) {
+                for (Parameter p : net.member(0).prunable()) {
                     gpu.pruneSmallestMagnitude(p.value(), p.mask(), p.size() / 2);
                     gpu.applyMask(p.value(), p.mask());
                 }
                 double eager = measure(gpu, StepRecorder.direct(gpu), net, sgd, images, labelTensor, x, y, warmup, steps, examples / batch);
                 double graphs = measure(gpu, gpu.stepRecorder(), net, sgd, images, labelTensor, x, y, warmup, steps, examples / batch);
                 long violations = 0;
-                for (Parameter p : net.prunable()) violations += gpu.countMaskViolations(p.value(), p.mask());
+                for (Parameter p : net.member(0).prunable()) violations += gpu.countMaskViolations(p.value(), p.mask());
                 System.out.println(String.format(Locale.ROOT,
                         "{\"benchmark\": \"lenet-300-100 masked SGD step\", \"device\": \"%s\", \"batch\": %d, \"sparsity\": 0.5, \"steps\": %d, "
                                 + "\"eager_steps_per_s\": %.1f, \"graph_steps_per_s\": %.1f, \"masked_weights_zero\": %s}",
@@ -61,7 +61,7 @@ public final class CudaLenetStepBenchmark {
         }
     }
 
-    private static double measure(CudaBackend gpu, StepRecorder steps, Network net, Sgd sgd, Tensor images, Tensor labels, Tensor x, Tensor y,
+    private static double measure(CudaBackend gpu, StepRecorder steps, Population net, Sgd sgd, Tensor images, Tensor labels, Tensor x, Tensor y,
                                   int warmup, int count, int perEpoch) {
         TrainingStep step = new TrainingStep(net, sgd, steps, BatchAugmentation.NONE, null, 1);
         try (steps) {
@@ -78,9 +78,7 @@ public final class CudaLenetStepBenchmark {
                         order = Trainer.shuffle(1, epoch, (int) images.dim(0));
                         steps.useOrder(order, first);
                     }
-                    long iteration = it;
-                    int[] epochOrder = order;
-                    steps.run(0.05, () -> step.run(images, labels, x, y, epoch, epochOrder, first, iteration));
+                    step.iterate(0.05, images, labels, x, y, epoch, order, first, it);
                 }
                 gpu.synchronize();
                 if (phase == 1) return n / ((System.nanoTime() - t0) / 1e9);

@@ -1,8 +1,8 @@
 package dev.lottery.nn.backend;
 
-import dev.lottery.nn.layers.ChannelGeometry;
-import dev.lottery.nn.layers.ConvGeometry;
-import dev.lottery.nn.layers.PoolGeometry;
+import dev.lottery.nn.backend.ChannelGeometry;
+import dev.lottery.nn.backend.ConvGeometry;
+import dev.lottery.nn.backend.PoolGeometry;
 import dev.lottery.nn.tensor.Tensor;
 
 /**

@@ -4,14 +4,18 @@ import dev.lottery.nn.tensor.Tensor;
 
 /**
  * Runs the trainer's iterations. A backend that can record a sequence of ops once and replay it (CUDA graphs)
- * returns its own recorder from {@link Backend#stepRecorder()}; every other backend gets {@link #direct}, which
- * simply makes the same calls as before, so the CPU path is bitwise unchanged.
+ * returns a recorder that {@link #records()}; every other backend gets {@link #direct}, whose iterations are plain
+ * calls, so the CPU path never records anything.
  *
  * <p>What may change between replays of one recording is kept in backend memory: the epoch's example order
  * ({@link #useOrder}, uploaded once per epoch) and a batch cursor that {@link #gatherNextBatch} reads and advances
- * on the backend. Everything else a recorded step uses (tensors, scalars such as the learning rate) is fixed at
- * recording time, so callers key a recording by those scalars ({@link #run}). One recorder serves one training
- * run: closing it drops its recordings (they point at that run's tensors).
+ * on the backend. Everything else a recorded step uses (tensors, scalars such as the learning rate) is fixed when
+ * it is recorded.
+ *
+ * <p>Recording is explicit: {@link #record} runs the Java code of a step once and hands back a {@link Recording}
+ * whose {@link Recording#replay()} repeats only that step's backend calls. Callers keep a recording per value the
+ * step reads from Java (e.g. per learning rate) and keep every piece of Java code that must run each iteration
+ * (listeners, counters, host-side draws) outside the recorded step, where it visibly runs.
  */
 public interface StepRecorder extends AutoCloseable {
     /**
@@ -26,13 +30,23 @@ public interface StepRecorder extends AutoCloseable {
      */
     void gatherNextBatch(Tensor images, Tensor labels, Tensor x, Tensor y);
 
+    /** Whether {@link #record} captures steps for replay; when false, callers run every iteration plainly. */
+    boolean records();
+
     /**
-     * Runs one iteration {@code step}. A recording backend runs it eagerly the first time for {@code key} (so
-     * every buffer it needs exists), records it the second time and replays the recording from then on; the
-     * Java code of {@code step} then no longer runs. {@code key} must capture every value the step reads from
-     * Java at recording time (e.g. the learning rate).
+     * Runs {@code step} once, capturing the backend calls it makes, and returns them as a recording (already run
+     * once). The Java code of {@code step} runs here and never again. Every buffer the step touches must already
+     * exist, so run the step plainly once before recording it. The recorder owns the recording until it closes.
+     *
+     * @throws UnsupportedOperationException when this recorder does not {@link #records() record}
      */
-    void run(Object key, Runnable step);
+    Recording record(Runnable step);
+
+    /** One recorded iteration. */
+    interface Recording {
+        /** Runs the recorded backend calls again (none of the Java code that made them). */
+        void replay();
+    }
 
     @Override
     void close();
@@ -58,8 +72,13 @@ public interface StepRecorder extends AutoCloseable {
             }
 
             @Override
-            public void run(Object key, Runnable step) {
-                step.run();
+            public boolean records() {
+                return false;
+            }
+
+            @Override
+            public Recording record(Runnable step) {
+                throw new UnsupportedOperationException("the " + backend.name() + " backend runs steps plainly and records none");
             }
 
             @Override

@@ -1,5 +1,6 @@
 package dev.lottery.nn.layers;
 
+import dev.lottery.nn.backend.ChannelGeometry;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.init.Initializer;
 import dev.lottery.nn.model.Activation;
@@ -9,42 +10,47 @@ import dev.lottery.nn.model.LayerSpec;
 import dev.lottery.nn.model.Mode;
 import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.tensor.Tensor;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Batch normalization then an activation. Scale {@code gamma} starts at 1 and shift {@code beta} at 0 (neither is
  * prunable); running mean and variance (0 and 1 initially) are state, not parameters: training updates them,
- * evaluation uses them.
+ * evaluation uses them. Normalization is per channel, so a population's {@code members*C} channels are its members'
+ * channels normalized independently.
  */
 public final class BatchNormLayer implements Layer {
     private static final int OUT = 0, DX = 1;
     private final LayerSpec.BatchNorm spec;
     private final Backend backend;
     private final ImageShape in;
-    private final Parameter gamma;
-    private final Parameter beta;
-    private final Tensor runningMean;
-    private final Tensor runningVar;
-    private final Tensor savedMean;
-    private final Tensor savedInvStd;
+    private final int members;
+    private final Parameter gamma;      // [members, C]
+    private final Parameter beta;       // [members, C]
+    private final Tensor runningMean;   // [members, C]
+    private final Tensor runningVar;    // [members, C]
+    private final Tensor savedMean;     // [members * C]
+    private final Tensor savedInvStd;   // [members * C]
     private final BatchBuffers buffers;
     private Tensor input;
     private ChannelGeometry geometry;
 
-    BatchNormLayer(LayerSpec.BatchNorm spec, ImageShape in, LayerContext ctx) {
+    BatchNormLayer(LayerSpec.BatchNorm spec, ImageShape in, boolean sharedInput, LayerContext ctx) {
+        LayerFactory.requireOwnInput(sharedInput, ctx, spec);
         this.spec = spec;
         this.backend = ctx.backend();
         this.in = in;
+        this.members = ctx.members();
         int c = in.channels();
         LayerKind kind = in.isFlat() ? LayerKind.FULLY_CONNECTED : LayerKind.CONVOLUTIONAL;
         gamma = ctx.parameters().create(spec.name() + ".gamma", spec.name(), kind, false, new int[] {c}, c, c, new Initializer.Ones());
         beta = ctx.parameters().create(spec.name() + ".beta", spec.name(), kind, false, new int[] {c}, c, c, new Initializer.Zeros());
-        runningMean = backend.zeros(spec.name() + ".running_mean", c);
-        runningVar = backend.zeros(spec.name() + ".running_var", c);
-        savedMean = backend.zeros(spec.name() + ".saved_mean", c);
-        savedInvStd = backend.zeros(spec.name() + ".saved_inv_std", c);
-        resetState();
-        buffers = new BatchBuffers(backend, spec.name(), "out", in, "dx", in);
+        runningMean = backend.zeros(spec.name() + ".running_mean", members, c);
+        runningVar = backend.zeros(spec.name() + ".running_var", members, c);
+        savedMean = backend.zeros(spec.name() + ".saved_mean", members * c);
+        savedInvStd = backend.zeros(spec.name() + ".saved_inv_std", members * c);
+        for (int m = 0; m < members; m++) resetState(m);
+        buffers = new BatchBuffers(backend, spec.name(), "out", in.times(members), "dx", in.times(members));
     }
 
     @Override
@@ -52,23 +58,23 @@ public final class BatchNormLayer implements Layer {
         return List.of(gamma, beta);
     }
 
-    /** Running statistics (mean, variance), for tests and snapshots. */
-    public List<Tensor> runningStatistics() {
-        return List.of(runningMean, runningVar);
+    /** Member {@code member}'s running statistics (mean, variance), for tests and snapshots. */
+    public List<Tensor> runningStatistics(int member) {
+        return List.of(runningMean.slice(member), runningVar.slice(member));
     }
 
     @Override
-    public void resetState() {
-        runningMean.copyFrom(new float[in.channels()]);
+    public void resetState(int member) {
+        runningMean.slice(member).copyFrom(new float[in.channels()]);
         float[] ones = new float[in.channels()];
-        java.util.Arrays.fill(ones, 1f);
-        runningVar.copyFrom(ones);
+        Arrays.fill(ones, 1f);
+        runningVar.slice(member).copyFrom(ones);
     }
 
     @Override
     public Tensor forward(Tensor x, int batch, Mode mode) {
         input = x;
-        if (geometry == null || geometry.batch() != batch) geometry = new ChannelGeometry(batch, in.channels(), in.spatial());
+        if (geometry == null || geometry.batch() != batch) geometry = new ChannelGeometry(batch, members * in.channels(), in.spatial());
         Tensor out = buffers.get(OUT, batch);
         if (mode instanceof Mode.Training) {
             backend.batchNormTraining(x, gamma.value(), beta.value(), runningMean, runningVar, (float) spec.momentum(),

@@ -1,5 +1,6 @@
 package dev.lottery.nn.layers;
 
+import dev.lottery.nn.backend.ConvGeometry;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.model.Activation;
 import dev.lottery.nn.model.ImageShape;
@@ -12,30 +13,37 @@ import java.util.List;
 
 /**
  * A convolution with filters {@code [K, C, R, R]} (prunable, kind CONVOLUTIONAL), optional bias and activation.
- * Fans for initializers follow Glorot and Keras: {@code fanIn = C*R*R}, {@code fanOut = K*R*R}.
+ * Fans for initializers follow Glorot and Keras: {@code fanIn = C*R*R}, {@code fanOut = K*R*R}. A population's
+ * members are convolution groups ({@code [members*K, C, R, R]} filters over {@code members*C} channels); over a
+ * shared input it is one convolution with {@code members*K} filters.
  */
 public final class Conv2dLayer implements Layer {
     private static final int OUT = 0, DX = 1;
     private final LayerSpec.Conv2d spec;
     private final Backend backend;
     private final ImageShape in;
-    private final Parameter weight;
-    private final Parameter bias;
-    private final BatchBuffers buffers;
+    private final int members;
+    private final boolean sharedInput;
+    private final Parameter weight; // [members, K, C, R, R]
+    private final Parameter bias;   // [members, K] or null
+    private final BatchBuffers buffers; // out [batch, members*K, P, Q], dx [batch, members*C, H, W]
     private Tensor input;
     private ConvGeometry geometry;
 
-    Conv2dLayer(LayerSpec.Conv2d spec, ImageShape in, LayerContext ctx) {
+    Conv2dLayer(LayerSpec.Conv2d spec, ImageShape in, boolean sharedInput, LayerContext ctx) {
         this.spec = spec;
         this.backend = ctx.backend();
         this.in = in;
+        this.members = ctx.members();
+        this.sharedInput = sharedInput;
         int r = spec.kernel();
         int fanIn = in.channels() * r * r, fanOut = spec.filters() * r * r;
         weight = ctx.parameters().create(spec.name() + ".weight", spec.name(), LayerKind.CONVOLUTIONAL, true,
                 new int[] {spec.filters(), in.channels(), r, r}, fanIn, fanOut, ctx.weightInit());
         bias = !spec.bias() ? null : ctx.parameters().create(spec.name() + ".bias", spec.name(), LayerKind.CONVOLUTIONAL, false,
                 new int[] {spec.filters()}, fanIn, fanOut, ctx.biasInit());
-        buffers = new BatchBuffers(backend, spec.name(), "out", spec.outputShape(in), "dx", in);
+        buffers = new BatchBuffers(backend, spec.name(), "out", spec.outputShape(in).times(members),
+                "dx", in.times(LayerFactory.width(sharedInput, ctx)));
     }
 
     @Override
@@ -45,8 +53,9 @@ public final class Conv2dLayer implements Layer {
 
     private ConvGeometry geometry(int batch) {
         if (geometry == null || geometry.batch() != batch) {
-            geometry = new ConvGeometry(batch, in.channels(), in.height(), in.width(), spec.filters(), spec.kernel(),
-                    spec.stride(), spec.padding().amount(spec.kernel()));
+            int groups = sharedInput ? 1 : members;
+            geometry = new ConvGeometry(batch, groups * in.channels(), in.height(), in.width(), members * spec.filters(), spec.kernel(),
+                    spec.stride(), spec.padding().amount(spec.kernel()), groups);
         }
         return geometry;
     }
@@ -67,6 +76,7 @@ public final class Conv2dLayer implements Layer {
         if (spec.activation() == Activation.RELU) backend.reluBackward(buffers.get(OUT, g.batch()), dy);
         backend.conv2dBackwardFilter(input, dy, weight.grad(), bias == null ? null : bias.grad(), g);
         if (!inputGradient) return null;
+        if (sharedInput) throw new IllegalStateException(spec.name() + ": no gradient for a shared input");
         Tensor dx = buffers.get(DX, g.batch());
         backend.conv2dBackwardData(dy, weight.value(), dx, g);
         return dx;

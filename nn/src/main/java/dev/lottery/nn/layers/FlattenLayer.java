@@ -18,7 +18,9 @@ public final class FlattenLayer implements Layer {
     private final BatchBuffers buffers;
     private int batch;
 
-    FlattenLayer(LayerSpec.Flatten spec, ImageShape in, LayerContext ctx) {
+    FlattenLayer(LayerSpec.Flatten spec, ImageShape in, boolean sharedInput, LayerContext ctx) {
+        // Channel-wise work: the members side by side are just more channels.
+        in = in.times(LayerFactory.width(sharedInput, ctx));
         this.backend = ctx.backend();
         buffers = new BatchBuffers(backend, spec.name(), "out", spec.outputShape(in), "dx", in);
     }

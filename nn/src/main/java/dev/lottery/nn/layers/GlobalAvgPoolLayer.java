@@ -1,5 +1,6 @@
 package dev.lottery.nn.layers;
 
+import dev.lottery.nn.backend.ChannelGeometry;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.model.ImageShape;
 import dev.lottery.nn.model.LayerSpec;
@@ -16,7 +17,9 @@ public final class GlobalAvgPoolLayer implements Layer {
     private final BatchBuffers buffers;
     private ChannelGeometry geometry;
 
-    GlobalAvgPoolLayer(LayerSpec.GlobalAvgPool spec, ImageShape in, LayerContext ctx) {
+    GlobalAvgPoolLayer(LayerSpec.GlobalAvgPool spec, ImageShape in, boolean sharedInput, LayerContext ctx) {
+        // Channel-wise work: the members side by side are just more channels.
+        in = in.times(LayerFactory.width(sharedInput, ctx));
         this.backend = ctx.backend();
         this.in = in;
         buffers = new BatchBuffers(backend, spec.name(), "out", spec.outputShape(in), "dx", in);

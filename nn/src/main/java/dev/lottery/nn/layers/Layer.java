@@ -6,9 +6,13 @@ import dev.lottery.nn.tensor.Tensor;
 import java.util.List;
 
 /**
- * One built layer of a {@code Network}: its parameters and the backend calls of its forward and backward passes.
- * Output and gradient buffers are allocated once per batch size and owned by the layer; a layer remembers the
- * input of its last forward pass for the backward pass.
+ * One built layer of a {@code Population}: its parameters (stacked over the members) and the backend calls of its
+ * forward and backward passes. Output and gradient buffers are allocated once per batch size and owned by the
+ * layer; a layer remembers the input of its last forward pass for the backward pass.
+ *
+ * <p>Activations hold the members side by side along the channels ({@code [batch, members*channels, ...]}), except
+ * for a shared input: the population's mini-batch, which every member reads. A layer built for a shared input
+ * reads {@code [batch, channels, ...]}; layers without parameters pass a shared input on as a shared output.
  */
 public sealed interface Layer extends AutoCloseable
         permits DenseLayer, Conv2dLayer, MaxPoolLayer, FlattenLayer, DropoutLayer, BatchNormLayer, ResidualBlockLayer, GlobalAvgPoolLayer {
@@ -25,8 +29,8 @@ public sealed interface Layer extends AutoCloseable
      */
     Tensor backward(Tensor dy, boolean inputGradient);
 
-    /** Resets non-parameter state (batch-norm running statistics) to its initial values. */
-    default void resetState() {}
+    /** Resets member {@code member}'s non-parameter state (batch-norm running statistics) to its initial values. */
+    default void resetState(int member) {}
 
     @Override
     void close();

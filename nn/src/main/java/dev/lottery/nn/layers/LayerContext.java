@@ -6,11 +6,14 @@ import dev.lottery.nn.model.LayerKind;
 import dev.lottery.nn.model.Parameter;
 
 /**
- * What a layer needs from the network that builds it: the backend, the seed that keys dropout masks, the model's
- * initializers, and a factory that creates (and registers) parameters.
+ * What a layer needs from the population that builds it: the backend, the number of members side by side, the seed
+ * that keys dropout masks, the model's initializers, and a factory that creates (and registers) parameters.
  */
-public record LayerContext(Backend backend, long seed, Initializer weightInit, Initializer biasInit, ParameterFactory parameters) {
-    /** Creates a parameter with its gradient (and an all-ones mask when prunable) in backend memory. */
+public record LayerContext(Backend backend, int members, long seed, Initializer weightInit, Initializer biasInit, ParameterFactory parameters) {
+    /**
+     * Creates a parameter stacked {@code [members, shape...]} with its gradient (and an all-ones mask when prunable)
+     * in backend memory; {@code shape}, fans and initializer are those of one member's parameter.
+     */
     @FunctionalInterface
     public interface ParameterFactory {
         Parameter create(String name, String layer, LayerKind kind, boolean prunable, int[] shape, int fanIn, int fanOut, Initializer init);

@@ -1,5 +1,6 @@
 package dev.lottery.nn.layers;
 
+import dev.lottery.nn.backend.PoolGeometry;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.model.ImageShape;
 import dev.lottery.nn.model.LayerSpec;
@@ -18,7 +19,9 @@ public final class MaxPoolLayer implements Layer {
     private Tensor input;
     private PoolGeometry geometry;
 
-    MaxPoolLayer(LayerSpec.MaxPool spec, ImageShape in, LayerContext ctx) {
+    MaxPoolLayer(LayerSpec.MaxPool spec, ImageShape in, boolean sharedInput, LayerContext ctx) {
+        // Channel-wise work: the members side by side are just more channels.
+        in = in.times(LayerFactory.width(sharedInput, ctx));
         this.spec = spec;
         this.backend = ctx.backend();
         this.in = in;

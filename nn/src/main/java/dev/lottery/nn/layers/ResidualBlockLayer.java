@@ -26,22 +26,24 @@ public final class ResidualBlockLayer implements Layer {
     private final BatchBuffers buffers;
     private int batch;
 
-    ResidualBlockLayer(LayerSpec.ResidualBlock spec, ImageShape in, LayerContext ctx) {
+    ResidualBlockLayer(LayerSpec.ResidualBlock spec, ImageShape in, boolean sharedInput, LayerContext ctx) {
+        // The identity shortcut adds the input to each member's branch: the members must each have their own input.
+        LayerFactory.requireOwnInput(sharedInput, ctx, spec);
         this.backend = ctx.backend();
         ImageShape mid = spec.conv1().outputShape(in);
-        conv1 = new Conv2dLayer(spec.conv1(), in, ctx);
-        bn1 = new BatchNormLayer(spec.bn1(), mid, ctx);
-        conv2 = new Conv2dLayer(spec.conv2(), mid, ctx);
+        conv1 = new Conv2dLayer(spec.conv1(), in, false, ctx);
+        bn1 = new BatchNormLayer(spec.bn1(), mid, false, ctx);
+        conv2 = new Conv2dLayer(spec.conv2(), mid, false, ctx);
         ImageShape out = spec.conv2().outputShape(mid);
-        bn2 = new BatchNormLayer(spec.bn2(), out, ctx);
+        bn2 = new BatchNormLayer(spec.bn2(), out, false, ctx);
         if (spec.projects(in)) {
-            projection = new Conv2dLayer(spec.shortcut(), in, ctx);
-            projectionNorm = new BatchNormLayer(spec.shortcutNorm(), out, ctx);
+            projection = new Conv2dLayer(spec.shortcut(), in, false, ctx);
+            projectionNorm = new BatchNormLayer(spec.shortcutNorm(), out, false, ctx);
         } else {
             projection = null;
             projectionNorm = null;
         }
-        buffers = new BatchBuffers(backend, spec.name(), "out", out);
+        buffers = new BatchBuffers(backend, spec.name(), "out", out.times(ctx.members()));
     }
 
     private List<Layer> parts() {
@@ -59,8 +61,8 @@ public final class ResidualBlockLayer implements Layer {
     }
 
     @Override
-    public void resetState() {
-        parts().forEach(Layer::resetState);
+    public void resetState(int member) {
+        parts().forEach(l -> l.resetState(member));
     }
 
     @Override

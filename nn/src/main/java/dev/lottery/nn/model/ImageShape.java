@@ -25,6 +25,11 @@ public record ImageShape(int channels, int height, int width) {
         return Math.multiplyExact(Math.multiplyExact(channels, height), width);
     }
 
+    /** The activations of {@code members} networks side by side along the channels (a population's layout). */
+    public ImageShape times(int members) {
+        return new ImageShape(Math.multiplyExact(channels, members), height, width);
+    }
+
     /** Values per channel (height x width). */
     public int spatial() {
         return height * width;

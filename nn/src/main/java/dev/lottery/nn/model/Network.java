@@ -1,162 +1,105 @@
 package dev.lottery.nn.model;
 
 import dev.lottery.nn.backend.Backend;
-import dev.lottery.nn.init.Initializer;
-import dev.lottery.nn.layers.Layer;
-import dev.lottery.nn.layers.LayerContext;
-import dev.lottery.nn.layers.LayerFactory;
-import dev.lottery.nn.rng.KeyedRandom;
 import dev.lottery.nn.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A model built on a backend: parameters, gradients and masks in backend memory, plus per-batch-size activation
- * buffers (owned by the layers) so a training step allocates nothing after the first. Forward and backward are
- * sequences of {@link Backend} calls made by the {@link Layer}s; masked weights are kept exactly zero by the
- * optimizer, so the forward pass reads the weights directly (they equal the masked weights).
- *
- * <p>Mode is explicit: {@link #forward(Tensor, Mode)} trains (dropout on, batch statistics) or evaluates (dropout
- * off, running statistics). {@link #forward(Tensor)} is a training pass numbered by a counter of training passes.
+ * One network: a member of a {@link Population}, seen on its own. Its parameters are its slices of the population's
+ * stacked tensors (shaped as a single network's), so everything that reads or sets one network's weights, masks and
+ * initial values (pruning, controls, snapshots) works on a member of any population. {@link #create} builds a
+ * population of one and hands back its only member; training and the forward and backward passes are the
+ * population's, which this class exposes for a population of one.
  */
 public final class Network implements AutoCloseable {
-    private final ModelSpec spec;
-    private final Backend backend;
-    private final List<Layer> layers = new ArrayList<>();
-    private final List<Parameter> parameters = new ArrayList<>();
-    /** The gradient of the logits, per batch size (the loss writes it). */
-    private final Map<Integer, Tensor> logitGradients = new HashMap<>();
-    private Tensor lastLogitsGradient;
-    private boolean lastWasTraining;
-    private long trainingPasses;
-    private final int classes;
+    private final Population population;
+    private final int member;
+    /** Whether closing this network closes its population (the population of one that {@link #create} made). */
+    private final boolean owner;
 
-    private Network(ModelSpec spec, Backend backend) {
-        this.spec = spec;
-        this.backend = backend;
-        this.classes = spec.classes();
+    Network(Population population, int member, boolean owner) {
+        this.population = population;
+        this.member = member;
+        this.owner = owner;
     }
 
     /**
-     * Builds the model on {@code backend} with parameters drawn from the counter-based generator keyed by
-     * ({@code seed}, parameter name, "init"): the same seed gives the same initial weights on every backend.
-     * Dropout masks are keyed by the same seed.
+     * Builds the model on {@code backend} as a population of one, parameters drawn from the counter-based generator
+     * keyed by ({@code seed}, parameter name, "init"): the same seed gives the same initial weights on every backend.
+     * Closing the network frees it.
      */
     public static Network create(ModelSpec spec, Backend backend, long seed) {
-        Network net = new Network(spec, backend);
-        try {
-            LayerContext ctx = new LayerContext(backend, seed, spec.weightInit(), spec.biasInit(), net::newParameter);
-            List<ImageShape> inputs = spec.inputShapes();
-            for (int i = 0; i < spec.layers().size(); i++) net.layers.add(LayerFactory.build(spec.layers().get(i), inputs.get(i), ctx));
-            net.initialize(seed, "init");
-            return net;
-        } catch (RuntimeException e) {
-            net.close();
-            throw e;
-        }
+        return new Network(Population.create(spec, backend, 1, seed), 0, true);
     }
 
-    private Parameter newParameter(String name, String layer, LayerKind kind, boolean prunable, int[] shape, int fanIn, int fanOut,
-                                   Initializer init) {
-        Tensor value = backend.zeros(name, shape);
-        Tensor grad = backend.zeros(name + ".grad", shape);
-        Tensor mask = null;
-        if (prunable) {
-            float[] ones = new float[Math.toIntExact(value.size())];
-            java.util.Arrays.fill(ones, 1f);
-            mask = backend.upload(name + ".mask", ones, shape);
-        }
-        Parameter p = new Parameter(name, layer, kind, prunable, value, grad, mask, fanIn, fanOut, init);
-        parameters.add(p);
-        return p;
+    public Population population() {
+        return population;
     }
 
-    /**
-     * Draws every parameter afresh from its initializer on the stream ({@code seed}, name, {@code purpose}) and
-     * re-applies the masks, and resets the batch-norm running statistics. {@code "init"} gives θ0; other purposes give independent draws (e.g. the
-     * random-reinitialization control).
-     */
-    public void initialize(long seed, String purpose) {
-        for (Parameter p : parameters) {
-            // Drawn where the tensor lives (on the GPU by a kernel that mirrors KeyedRandom): same bits everywhere.
-            backend.fillRandom(p.value(), p.init(), p.fanIn(), p.fanOut(), new KeyedRandom(seed, p.name(), purpose));
-            if (p.mask() != null) backend.applyMask(p.value(), p.mask());
-        }
-        resetRunningStatistics();
-    }
-
-    /** Resets layer state that is not a parameter (batch-norm running mean and variance) to its initial values. */
-    public void resetRunningStatistics() {
-        layers.forEach(Layer::resetState);
+    /** This network's index in its population. */
+    public int member() {
+        return member;
     }
 
     public ModelSpec spec() {
-        return spec;
+        return population.spec();
     }
 
     public Backend backend() {
-        return backend;
+        return population.backend();
     }
 
-    /** All parameters in layer order (weight, then bias). */
+    /** All parameters in layer order (weight, then bias), as this network's slices. */
     public List<Parameter> parameters() {
-        return List.copyOf(parameters);
+        return population.parameters().stream().map(p -> p.slice(member)).toList();
     }
 
     /** The prunable parameters (weights), in layer order. */
     public List<Parameter> prunable() {
-        return parameters.stream().filter(Parameter::prunable).toList();
+        return parameters().stream().filter(Parameter::prunable).toList();
     }
 
-    /** A training-mode forward pass (see {@link #forward(Tensor, Mode)}), numbered by the count of earlier ones. */
-    public Tensor forward(Tensor x) {
-        return forward(x, Mode.training(trainingPasses));
+    /**
+     * Draws every parameter afresh from its initializer on the stream ({@code seed}, name, {@code purpose}),
+     * re-applies the masks, and resets the batch-norm running statistics. {@code "init"} gives θ0; other purposes
+     * give independent draws (e.g. the random-reinitialization control).
+     */
+    public void initialize(long seed, String purpose) {
+        population.initialize(member, seed, purpose);
+    }
+
+    /** Resets layer state that is not a parameter (batch-norm running mean and variance) to its initial values. */
+    public void resetRunningStatistics() {
+        population.resetRunningStatistics(member);
     }
 
     /**
      * Forward pass over {@code x}: {@code [batch, inputFeatures]}, read as {@code [batch, C, H, W]} by convolutional
-     * models. Returns the logits {@code [batch, classes]} (owned by the network).
+     * models. Returns the logits {@code [batch, classes]} (owned by the network). For a network alone.
      */
     public Tensor forward(Tensor x, Mode mode) {
-        int batch = x.dim(0);
-        if (x.size() != (long) batch * spec.inputFeatures()) {
-            throw new IllegalArgumentException("input " + x + " does not match " + spec.input() + " per example");
-        }
-        Tensor out = x;
-        for (Layer layer : layers) out = layer.forward(out, batch, mode);
-        lastWasTraining = mode.training();
-        if (lastWasTraining) trainingPasses++;
-        lastLogitsGradient = logitGradients.computeIfAbsent(batch, b -> backend.zeros("logits.grad", b, classes));
-        return out;
+        return alone().forward(x, mode);
     }
 
     /** The gradient buffer for the logits of the last forward pass; the loss writes into it before {@link #backward()}. */
     public Tensor logitsGradient() {
-        if (lastLogitsGradient == null) throw new IllegalStateException("forward() first");
-        return lastLogitsGradient;
+        return alone().logitsGradient();
     }
 
     /** Backpropagates {@link #logitsGradient()} through the last (training) forward pass, filling every parameter's gradient. */
     public void backward() {
-        if (lastLogitsGradient == null) throw new IllegalStateException("forward() first");
-        if (!lastWasTraining) throw new IllegalStateException("backward() after an evaluation-mode forward pass");
-        Tensor dy = lastLogitsGradient;
-        for (int i = layers.size() - 1; i >= 0; i--) dy = layers.get(i).backward(dy, i > 0);
+        alone().backward();
+    }
+
+    private Population alone() {
+        if (population.members() != 1) {
+            throw new IllegalStateException("member " + member + " of a population of " + population.members() + " runs with its population");
+        }
+        return population;
     }
 
     @Override
     public void close() {
-        layers.forEach(Layer::close);
-        layers.clear();
-        logitGradients.values().forEach(Tensor::close);
-        logitGradients.clear();
-        for (Parameter p : parameters) {
-            p.value().close();
-            p.grad().close();
-            if (p.mask() != null) p.mask().close();
-        }
-        parameters.clear();
+        if (owner) population.close();
     }
 }

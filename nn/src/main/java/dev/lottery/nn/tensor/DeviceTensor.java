@@ -36,16 +36,10 @@ public final class DeviceTensor implements Tensor {
     public DeviceTensor(String name, int[] shape, DeviceBuffer buffer, Stream stream, TransferPurpose uploadPurpose) {
         this.name = name;
         this.shape = shape.clone();
-        this.strides = new long[shape.length];
-        long s = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            if (shape[i] < 0) throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
-            strides[i] = s;
-            s *= shape[i];
-        }
-        this.size = s;
-        if (buffer.byteSize() < s * Float.BYTES) {
-            throw new IllegalArgumentException(name + ": buffer of " + buffer.byteSize() + " B for " + s + " floats");
+        this.strides = HostTensor.stridesOf(shape);
+        this.size = HostTensor.sizeOf(shape);
+        if (buffer.byteSize() < size * Float.BYTES) {
+            throw new IllegalArgumentException(name + ": buffer of " + buffer.byteSize() + " B for " + size + " floats");
         }
         this.buffer = buffer;
         this.stream = stream;
@@ -67,6 +61,13 @@ public final class DeviceTensor implements Tensor {
     @Override public long size() { return size; }
 
     public DeviceBuffer buffer() { return buffer; }
+
+    @Override
+    public DeviceTensor slice(int index) {
+        int[] entry = HostTensor.sliceShape(name, shape, index);
+        long bytes = HostTensor.sizeOf(entry) * Float.BYTES;
+        return new DeviceTensor(name + "[" + index + "]", entry, buffer.slice(index * bytes, bytes), stream, uploadPurpose);
+    }
 
     /** The device pointer of element 0. */
     public long address() { return buffer.address(); }

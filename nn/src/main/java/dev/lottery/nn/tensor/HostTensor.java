@@ -24,16 +24,45 @@ public final class HostTensor implements Tensor {
     private HostTensor(String name, int[] shape) {
         this.name = name;
         this.shape = shape.clone();
-        this.strides = new long[shape.length];
+        this.strides = stridesOf(shape);
+        this.size = sizeOf(shape);
+        this.arena = Arena.ofShared();
+        this.segment = arena.allocate(Math.max(1, size) * Float.BYTES, ALIGNMENT); // zero-filled by the arena
+    }
+
+    /** A view of {@code segment} (memory owned by another tensor). */
+    private HostTensor(String name, int[] shape, MemorySegment segment) {
+        this.name = name;
+        this.shape = shape.clone();
+        this.strides = stridesOf(shape);
+        this.size = sizeOf(shape);
+        this.arena = null;
+        this.segment = segment;
+    }
+
+    static long[] stridesOf(int[] shape) {
+        long[] strides = new long[shape.length];
         long s = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] < 0) throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
             strides[i] = s;
             s *= shape[i];
         }
-        this.size = s;
-        this.arena = Arena.ofShared();
-        this.segment = arena.allocate(Math.max(1, s) * Float.BYTES, ALIGNMENT); // zero-filled by the arena
+        return strides;
+    }
+
+    static long sizeOf(int[] shape) {
+        long s = 1;
+        for (int d : shape) s *= d;
+        return s;
+    }
+
+    /** The shape of one entry along dimension 0, checking the index. */
+    static int[] sliceShape(String name, int[] shape, int index) {
+        if (shape.length == 0 || index < 0 || index >= shape[0]) {
+            throw new IndexOutOfBoundsException("slice " + index + " of " + name + " " + Arrays.toString(shape));
+        }
+        return Arrays.copyOfRange(shape, 1, shape.length);
     }
 
     /** A new zero-filled tensor. */
@@ -59,6 +88,13 @@ public final class HostTensor implements Tensor {
     @Override public long[] strides() { return strides.clone(); }
     @Override public long size() { return size; }
     public MemorySegment segment() { return segment; }
+
+    @Override
+    public HostTensor slice(int index) {
+        int[] entry = sliceShape(name, shape, index);
+        long bytes = sizeOf(entry) * Float.BYTES;
+        return new HostTensor(name + "[" + index + "]", entry, segment.asSlice(index * bytes, bytes));
+    }
 
     public float get(long index) { return segment.getAtIndex(F32, index); }
     public void set(long index, float v) { segment.setAtIndex(F32, index, v); }
@@ -90,7 +126,7 @@ public final class HostTensor implements Tensor {
 
     @Override
     public void close() {
-        arena.close();
+        if (arena != null) arena.close();
     }
 
     @Override

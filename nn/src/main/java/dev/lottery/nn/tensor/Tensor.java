@@ -19,6 +19,13 @@ public sealed interface Tensor extends AutoCloseable permits HostTensor, DeviceT
 
     long size();
 
+    /**
+     * Entry {@code index} along dimension 0, as a tensor of shape {@code shape[1..]} that shares this tensor's memory
+     * (e.g. one member's slice of a population's stacked parameter). A slice must not outlive its tensor; closing it
+     * frees nothing.
+     */
+    Tensor slice(int index);
+
     /** Copies all values to a new heap array (a snapshot; on a device this is a device-to-host copy). */
     float[] toArray();
 

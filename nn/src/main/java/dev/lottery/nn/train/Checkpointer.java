@@ -5,6 +5,7 @@ import dev.lottery.nn.model.Network;
 import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.tensor.Tensor;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,8 +18,8 @@ import java.util.Optional;
 
 /**
  * Training checkpoints for runs that may be killed (a preempted or requeued batch job): every {@code every}
- * iterations the {@link Trainer} saves the parameters, the momentum buffers, the iteration reached and the
- * evaluation series so far to one file, and a later {@link Trainer#train(Network, ResidentData, TrainingSpec, long,
+ * iterations the {@link Trainer} saves one network's parameters, momentum buffers, the iteration reached and the
+ * evaluation series so far to one file (a population saves each member to its own checkpointer), and a later {@link Trainer#train(Network, ResidentData, TrainingSpec, long,
  * TrainingListener, Checkpointer) train} call with the same checkpointer starts from there. Because data order is
  * keyed by (seed, epoch) and nothing else carries state across iterations, the resumed run is bitwise identical to
  * an uninterrupted one.
@@ -75,7 +76,7 @@ public final class Checkpointer {
     private static List<Tensor> tensors(Network network, Sgd sgd) {
         List<Tensor> out = new ArrayList<>();
         for (Parameter p : network.parameters()) out.add(p.value());
-        for (Tensor v : sgd.velocities()) {
+        for (Tensor v : sgd.velocities(network.member())) {
             if (v != null) out.add(v);
         }
         return out;
@@ -101,6 +102,21 @@ public final class Checkpointer {
         }
         buf.flip();
         AtomicFiles.write(file, ch -> AtomicFiles.writeFully(ch, buf));
+    }
+
+    /** The iteration the checkpoint reached, if one exists (a population resumes only members that agree on it). */
+    public Optional<Long> iteration() {
+        if (!Files.exists(file)) return Optional.empty();
+        try (InputStream in = Files.newInputStream(file)) {
+            ByteBuffer head = ByteBuffer.wrap(in.readNBytes(12)).order(ByteOrder.LITTLE_ENDIAN);
+            if (head.remaining() < 12 || head.getLong() != MAGIC) throw new IllegalStateException("not a training checkpoint: " + file);
+            in.skipNBytes(head.getInt());
+            ByteBuffer iteration = ByteBuffer.wrap(in.readNBytes(8)).order(ByteOrder.LITTLE_ENDIAN);
+            if (iteration.remaining() < 8) throw new IllegalStateException("truncated training checkpoint: " + file);
+            return Optional.of(iteration.getLong());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + file, e);
+        }
     }
 
     /** Loads the checkpoint into the network and optimizer, if one exists. */

@@ -1,34 +1,36 @@
 package dev.lottery.nn.train;
 
 import dev.lottery.nn.backend.Backend;
-import dev.lottery.nn.model.Network;
 import dev.lottery.nn.model.Parameter;
+import dev.lottery.nn.model.Population;
 import dev.lottery.nn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Stochastic gradient descent with optional momentum and weight decay over a network's parameters. The update
- * runs in the backend and keeps masked weights exactly zero. Momentum buffers live beside the parameters.
+ * Stochastic gradient descent with optional momentum and weight decay over a population's parameters. The update
+ * runs in the backend, one call per stacked parameter for all members, and keeps masked weights exactly zero.
+ * Momentum buffers live beside the parameters, stacked the same way.
  */
 public final class Sgd implements AutoCloseable {
     private final OptimizerSpec spec;
-    private final Network network;
+    private final Population population;
     private final List<Parameter> parameters;
+    /** One per parameter, stacked {@code [members, ...]}; null entries without momentum. */
     private final List<Tensor> velocities = new ArrayList<>();
 
-    public Sgd(OptimizerSpec spec, Network network) {
+    public Sgd(OptimizerSpec spec, Population population) {
         this.spec = spec;
-        this.network = network;
-        this.parameters = network.parameters();
+        this.population = population;
+        this.parameters = population.parameters();
         for (Parameter p : parameters) {
-            velocities.add(spec.momentum() == 0 ? null : network.backend().zeros(p.name() + ".velocity", p.value().shape()));
+            velocities.add(spec.momentum() == 0 ? null : population.backend().zeros(p.name() + ".velocity", p.value().shape()));
         }
     }
 
     /** Applies the gradients currently in the parameters, at the learning rate for {@code iteration}. */
     public void step(long iteration) {
-        Backend backend = network.backend();
+        Backend backend = population.backend();
         float lr = (float) spec.learningRate().at(iteration);
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
@@ -36,16 +38,9 @@ public final class Sgd implements AutoCloseable {
         }
     }
 
-    /** The momentum buffers, one per parameter in order (null entries without momentum); for {@link Checkpointer}. */
-    List<Tensor> velocities() {
-        return java.util.Collections.unmodifiableList(velocities);
-    }
-
-    /** Clears momentum (a new training run from reset weights starts with zero velocity). */
-    public void reset() {
-        for (Tensor v : velocities) {
-            if (v != null) v.copyFrom(new float[Math.toIntExact(v.size())]);
-        }
+    /** Member {@code member}'s momentum buffers, one per parameter in order (null entries without momentum); for {@link Checkpointer}. */
+    List<Tensor> velocities(int member) {
+        return velocities.stream().map(v -> v == null ? null : v.slice(member)).toList();
     }
 
     @Override

@@ -1,22 +1,32 @@
 package dev.lottery.nn.train;
 
+import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.StepRecorder;
 import dev.lottery.nn.data.augment.BatchAugmentation;
 import dev.lottery.nn.model.Mode;
 import dev.lottery.nn.model.Network;
+import dev.lottery.nn.model.Population;
 import dev.lottery.nn.rng.KeyedRandom;
 import dev.lottery.nn.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Iteration-based training: mini-batches of a freshly shuffled order every epoch (keyed by the seed and the epoch),
- * SGD steps, and an evaluation on the test (and validation) set every {@code evalEvery} iterations, at iteration 0
- * and at the end. Only a few scalars per evaluation leave the backend.
+ * Iteration-based training of a population: mini-batches of a freshly shuffled order every epoch (keyed by the seed
+ * and the epoch), shared by every member, SGD steps, and an evaluation of every member on the test (and validation)
+ * set every {@code evalEvery} iterations, at iteration 0 and at the end. Only a few scalars per evaluation leave the
+ * backend. A network trained alone is the population of one; each member of a larger population gets the bits it
+ * would get alone on the CPU (the backends' products and reductions do not depend on the member count).
  */
 public final class Trainer {
     /** Examples per evaluation forward pass. */
-    static final int EVAL_BATCH = 1000;
+    public static final int EVAL_BATCH = 1000;
 
     private Trainer() {}
 
@@ -25,65 +35,98 @@ public final class Trainer {
     }
 
     /**
-     * As {@link #train(Network, ResidentData, TrainingSpec, long, TrainingListener)}, saving a checkpoint every
-     * {@code checkpointer.every()} iterations and, when the checkpointer's file exists, resuming from it (weights,
-     * momentum, iteration and evaluations so far): the result is bitwise the same as an uninterrupted run's.
-     * {@code checkpointer} may be null (no checkpoints).
+     * Trains {@code network}, a population of one, saving a checkpoint every {@code checkpointer.every()} iterations
+     * and, when the checkpointer's file exists, resuming from it (weights, momentum, iteration and evaluations so far):
+     * the result is bitwise the same as an uninterrupted run's. {@code checkpointer} may be null (no checkpoints).
      */
     public static TrainingResult train(Network network, ResidentData data, TrainingSpec spec, long seed, TrainingListener listener,
                                        Checkpointer checkpointer) {
-        Backend backend = network.backend();
+        if (network.population().members() != 1) {
+            throw new IllegalArgumentException("member " + network.member() + " trains with its population of " + network.population().members());
+        }
+        return train(network.population(), data, spec, seed, List.of(listener), Collections.singletonList(checkpointer)).getFirst();
+    }
+
+    /**
+     * Trains every member of {@code population} in lockstep. {@code listeners} has one entry per member (its progress
+     * and evaluations); {@code checkpointers} one per member (entries may be null: no checkpoints), and members resume
+     * together only from checkpoints of the same iteration. Returns each member's result, in member order.
+     */
+    public static List<TrainingResult> train(Population population, ResidentData data, TrainingSpec spec, long seed,
+                                             List<? extends TrainingListener> listeners, List<Checkpointer> checkpointers) {
+        int members = population.members();
+        if (listeners.size() != members || checkpointers.size() != members) {
+            throw new IllegalArgumentException(members + " members with " + listeners.size() + " listeners and " + checkpointers.size() + " checkpointers");
+        }
+        Backend backend = population.backend();
         ResidentData.Part train = data.train();
         int batch = spec.batchSize();
         int perEpoch = train.count() / batch;
-        if (perEpoch == 0) throw new dev.lottery.nn.UserError("batch size " + batch + " exceeds the " + train.count() + " training examples");
+        if (perEpoch == 0) throw new UserError("batch size " + batch + " exceeds the " + train.count() + " training examples");
         long total = spec.iterations();
         long start = System.nanoTime();
-        List<EvalPoint> series = new ArrayList<>();
-        try (Sgd sgd = new Sgd(spec.optimizer(), network);
+        List<List<EvalPoint>> series = new ArrayList<>();
+        for (int m = 0; m < members; m++) series.add(new ArrayList<>());
+        try (Sgd sgd = new Sgd(spec.optimizer(), population);
              Tensor x = backend.zeros("batch.x", batch, train.features());
              Tensor y = backend.zeros("batch.y", batch);
-             Evaluator evaluator = new Evaluator(network)) {
-            long first = 0;
-            var resumed = checkpointer == null ? java.util.Optional.<Checkpointer.Resumed>empty()
-                    : checkpointer.restore(network, sgd, spec, seed);
-            if (resumed.isPresent()) {
-                first = resumed.get().iteration();
-                series.addAll(resumed.get().series());
-            } else {
-                series.add(evaluator.evaluate(0, data));
-                listener.onEvaluation(series.getLast(), total);
-            }
+             Evaluator evaluator = new Evaluator(population)) {
+            long first = resume(population, sgd, spec, seed, checkpointers, series);
+            if (first == 0) report(evaluator.evaluate(0, data), series, listeners, total);
             int[] order = null;
-            // Iterations go through the backend's recorder (CUDA graphs on the GPU; plain calls on the CPU), keyed by
-            // the learning rate; see TrainingStep.replayable for the steps that run afresh every time.
             BatchAugmentation augmentation = spec.augmentation();
-            boolean replayable = TrainingStep.replayable(network.spec(), augmentation);
-            try (dev.lottery.nn.backend.StepRecorder steps = replayable ? backend.stepRecorder() : dev.lottery.nn.backend.StepRecorder.direct(backend);
+            boolean replayable = TrainingStep.replayable(population.spec(), augmentation);
+            try (StepRecorder steps = replayable ? backend.stepRecorder() : StepRecorder.direct(backend);
                  Tensor augmented = augmentation.isNone() ? null : backend.zeros("batch.x.augmented", batch, train.features())) {
-            TrainingStep step = new TrainingStep(network, sgd, steps, augmentation, augmented, seed);
-            for (long it = first; it < total; it++) {
-                int inEpoch = (int) (it % perEpoch);
-                long epoch = it / perEpoch;
-                if (inEpoch == 0 || order == null) {
-                    order = shuffle(seed, epoch, train.count());
-                    steps.useOrder(order, inEpoch * batch);
+                TrainingStep step = new TrainingStep(population, sgd, steps, augmentation, augmented, seed);
+                for (long it = first; it < total; it++) {
+                    int inEpoch = (int) (it % perEpoch);
+                    long epoch = it / perEpoch;
+                    if (inEpoch == 0 || order == null) {
+                        order = shuffle(seed, epoch, train.count());
+                        steps.useOrder(order, inEpoch * batch);
+                    }
+                    // Listeners, evaluations and checkpoints below run every iteration, outside the (maybe replayed) step.
+                    step.iterate(spec.optimizer().learningRate().at(it), train.images(), train.labels(), x, y, epoch, order,
+                            inEpoch * batch, it);
+                    long done = it + 1;
+                    for (TrainingListener l : listeners) l.onIteration(done, total);
+                    if (done % spec.evalEvery() == 0 || done == total) report(evaluator.evaluate(done, data), series, listeners, total);
+                    for (int m = 0; m < members; m++) {
+                        Checkpointer c = checkpointers.get(m);
+                        if (c != null && c.due(done, total)) c.save(population.member(m), sgd, spec, seed, done, series.get(m));
+                    }
                 }
-                long iteration = it;
-                int[] epochOrder = order;
-                steps.run(spec.optimizer().learningRate().at(it),
-                        () -> step.run(train.images(), train.labels(), x, y, epoch, epochOrder, inEpoch * batch, iteration));
-                long done = it + 1;
-                listener.onIteration(done, total);
-                if (done % spec.evalEvery() == 0 || done == total) {
-                    series.add(evaluator.evaluate(done, data));
-                    listener.onEvaluation(series.getLast(), total);
-                }
-                if (checkpointer != null && checkpointer.due(done, total)) checkpointer.save(network, sgd, spec, seed, done, series);
-            }
             }
         }
-        return TrainingResult.of(series, total, (System.nanoTime() - start) / 1e9);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return series.stream().map(s -> TrainingResult.of(s, total, seconds)).toList();
+    }
+
+    /**
+     * Restores every member's checkpoint and returns the iteration they reached (0 when none has one). Members must
+     * agree: all resume from the same iteration or all start afresh.
+     */
+    private static long resume(Population population, Sgd sgd, TrainingSpec spec, long seed, List<Checkpointer> checkpointers,
+                               List<List<EvalPoint>> series) {
+        List<Optional<Long>> reached = checkpointers.stream().map(c -> c == null ? Optional.<Long>empty() : c.iteration()).toList();
+        if (reached.stream().distinct().count() > 1) {
+            throw new IllegalArgumentException("members resume from different iterations " + reached
+                    + "; train them in populations whose checkpoints agree");
+        }
+        if (reached.getFirst().isEmpty()) return 0;
+        for (int m = 0; m < checkpointers.size(); m++) {
+            Checkpointer.Resumed r = checkpointers.get(m).restore(population.member(m), sgd, spec, seed).orElseThrow();
+            series.get(m).addAll(r.series());
+        }
+        return reached.getFirst().get();
+    }
+
+    private static void report(EvalPoint[] points, List<List<EvalPoint>> series, List<? extends TrainingListener> listeners, long total) {
+        for (int m = 0; m < points.length; m++) {
+            series.get(m).add(points[m]);
+            listeners.get(m).onEvaluation(points[m], total);
+        }
     }
 
     /** The example order for one epoch: a permutation keyed by (seed, "data", "shuffle/epoch-e"). */
@@ -91,34 +134,44 @@ public final class Trainer {
         return new KeyedRandom(seed, "data", "shuffle/epoch-" + epoch).permutation(count);
     }
 
-    /** Loss and accuracy over resident data sets, in fixed-size batches, summed in backend memory. */
+    /**
+     * Loss and accuracy of every member over resident data sets, in fixed-size batches: one evaluation-mode forward
+     * pass of the whole population per batch, the sums kept in backend memory.
+     */
     static final class Evaluator implements AutoCloseable {
-        private final Network network;
+        private final Population population;
         private final Backend backend;
-        private final Tensor stats;
+        private final int members;
+        private final Tensor stats; // [members, 2]: summed loss, correct predictions
         /** Batch buffers by batch size (a part's last batch may be shorter), so evaluations allocate once. */
-        private final java.util.Map<Integer, Tensor[]> buffers = new java.util.HashMap<>();
+        private final Map<Integer, Tensor[]> buffers = new HashMap<>();
         private int[] identity = new int[0];
 
-        Evaluator(Network network) {
-            this.network = network;
-            this.backend = network.backend();
-            this.stats = backend.zeros("eval.stats", 2);
+        Evaluator(Population population) {
+            this.population = population;
+            this.backend = population.backend();
+            this.members = population.members();
+            this.stats = backend.zeros("eval.stats", members, 2);
         }
 
-        EvalPoint evaluate(long iteration, ResidentData data) {
-            double[] test = measure(data.test());
-            double[] val = data.validation() == null ? new double[] {Double.NaN, Double.NaN} : measure(data.validation());
-            return new EvalPoint(iteration, test[0], test[1], val[0], val[1]);
+        /** One point per member. */
+        EvalPoint[] evaluate(long iteration, ResidentData data) {
+            double[][] test = measure(data.test());
+            double[][] val = data.validation() == null ? null : measure(data.validation());
+            EvalPoint[] points = new EvalPoint[members];
+            for (int m = 0; m < members; m++) {
+                points[m] = new EvalPoint(iteration, test[m][0], test[m][1], val == null ? Double.NaN : val[m][0], val == null ? Double.NaN : val[m][1]);
+            }
+            return points;
         }
 
-        /** Mean loss and accuracy over one part. */
-        double[] measure(ResidentData.Part part) {
-            stats.copyFrom(new float[2]);
+        /** Each member's mean loss and accuracy over one part. */
+        double[][] measure(ResidentData.Part part) {
+            stats.copyFrom(new float[2 * members]);
             int n = part.count();
             if (identity.length < n) {
                 identity = new int[n];
-                for (int i = 0; i < n; i++) identity[i] = i;
+                Arrays.setAll(identity, i -> i);
             }
             for (int from = 0; from < n; from += EVAL_BATCH) {
                 int count = Math.min(EVAL_BATCH, n - from);
@@ -126,10 +179,12 @@ public final class Trainer {
                         c -> new Tensor[] {backend.zeros("eval.x", c, part.features()), backend.zeros("eval.y", c)});
                 backend.gatherRows(part.images(), identity, from, count, xy[0]);
                 backend.gather(part.labels(), identity, from, count, xy[1]);
-                backend.softmaxCrossEntropy(network.forward(xy[0], Mode.EVALUATION), xy[1], null, stats);
+                backend.softmaxCrossEntropy(population.forward(xy[0], Mode.EVALUATION), members, xy[1], null, stats);
             }
             float[] s = stats.toArray();
-            return new double[] {s[0] / n, s[1] / (double) n};
+            double[][] out = new double[members][];
+            for (int m = 0; m < members; m++) out[m] = new double[] {s[2 * m] / n, s[2 * m + 1] / (double) n};
+            return out;
         }
 
         @Override

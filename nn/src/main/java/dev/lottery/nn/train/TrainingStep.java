@@ -6,18 +6,45 @@ import dev.lottery.nn.model.ImageShape;
 import dev.lottery.nn.model.LayerSpec;
 import dev.lottery.nn.model.Mode;
 import dev.lottery.nn.model.ModelSpec;
-import dev.lottery.nn.model.Network;
+import dev.lottery.nn.model.Population;
 import dev.lottery.nn.tensor.Tensor;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * One training iteration exactly as {@link Trainer#train} runs it, for code that drives iterations itself (the GPU
- * step benchmarks): gather the next batch of the recorder's order into {@code x}/{@code y}, augment it when the
- * spec says so (draws keyed by seed, epoch and example), training-mode forward, softmax cross-entropy, backward,
- * SGD step. Call {@link #run} inside {@link StepRecorder#run}. Holds its tensors without owning them.
+ * One training iteration of a population exactly as {@link Trainer#train} runs it, also for code that drives
+ * iterations itself (the GPU step benchmarks): gather the next batch of the recorder's order into {@code x}/{@code y},
+ * augment it when the spec says so (draws keyed by seed, epoch and example), training-mode forward of every member,
+ * softmax cross-entropy, backward, SGD step. Holds its tensors without owning them.
  *
- * @param augmented the augmented batch's buffer, {@code null} when {@code augmentation} is none
+ * <p>{@link #iterate} runs an iteration through the recorder: on a recording backend, a replayable step is recorded
+ * once per learning rate (at the second iteration at that rate; the first creates every buffer) and replayed after,
+ * so from then on only its backend calls run. Everything that must happen every iteration (listeners, evaluations,
+ * checkpoints) belongs outside, with the caller.
  */
-public record TrainingStep(Network network, Sgd sgd, StepRecorder steps, BatchAugmentation augmentation, Tensor augmented, long seed) {
+public final class TrainingStep {
+    private final Population population;
+    private final Sgd sgd;
+    private final StepRecorder steps;
+    private final BatchAugmentation augmentation;
+    private final Tensor augmented;
+    private final long seed;
+    private final boolean replayable;
+    private final Map<Double, StepRecorder.Recording> recordings = new HashMap<>();
+    private final Set<Double> warm = new HashSet<>();
+
+    /** @param augmented the augmented batch's buffer, {@code null} when {@code augmentation} is none */
+    public TrainingStep(Population population, Sgd sgd, StepRecorder steps, BatchAugmentation augmentation, Tensor augmented, long seed) {
+        this.population = population;
+        this.sgd = sgd;
+        this.steps = steps;
+        this.augmentation = augmentation;
+        this.augmented = augmented;
+        this.seed = seed;
+        this.replayable = steps.records() && replayable(population.spec(), augmentation);
+    }
 
     /**
      * Whether iterations may be recorded once and replayed (CUDA graphs): a recorded step replays everything fixed
@@ -29,21 +56,35 @@ public record TrainingStep(Network network, Sgd sgd, StepRecorder steps, BatchAu
     }
 
     /**
-     * Trains on the batch that starts at position {@code firstExample} of {@code epochOrder} (the order the recorder
-     * was given) as iteration {@code iteration} of epoch {@code epoch}.
+     * Iteration {@code iteration} (of epoch {@code epoch}, on the batch that starts at {@code firstExample} of
+     * {@code epochOrder}, the order the recorder was given) at learning rate {@code rate}: run plainly, recorded, or
+     * replayed (see the class comment).
      */
+    public void iterate(double rate, Tensor images, Tensor labels, Tensor x, Tensor y, long epoch, int[] epochOrder, int firstExample,
+                        long iteration) {
+        StepRecorder.Recording recording = recordings.get(rate);
+        if (recording != null) {
+            recording.replay();
+            return;
+        }
+        Runnable work = () -> run(images, labels, x, y, epoch, epochOrder, firstExample, iteration);
+        if (!replayable || warm.add(rate)) work.run();
+        else recordings.put(rate, steps.record(work));
+    }
+
+    /** The iteration's backend calls, run now (see {@link #iterate}). */
     public void run(Tensor images, Tensor labels, Tensor x, Tensor y, long epoch, int[] epochOrder, int firstExample, long iteration) {
         steps.gatherNextBatch(images, labels, x, y);
         Tensor input = x;
         if (augmented != null) {
-            ImageShape image = network.spec().input();
-            augmentation.apply(network.backend(), x, augmented, image.channels(), image.height(), image.width(), seed, epoch,
+            ImageShape image = population.spec().input();
+            augmentation.apply(population.backend(), x, augmented, image.channels(), image.height(), image.width(), seed, epoch,
                     epochOrder, firstExample, x.dim(0));
             input = augmented;
         }
-        Tensor logits = network.forward(input, Mode.training(iteration));
-        network.backend().softmaxCrossEntropy(logits, y, network.logitsGradient(), null);
-        network.backward();
+        Tensor logits = population.forward(input, Mode.training(iteration));
+        population.backend().softmaxCrossEntropy(logits, population.members(), y, population.logitsGradient(), null);
+        population.backward();
         sgd.step(iteration);
     }
 }

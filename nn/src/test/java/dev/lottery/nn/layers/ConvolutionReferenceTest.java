@@ -1,5 +1,6 @@
 package dev.lottery.nn.layers;
 
+import dev.lottery.nn.backend.ConvGeometry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lottery.nn.backend.Backend;

@@ -1,5 +1,7 @@
 package dev.lottery.nn.layers;
 
+import dev.lottery.nn.backend.ChannelGeometry;
+import dev.lottery.nn.backend.PoolGeometry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,7 +58,7 @@ class LayerBehaviourTest {
             assertArrayEquals(e1, a.forward(x, Mode.EVALUATION).toArray(), "evaluation is deterministic");
         }
         try (Tensor mask = backend.zeros("mask", 10_000)) {
-            backend.dropoutMask(mask, DropoutLayer.stream(1, "drop", 0), 0.3f);
+            backend.dropoutMask(mask, 1, DropoutLayer.stream(1, "drop", 0), 0.3f);
             float[] m = mask.toArray();
             KeyedRandom rng = DropoutLayer.stream(1, "drop", 0);
             int dropped = 0;

@@ -102,7 +102,7 @@ class NetworkGradientTest {
         float[] ys = {0, 2, 1, 2};
         try (Network net = Network.create(spec, backend, 77);
              Tensor x = backend.upload("x", xs, batch, 6); Tensor y = backend.upload("y", ys, batch)) {
-            Tensor logits = net.forward(x);
+            Tensor logits = net.forward(x, Mode.training(0));
             backend.softmaxCrossEntropy(logits, y, net.logitsGradient(), null);
             net.backward();
             int checked = 0;
@@ -131,7 +131,7 @@ class NetworkGradientTest {
 
     private double loss(Network net, Tensor x, Tensor y, int batch) {
         try (Tensor stats = backend.zeros("s", 2)) {
-            backend.softmaxCrossEntropy(net.forward(x), y, null, stats);
+            backend.softmaxCrossEntropy(net.forward(x, Mode.training(0)), y, null, stats);
             return stats.toArray()[0] / batch;
         }
     }

@@ -1,20 +1,25 @@
 package dev.lottery.nn.backend.cpu;
 
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.GemmDims;
+import dev.lottery.nn.backend.GlobalPruneRequest;
+import dev.lottery.nn.backend.MatrixBatch;
+import dev.lottery.nn.backend.ShiftAndFlipRequest;
+import dev.lottery.nn.backend.StepRecorder;
 import dev.lottery.nn.backend.LayerOpSizes;
-import dev.lottery.nn.layers.ChannelGeometry;
-import dev.lottery.nn.layers.ConvGeometry;
-import dev.lottery.nn.layers.PoolGeometry;
-import dev.lottery.nn.layers.cpu.CpuBatchNorm;
-import dev.lottery.nn.layers.cpu.CpuConvolution;
-import dev.lottery.nn.layers.cpu.CpuImageShift;
-import dev.lottery.nn.layers.cpu.CpuPooling;
+import dev.lottery.nn.backend.ChannelGeometry;
+import dev.lottery.nn.backend.ConvGeometry;
+import dev.lottery.nn.backend.PoolGeometry;
 import dev.lottery.nn.rng.KeyedRandom;
 import dev.lottery.nn.tensor.HostTensor;
 import dev.lottery.nn.tensor.Tensor;
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -58,15 +63,41 @@ public final class CpuBackend implements Backend {
         return HostTensor.of(name, values, shape);
     }
 
+    /** Free physical memory as the operating system reports it (tensors live off the Java heap). */
+    @Override
+    public long availableMemory() {
+        return ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class).getFreeMemorySize();
+    }
+
     @Override
     public void copy(Tensor src, Tensor dst) {
         host(dst).copyFrom(host(src));
     }
 
     @Override
-    public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        dev.lottery.nn.backend.GemmDims d = dev.lottery.nn.backend.GemmDims.of(transA, transB, a, b, c);
-        CpuGemm.sgemm(transA, transB, d.m(), d.n(), d.k(), alpha, seg(a), 0, a.dim(1), seg(b), 0, b.dim(1), beta, seg(c), 0, c.dim(1));
+    public void gemm(int members, boolean transA, boolean transB, float alpha, MatrixBatch a, MatrixBatch b, float beta, MatrixBatch c) {
+        GemmDims d = GemmDims.of(members, transA, transB, a, b, c);
+        GemmDims merged = d.merged(members, transA, transB, a, b, c, alpha, beta);
+        if (members == 1 || merged != null) {
+            // One product for all members (the shared input of a population's first layer, or its weight gradient):
+            // each value is summed in an order that depends only on k (see CpuGemm), so a member gets the bits of
+            // its own product.
+            GemmDims one = merged == null ? d : merged;
+            product(transA, transB, one.m(), one.n(), one.k(), alpha, a, 0, b, 0, beta, c, 0);
+        } else {
+            // Members' products run side by side on the crew, each on one thread, rather than each cut into pieces
+            // too small to pay for the hand-over.
+            GemmWorkers.forEach(members, n -> product(transA, transB, d.m(), d.n(), d.k(), alpha, a, n, b, n, beta, c, n),
+                    seg(a.tensor()), seg(b.tensor()), seg(c.tensor()));
+        }
+    }
+
+    private static void product(boolean transA, boolean transB, int m, int n, int k, float alpha, MatrixBatch a, int memberA,
+                                MatrixBatch b, int memberB, float beta, MatrixBatch c, int memberC) {
+        CpuGemm.sgemm(transA, transB, m, n, k, alpha,
+                seg(a.tensor()), a.offset() + memberA * a.stride(), a.ld(),
+                seg(b.tensor()), b.offset() + memberB * b.stride(), b.ld(),
+                beta, seg(c.tensor()), c.offset() + memberC * c.stride(), c.ld());
     }
 
     @Override
@@ -138,39 +169,45 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor dlogits, Tensor stats) {
-        int rows = logits.dim(0), cols = logits.dim(1);
+    public void softmaxCrossEntropy(Tensor logits, int members, Tensor labels, Tensor dlogits, Tensor stats) {
+        int rows = logits.dim(0), width = logits.dim(1), cols = width / members;
+        if (members <= 0 || cols * members != width) throw new IllegalArgumentException(logits + " is not " + members + " members' logits");
         if (labels.size() != rows) throw new IllegalArgumentException("labels " + labels + " for " + logits);
+        if (dlogits != null && dlogits.size() != logits.size()) throw new IllegalArgumentException("dlogits " + dlogits + " for " + logits);
+        if (stats != null && stats.size() != 2L * members) throw new IllegalArgumentException("stats " + stats + " for " + members + " members");
         MemorySegment ls = seg(logits), ys = seg(labels);
         MemorySegment gs = dlogits == null ? null : seg(dlogits);
-        double lossSum = 0;
-        int correct = 0;
         float invBatch = 1f / rows;
-        for (int i = 0; i < rows; i++) {
-            long row = (long) i * cols;
-            int label = (int) ys.getAtIndex(F, i);
-            float max = Float.NEGATIVE_INFINITY;
-            int argmax = 0;
-            for (int j = 0; j < cols; j++) {
-                float v = ls.getAtIndex(F, row + j);
-                if (v > max) { max = v; argmax = j; }
-            }
-            double sum = 0;
-            for (int j = 0; j < cols; j++) sum += Math.exp(ls.getAtIndex(F, row + j) - max);
-            double logSum = Math.log(sum);
-            lossSum += logSum - (ls.getAtIndex(F, row + label) - max);
-            if (argmax == label) correct++;
-            if (gs != null) {
+        for (int member = 0; member < members; member++) {
+            double lossSum = 0;
+            int correct = 0;
+            for (int i = 0; i < rows; i++) {
+                long row = (long) i * width + (long) member * cols;
+                int label = (int) ys.getAtIndex(F, i);
+                float max = Float.NEGATIVE_INFINITY;
+                int argmax = 0;
                 for (int j = 0; j < cols; j++) {
-                    double p = Math.exp(ls.getAtIndex(F, row + j) - max - logSum);
-                    gs.setAtIndex(F, row + j, (float) ((p - (j == label ? 1 : 0)) * invBatch));
+                    float v = ls.getAtIndex(F, row + j);
+                    if (v > max) { max = v; argmax = j; }
+                }
+                double sum = 0;
+                for (int j = 0; j < cols; j++) sum += Math.exp(ls.getAtIndex(F, row + j) - max);
+                double logSum = Math.log(sum);
+                lossSum += logSum - (ls.getAtIndex(F, row + label) - max);
+                if (argmax == label) correct++;
+                if (gs != null) {
+                    for (int j = 0; j < cols; j++) {
+                        double p = Math.exp(ls.getAtIndex(F, row + j) - max - logSum);
+                        gs.setAtIndex(F, row + j, (float) ((p - (j == label ? 1 : 0)) * invBatch));
+                    }
                 }
             }
-        }
-        if (stats != null) {
-            MemorySegment ss = seg(stats);
-            ss.setAtIndex(F, 0, (float) (ss.getAtIndex(F, 0) + lossSum));
-            ss.setAtIndex(F, 1, ss.getAtIndex(F, 1) + correct);
+            if (stats != null) {
+                MemorySegment ss = seg(stats);
+                long at = 2L * member;
+                ss.setAtIndex(F, at, (float) (ss.getAtIndex(F, at) + lossSum));
+                ss.setAtIndex(F, at + 1, ss.getAtIndex(F, at + 1) + correct);
+            }
         }
     }
 
@@ -263,8 +300,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void pruneSmallestMagnitude(Tensor w, Tensor mask, long count) {
-        pruneSmallestMagnitudeGlobal(java.util.List.of(w), java.util.List.of(mask), count);
+    public void permute(Tensor src, int[] permutation, Tensor dst) {
+        if (src.size() != permutation.length || dst.size() != permutation.length) {
+            throw new IllegalArgumentException("permute: " + src + " -> " + dst + " by " + permutation.length + " indices");
+        }
+        MemorySegment ss = seg(src), ds = seg(dst);
+        for (int i = 0; i < permutation.length; i++) ds.setAtIndex(F, i, ss.getAtIndex(F, permutation[i]));
     }
 
     /**
@@ -273,8 +314,8 @@ public final class CpuBackend implements Backend {
      * the keys ranks by magnitude with ties by position, and the first {@code count} are pruned.
      */
     @Override
-    public void pruneSmallestMagnitudeGlobal(java.util.List<Tensor> weights, java.util.List<Tensor> masks, long count) {
-        long alive = dev.lottery.nn.backend.GlobalPruneRequest.survivors(this, weights, masks, count);
+    public void pruneSmallestMagnitudeGlobal(List<Tensor> weights, List<Tensor> masks, long count) {
+        long alive = GlobalPruneRequest.survivors(this, weights, masks, count);
         if (count == 0) return;
         long[] keys = new long[Math.toIntExact(alive)];
         int k = 0;
@@ -290,7 +331,7 @@ public final class CpuBackend implements Backend {
             }
             offset += weights.get(t).size();
         }
-        java.util.Arrays.sort(keys);
+        Arrays.sort(keys);
         for (int j = 0; j < count; j++) {
             long position = keys[j] & 0xffff_ffffL;
             int t = weights.size() - 1;
@@ -299,7 +340,7 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    // ---- Convolutional and residual networks (see Backend): kernels in dev.lottery.nn.layers.cpu ----
+    // ---- Convolutional and residual networks (see ConvolutionOps): kernels in this package ----
 
     private static void requireSize(Tensor t, long size, String what) {
         if (t.size() != size) throw new IllegalArgumentException(what + ": " + t + " should hold " + size + " values");
@@ -362,11 +403,19 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void dropoutMask(Tensor mask, KeyedRandom rng, float rate) {
+    public void dropoutMask(Tensor mask, int members, KeyedRandom rng, float rate) {
         if (!(rate >= 0f && rate < 1f)) throw new IllegalArgumentException("dropout rate " + rate);
+        int batch = mask.dim(0);
+        long perExample = mask.size() / batch, e = perExample / members;
+        if (members <= 0 || e * members != perExample) throw new IllegalArgumentException(mask + " is not " + members + " members' masks");
         MemorySegment ms = seg(mask);
         float keep = 1f / (1f - rate);
-        for (long i = 0, n = mask.size(); i < n; i++) ms.setAtIndex(F, i, rng.uniform(i) < rate ? 0f : keep);
+        for (int b = 0; b < batch; b++) {
+            for (int n = 0; n < members; n++) {
+                long at = (long) b * perExample + n * e;
+                for (long i = 0; i < e; i++) ms.setAtIndex(F, at + i, rng.uniform(b * e + i) < rate ? 0f : keep);
+            }
+        }
     }
 
     @Override
@@ -409,8 +458,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void shiftAndFlip(Tensor src, Tensor dst, int channels, int height, int width, int[] shiftY, int[] shiftX, boolean[] flip) {
-        int batch = dev.lottery.nn.backend.ShiftAndFlipRequest.batch(src, dst, channels, height, width, shiftY, shiftX, flip);
+        int batch = ShiftAndFlipRequest.batch(src, dst, channels, height, width, shiftY, shiftX, flip);
         CpuImageShift.shiftAndFlip(seg(src), seg(dst), batch, channels, height, width, shiftY, shiftX, flip);
+    }
+
+    @Override
+    public StepRecorder stepRecorder() {
+        return StepRecorder.direct(this);
     }
 
     @Override

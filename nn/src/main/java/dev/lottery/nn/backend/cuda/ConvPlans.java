@@ -6,7 +6,8 @@ import dev.lottery.gpu.DnnConvolution;
 import dev.lottery.gpu.DnnFilter;
 import dev.lottery.gpu.DnnTensor;
 import dev.lottery.gpu.Stream;
-import dev.lottery.nn.layers.ConvGeometry;
+import dev.lottery.nn.backend.ConvGeometry;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -60,13 +61,13 @@ final class ConvPlans implements AutoCloseable {
         DnnFilter w = null;
         try {
             x = DnnTensor.nchw(g.batch(), g.channels(), g.height(), g.width());
-            w = DnnFilter.kcrs(g.filters(), g.channels(), g.kernel(), g.kernel());
-            int[] dims = DnnConvolution.outputDims(x, w, g.pad(), g.stride());
+            w = DnnFilter.kcrs(g.filters(), g.groupChannels(), g.kernel(), g.kernel());
+            int[] dims = DnnConvolution.outputDims(x, w, g.pad(), g.stride(), g.groups());
             if (dims[0] != g.batch() || dims[1] != g.filters() || dims[2] != g.outHeight() || dims[3] != g.outWidth()) {
-                throw new IllegalStateException("cuDNN output dims " + java.util.Arrays.toString(dims) + " differ from " + g);
+                throw new IllegalStateException("cuDNN output dims " + Arrays.toString(dims) + " differ from " + g);
             }
             y = DnnTensor.nchw(g.batch(), g.filters(), g.outHeight(), g.outWidth());
-            return new Plan(x, w, y, DnnConvolution.plan(dnn, pool, x, w, y, g.pad(), g.stride()));
+            return new Plan(x, w, y, DnnConvolution.plan(dnn, pool, x, w, y, g.pad(), g.stride(), g.groups()));
         } catch (RuntimeException e) {
             if (y != null) y.close();
             if (w != null) w.close();

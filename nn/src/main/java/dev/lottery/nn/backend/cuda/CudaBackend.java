@@ -14,12 +14,16 @@ import dev.lottery.gpu.Stream;
 import dev.lottery.gpu.TransferCounters;
 import dev.lottery.gpu.TransferPurpose;
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.GemmDims;
+import dev.lottery.nn.backend.GlobalPruneRequest;
+import dev.lottery.nn.backend.MatrixBatch;
+import dev.lottery.nn.backend.ShiftAndFlipRequest;
 import dev.lottery.nn.backend.LayerOpSizes;
 import dev.lottery.nn.backend.StepRecorder;
 import dev.lottery.nn.init.Initializer;
-import dev.lottery.nn.layers.ChannelGeometry;
-import dev.lottery.nn.layers.ConvGeometry;
-import dev.lottery.nn.layers.PoolGeometry;
+import dev.lottery.nn.backend.ChannelGeometry;
+import dev.lottery.nn.backend.ConvGeometry;
+import dev.lottery.nn.backend.PoolGeometry;
 import dev.lottery.nn.rng.KeyedRandom;
 import dev.lottery.nn.tensor.DeviceTensor;
 import dev.lottery.nn.tensor.Tensor;
@@ -191,6 +195,14 @@ public final class CudaBackend implements Backend {
         return t;
     }
 
+    /** Free device memory as the driver reports it, plus what the pool holds for reuse. */
+    @Override
+    public long availableMemory() {
+        current();
+        DevicePool.Stats held = pool.stats();
+        return context.memoryInfo().freeBytes() + held.bytesReserved() - held.bytesInUse();
+    }
+
     @Override
     public void copy(Tensor src, Tensor dst) {
         current();
@@ -201,11 +213,28 @@ public final class CudaBackend implements Backend {
 
     // ---- dense layers ----
 
+    /**
+     * One cuBLAS product when the members' operands lie side by side (see {@link GemmDims#merged}), otherwise one
+     * strided-batched product over all members (a shared operand has stride 0).
+     */
     @Override
-    public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+    public void gemm(int members, boolean transA, boolean transB, float alpha, MatrixBatch a, MatrixBatch b, float beta, MatrixBatch c) {
         current();
-        dev.lottery.nn.backend.GemmDims d = dev.lottery.nn.backend.GemmDims.of(transA, transB, a, b, c);
-        blas.sgemm(new RowMajorGemm(transA, transB, d.m(), d.n(), d.k()), alpha, device(a).buffer(), device(b).buffer(), beta, device(c).buffer());
+        GemmDims d = GemmDims.of(members, transA, transB, a, b, c);
+        if (d.m() == 0 || d.n() == 0) return;
+        GemmDims merged = d.merged(members, transA, transB, a, b, c, alpha, beta);
+        GemmDims one = merged != null ? merged : d;
+        int batch = merged != null ? 1 : members;
+        if (one.k() == 0) {
+            throw new IllegalArgumentException("gemm with an empty inner dimension: " + a + " x " + b);
+        }
+        blas.sgemmStridedBatched(new RowMajorGemm(transA, transB, one.m(), one.n(), one.k()), batch, alpha,
+                address(a), a.ld(), a.stride(), address(b), b.ld(), b.stride(), beta, address(c), c.ld(), c.stride());
+    }
+
+    /** The device address of member 0's first element. */
+    private static long address(MatrixBatch x) {
+        return ptr(x.tensor()) + x.offset() * Float.BYTES;
     }
 
     @Override
@@ -241,19 +270,22 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor dlogits, Tensor stats) {
+    public void softmaxCrossEntropy(Tensor logits, int members, Tensor labels, Tensor dlogits, Tensor stats) {
         current();
-        int rows = logits.dim(0), cols = logits.dim(1);
+        int rows = logits.dim(0), width = logits.dim(1), cols = width / members;
+        if (members <= 0 || cols * members != width) throw new IllegalArgumentException(logits + " is not " + members + " members' logits");
         if (labels.size() != rows) throw new IllegalArgumentException("labels " + labels + " for " + logits);
         if (dlogits != null && dlogits.size() != logits.size()) throw new IllegalArgumentException("dlogits " + dlogits + " for " + logits);
         if (stats != null) {
-            if (stats.size() < 2) throw new IllegalArgumentException("stats " + stats + " needs 2 entries");
+            if (stats.size() != 2L * members) throw new IllegalArgumentException("stats " + stats + " for " + members + " members");
             // Its readback is the loss and accuracy: a few scalars, not a weight snapshot.
             device(stats).countTransfersAs(TransferPurpose.SCALARS);
         }
         if (rows == 0) return;
-        try (KernelArgs args = new KernelArgs().ptr(ptr(logits)).ptr(ptr(labels)).ptr(ptr(dlogits)).ptr(ptr(stats)).i32(rows).i32(cols)) {
-            kernels.softmaxXent.launch(Dim3.covering(rows, SOFTMAX_BLOCK), Dim3.of(SOFTMAX_BLOCK), 0, stream, args);
+        try (KernelArgs args = new KernelArgs().ptr(ptr(logits)).ptr(ptr(labels)).ptr(ptr(dlogits)).ptr(ptr(stats)).i32(rows).i32(cols)
+                .i32(members)) {
+            Dim3 grid = new Dim3(Dim3.covering(rows, SOFTMAX_BLOCK).x(), members, 1);
+            kernels.softmaxXent.launch(grid, Dim3.of(SOFTMAX_BLOCK), 0, stream, args);
         }
     }
 
@@ -355,15 +387,6 @@ public final class CudaBackend implements Backend {
         return perm;
     }
 
-    /** {@code dst[i] = src[perm[i]]} with {@code perm = KeyedRandom.permutation(n)} drawn on the device. */
-    public void permuteKeyed(Tensor src, KeyedRandom rng, Tensor dst) {
-        long n = src.size();
-        if (dst.size() != n) throw new IllegalArgumentException("permute " + src + " -> " + dst);
-        try (DeviceBuffer perm = keyedPermutation(Math.toIntExact(n), rng)) {
-            launch(kernels.permute, n, new KernelArgs().ptr(ptr(src)).ptr(perm).ptr(ptr(dst)).i64(n));
-        }
-    }
-
     /** Copies {@code n} ints from the device (tests). Counted as {@link TransferPurpose#OTHER}. */
     public int[] downloadInts(DeviceBuffer b, int n) {
         current();
@@ -402,8 +425,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void pruneSmallestMagnitude(Tensor w, Tensor mask, long count) {
-        pruneSmallestMagnitudeGlobal(List.of(w), List.of(mask), count);
+    public void permute(Tensor src, int[] permutation, Tensor dst) {
+        if (src.size() != permutation.length || dst.size() != permutation.length) {
+            throw new IllegalArgumentException("permute: " + src + " -> " + dst + " by " + permutation.length + " indices");
+        }
+        gather(src, permutation, 0, permutation.length, dst);
     }
 
     /**
@@ -413,7 +439,7 @@ public final class CudaBackend implements Backend {
      */
     @Override
     public void pruneSmallestMagnitudeGlobal(List<Tensor> weights, List<Tensor> masks, long count) {
-        dev.lottery.nn.backend.GlobalPruneRequest.survivors(this, weights, masks, count);
+        GlobalPruneRequest.survivors(this, weights, masks, count);
         if (count == 0) return;
         current();
         launchOne(kernels.radixBegin, new KernelArgs().ptr(histogram).ptr(selectState).i32((int) (count - 1)));
@@ -437,16 +463,19 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    // ---- convolutional networks: the element-wise ops run here; cuDNN convolution, pooling and batch norm
-    // ---- are a later issue and fail with a clear message until then.
+    // ---- convolutional networks: dropout and element-wise ops here; convolutions in cuDNN, pooling, batch norm
+    // ---- and augmentation in conv_ops.cu.
 
     @Override
-    public void dropoutMask(Tensor mask, KeyedRandom rng, float rate) {
+    public void dropoutMask(Tensor mask, int members, KeyedRandom rng, float rate) {
         if (!(rate >= 0f && rate < 1f)) throw new IllegalArgumentException("dropout rate " + rate);
         float keep = 1f / (1f - rate); // in float, exactly as the CPU backend computes it
         long n = mask.size();
         if (n == 0) return;
-        launch(kernels.dropoutMask, n, new KernelArgs().ptr(ptr(mask)).i64(n).i32(rng.key0()).i32(rng.key1()).f32(rate).f32(keep));
+        long perExample = n / mask.dim(0), perMember = perExample / members;
+        if (members <= 0 || perMember * members != perExample) throw new IllegalArgumentException(mask + " is not " + members + " members' masks");
+        launch(kernels.dropoutMask, n, new KernelArgs().ptr(ptr(mask)).i64(n).i64(perMember).i32(members).i32(rng.key0()).i32(rng.key1())
+                .f32(rate).f32(keep));
     }
 
     @Override
@@ -565,10 +594,10 @@ public final class CudaBackend implements Backend {
      */
     @Override
     public void shiftAndFlip(Tensor src, Tensor dst, int channels, int height, int width, int[] shiftY, int[] shiftX, boolean[] flip) {
-        int batch = dev.lottery.nn.backend.ShiftAndFlipRequest.batch(src, dst, channels, height, width, shiftY, shiftX, flip);
+        int batch = ShiftAndFlipRequest.batch(src, dst, channels, height, width, shiftY, shiftX, flip);
         if (batch == 0) return;
         current();
-        int[] draws = ConvOpsKernelReference.packDraws(batch, shiftY, shiftX, flip);
+        int[] draws = packDraws(batch, shiftY, shiftX, flip);
         long bytes = (long) draws.length * Integer.BYTES;
         if (augmentDraws == null || augmentDraws.byteSize() < bytes) {
             if (augmentDraws != null) augmentDraws.close();
@@ -635,5 +664,16 @@ public final class CudaBackend implements Backend {
     @Override
     public String toString() {
         return description;
+    }
+
+    /** The draws as {@link CudaBackend#shiftAndFlip} packs them for the kernel. */
+    static int[] packDraws(int batch, int[] shiftY, int[] shiftX, boolean[] flip) {
+        int[] draws = new int[3 * batch];
+        for (int n = 0; n < batch; n++) {
+            draws[n] = shiftY[n];
+            draws[batch + n] = shiftX[n];
+            draws[2 * batch + n] = flip[n] ? 1 : 0;
+        }
+        return draws;
     }
 }

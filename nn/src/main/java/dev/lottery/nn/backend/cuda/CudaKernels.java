@@ -25,7 +25,7 @@ final class CudaKernels implements AutoCloseable {
     private final Module convOps;
 
     final Kernel addBias, addBiasRelu, relu, reluBackward, sumRows, softmaxXent, sgdMasked, applyMask,
-            gatherRows, gather, advanceCursor, permute, countNonZero, add, multiply;
+            gatherRows, gather, advanceCursor, countNonZero, add, multiply;
     final Kernel fillUniform, fillNormal, permutation, dropoutMask;
     final Kernel radixBegin, radixHistogram, radixPick, radixPrune;
     final Kernel addChannelBias, channelSums, maxPool, maxPoolBackward, globalAvgPool, globalAvgPoolBackward,
@@ -61,7 +61,6 @@ final class CudaKernels implements AutoCloseable {
         gatherRows = d.kernel("gather_rows");
         gather = d.kernel("gather");
         advanceCursor = d.kernel("advance_cursor");
-        permute = d.kernel("permute");
         countNonZero = d.kernel("count_nonzero");
         add = d.kernel("add");
         multiply = d.kernel("multiply");

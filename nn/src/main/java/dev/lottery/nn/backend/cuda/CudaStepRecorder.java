@@ -7,15 +7,13 @@ import dev.lottery.nn.backend.StepRecorder;
 import dev.lottery.nn.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * One training run's iterations as CUDA graphs: per key (the learning rate), the first iteration runs eagerly
- * (so the network's workspaces, cuBLAS's workspace and every pooled buffer exist), the second is captured from
- * the stream into a graph and launched, and every later one is a single {@code cuGraphLaunch}. A recorded step
+ * One training run's iterations as CUDA graphs: a step the trainer has run once eagerly (so the network's
+ * workspaces, cuBLAS's workspace and every pooled buffer exist) is captured from the stream into a graph and
+ * launched, and every replay is a single {@code cuGraphLaunch}. A recorded step
  * reads its batch through a device-side cursor into the epoch's order (uploaded once per epoch into one fixed
  * buffer) and advances the cursor itself, so the same graph reads a new batch at every replay. Nothing in the
  * steady state allocates or synchronizes; the trainer's evaluations are the only waits.
@@ -25,8 +23,8 @@ final class CudaStepRecorder implements StepRecorder {
     private final DeviceBuffer cursor;
     private DeviceBuffer order;
     private int orderCapacity;
-    private final Set<Object> warm = new HashSet<>();
-    private final Map<Object, Graph.Exec> graphs = new HashMap<>();
+    /** Every recording made, closed with the recorder (they point at this run's tensors). */
+    private final List<Graph.Exec> graphs = new ArrayList<>();
     private long replays;
 
     CudaStepRecorder(CudaBackend backend) {
@@ -37,12 +35,12 @@ final class CudaStepRecorder implements StepRecorder {
     @Override
     public void useOrder(int[] newOrder, int start) {
         if (start < 0 || start > newOrder.length) throw new IndexOutOfBoundsException("start " + start + " of " + newOrder.length);
-        if (order == null || orderCapacity < newOrder.length) {
-            // Recordings point at the old buffer: a larger order (another data set) starts them afresh.
-            dropRecordings();
-            if (order != null) order.close();
+        if (order == null) {
             order = backend.pool().allocate(Math.max(1, newOrder.length) * (long) Integer.BYTES);
             orderCapacity = newOrder.length;
+        } else if (orderCapacity < newOrder.length) {
+            // Recordings read the order through this buffer's address: one recorder serves one run over one data set.
+            throw new IllegalStateException("an order of " + newOrder.length + " examples after one of " + orderCapacity);
         }
         if (newOrder.length > 0) {
             try (Arena arena = Arena.ofConfined()) {
@@ -60,20 +58,23 @@ final class CudaStepRecorder implements StepRecorder {
     }
 
     @Override
-    public void run(Object key, Runnable step) {
-        Graph.Exec exec = graphs.get(key);
-        if (exec == null) {
-            if (warm.add(key)) {
-                step.run();
-                return;
-            }
-            try (Graph graph = Graph.capture(backend.stream(), step)) {
-                exec = graph.instantiate();
-            }
-            graphs.put(key, exec);
+    public boolean records() {
+        return true;
+    }
+
+    /** Captures {@code step} from the stream into a graph, launches it once, and returns it for replays. */
+    @Override
+    public Recording record(Runnable step) {
+        Graph.Exec exec;
+        try (Graph graph = Graph.capture(backend.stream(), step)) {
+            exec = graph.instantiate();
         }
+        graphs.add(exec);
         exec.launch(backend.stream());
-        replays++;
+        return () -> {
+            exec.launch(backend.stream());
+            replays++;
+        };
     }
 
     /** Graph launches so far (tests: nearly every iteration of a run is one). */
@@ -81,15 +82,10 @@ final class CudaStepRecorder implements StepRecorder {
         return replays;
     }
 
-    private void dropRecordings() {
-        graphs.values().forEach(Graph.Exec::close);
-        graphs.clear();
-        warm.clear();
-    }
-
     @Override
     public void close() {
-        dropRecordings();
+        graphs.forEach(Graph.Exec::close);
+        graphs.clear();
         if (order != null) order.close();
         cursor.close();
     }

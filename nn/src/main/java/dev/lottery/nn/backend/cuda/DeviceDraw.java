@@ -6,7 +6,7 @@ import dev.lottery.nn.init.Initializer;
  * What a device kernel must draw to reproduce {@link Initializer#fill}: the same distribution with the same float
  * parameters, computed here exactly as each initializer computes them (in double, rounded to float once), so
  * the kernel's element {@code i} equals the host's bit for bit. A test checks this mapping against
- * {@code Initializer.fill} through {@link KeyedRandomKernelReference}.
+ * {@code Initializer.fill} through {@code KeyedRandomKernelReference} (in the tests).
  */
 sealed interface DeviceDraw {
     /** {@code (float) (lo + (hi - lo) * U(i))}. */

@@ -42,19 +42,23 @@ extern "C" __global__ void sum_rows(const float* dy, float* dbias, int rows, int
     }
 }
 
-// Softmax cross-entropy, one thread per row, in double like the CPU backend. dlogits (may be null) gets
-// (softmax - onehot) / rows; stats (may be null) accumulates [sum of losses, number of correct argmaxes]:
+// Softmax cross-entropy of each member's logits (logits [rows, members*cols]), one thread per row and member, in
+// double like the CPU backend. dlogits (may be null) gets (softmax - onehot) / rows; stats [members, 2] (may be
+// null) accumulates each member's [sum of losses, number of correct argmaxes]:
 // each block reduces its rows in shared memory and adds once, so a 10,000-example evaluation costs
 // ceil(rows / blockDim) atomics. blockDim must be SOFTMAX_BLOCK.
 #define SOFTMAX_BLOCK 128
-extern "C" __global__ void softmax_xent(const float* logits, const float* labels, float* dlogits, float* stats, int rows, int cols) {
+extern "C" __global__ void softmax_xent(const float* logits, const float* labels, float* dlogits, float* stats, int rows, int cols,
+                                        int members) {
     __shared__ double lossShared[SOFTMAX_BLOCK];
     __shared__ int correctShared[SOFTMAX_BLOCK];
-    int r = blockIdx.x * blockDim.x + threadIdx.x;
+    // Block (x, member) takes SOFTMAX_BLOCK rows of one member, whose logits are the member's column block.
+    int r = blockIdx.x * blockDim.x + threadIdx.x, member = blockIdx.y;
+    i64 width = (i64) cols * members;
     double loss = 0.0;
     int correct = 0;
     if (r < rows) {
-        const float* row = logits + (i64) r * cols;
+        const float* row = logits + r * width + (i64) member * cols;
         int label = (int) labels[r];
         float max = -__int_as_float(0x7f800000);
         int argmax = 0;
@@ -69,7 +73,7 @@ extern "C" __global__ void softmax_xent(const float* logits, const float* labels
         correct = argmax == label ? 1 : 0;
         if (dlogits != 0) {
             float invBatch = 1.0f / rows;
-            float* g = dlogits + (i64) r * cols;
+            float* g = dlogits + r * width + (i64) member * cols;
             for (int j = 0; j < cols; j++) {
                 double p = exp((double) (row[j] - max) - logSum);
                 g[j] = (float) ((p - (j == label ? 1.0 : 0.0)) * (double) invBatch);
@@ -88,8 +92,8 @@ extern "C" __global__ void softmax_xent(const float* logits, const float* labels
         __syncthreads();
     }
     if (threadIdx.x == 0) {
-        atomicAdd(&stats[0], (float) lossShared[0]);
-        atomicAdd(&stats[1], (float) correctShared[0]);
+        atomicAdd(&stats[2 * member], (float) lossShared[0]);
+        atomicAdd(&stats[2 * member + 1], (float) correctShared[0]);
     }
 }
 
@@ -136,11 +140,6 @@ extern "C" __global__ void gather(const float* src, const int* order, const int*
 // *cursor += by: the last node of a recorded training step moves to the next batch.
 extern "C" __global__ void advance_cursor(int* cursor, int by) {
     if (blockIdx.x == 0 && threadIdx.x == 0) *cursor += by;
-}
-
-// dst[i] = src[perm[i]] (a permutation applied on the device, e.g. a rearranged mask).
-extern "C" __global__ void permute(const float* src, const int* perm, float* dst, i64 n) {
-    GRID_STRIDE(i, n) dst[i] = src[perm[i]];
 }
 
 // *count += number of entries with t != 0 and, when mask is not null, mask == 0: with mask null it counts

@@ -126,12 +126,14 @@ extern "C" __global__ void permutation(int* perm, int n, u32 k0, u32 k1) {
     }
 }
 
-// Inverted dropout: mask[i] = U(i) < rate ? 0 : keep, keep = 1f / (1f - rate) computed on the host in float
+// Inverted dropout: mask[b, n, e] = U(b*perMember + e) < rate ? 0 : keep for every member n, keep = 1f / (1f - rate) computed on the host in float
 // exactly as the CPU backend does (U(i) is KeyedRandom.uniform(i); the comparison is in double).
-extern "C" __global__ void dropout_mask(float* mask, i64 n, u32 k0, u32 k1, float rate, float keep) {
+extern "C" __global__ void dropout_mask(float* mask, i64 n, i64 perMember, int members, u32 k0, u32 k1, float rate, float keep) {
     for (i64 i = (i64) blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (i64) gridDim.x * blockDim.x) {
+        // mask [batch, members, perMember]: every member draws the single network's element (b, e).
+        i64 drawn = i / (perMember * members) * perMember + i % perMember;
         u32 w[4];
-        block((u64) i, 0, k0, k1, w);
+        block((u64) drawn, 0, k0, k1, w);
         mask[i] = unit53(w[0], w[1]) < (double) rate ? 0.0f : keep;
     }
 }

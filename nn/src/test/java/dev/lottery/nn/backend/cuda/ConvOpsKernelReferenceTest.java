@@ -3,9 +3,9 @@ package dev.lottery.nn.backend.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lottery.nn.backend.cpu.CpuBackend;
-import dev.lottery.nn.layers.ChannelGeometry;
-import dev.lottery.nn.layers.ConvGeometry;
-import dev.lottery.nn.layers.PoolGeometry;
+import dev.lottery.nn.backend.ChannelGeometry;
+import dev.lottery.nn.backend.ConvGeometry;
+import dev.lottery.nn.backend.PoolGeometry;
 import dev.lottery.nn.tensor.Tensor;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -153,7 +153,7 @@ class ConvOpsKernelReferenceTest {
         float[][] io = {new float[src.length]};
         onCpu(src, t -> cpu.shiftAndFlip(t[0], t[1], channels, height, width, shiftY, shiftX, flip), io);
         float[] dst = new float[src.length];
-        ConvOpsKernelReference.shiftAndFlip(src, dst, ConvOpsKernelReference.packDraws(batch, shiftY, shiftX, flip), batch, channels, height, width);
+        ConvOpsKernelReference.shiftAndFlip(src, dst, CudaBackend.packDraws(batch, shiftY, shiftX, flip), batch, channels, height, width);
         assertBitwise(io[0], dst, "shift and flip");
     }
 }

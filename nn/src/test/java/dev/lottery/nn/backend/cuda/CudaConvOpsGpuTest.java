@@ -8,9 +8,9 @@ import dev.lottery.gpu.CudaContext;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.cpu.CpuBackend;
 import dev.lottery.nn.data.augment.BatchAugmentation;
-import dev.lottery.nn.layers.ChannelGeometry;
-import dev.lottery.nn.layers.ConvGeometry;
-import dev.lottery.nn.layers.PoolGeometry;
+import dev.lottery.nn.backend.ChannelGeometry;
+import dev.lottery.nn.backend.ConvGeometry;
+import dev.lottery.nn.backend.PoolGeometry;
 import dev.lottery.nn.model.Network;
 import dev.lottery.nn.model.Presets;
 import dev.lottery.nn.model.SyntheticData;
@@ -217,7 +217,7 @@ class CudaConvOpsGpuTest {
 
         KeyedRandom rng = new KeyedRandom(7, "fc1.dropout", "iteration-12");
         List<float[]>[] m = onBoth((b, t) -> {
-            b.dropoutMask(t.get(0), rng, 0.5f);
+            b.dropoutMask(t.get(0), 1, rng, 0.5f);
             b.multiply(t.get(1), t.get(0));
         }, new float[100_003], gaussian(100_003, 43, 0f));
         assertBitwise(m[0].get(0), m[1].get(0), "dropout mask");

@@ -28,7 +28,7 @@ class CudaKernelSourcesTest {
 
     private static final Map<String, List<String>> ENTRIES = Map.of(
             "dense.cu", List.of("add_bias", "add_bias_relu", "relu", "relu_backward", "sum_rows", "softmax_xent", "sgd_masked",
-                    "apply_mask", "gather_rows", "gather", "advance_cursor", "permute", "count_nonzero", "add", "multiply"),
+                    "apply_mask", "gather_rows", "gather", "advance_cursor", "count_nonzero", "add", "multiply"),
             "keyed_random.cu", List.of("fill_uniform", "fill_normal", "permutation", "dropout_mask"),
             "radix_select.cu", List.of("radix_begin", "radix_histogram", "radix_pick", "radix_prune"),
             "conv_ops.cu", List.of("add_channel_bias", "channel_sums", "max_pool", "max_pool_backward", "global_avg_pool",

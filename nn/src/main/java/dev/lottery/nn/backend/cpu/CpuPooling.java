@@ -1,8 +1,7 @@
-package dev.lottery.nn.layers.cpu;
+package dev.lottery.nn.backend.cpu;
 
-import dev.lottery.nn.backend.cpu.GemmWorkers;
-import dev.lottery.nn.layers.ChannelGeometry;
-import dev.lottery.nn.layers.PoolGeometry;
+import dev.lottery.nn.backend.ChannelGeometry;
+import dev.lottery.nn.backend.PoolGeometry;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;

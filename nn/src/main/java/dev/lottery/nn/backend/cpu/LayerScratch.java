@@ -1,4 +1,4 @@
-package dev.lottery.nn.layers.cpu;
+package dev.lottery.nn.backend.cpu;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,9 +1,9 @@
-package dev.lottery.nn.layers.cpu;
+package dev.lottery.nn.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.lottery.nn.layers.ConvGeometry;
-import dev.lottery.nn.layers.PoolGeometry;
+import dev.lottery.nn.backend.ConvGeometry;
+import dev.lottery.nn.backend.PoolGeometry;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

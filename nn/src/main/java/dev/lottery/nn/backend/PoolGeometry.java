@@ -1,4 +1,4 @@
-package dev.lottery.nn.layers;
+package dev.lottery.nn.backend;
 
 /** NCHW max pooling: {@code window x window} windows moved by {@code stride}, no padding (floor mode). */
 public record PoolGeometry(int batch, int channels, int height, int width, int window, int stride) {

@@ -1,4 +1,4 @@
-package dev.lottery.nn.layers;
+package dev.lottery.nn.backend;
 
 /**
  * NCHW activations seen per channel: {@code [batch, channels, spatial]} with {@code spatial = H*W} (1 for flat

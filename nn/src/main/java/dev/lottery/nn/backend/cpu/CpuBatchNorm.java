@@ -1,6 +1,6 @@
-package dev.lottery.nn.layers.cpu;
+package dev.lottery.nn.backend.cpu;
 
-import dev.lottery.nn.layers.ChannelGeometry;
+import dev.lottery.nn.backend.ChannelGeometry;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 

@@ -1,7 +1,7 @@
 package dev.lottery.nn.backend.cuda;
 
-import dev.lottery.nn.layers.ChannelGeometry;
-import dev.lottery.nn.layers.PoolGeometry;
+import dev.lottery.nn.backend.ChannelGeometry;
+import dev.lottery.nn.backend.PoolGeometry;
 
 /**
  * {@code conv_ops.cu} transliterated to Java, operation by operation and thread by thread where the order matters
@@ -194,16 +194,5 @@ public final class ConvOpsKernelReference {
             int sw = (draws[2 * batch + n] != 0 ? width - 1 - w : w) + draws[batch + n];
             dst[(int) i] = sh < 0 || sh >= height || sw < 0 || sw >= width ? 0.0f : src[(int) (i - hw + (long) sh * width + sw)];
         }
-    }
-
-    /** The draws as {@link CudaBackend#shiftAndFlip} packs them for the kernel. */
-    public static int[] packDraws(int batch, int[] shiftY, int[] shiftX, boolean[] flip) {
-        int[] draws = new int[3 * batch];
-        for (int n = 0; n < batch; n++) {
-            draws[n] = shiftY[n];
-            draws[batch + n] = shiftX[n];
-            draws[2 * batch + n] = flip[n] ? 1 : 0;
-        }
-        return draws;
     }
 }

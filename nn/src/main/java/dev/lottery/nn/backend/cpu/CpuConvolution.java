@@ -1,8 +1,6 @@
-package dev.lottery.nn.layers.cpu;
+package dev.lottery.nn.backend.cpu;
 
-import dev.lottery.nn.backend.cpu.CpuGemm;
-import dev.lottery.nn.backend.cpu.GemmWorkers;
-import dev.lottery.nn.layers.ConvGeometry;
+import dev.lottery.nn.backend.ConvGeometry;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -15,9 +13,11 @@ import java.util.Arrays;
  * {@code [K, G*P*Q]}, which is scattered to NCHW. With {@code G == 1} the product writes NCHW directly; a 1x1,
  * stride-1, unpadded convolution uses the input as its own columns matrix.
  *
- * <p>Groups are independent, so they run in parallel on the {@link GemmWorkers} crew, each with a one-thread GEMM
- * (a single group keeps the parallel GEMM): im2col and col2im are then parallel too. The filter gradient, a sum over
- * groups, is summed in {@link #FILTER_CHUNKS} fixed chunks so its bits do not depend on the number of threads.
+ * <p>Image groups are independent, so they run in parallel on the {@link GemmWorkers} crew, each with a one-thread
+ * GEMM (a single group keeps the parallel GEMM): im2col and col2im are then parallel too. The filter gradient, a sum
+ * over image groups, is summed in {@link #FILTER_CHUNKS} fixed chunks so its bits do not depend on the number of
+ * threads. A grouped convolution (a population's members side by side) runs every convolution group exactly as the
+ * same convolution alone, so each member's bits are those of training it alone.
  */
 public final class CpuConvolution {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -26,7 +26,8 @@ public final class CpuConvolution {
 
     private CpuConvolution() {}
 
-    private static int group(ConvGeometry g) {
+    /** Images per product for a convolution without groups. */
+    private static int imagesPerProduct(ConvGeometry g) {
         int pq = g.outHeight() * g.outWidth();
         return Math.clamp(TARGET_COLUMNS / pq, 1, g.batch());
     }
@@ -41,148 +42,192 @@ public final class CpuConvolution {
      */
     static final int FILTER_CHUNKS = 8;
 
-    public static void forward(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g) {
-        int group = group(g);
-        int groups = ceilDiv(g.batch(), group);
-        // Groups write disjoint images of y: they run in parallel, each with its own scratch and a one-thread GEMM.
-        GemmWorkers.forEach(groups, gi -> {
-            int n0 = gi * group;
-            forwardGroup(x, w, bias, y, g, n0, Math.min(group, g.batch() - n0));
-        }, x, w, bias, y);
+    /**
+     * Where one convolution group's planes lie in a full NCHW tensor: image {@code n}'s first plane of the group at
+     * {@code base + n * image} (image = all channels of one example).
+     */
+    private record Planes(MemorySegment seg, long base, long image) {
+        long at(int n) {
+            return base + n * image;
+        }
     }
 
-    private static void forwardGroup(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y,
+    private static Planes input(MemorySegment x, ConvGeometry g, int group) {
+        long plane = (long) g.height() * g.width();
+        return new Planes(x, group * g.groupChannels() * plane, g.channels() * plane);
+    }
+
+    private static Planes output(MemorySegment y, ConvGeometry g, int group) {
+        long plane = (long) g.outHeight() * g.outWidth();
+        return new Planes(y, group * g.groupFilters() * plane, g.filters() * plane);
+    }
+
+    /** Offset of group {@code group}'s filters in {@code w}. */
+    private static long filters(ConvGeometry g, int group) {
+        return group * g.filterSize() / g.groups();
+    }
+
+    /**
+     * Runs {@code body(convolution group, first image, images)} for every convolution group and image group; the pairs
+     * write disjoint parts of the output, so they run in parallel, each with its own scratch and a one-thread GEMM.
+     * Every member of a population (a convolution group) is cut into the same image groups as it would be alone.
+     */
+    private interface GroupBody {
+        void run(int group, int n0, int count);
+    }
+
+    private static void forEachGroup(ConvGeometry g, GroupBody body, MemorySegment... segments) {
+        int per = imagesPerProduct(g.group()), imageGroups = ceilDiv(g.batch(), per);
+        GemmWorkers.forEach(g.groups() * imageGroups, t -> {
+            int n0 = (t % imageGroups) * per;
+            body.run(t / imageGroups, n0, Math.min(per, g.batch() - n0));
+        }, segments);
+    }
+
+    public static void forward(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g) {
+        ConvGeometry one = g.group();
+        forEachGroup(g, (group, n0, count) -> forwardGroup(input(x, g, group), w, filters(g, group), bias,
+                (long) group * one.filters(), output(y, g, group), one, n0, count), x, w, bias, y);
+    }
+
+    private static void forwardGroup(Planes x, MemorySegment w, long wOff, MemorySegment bias, long biasOff, Planes y,
                                      ConvGeometry g, int n0, int count) {
         int k = g.filters(), crs = g.channels() * g.kernel() * g.kernel(), pq = g.outHeight() * g.outWidth();
-        long inImage = (long) g.channels() * g.height() * g.width(), outImage = (long) k * pq;
         LayerScratch scratch = LayerScratch.get();
         int cols = count * pq;
         if (count == 1) {
             MemorySegment colSeg;
             long colOff;
             if (pointwise(g)) {
-                colSeg = x;
-                colOff = n0 * inImage;
+                colSeg = x.seg();
+                colOff = x.at(n0);
             } else {
                 colSeg = scratch.columns((long) crs * cols);
                 colOff = 0;
                 im2col(x, n0, 1, g, colSeg, scratch);
             }
-            CpuGemm.sgemm(false, false, k, pq, crs, 1f, w, 0, crs, colSeg, colOff, pq, 0f, y, n0 * outImage, pq);
+            CpuGemm.sgemm(false, false, k, pq, crs, 1f, w, wOff, crs, colSeg, colOff, pq, 0f, y.seg(), y.at(n0), pq);
         } else {
             MemorySegment col = scratch.columns((long) crs * cols);
             im2col(x, n0, count, g, col, scratch);
             MemorySegment out = scratch.block((long) k * cols);
-            CpuGemm.sgemm(false, false, k, cols, crs, 1f, w, 0, crs, col, 0, cols, 0f, out, 0, cols);
+            CpuGemm.sgemm(false, false, k, cols, crs, 1f, w, wOff, crs, col, 0, cols, 0f, out, 0, cols);
             for (int i = 0; i < count; i++) {
                 for (int f = 0; f < k; f++) {
                     MemorySegment.copy(out, ((long) f * cols + (long) i * pq) * Float.BYTES,
-                            y, ((n0 + i) * outImage + (long) f * pq) * Float.BYTES, (long) pq * Float.BYTES);
+                            y.seg(), (y.at(n0 + i) + (long) f * pq) * Float.BYTES, (long) pq * Float.BYTES);
                 }
             }
         }
         if (bias != null) {
             for (int n = n0; n < n0 + count; n++) {
                 for (int f = 0; f < k; f++) {
-                    float b = bias.getAtIndex(F, f);
-                    long base = n * outImage + (long) f * pq;
-                    for (int i = 0; i < pq; i++) y.setAtIndex(F, base + i, y.getAtIndex(F, base + i) + b);
+                    float b = bias.getAtIndex(F, biasOff + f);
+                    long base = y.at(n) + (long) f * pq;
+                    for (int i = 0; i < pq; i++) y.seg().setAtIndex(F, base + i, y.seg().getAtIndex(F, base + i) + b);
                 }
             }
         }
     }
 
     public static void backwardData(MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g) {
-        int group = group(g);
-        int groups = ceilDiv(g.batch(), group);
-        // Each group's images of dx are written by that group alone.
-        GemmWorkers.forEach(groups, gi -> {
-            int n0 = gi * group;
-            backwardDataGroup(dy, w, dx, g, group, n0, Math.min(group, g.batch() - n0));
-        }, dy, w, dx);
+        ConvGeometry one = g.group();
+        int per = imagesPerProduct(one);
+        // Each pair writes its own planes of dx.
+        forEachGroup(g, (group, n0, count) -> backwardDataGroup(output(dy, g, group), w, filters(g, group),
+                input(dx, g, group), one, per, n0, count), dy, w, dx);
     }
 
-    private static void backwardDataGroup(MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g,
-                                          int group, int n0, int count) {
+    private static void backwardDataGroup(Planes dy, MemorySegment w, long wOff, Planes dx, ConvGeometry g,
+                                          int per, int n0, int count) {
         int k = g.filters(), crs = g.channels() * g.kernel() * g.kernel(), pq = g.outHeight() * g.outWidth();
-        long inImage = (long) g.channels() * g.height() * g.width(), outImage = (long) k * pq;
         LayerScratch scratch = LayerScratch.get();
         int cols = count * pq;
         MemorySegment dyBlock;
         long dyOff;
         if (count == 1) {
-            dyBlock = dy;
-            dyOff = n0 * outImage;
+            dyBlock = dy.seg();
+            dyOff = dy.at(n0);
         } else {
             dyBlock = gatherGroup(dy, n0, count, k, pq, scratch);
             dyOff = 0;
         }
         // A pointwise convolution taken one image at a time writes dx directly; everything else accumulates into it.
-        if (pointwise(g) && group == 1) {
-            CpuGemm.sgemm(true, false, crs, pq, k, 1f, w, 0, crs, dyBlock, dyOff, pq, 0f, dx, n0 * inImage, pq);
+        if (pointwise(g) && per == 1) {
+            CpuGemm.sgemm(true, false, crs, pq, k, 1f, w, wOff, crs, dyBlock, dyOff, pq, 0f, dx.seg(), dx.at(n0), pq);
             return;
         }
         MemorySegment col = scratch.columns((long) crs * cols);
-        CpuGemm.sgemm(true, false, crs, cols, k, 1f, w, 0, crs, dyBlock, dyOff, cols, 0f, col, 0, cols);
+        CpuGemm.sgemm(true, false, crs, cols, k, 1f, w, wOff, crs, dyBlock, dyOff, cols, 0f, col, 0, cols);
         col2im(col, g, dx, n0, count, scratch);
     }
 
     public static void backwardFilter(MemorySegment x, MemorySegment dy, MemorySegment dw, MemorySegment dbias, ConvGeometry g) {
-        int k = g.filters(), crs = g.channels() * g.kernel() * g.kernel(), pq = g.outHeight() * g.outWidth();
-        long outImage = (long) k * pq;
-        int group = group(g);
-        int groups = ceilDiv(g.batch(), group);
-        int chunks = Math.min(groups, FILTER_CHUNKS);
+        ConvGeometry one = g.group();
+        int k = one.filters(), crs = one.channels() * one.kernel() * one.kernel(), pq = one.outHeight() * one.outWidth();
+        int per = imagesPerProduct(one);
+        int imageGroups = ceilDiv(g.batch(), per);
+        int chunks = Math.min(imageGroups, FILTER_CHUNKS);
+        long filterSize = (long) k * crs;
         if (chunks == 1) {
-            backwardFilterChunk(x, dy, dw, 0, g, group, 0, groups);
+            GemmWorkers.forEach(g.groups(), group -> backwardFilterChunk(input(x, g, group), output(dy, g, group), dw,
+                    filters(g, group), one, per, 0, imageGroups), x, dy, dw);
         } else {
-            // Chunk c sums its groups' products into partial c; the partials are then added in order 0, 1, ...
-            long filterSize = (long) k * crs;
-            MemorySegment partials = LayerScratch.get().partials(chunks * filterSize);
-            GemmWorkers.forEach(chunks, c -> backwardFilterChunk(x, dy, partials, c * filterSize, g, group,
-                    (int) ((long) c * groups / chunks), (int) ((long) (c + 1) * groups / chunks)), x, dy, partials);
-            for (long i = 0; i < filterSize; i++) {
-                float s = partials.getAtIndex(F, i);
-                for (int c = 1; c < chunks; c++) s += partials.getAtIndex(F, c * filterSize + i);
-                dw.setAtIndex(F, i, s);
+            // Chunk c of group j sums its image groups' products into partial (j, c); each group's partials are then
+            // added in order 0, 1, ...: the bits do not depend on the number of threads or of groups.
+            MemorySegment partials = LayerScratch.get().partials(g.groups() * chunks * filterSize);
+            GemmWorkers.forEach(g.groups() * chunks, t -> {
+                int group = t / chunks, c = t % chunks;
+                backwardFilterChunk(input(x, g, group), output(dy, g, group), partials, t * filterSize, one, per,
+                        (int) ((long) c * imageGroups / chunks), (int) ((long) (c + 1) * imageGroups / chunks));
+            }, x, dy, partials);
+            for (int group = 0; group < g.groups(); group++) {
+                long from = (long) group * chunks * filterSize, to = filters(g, group);
+                for (long i = 0; i < filterSize; i++) {
+                    float s = partials.getAtIndex(F, from + i);
+                    for (int c = 1; c < chunks; c++) s += partials.getAtIndex(F, from + c * filterSize + i);
+                    dw.setAtIndex(F, to + i, s);
+                }
             }
         }
         if (dbias != null) {
-            for (int f = 0; f < k; f++) {
-                double s = 0;
-                for (int n = 0; n < g.batch(); n++) {
-                    long base = n * outImage + (long) f * pq;
-                    for (int i = 0; i < pq; i++) s += dy.getAtIndex(F, base + i);
+            for (int group = 0; group < g.groups(); group++) {
+                Planes d = output(dy, g, group);
+                for (int f = 0; f < k; f++) {
+                    double s = 0;
+                    for (int n = 0; n < g.batch(); n++) {
+                        long base = d.at(n) + (long) f * pq;
+                        for (int i = 0; i < pq; i++) s += dy.getAtIndex(F, base + i);
+                    }
+                    dbias.setAtIndex(F, (long) group * k + f, (float) s);
                 }
-                dbias.setAtIndex(F, f, (float) s);
             }
         }
     }
 
-    /** Sums the filter gradient of product groups {@code [fromGroup, toGroup)} into {@code out} at {@code outOff}. */
-    private static void backwardFilterChunk(MemorySegment x, MemorySegment dy, MemorySegment out, long outOff,
-                                            ConvGeometry g, int group, int fromGroup, int toGroup) {
+    /** Sums the filter gradient of image groups {@code [fromGroup, toGroup)} into {@code out} at {@code outOff}. */
+    private static void backwardFilterChunk(Planes x, Planes dy, MemorySegment out, long outOff,
+                                            ConvGeometry g, int per, int fromGroup, int toGroup) {
         int k = g.filters(), crs = g.channels() * g.kernel() * g.kernel(), pq = g.outHeight() * g.outWidth();
-        long inImage = (long) g.channels() * g.height() * g.width(), outImage = (long) k * pq;
         LayerScratch scratch = LayerScratch.get();
         for (int gi = fromGroup; gi < toGroup; gi++) {
-            int n0 = gi * group;
-            int count = Math.min(group, g.batch() - n0);
+            int n0 = gi * per;
+            int count = Math.min(per, g.batch() - n0);
             int cols = count * pq;
             MemorySegment col;
             long colOff = 0;
             MemorySegment dyBlock;
             long dyOff = 0;
             if (count == 1 && pointwise(g)) {
-                col = x;
-                colOff = n0 * inImage;
+                col = x.seg();
+                colOff = x.at(n0);
             } else {
                 col = scratch.columns((long) crs * cols);
                 im2col(x, n0, count, g, col, scratch);
             }
             if (count == 1) {
-                dyBlock = dy;
-                dyOff = n0 * outImage;
+                dyBlock = dy.seg();
+                dyOff = dy.at(n0);
             } else {
                 dyBlock = gatherGroup(dy, n0, count, k, pq, scratch);
             }
@@ -192,12 +237,12 @@ public final class CpuConvolution {
     }
 
     /** Copies the outputs-gradient of images {@code n0 .. n0+count} from NCHW into the {@code [K, count*P*Q]} layout. */
-    private static MemorySegment gatherGroup(MemorySegment dy, int n0, int count, int k, int pq, LayerScratch scratch) {
+    private static MemorySegment gatherGroup(Planes dy, int n0, int count, int k, int pq, LayerScratch scratch) {
         int cols = count * pq;
         MemorySegment block = scratch.block((long) k * cols);
         for (int i = 0; i < count; i++) {
             for (int f = 0; f < k; f++) {
-                MemorySegment.copy(dy, (((long) (n0 + i) * k + f) * pq) * Float.BYTES,
+                MemorySegment.copy(dy.seg(), (dy.at(n0 + i) + (long) f * pq) * Float.BYTES,
                         block, ((long) f * cols + (long) i * pq) * Float.BYTES, (long) pq * Float.BYTES);
             }
         }
@@ -210,7 +255,7 @@ public final class CpuConvolution {
      * The images are staged on the heap with their zero border, so each row is built from plain array copies and
      * written with one bulk copy: element-wise segment access costs several times more here (rows of 14 floats).
      */
-    static void im2col(MemorySegment x, int n0, int count, ConvGeometry g, MemorySegment col, LayerScratch scratch) {
+    static void im2col(Planes x, int n0, int count, ConvGeometry g, MemorySegment col, LayerScratch scratch) {
         int c = g.channels(), r = g.kernel(), st = g.stride();
         int p = g.outHeight(), q = g.outWidth(), pq = p * q, cols = count * pq;
         int hp = g.height() + 2 * g.pad(), wp = g.width() + 2 * g.pad(), paddedImage = c * hp * wp;
@@ -237,11 +282,11 @@ public final class CpuConvolution {
     }
 
     /** Images {@code n0 .. n0+count} of {@code x} on the heap, each inside a zero border of {@code pad}. */
-    private static float[] stagePadded(MemorySegment x, int n0, int count, ConvGeometry g, LayerScratch scratch) {
+    private static float[] stagePadded(Planes x, int n0, int count, ConvGeometry g, LayerScratch scratch) {
         int c = g.channels(), h = g.height(), w = g.width(), pad = g.pad();
         int image = c * h * w;
         float[] raw = scratch.images(count * image);
-        MemorySegment.copy(x, F, (long) n0 * image * Float.BYTES, raw, 0, count * image);
+        for (int i = 0; i < count; i++) MemorySegment.copy(x.seg(), F, x.at(n0 + i) * Float.BYTES, raw, i * image, image);
         if (pad == 0) return raw;
         int hp = h + 2 * pad, wp = w + 2 * pad;
         float[] padded = scratch.padded(count * c * hp * wp);
@@ -258,7 +303,7 @@ public final class CpuConvolution {
      * The adjoint of {@link #im2col}: adds every entry of the columns matrix back onto the input position it was read
      * from, and writes images {@code n0 .. n0+count} of {@code dx} (overwriting them).
      */
-    static void col2im(MemorySegment col, ConvGeometry g, MemorySegment dx, int n0, int count, LayerScratch scratch) {
+    static void col2im(MemorySegment col, ConvGeometry g, Planes dx, int n0, int count, LayerScratch scratch) {
         int c = g.channels(), h = g.height(), w = g.width(), r = g.kernel(), st = g.stride(), pad = g.pad();
         int p = g.outHeight(), q = g.outWidth(), pq = p * q, cols = count * pq;
         int hp = h + 2 * pad, wp = w + 2 * pad, paddedImage = c * hp * wp;
@@ -286,7 +331,7 @@ public final class CpuConvolution {
                 System.arraycopy(padded, (plane * hp + ih + pad) * wp + pad, raw, (plane * h + ih) * w, w);
             }
         }
-        MemorySegment.copy(raw, 0, dx, F, (long) n0 * image * Float.BYTES, count * image);
+        for (int i = 0; i < count; i++) MemorySegment.copy(raw, i * image, dx.seg(), F, dx.at(n0 + i) * Float.BYTES, image);
     }
 
     private static int ceilDiv(int a, int b) {

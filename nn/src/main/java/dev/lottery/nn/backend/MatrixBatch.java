@@ -1,0 +1,69 @@
+package dev.lottery.nn.backend;
+
+import dev.lottery.nn.tensor.Tensor;
+
+/**
+ * One operand of a batched product: for member {@code n} of a population, the {@code rows x cols} row-major matrix
+ * that starts {@code offset + n * stride} floats into {@code tensor}, its rows {@code ld} floats apart. A stride of
+ * 0 shares one matrix among all members (a mini-batch every member reads). The same description as cuBLAS's
+ * strided-batched products, in row-major terms.
+ *
+ * @param offset floats from the start of {@code tensor} to member 0's first element
+ * @param ld     floats between the starts of consecutive rows ({@code >= cols})
+ * @param stride floats between consecutive members' matrices (0: shared)
+ */
+public record MatrixBatch(Tensor tensor, long offset, int rows, int cols, int ld, long stride) {
+    public MatrixBatch {
+        if (rows < 0 || cols < 0 || ld < Math.max(1, cols) || offset < 0 || stride < 0) {
+            throw new IllegalArgumentException("bad matrix batch over " + tensor + ": " + rows + "x" + cols + " ld " + ld
+                    + " offset " + offset + " stride " + stride);
+        }
+    }
+
+    /** A whole 2-D tensor as one matrix, the same for every member. */
+    public static MatrixBatch of(Tensor t) {
+        if (t.rank() != 2) throw new IllegalArgumentException(t + " is not 2-D");
+        return new MatrixBatch(t, 0, t.dim(0), t.dim(1), t.dim(1), 0);
+    }
+
+    /** {@code t} read as rows of {@code cols} values, one matrix that every member reads (a shared mini-batch). */
+    public static MatrixBatch shared(Tensor t, int cols) {
+        if (t.size() % cols != 0) throw new IllegalArgumentException(t + " is not rows of " + cols);
+        return new MatrixBatch(t, 0, Math.toIntExact(t.size() / cols), cols, cols, 0);
+    }
+
+    /** A parameter stacked {@code [members, rows, cols]} (any rank whose leading size is the member count): member n's slice. */
+    public static MatrixBatch stacked(Tensor t, int rows, int cols) {
+        return new MatrixBatch(t, 0, rows, cols, cols, (long) rows * cols);
+    }
+
+    /**
+     * Population activations {@code [rows, members*cols]}: member n's matrix is the column block
+     * {@code [n*cols, (n+1)*cols)} of every row.
+     */
+    public static MatrixBatch columnBlocks(Tensor t, int members, int cols) {
+        if (t.size() % ((long) members * cols) != 0) throw new IllegalArgumentException(t + " is not " + members + " blocks of " + cols + " columns");
+        int rows = Math.toIntExact(t.size() / ((long) members * cols));
+        return new MatrixBatch(t, 0, rows, cols, members * cols, cols);
+    }
+
+    /** Whether every member reads the same matrix. */
+    public boolean shared() {
+        return stride == 0;
+    }
+
+    /** The rows and columns of {@code op(matrix)}. */
+    int opRows(boolean trans) {
+        return trans ? cols : rows;
+    }
+
+    int opCols(boolean trans) {
+        return trans ? rows : cols;
+    }
+
+    /** The last float member {@code members-1} touches, plus one: must fit the tensor. */
+    long extent(int members) {
+        if (rows == 0 || cols == 0) return 0;
+        return offset + (members - 1) * stride + (long) (rows - 1) * ld + cols;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.lottery.nn.model;
+
+import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.init.Initializer;
+import dev.lottery.nn.layers.Layer;
+import dev.lottery.nn.layers.LayerContext;
+import dev.lottery.nn.layers.LayerFactory;
+import dev.lottery.nn.rng.KeyedRandom;
+import dev.lottery.nn.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code members} networks of one architecture built side by side on a backend, trained in lockstep on the same
+ * mini-batches: each has its own parameters, masks and optimizer state, and one forward or backward pass runs all of
+ * them (a single network is the population of one; there is no other code path). Parameters are stacked
+ * {@code [members, ...]} in backend memory; activations hold the members side by side along the channels (see
+ * {@link dev.lottery.nn.backend.Backend}), so the first layer reads the shared mini-batch in one wide product and
+ * every later op covers all members in one call. {@link #member(int)} is one member seen as a {@link Network}.
+ *
+ * <p>Per-batch-size activation buffers are owned by the layers, so a training step allocates nothing after the first.
+ * Masked weights are kept exactly zero by the optimizer, so the forward pass reads the weights directly.
+ */
+public final class Population implements AutoCloseable {
+    private final ModelSpec spec;
+    private final Backend backend;
+    private final int members;
+    private final List<Layer> layers = new ArrayList<>();
+    /** Per layer: whether its input is each member's own, so the backward pass owes the layers before it a gradient. */
+    private final List<Boolean> ownInput = new ArrayList<>();
+    /** Every parameter, stacked over the members, in layer order (weight, then bias). */
+    private final List<Parameter> parameters = new ArrayList<>();
+    /** The gradient of the logits {@code [batch, members*classes]}, per batch size (the loss writes it). */
+    private final Map<Integer, Tensor> logitGradients = new HashMap<>();
+    private Tensor lastLogitsGradient;
+    private boolean lastWasTraining;
+
+    private Population(ModelSpec spec, Backend backend, int members) {
+        this.spec = spec;
+        this.backend = backend;
+        this.members = members;
+    }
+
+    /**
+     * Builds {@code members} copies of the model on {@code backend}, every member's parameters drawn from the
+     * counter-based generator keyed by ({@code seed}, parameter name, "init"): the same seed gives the same initial
+     * weights on every backend and in every member. Dropout masks are keyed by the same seed.
+     */
+    public static Population create(ModelSpec spec, Backend backend, int members, long seed) {
+        if (members <= 0) throw new IllegalArgumentException("a population needs at least one member, got " + members);
+        Population p = new Population(spec, backend, members);
+        try {
+            LayerContext ctx = new LayerContext(backend, members, seed, spec.weightInit(), spec.biasInit(), p::newParameter);
+            List<ImageShape> inputs = spec.inputShapes();
+            // Every member reads the same mini-batch: layers without parameters pass it on as it is, the first layer
+            // with parameters makes each member's own activations.
+            boolean shared = true;
+            for (int i = 0; i < spec.layers().size(); i++) {
+                Layer layer = LayerFactory.build(spec.layers().get(i), inputs.get(i), shared, ctx);
+                p.layers.add(layer);
+                p.ownInput.add(!shared);
+                shared &= layer.parameters().isEmpty();
+            }
+            p.initialize(seed, "init");
+            return p;
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    private Parameter newParameter(String name, String layer, LayerKind kind, boolean prunable, int[] shape, int fanIn, int fanOut,
+                                   Initializer init) {
+        int[] stacked = new int[shape.length + 1];
+        stacked[0] = members;
+        System.arraycopy(shape, 0, stacked, 1, shape.length);
+        Tensor value = backend.zeros(name, stacked);
+        Tensor grad = backend.zeros(name + ".grad", stacked);
+        Tensor mask = null;
+        if (prunable) {
+            float[] ones = new float[Math.toIntExact(value.size())];
+            Arrays.fill(ones, 1f);
+            mask = backend.upload(name + ".mask", ones, stacked);
+        }
+        Parameter p = new Parameter(name, layer, kind, prunable, value, grad, mask, fanIn, fanOut, init);
+        parameters.add(p);
+        return p;
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public int members() {
+        return members;
+    }
+
+    /**
+     * Roughly the backend memory one more member takes: its parameters with their gradients, masks and momentum, and
+     * the activation buffers its layers keep per batch size (one training batch and one evaluation batch, output and
+     * input gradient each). The engines divide {@link dev.lottery.nn.backend.Backend#availableMemory()} by it to bound a
+     * population's size.
+     */
+    public static long bytesPerMember(ModelSpec spec, int trainBatch, int evalBatch) {
+        ModelSpec.ParameterCount params = spec.parameterCount();
+        long values = 4 * params.weights() + 3 * params.biases();
+        long activations = 0;
+        List<ImageShape> shapes = spec.shapes();
+        for (int i = 0; i < shapes.size(); i++) {
+            // A residual block keeps its two convolutions' and batch norms' outputs (and a projection's) besides its own.
+            activations += (spec.layers().get(i) instanceof LayerSpec.ResidualBlock ? 6L : 1L) * shapes.get(i).features();
+        }
+        values += 2L * activations * (trainBatch + evalBatch);
+        return values * Float.BYTES;
+    }
+
+    /** Member {@code index} as a network (a view: closing it leaves the population open). */
+    public Network member(int index) {
+        if (index < 0 || index >= members) throw new IndexOutOfBoundsException("member " + index + " of " + members);
+        return new Network(this, index, false);
+    }
+
+    /** Every parameter stacked {@code [members, ...]}, in layer order (weight, then bias). */
+    public List<Parameter> parameters() {
+        return List.copyOf(parameters);
+    }
+
+    /** Draws every member's parameters afresh on the stream ({@code seed}, name, {@code purpose}); see {@link Network#initialize}. */
+    public void initialize(long seed, String purpose) {
+        for (int m = 0; m < members; m++) initialize(m, seed, purpose);
+    }
+
+    void initialize(int member, long seed, String purpose) {
+        for (Parameter stacked : parameters) {
+            Parameter p = stacked.slice(member);
+            // Drawn where the tensor lives (on the GPU by a kernel that mirrors KeyedRandom): same bits everywhere.
+            backend.fillRandom(p.value(), p.init(), p.fanIn(), p.fanOut(), new KeyedRandom(seed, p.name(), purpose));
+            if (p.mask() != null) backend.applyMask(p.value(), p.mask());
+        }
+        resetRunningStatistics(member);
+    }
+
+    void resetRunningStatistics(int member) {
+        for (Layer layer : layers) layer.resetState(member);
+    }
+
+    /**
+     * Forward pass of every member over the shared mini-batch {@code x}: {@code [batch, inputFeatures]}, read as
+     * {@code [batch, C, H, W]} by convolutional models. Returns the logits {@code [batch, members*classes]} (member n's
+     * are the column block n; owned by the population).
+     */
+    public Tensor forward(Tensor x, Mode mode) {
+        int batch = x.dim(0);
+        if (x.size() != (long) batch * spec.inputFeatures()) {
+            throw new IllegalArgumentException("input " + x + " does not match " + spec.input() + " per example");
+        }
+        Tensor out = x;
+        for (Layer layer : layers) out = layer.forward(out, batch, mode);
+        lastWasTraining = mode.training();
+        lastLogitsGradient = logitGradients.computeIfAbsent(batch, b -> backend.zeros("logits.grad", b, members * spec.classes()));
+        return out;
+    }
+
+    /** The gradient buffer for the logits of the last forward pass; the loss writes into it before {@link #backward()}. */
+    public Tensor logitsGradient() {
+        if (lastLogitsGradient == null) throw new IllegalStateException("forward() first");
+        return lastLogitsGradient;
+    }
+
+    /** Backpropagates {@link #logitsGradient()} through the last (training) forward pass, filling every parameter's gradient. */
+    public void backward() {
+        if (lastLogitsGradient == null) throw new IllegalStateException("forward() first");
+        if (!lastWasTraining) throw new IllegalStateException("backward() after an evaluation-mode forward pass");
+        Tensor dy = lastLogitsGradient;
+        // Layers that read the shared mini-batch (or what parameter-free layers made of it) pass no gradient back.
+        for (int i = layers.size() - 1; i >= 0 && dy != null; i--) dy = layers.get(i).backward(dy, ownInput.get(i));
+    }
+
+    /** The built layers (tests). */
+    List<Layer> layers() {
+        return List.copyOf(layers);
+    }
+
+    @Override
+    public void close() {
+        layers.forEach(Layer::close);
+        layers.clear();
+        ownInput.clear();
+        logitGradients.values().forEach(Tensor::close);
+        logitGradients.clear();
+        for (Parameter p : parameters) {
+            p.value().close();
+            p.grad().close();
+            if (p.mask() != null) p.mask().close();
+        }
+        parameters.clear();
+    }
+}

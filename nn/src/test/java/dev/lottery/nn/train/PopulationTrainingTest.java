@@ -1,0 +1,164 @@
+package dev.lottery.nn.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.cpu.CpuBackend;
+import dev.lottery.nn.data.DataSplit;
+import dev.lottery.nn.data.augment.BatchAugmentation;
+import dev.lottery.nn.init.Initializer;
+import dev.lottery.nn.model.Activation;
+import dev.lottery.nn.model.ImageShape;
+import dev.lottery.nn.model.LayerKind;
+import dev.lottery.nn.model.LayerSpec;
+import dev.lottery.nn.model.ModelSpec;
+import dev.lottery.nn.model.Network;
+import dev.lottery.nn.model.Padding;
+import dev.lottery.nn.model.Parameter;
+import dev.lottery.nn.model.Population;
+import dev.lottery.nn.model.SyntheticData;
+import dev.lottery.nn.rng.KeyedRandom;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A population's members train to exactly the bits each would reach alone: same final weights, same evaluation
+ * series, for dense, convolutional, batch-normalized residual and dropout models, with momentum, weight decay and
+ * augmentation. Members start apart (their own masks and initial values), so a mix-up between members shows.
+ */
+class PopulationTrainingTest {
+    private static final long SEED = 5;
+    private static final int MEMBERS = 3;
+    private final Backend backend = new CpuBackend();
+
+    private static final Initializer WEIGHTS = new Initializer.Normal(0.3), BIASES = new Initializer.Normal(0.05);
+
+    private static LayerSpec.Dense dense(String name, int units, Activation act, LayerKind kind) {
+        return new LayerSpec.Dense(name, units, act, kind);
+    }
+
+    private static LayerSpec.Conv2d conv(String name, int filters) {
+        return new LayerSpec.Conv2d(name, filters, 3, 1, Padding.SAME, Activation.RELU, true);
+    }
+
+    /** Model, data shape, optimizer, augmentation. */
+    static Stream<Arguments> models() {
+        ImageShape image = new ImageShape(2, 8, 8);
+        return Stream.of(
+                Arguments.of("dense", new ModelSpec("dense", ImageShape.flat(20), List.of(
+                        dense("fc1", 12, Activation.RELU, LayerKind.FULLY_CONNECTED),
+                        dense("fc2", 8, Activation.RELU, LayerKind.FULLY_CONNECTED),
+                        dense("out", 4, Activation.NONE, LayerKind.OUTPUT)), WEIGHTS, BIASES),
+                        OptimizerSpec.sgd(0.05), BatchAugmentation.NONE),
+                Arguments.of("conv", new ModelSpec("conv", image, List.of(
+                        conv("conv1", 3), conv("conv2", 4), new LayerSpec.MaxPool("pool", 2, 2), new LayerSpec.Flatten("flat"),
+                        dense("fc", 6, Activation.RELU, LayerKind.FULLY_CONNECTED),
+                        dense("out", 4, Activation.NONE, LayerKind.OUTPUT)), WEIGHTS, BIASES),
+                        new OptimizerSpec(LearningRateSchedule.constant(0.03), 0.9, 1e-3), BatchAugmentation.FLIP_AND_TRANSLATE),
+                Arguments.of("residual", new ModelSpec("residual", image, List.of(
+                        new LayerSpec.Conv2d("stem", 3, 3, 1, Padding.SAME, Activation.NONE, false),
+                        new LayerSpec.BatchNorm("stem_bn", Activation.RELU),
+                        new LayerSpec.ResidualBlock("block1", 3, 1),
+                        new LayerSpec.ResidualBlock("block2", 4, 2),
+                        new LayerSpec.GlobalAvgPool("gap"),
+                        dense("out", 4, Activation.NONE, LayerKind.OUTPUT)), WEIGHTS, BIASES),
+                        new OptimizerSpec(LearningRateSchedule.constant(0.05), 0.9, 1e-4), BatchAugmentation.NONE),
+                Arguments.of("dropout", new ModelSpec("dropout", ImageShape.flat(20), List.of(
+                        dense("fc1", 12, Activation.RELU, LayerKind.FULLY_CONNECTED),
+                        new LayerSpec.Dropout("drop", 0.4),
+                        dense("out", 4, Activation.NONE, LayerKind.OUTPUT)), WEIGHTS, BIASES),
+                        OptimizerSpec.sgd(0.05), BatchAugmentation.NONE));
+    }
+
+    private static DataSplit data(ModelSpec model) {
+        return model.input().isFlat() ? SyntheticData.split(240, 60, model.inputFeatures(), 4)
+                : SyntheticData.imageSplit(240, 60, model.input(), 4);
+    }
+
+    /** Member m's own start: fresh values on its own stream and a random mask keeping about (0.5 + 0.15 m) of each weight. */
+    private void prepare(Network net, int m) {
+        net.initialize(SEED, "member-" + m);
+        for (Parameter p : net.prunable()) {
+            KeyedRandom r = new KeyedRandom(SEED + m, p.name(), "mask");
+            float[] mask = new float[Math.toIntExact(p.size())];
+            for (int i = 0; i < mask.length; i++) mask[i] = r.uniform(i) < 0.5 + 0.15 * m ? 1f : 0f;
+            p.mask().copyFrom(mask);
+            backend.applyMask(p.value(), p.mask());
+        }
+    }
+
+    /** Every parameter's values and masks. */
+    private static List<float[]> weights(Network net) {
+        List<float[]> out = new ArrayList<>();
+        for (Parameter p : net.parameters()) {
+            out.add(p.value().toArray());
+            if (p.mask() != null) out.add(p.mask().toArray());
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void membersTrainToTheBitsTheyReachAlone(String name, ModelSpec model, OptimizerSpec optimizer, BatchAugmentation augmentation) {
+        TrainingSpec spec = new TrainingSpec(optimizer, 20, 24, 12, 30, augmentation);
+        try (ResidentData data = ResidentData.upload(backend, data(model))) {
+            List<List<float[]>> alone = new ArrayList<>();
+            List<TrainingResult> aloneResults = new ArrayList<>();
+            for (int m = 0; m < MEMBERS; m++) {
+                try (Network net = Network.create(model, backend, SEED)) {
+                    prepare(net, m);
+                    aloneResults.add(Trainer.train(net, data, spec, SEED, TrainingListener.NONE));
+                    alone.add(weights(net));
+                }
+            }
+            try (Population population = Population.create(model, backend, MEMBERS, SEED)) {
+                for (int m = 0; m < MEMBERS; m++) prepare(population.member(m), m);
+                List<TrainingResult> results = Trainer.train(population, data, spec, SEED,
+                        Collections.nCopies(MEMBERS, TrainingListener.NONE), Collections.nCopies(MEMBERS, null));
+                for (int m = 0; m < MEMBERS; m++) {
+                    // EvalPoint is a record of doubles: equal series are equal to the bit.
+                    assertEquals(aloneResults.get(m).series(), results.get(m).series(), name + ": member " + m + "'s evaluations");
+                    List<float[]> together = weights(population.member(m));
+                    assertEquals(alone.get(m).size(), together.size());
+                    for (int t = 0; t < together.size(); t++) {
+                        assertArrayEquals(alone.get(m).get(t), together.get(t), name + ": member " + m + ", tensor " + t);
+                    }
+                }
+                // The members really differ (a population that trained one member three times would pass the above
+                // only if the starts were equal, which prepare() rules out).
+                assertNotEquals(results.get(0).finalTestAccuracy() + "/" + results.get(0).series().getLast().testLoss(),
+                        results.get(1).finalTestAccuracy() + "/" + results.get(1).series().getLast().testLoss());
+            }
+        }
+    }
+
+    @Test
+    void membersResumeOnlyFromCheckpointsOfOneIteration(@TempDir Path dir) {
+        ModelSpec model = (ModelSpec) models().findFirst().orElseThrow().get()[1];
+        try (ResidentData data = ResidentData.upload(backend, data(model));
+             Population population = Population.create(model, backend, 2, SEED)) {
+            TrainingSpec shortRun = new TrainingSpec(OptimizerSpec.sgd(0.05), 20, 20, 10, 0);
+            Checkpointer a = new Checkpointer(dir.resolve("a.ckpt"), 10);
+            Checkpointer b = new Checkpointer(dir.resolve("b.ckpt"), 10);
+            // Member 0 alone leaves a checkpoint at iteration 10 (the run stops there).
+            try (Network alone = Network.create(model, backend, SEED)) {
+                Trainer.train(alone, data, new TrainingSpec(OptimizerSpec.sgd(0.05), 20, 11, 10, 0), SEED, TrainingListener.NONE, a);
+            }
+            var e = assertThrows(IllegalArgumentException.class, () -> Trainer.train(population, data, shortRun, SEED,
+                    Collections.nCopies(2, TrainingListener.NONE), List.of(a, b)));
+            assertTrue(e.getMessage().contains("different iterations"), e.getMessage());
+        }
+    }
+}
