@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lottery.nn.UserError;
 import dev.lottery.nn.data.DataSplit;
 import dev.lottery.nn.data.Dataset;
+import dev.lottery.nn.data.IdxFileSet;
 import dev.lottery.nn.model.SyntheticData;
 import dev.lottery.nn.train.Normalization;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +62,17 @@ class DataProvenanceTest {
         assertThrows(UserError.class, () -> Experiment.of(base).withData("two words", DATA, Normalization.NONE));
         UserError e = assertThrows(UserError.class, () -> custom.dataset().load(null, 0, 0));
         assertTrue(e.getMessage().contains("Experiment.withData"), e.getMessage());
+    }
+
+    @Test
+    void builtInSetsRecordTheirPinsOrTheirContentAndCustomDataNothing() {
+        Map<String, String> mnist = Provenance.of(ExperimentPresets.get("lenet-quick"), DATA);
+        assertEquals(List.of("data.file.train-images-idx3-ubyte", "data.file.train-labels-idx1-ubyte", "data.file.t10k-images-idx3-ubyte",
+                "data.file.t10k-labels-idx1-ubyte"), List.copyOf(mnist.keySet()));
+        assertEquals("sha256:" + IdxFileSet.MNIST.testLabels().sha256(), mnist.get("data.file.t10k-labels-idx1-ubyte"));
+        assertNotEquals(mnist, Provenance.of(ExperimentPresets.get("conv2-fashion-quick"), DATA));
+        assertEquals(Map.of(Provenance.DATA_CONTENT, DataFingerprint.of(DATA)), Provenance.of(ExperimentPresets.get("conv2-q1"), DATA));
+        assertEquals(Map.of(), Provenance.of(Experiment.of(ExperimentTest.spec()).withData(DATA).spec(), DATA));
     }
 
     @Test
