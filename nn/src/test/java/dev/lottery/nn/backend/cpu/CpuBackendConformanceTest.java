@@ -1,0 +1,23 @@
+package dev.lottery.nn.backend.cpu;
+
+import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.BackendConformanceSuite;
+
+/**
+ * The CPU backend against the reference. A member of a population computes exactly the bits it computes alone (the
+ * products and convolutions sum in an order that depends only on each product's depth), and products and convolutions
+ * stay within 1e-5 of the sum of their terms' magnitudes (the float rounding bound at these depths is below 4e-6).
+ */
+class CpuBackendConformanceTest extends BackendConformanceSuite {
+    private final CpuBackend cpu = new CpuBackend();
+
+    @Override
+    protected Backend backend() {
+        return cpu;
+    }
+
+    @Override
+    protected Tolerances tolerances() {
+        return new Tolerances(true, 1e-5f, 1e-5f);
+    }
+}
