@@ -3,9 +3,11 @@
 # benchmarks, into device-pack/ (git-ignored), under 64 MiB:
 #   device-pack/runtime/     jlink'ed Java runtime (only the modules the code uses)
 #   device-pack/lib/         module jars and their runtime dependencies
-#   device-pack/tests/       test classes of every module, one jar each
+#   device-pack/tests/       test classes of every module, one jar each (gpu-runtime's holds RequiresGpu, which
+#                            every module's `gpu` tests use)
 #   device-pack/tools/       junit-platform-console-standalone (runs the `gpu`-tagged tests without Maven)
-#   device-pack/benchmarks.jar  the JMH uber-jar (includes JCuda for the JNI baseline)
+#   device-pack/benchmarks.jar  the JMH uber-jar (includes JCuda for the JNI baseline) and the timed GPU harnesses
+#                            device-check.sh runs (lenet and conv steps, populations)
 #   device-pack/device-check.sh copy of scripts/device-check.sh
 #   device-pack/*_step_torch.py the PyTorch references device-check.sh compares with (lenet, conv4/resnet20)
 # Environment: BUILD_SUFFIX (default -pack) keeps this build apart from others in the same tree;
