@@ -2,6 +2,7 @@ package dev.lottery.cli;
 
 import dev.lottery.experiment.Experiment;
 import dev.lottery.experiment.ExperimentListener;
+import dev.lottery.experiment.PopulationSize;
 import dev.lottery.experiment.ExperimentPresets;
 import dev.lottery.experiment.ExperimentSpec;
 import dev.lottery.experiment.ResultsStore;
@@ -111,11 +112,17 @@ public final class ExperimentCommand implements Runnable {
         @Option(names = "--no-report", description = "Do not write the plots and table at the end.")
         boolean noReport;
 
+        @Option(names = "--population", defaultValue = "auto", paramLabel = "N|auto",
+                description = "Train up to N ready units of a trial at once as one population; auto: as many as fit in memory. "
+                        + "Results are the same bits whatever N (default: ${DEFAULT-VALUE}).")
+        String population;
+
         @Override
         public Integer call() {
             ExperimentSpec s = options.build();
+            PopulationSize size = PopulationSize.parse(population);
             PrintWriter out = spec.commandLine().getOut();
-            Path dir = Experiment.of(s).on(DeviceChoice.parse(device)).withDataDir(dataDir)
+            Path dir = Experiment.of(s).on(DeviceChoice.parse(device)).withDataDir(dataDir).withPopulation(size)
                     .run(options.results, new Progress(System.err));
             out.println("results: " + dir);
             if (!noReport) {
@@ -206,7 +213,10 @@ public final class ExperimentCommand implements Runnable {
         }
     }
 
-    /** Progress on stderr: a line per unit (which, how far through the experiment, ETA) and a bar per training run. */
+    /**
+     * Progress on stderr: a line per population (its units, how far through the experiment, ETA), a bar for its
+     * training, and a line per finished unit.
+     */
     static final class Progress implements ExperimentListener {
         private final PrintStream err;
         private int remaining;
@@ -224,10 +234,15 @@ public final class ExperimentCommand implements Runnable {
         }
 
         @Override
-        public TrainingListener onUnitStart(Unit unit, int index, int units) {
+        public TrainingListener onPopulationStart(List<Unit> units, int done, int total) {
             String eta = ran == 0 ? "" : " ETA " + ProgressBar.duration(seconds / ran * remaining);
-            err.printf(Locale.ROOT, "[%d/%d] %s%s%n", index + 1, units, unit.label(), eta);
-            return new ProgressBar(err, "  " + unit.path());
+            if (units.size() == 1) {
+                err.printf(Locale.ROOT, "[%d/%d] %s%s%n", done + 1, total, units.getFirst().label(), eta);
+                return new ProgressBar(err, "  " + units.getFirst().path());
+            }
+            err.printf(Locale.ROOT, "[%d-%d/%d] %d units together:%s%n", done + 1, done + units.size(), total, units.size(), eta);
+            for (Unit u : units) err.println("  " + u.label());
+            return new ProgressBar(err, "  " + units.size() + " units, first " + units.getFirst().path());
         }
 
         @Override
@@ -235,8 +250,8 @@ public final class ExperimentCommand implements Runnable {
             ran++;
             remaining--;
             seconds += o.seconds();
-            err.printf(Locale.ROOT, "  %.2f%% of weights remain: test accuracy final %.2f%%, best %.2f%% (%.1f s)%n",
-                    o.remainingFraction() * 100, o.finalTestAccuracy() * 100, o.bestTestAccuracy() * 100, o.seconds());
+            err.printf(Locale.ROOT, "  %s: %.2f%% of weights remain: test accuracy final %.2f%%, best %.2f%% (%.1f s)%n",
+                    unit.path(), o.remainingFraction() * 100, o.finalTestAccuracy() * 100, o.bestTestAccuracy() * 100, o.seconds());
         }
     }
 }

@@ -60,6 +60,11 @@ public final class Experiment {
         return new Experiment(spec, backend, device, data, dir, engine);
     }
 
+    /** Trains ready units of one trial together, in populations of at most {@code size} units, in this process. */
+    public Experiment withPopulation(PopulationSize size) {
+        return withEngine(new LocalEngine(size));
+    }
+
     public Experiment withEngine(Engine e) {
         return new Experiment(spec, backend, device, data, dataDir, e);
     }

@@ -3,6 +3,8 @@ package dev.lottery.experiment;
 import com.google.gson.JsonObject;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.model.Network;
+import dev.lottery.nn.model.Population;
+import dev.lottery.nn.train.Checkpointer;
 import dev.lottery.nn.train.EvalPoint;
 import dev.lottery.nn.train.ResidentData;
 import dev.lottery.nn.train.Trainer;
@@ -12,12 +14,17 @@ import dev.lottery.prune.MaskFiles;
 import dev.lottery.prune.NetworkState;
 import dev.lottery.prune.Rearrangement;
 import dev.lottery.prune.SurvivorCount;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs one {@link Unit}: builds its starting network from the files of the units it depends on, trains it, and
- * writes its results (masks, final weights, metrics) with the {@code DONE} marker last. Everything it reads comes
+ * Runs {@link Unit}s, alone or several of one trial together as a population: builds each unit's starting network
+ * from the files of the units it depends on, trains them, and writes each unit's results (masks, final weights,
+ * metrics) with its {@code DONE} marker last. Everything it reads comes
  * from the results store, so a unit gives the same bytes whether its dependencies ran a second ago in this
  * process or yesterday in another one.
  *
@@ -67,51 +74,104 @@ public final class UnitRunner {
         return spec;
     }
 
+    /** Runs one unit alone (a population of one). */
     public ExperimentListener.UnitOutcome run(Unit unit, TrainingListener progress) {
-        long seed = spec.trialSeed(unit.trial());
-        Path out = store.unitDir(unit);
-        RewindCapture rewind = null;
-        try {
-            // the directory marks the unit as started (status shows it as partial until DONE exists)
-            java.nio.file.Files.createDirectories(out);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create " + out, e);
-        }
-        try (Network net = Network.create(spec.model(), backend, seed)) {
-            switch (unit) {
-                case Unit.Dense d -> {
-                    try (NetworkState theta0 = NetworkState.capture(net)) {
-                        theta0.write(store.theta0Dir(d.trial()));
+        return run(List.of(unit), progress).getFirst();
+    }
+
+    /**
+     * Runs units of one trial together as one population: each member starts as its unit says, all train in
+     * lockstep on the trial's mini-batches, and each unit's results are written as if it had trained alone (they are
+     * the same bits). {@code progress} follows the population's iterations and its first unit's evaluations.
+     */
+    public List<ExperimentListener.UnitOutcome> run(List<Unit> units, TrainingListener progress) {
+        int trial = units.getFirst().trial();
+        if (units.stream().anyMatch(u -> u.trial() != trial)) throw new IllegalArgumentException("a population holds units of one trial: " + units);
+        long seed = spec.trialSeed(trial);
+        List<RewindCapture> rewinds = new ArrayList<>(); // per member, null for most
+        try (Population population = Population.create(spec.model(), backend, units.size(), seed)) {
+            List<List<SurvivorCount>> survivors = new ArrayList<>();
+            List<TrainingListener> listeners = new ArrayList<>();
+            List<Checkpointer> checkpointers = new ArrayList<>();
+            for (int m = 0; m < units.size(); m++) {
+                Unit unit = units.get(m);
+                Network net = population.member(m);
+                createDirectory(store.unitDir(unit)); // marks the unit as started (status shows it as partial until DONE exists)
+                RewindCapture rewind = null;
+                switch (unit) {
+                    case Unit.Dense d -> {
+                        try (NetworkState theta0 = NetworkState.capture(net)) {
+                            theta0.write(store.theta0Dir(d.trial()));
+                        }
+                        if (spec.reset() instanceof ResetMode.Rewind(long at)) rewind = new RewindCapture(net, at, store.rewindDir(d.trial()));
                     }
-                    if (spec.reset() instanceof ResetMode.Rewind(long at)) rewind = new RewindCapture(net, at);
+                    case Unit.Pruned p -> prepare(net, p);
                 }
-                case Unit.Pruned p -> prepare(net, p);
+                survivors.add(SurvivorCount.of(net));
+                SurvivorCount.requireMaskedWeightsZero(net, unit.label() + " before training");
+                rewinds.add(rewind);
+                TrainingListener own = m == 0 ? progress : TrainingListener.NONE;
+                listeners.add(rewind == null ? own : both(own, rewind));
+                // Not for a dense unit that captures the rewind point: a resume past that iteration would miss it.
+                checkpointers.add(checkpointEvery > 0 && rewind == null ? new Checkpointer(checkpointFile(unit), checkpointEvery) : null);
             }
-            List<SurvivorCount> survivors = SurvivorCount.of(net);
-            SurvivorCount.requireMaskedWeightsZero(net, unit.label() + " before training");
-            TrainingListener listener = rewind == null ? progress : both(progress, rewind);
-            // Not for a dense unit that captures the rewind point: a resume past that iteration would miss it.
-            dev.lottery.nn.train.Checkpointer checkpointer = checkpointEvery > 0 && rewind == null
-                    ? new dev.lottery.nn.train.Checkpointer(out.resolve(CHECKPOINT), checkpointEvery) : null;
-            TrainingResult result = Trainer.train(net, data, spec.training(), seed, listener, checkpointer);
-            SurvivorCount.requireMaskedWeightsZero(net, unit.label() + " after training");
-            if (rewind != null) rewind.writeAndClose(store.rewindDir(unit.trial()));
-            MaskFiles.write(net, out);
-            try (NetworkState trained = NetworkState.capture(net)) {
-                trained.write(out);
+            List<TrainingResult> results = Trainer.train(population, data, spec.training(), seed, listeners, checkpointers);
+            List<ExperimentListener.UnitOutcome> outcomes = new ArrayList<>();
+            for (int m = 0; m < units.size(); m++) {
+                // The rewind point is part of the dense unit's results: written before its marker.
+                if (rewinds.get(m) != null) rewinds.get(m).write();
+                outcomes.add(finish(units.get(m), population.member(m), survivors.get(m), results.get(m), units.size(), checkpointers.get(m)));
             }
-            JsonObject metrics = UnitMetrics.toJson(unit, survivors, result);
-            ResultsStore.writeJson(out.resolve(ResultsStore.METRICS), metrics);
-            JsonObject timing = new JsonObject();
-            timing.addProperty("seconds", result.seconds());
-            timing.addProperty("backend", backend.description());
-            ResultsStore.writeJson(out.resolve(ResultsStore.TIMING), timing);
-            store.markDone(unit);
-            if (checkpointer != null) checkpointer.delete();
-            return new ExperimentListener.UnitOutcome(SurvivorCount.overall(survivors), result.finalTestAccuracy(),
-                    result.bestTestAccuracy(), result.seconds());
+            return outcomes;
         } finally {
-            if (rewind != null) rewind.close();
+            for (RewindCapture r : rewinds) {
+                if (r != null) r.close();
+            }
+        }
+    }
+
+    /** Writes a trained unit's masks, weights, metrics and timing, then its marker. */
+    private ExperimentListener.UnitOutcome finish(Unit unit, Network net, List<SurvivorCount> survivors, TrainingResult result, int members,
+                                                  Checkpointer checkpointer) {
+        Path out = store.unitDir(unit);
+        SurvivorCount.requireMaskedWeightsZero(net, unit.label() + " after training");
+        MaskFiles.write(net, out);
+        try (NetworkState trained = NetworkState.capture(net)) {
+            trained.write(out);
+        }
+        ResultsStore.writeJson(out.resolve(ResultsStore.METRICS), UnitMetrics.toJson(unit, survivors, result));
+        JsonObject timing = new JsonObject();
+        timing.addProperty("seconds", result.seconds());
+        timing.addProperty("population", members);
+        timing.addProperty("backend", backend.description());
+        ResultsStore.writeJson(out.resolve(ResultsStore.TIMING), timing);
+        store.markDone(unit);
+        if (checkpointer != null) checkpointer.delete();
+        return new ExperimentListener.UnitOutcome(SurvivorCount.overall(survivors), result.finalTestAccuracy(),
+                result.bestTestAccuracy(), result.seconds() / members);
+    }
+
+    /** The iteration a unit's training resumes from: its checkpoint's, or 0 (engines group units that agree). */
+    public long resumePoint(Unit unit) {
+        if (checkpointEvery == 0) return 0;
+        return new Checkpointer(checkpointFile(unit), checkpointEvery).iteration().orElse(0L);
+    }
+
+    /** How many members of this experiment's model fit in the backend's free memory (at least 1). */
+    public long membersThatFit() {
+        long each = Population.bytesPerMember(spec.model(), spec.training().batchSize(), Trainer.EVAL_BATCH);
+        return Math.max(1, backend.availableMemory() / 2 / each);
+    }
+
+    private Path checkpointFile(Unit unit) {
+        return store.unitDir(unit).resolve(CHECKPOINT);
+    }
+
+    private static void createDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
         }
     }
 
@@ -152,15 +212,17 @@ public final class UnitRunner {
         }
     }
 
-    /** Captures the dense network's weights right after iteration {@code at} (the late-resetting point). */
+    /** Captures the dense network's weights right after iteration {@code at} (the late-resetting point) for {@code dir}. */
     private static final class RewindCapture implements TrainingListener, AutoCloseable {
         private final Network net;
         private final long at;
+        private final Path dir;
         private NetworkState state;
 
-        RewindCapture(Network net, long at) {
+        RewindCapture(Network net, long at, Path dir) {
             this.net = net;
             this.at = at;
+            this.dir = dir;
         }
 
         @Override
@@ -168,7 +230,7 @@ public final class UnitRunner {
             if (iteration == at) state = NetworkState.capture(net);
         }
 
-        void writeAndClose(Path dir) {
+        void write() {
             if (state == null) throw new IllegalStateException("training ended before the rewind iteration " + at);
             state.write(dir);
         }

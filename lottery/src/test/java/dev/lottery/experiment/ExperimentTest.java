@@ -31,6 +31,7 @@ import dev.lottery.prune.SurvivorCount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,8 +53,13 @@ class ExperimentTest {
                 List.of(PruningMode.ITERATIVE, PruningMode.ONESHOT), List.of(Arm.values()), 2, 2, 7, new ResetMode.ToInit());
     }
 
+    /** One unit at a time, so listeners can count units. */
     private Path run(Path root, ExperimentSpec s, ExperimentListener l) {
-        return Experiment.of(s).on(backend).withData(DATA).run(root, l);
+        return run(root, s, l, new PopulationSize(1));
+    }
+
+    private Path run(Path root, ExperimentSpec s, ExperimentListener l, PopulationSize population) {
+        return Experiment.of(s).on(backend).withData(DATA).withPopulation(population).run(root, l);
     }
 
     static JsonObject json(Path file) throws IOException {
@@ -118,7 +124,7 @@ class ExperimentTest {
         int[] started = {0};
         run(root, s, new ExperimentListener() {
             @Override
-            public TrainingListener onUnitStart(Unit unit, int index, int units) {
+            public TrainingListener onPopulationStart(List<Unit> units, int done, int total) {
                 started[0]++;
                 return TrainingListener.NONE;
             }
@@ -211,8 +217,8 @@ class ExperimentTest {
             int seen;
 
             @Override
-            public TrainingListener onUnitStart(Unit unit, int index, int units) {
-                boolean kill = index == 4 || index == 9;
+            public TrainingListener onPopulationStart(List<Unit> units, int done, int total) {
+                boolean kill = done == 4 || done == 9;
                 return new TrainingListener() {
                     @Override
                     public void onIteration(long iteration, long total) {
@@ -232,6 +238,35 @@ class ExperimentTest {
         assertEquals(a.keySet(), b.keySet());
         assertTrue(a.size() > 100, "files compared: " + a.size());
         for (String f : a.keySet()) assertArrayEquals(a.get(f), b.get(f), f);
+    }
+
+    @Test
+    void populationsWriteByteIdenticalResultsAndResumeAfterAKill(@TempDir Path root) throws IOException {
+        ExperimentSpec s = spec();
+        Map<String, byte[]> alone = files(run(root.resolve("alone"), s, ExperimentListener.NONE));
+        List<Integer> sizes = new ArrayList<>();
+        // Killed halfway through the second population of several units, then resumed with populations again.
+        ExperimentListener killer = new ExperimentListener() {
+            @Override
+            public TrainingListener onPopulationStart(List<Unit> units, int done, int total) {
+                sizes.add(units.size());
+                boolean kill = sizes.stream().filter(n -> n > 1).count() == 2;
+                return new TrainingListener() {
+                    @Override
+                    public void onIteration(long iteration, long total) {
+                        if (kill && iteration == 30) throw new Killed();
+                    }
+                };
+            }
+        };
+        Path together = root.resolve("together");
+        assertThrows(Killed.class, () -> run(together, s, killer, PopulationSize.AUTO));
+        Path dir = run(together, s, ExperimentListener.NONE, PopulationSize.AUTO);
+        assertTrue(sizes.stream().anyMatch(n -> n >= 3), "populations formed: " + sizes);
+        Map<String, byte[]> grouped = files(dir);
+        assertEquals(alone.keySet(), grouped.keySet());
+        for (String f : alone.keySet()) assertArrayEquals(alone.get(f), grouped.get(f), f);
+        assertEquals(s.trials() * (1 + 2 * 3 * s.levels()), grouped.keySet().stream().filter(f -> f.endsWith(ResultsStore.DONE)).count());
     }
 
     /** Every file except timing.json (wall time), by relative path. */

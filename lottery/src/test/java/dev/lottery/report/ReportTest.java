@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lottery.experiment.Arm;
 import dev.lottery.experiment.Experiment;
+import dev.lottery.experiment.PopulationSize;
 import dev.lottery.experiment.ExperimentListener;
 import dev.lottery.experiment.ExperimentSpec;
 import dev.lottery.experiment.PruningMode;
@@ -80,12 +81,13 @@ class ReportTest {
     void worksOnAPartialExperiment(@TempDir Path root) throws IOException {
         ExperimentListener killAtUnit5 = new ExperimentListener() {
             @Override
-            public TrainingListener onUnitStart(Unit unit, int index, int units) {
-                if (index == 5) throw new IllegalStateException("killed");
+            public TrainingListener onPopulationStart(List<Unit> units, int done, int total) {
+                if (done == 5) throw new IllegalStateException("killed");
                 return TrainingListener.NONE;
             }
         };
-        assertThrows(IllegalStateException.class, () -> Experiment.of(spec()).on(new CpuBackend()).withData(data()).run(root, killAtUnit5));
+        assertThrows(IllegalStateException.class, () -> Experiment.of(spec()).on(new CpuBackend()).withData(data())
+                .withPopulation(new PopulationSize(1)).run(root, killAtUnit5));
         Path dir = root.resolve(spec().directoryName());
         List<Path> files = Report.write(dir);
         assertEquals(4, files.size());
