@@ -19,6 +19,7 @@ import dev.lottery.nn.model.Presets;
 import dev.lottery.nn.rng.KeyedRandom;
 import dev.lottery.nn.tensor.Tensor;
 import dev.lottery.nn.train.Sgd;
+import dev.lottery.nn.train.Trainer;
 import dev.lottery.nn.train.TrainingStep;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class CudaPopulationBenchmark {
         }
 
         static Sizes device(int iterations) {
-            return new Sizes(60_000, 10_000, 1_000, iterations, 100, 10, 0);
+            return new Sizes(60_000, 10_000, Trainer.EVAL_BATCH, iterations, 100, 10, 0);
         }
 
         static Sizes dryRun(int iterations) {

@@ -49,6 +49,12 @@ public final class ReferenceBackend implements Backend {
         return HostTensor.of(name, values, shape);
     }
 
+    /** Not an estimate of anything: the reference only runs single ops on small tensors, never sizes populations. */
+    @Override
+    public long availableMemory() {
+        return Long.MAX_VALUE;
+    }
+
     @Override
     public void copy(Tensor src, Tensor dst) {
         if (src.size() != dst.size()) throw new IllegalArgumentException(src + " -> " + dst);
