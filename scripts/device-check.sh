@@ -71,7 +71,7 @@ say "== GPU benchmarks (JMH: FFM runtime vs JCuda)"
 sed -n '/^Benchmark /,$p' "$out/jmh-gpu.txt" | tee -a "$summary"
 grep -m 5 -E 'Exception|Error' "$out/jmh-gpu.txt" | tee -a "$summary" || true
 
-# ---- CUDA backend (issue 6): our lenet-300-100 step vs PyTorch eager and PyTorch + CUDA graphs --------------
+# ---- CUDA backend: our lenet-300-100 step vs PyTorch eager and PyTorch + CUDA graphs --------------
 say "== CUDA backend: lenet-300-100 masked step, ours vs PyTorch"
 "$java" "${jvm_flags[@]}" -cp "$(ls lib/*.jar | tr '\n' ':')benchmarks.jar" dev.lottery.bench.cuda.CudaLenetStepBenchmark 3000 \
   > "$out/cuda-step-ours.json" 2> "$out/cuda-step-ours.err"
@@ -102,19 +102,32 @@ PY
 else
   say "PyTorch comparison skipped: lenet_step_torch.py or python3 not found (copy bench/python/lenet_step_torch.py next to this script)"
 fi
-# One lottery level / the lenet-fig3 sweep, when the experiment CLI and the MNIST cache are present
-# (the machine has no network: set LOTTERY_DATA to a copied cache). Opt-in: DEVICE_CHECK_LENET=1.
+# The whole lenet-fig3 sweep with populations, timed. Opt-in: DEVICE_CHECK_LENET=1. The machine has no network: the
+# MNIST cache comes as mnist.tar.gz (scripts/device-pack.sh with PACK_MNIST=1 writes it into device-data/, 11 MiB,
+# to be carried in a call of its own: the pack alone is near the 64 MiB limit), or set LOTTERY_DATA to a cache.
+# LENET_POPULATION (default auto) bounds the populations; LENET_TIMEOUT_S (default 540) cuts the run off: a sweep
+# resumes, so a second call with the same results folder goes on where this one stopped. The metrics, manifest and
+# logs come back as lenet-fig3-results.tar.gz (the weights stay behind).
 if [ "${DEVICE_CHECK_LENET:-0}" = 1 ]; then
-  say "== lottery experiment run --preset lenet-fig3 --device cuda (timed)"
+  for archive in "$here/mnist.tar.gz" "$here/../device-data/mnist.tar.gz"; do
+    if [ -z "${LOTTERY_DATA:-}" ] && [ -f "$archive" ]; then
+      mkdir -p "$here/data" && tar -xzf "$archive" -C "$here/data" && export LOTTERY_DATA="$here/data"
+    fi
+  done
+  results=${LENET_RESULTS:-$here/lenet-fig3-results}
+  say "== lottery experiment run --preset lenet-fig3 --device cuda --population ${LENET_POPULATION:-auto} (timed, data: ${LOTTERY_DATA:-none})"
   start_s=$(date +%s)
-  "$java" "${jvm_flags[@]}" -cp "$(ls lib/*.jar | tr '\n' ':')" dev.lottery.cli.LotteryCli experiment run --preset lenet-fig3 --device cuda \
-    > "$out/lenet-fig3.txt" 2>&1 || status=1
-  say "lenet-fig3: $(( $(date +%s) - start_s )) s, exit status recorded above; tail:"
-  tail -n 5 "$out/lenet-fig3.txt" | tee -a "$summary"
+  timeout "${LENET_TIMEOUT_S:-540}" "$java" "${jvm_flags[@]}" -cp "$(ls lib/*.jar | tr '\n' ':')benchmarks.jar" dev.lottery.cli.LotteryCli \
+    experiment run --preset lenet-fig3 --device cuda --population "${LENET_POPULATION:-auto}" --results "$results" --no-report \
+    > "$out/lenet-fig3.txt" 2>&1
+  lenet_status=$?
+  say "lenet-fig3: $(( $(date +%s) - start_s )) s, exit status $lenet_status (124: cut off by LENET_TIMEOUT_S; run again to resume)"
+  grep -E '^experiment|units together|^\[' "$out/lenet-fig3.txt" | tail -n 3 | tee -a "$summary"
+  [ -d "$results" ] && tar -czf "$out/lenet-fig3-results.tar.gz" --exclude='*.npy' --exclude='*.ckpt' -C "$results" .
 fi
 # ---- end of the CUDA backend block ---------------------------------------------------------------------------
 
-# ---- cuDNN conv path (issue 7): conv4 (batch 50) and resnet20 (batch 128) training steps, ours vs PyTorch -------
+# ---- cuDNN conv path: conv4 (batch 50) and resnet20 (batch 128) training steps, ours vs PyTorch -------
 # Each side measures eager, CUDA-graph and (resnet20) augmented-eager steps; CONV_STEPS (default 300) per variant
 # keeps the block to well under a minute of GPU time; each command is cut off after CONV_TIMEOUT_S (default 240).
 say "== cuDNN conv path: conv4/resnet20 step, ours vs PyTorch"
