@@ -21,8 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Our CUDA training step for the convolutional presets, the counterpart of {@code bench/python/conv_step_torch.py}
- * (issue 7): conv4 (batch 50, SGD 0.003) and resnet20 (batch 128, SGD 0.1 with momentum 0.9 and weight decay 1e-4)
+ * Our CUDA training step for the convolutional presets, the counterpart of {@code bench/python/conv_step_torch.py}:
+ * conv4 (batch 50, SGD 0.003) and resnet20 (batch 128, SGD 0.1 with momentum 0.9 and weight decay 1e-4)
  * on CIFAR-10-shaped input (3x32x32), half of every prunable tensor masked by magnitude. One step is what
  * {@link Trainer} runs per iteration: the batch gathered on the device from a resident set of 45,000 random
  * examples (CIFAR-10's training part after the 5,000 held out for validation) by the epoch's order, a
