@@ -10,17 +10,14 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The units that differ only in their trial — one Slurm job array, task id = trial. Trials are independent, so an
- * array's task t depends only on task t of the arrays its units depend on ({@code --dependency=aftercorr}).
+ * The units that differ only in their trial (mode, control, level). Groups that become ready together form a
+ * {@link Wave}, one Slurm job array over the trials.
  */
 public sealed interface UnitGroup {
     Unit unit(int trial);
 
     /** Job name and log file stem, e.g. {@code dense-l00} or {@code iterative-reinit-l03}. */
     String name();
-
-    /** The {@code run-unit} options that select this group's unit, without the trial. */
-    List<String> unitOptions();
 
     /** Level 0 of every trial. */
     record Dense() implements UnitGroup {
@@ -33,11 +30,6 @@ public sealed interface UnitGroup {
         public String name() {
             return "dense-l00";
         }
-
-        @Override
-        public List<String> unitOptions() {
-            return List.of("--level", "0");
-        }
     }
 
     record Pruned(PruningMode mode, Control control, int level) implements UnitGroup {
@@ -49,11 +41,6 @@ public sealed interface UnitGroup {
         @Override
         public String name() {
             return String.format(Locale.ROOT, "%s-%s-l%02d", mode.cliName(), control.name(), level);
-        }
-
-        @Override
-        public List<String> unitOptions() {
-            return List.of("--mode", mode.cliName(), "--arm", control.name(), "--level", Integer.toString(level));
         }
     }
 
