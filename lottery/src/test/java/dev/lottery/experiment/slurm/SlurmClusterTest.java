@@ -127,7 +127,9 @@ class SlurmClusterTest {
         cl.setOut(new PrintWriter(out));
         int rc = withSlurmConf(() -> cl.execute(args.toArray(String[]::new)));
         assertEquals(0, rc, out.toString());
-        assertTrue(out.toString().contains("submitted 7 job arrays for 14 pending units"), out.toString());
+        // One array per wave: dense, ticket 1, (controls 1 + ticket 2), controls 2; the waves of several units train them together.
+        assertTrue(out.toString().contains("submitted 4 job arrays for 14 pending units"), out.toString());
+        assertTrue(out.toString().contains("wave-02 (iterative-reinit-l01, iterative-rearrange-l01, iterative-ticket-l02)"), out.toString());
         assertTrue(out.toString().contains("14 units: 14 done, 0 partial, 0 pending"), out.toString());
         Path dir = root.resolve(spec().directoryName());
         assertSameResults(localDir, dir);
@@ -145,7 +147,7 @@ class SlurmClusterTest {
         SlurmSubmitter submitter = new SlurmSubmitter(client, settings);
         SweepMonitor monitor = new SweepMonitor(client, Duration.ofMillis(500));
         SlurmSubmitter.Submission first = submitter.submit(units, store);
-        assertEquals(7, first.jobs().size());
+        assertEquals(4, first.jobs().size());
         // Cancel as soon as some unit has saved a checkpoint but not finished: a kill in the middle of training.
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (!containsCheckpoint(store.dir()) && System.nanoTime() < deadline) Thread.sleep(20);
