@@ -77,9 +77,13 @@ public final class Experiment {
             return store.dir();
         }
         DataSplit split = data != null ? data : DataSets.load(spec.dataset(), dataDir, spec.training().validationSize(), spec.seed());
-        Backend b = backend != null ? backend : Backends.select(device).backend();
-        try (ResidentData resident = ResidentData.upload(b, split, Normalization.standard(spec.dataset()))) {
-            engine.run(units, store, new UnitRunner(spec, store, b, resident), listener);
+        Backends.Selection selection = backend != null ? new Backends.Selection(backend, "given by the caller") : Backends.select(device);
+        Backend b = selection.backend();
+        try {
+            listener.onBackend(selection.describe());
+            try (ResidentData resident = ResidentData.upload(b, split, Normalization.standard(spec.dataset()))) {
+                engine.run(units, store, new UnitRunner(spec, store, b, resident), listener);
+            }
         } finally {
             if (backend == null) b.close();
         }

@@ -47,9 +47,10 @@ public final class UnitJob {
         Path checkpoint = store.unitDir(unit).resolve(UnitRunner.CHECKPOINT);
         if (Files.exists(checkpoint)) log.println("lottery: resuming " + unit.label() + " from its checkpoint " + checkpoint);
         DataSplit split = DataSets.load(spec.dataset(), dataDir, spec.training().validationSize(), spec.seed());
-        try (Backend backend = Backends.select(device).backend();
+        Backends.Selection selection = Backends.select(device);
+        log.println("lottery: " + unit.label() + ", " + selection.describe());
+        try (Backend backend = selection.backend();
              ResidentData data = ResidentData.upload(backend, split, Normalization.standard(spec.dataset()))) {
-            log.println("lottery: " + unit.label() + " on " + backend.description());
             UnitRunner runner = new UnitRunner(spec, store, backend, data).checkpointingEvery(checkpointEvery);
             ExperimentListener.UnitOutcome o = runner.run(unit, TrainingListener.NONE);
             log.printf(Locale.ROOT, "lottery: %s done: %.2f%% of weights remain, final test accuracy %.2f%% (%.1f s)%n",
