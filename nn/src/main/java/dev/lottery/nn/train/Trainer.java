@@ -74,11 +74,11 @@ public final class Trainer {
                 steps.run(spec.optimizer().learningRate().at(it),
                         () -> step.run(train.images(), train.labels(), x, y, epoch, epochOrder, inEpoch * batch, iteration));
                 long done = it + 1;
-                listener.onIteration(done, total);
                 if (done % spec.evalEvery() == 0 || done == total) {
                     series.add(evaluator.evaluate(done, data));
                     listener.onEvaluation(series.getLast(), total);
                 }
+                listener.onIteration(done, total);
                 if (checkpointer != null && checkpointer.due(done, total)) checkpointer.save(network, sgd, spec, seed, done, series);
             }
             }
