@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "run-unit", hidden = true, mixinStandardHelpOptions = true,
         description = "Run one unit (trial, mode, arm, level) of an experiment and exit (used by cluster jobs).")
-public final class RunUnitCommand implements Callable<Integer> {
+public final class RunUnitCommand implements Callable<Integer>, ValidatedOptions {
     @Mixin
     ExperimentCommand.SpecOptions options = new ExperimentCommand.SpecOptions();
 
@@ -40,6 +40,17 @@ public final class RunUnitCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint-every", defaultValue = "0", description = "Save a training checkpoint every N iterations (0 = none; default: ${DEFAULT-VALUE}).")
     long checkpointEvery;
+
+    @Override
+    public void validateOptions() {
+        OptionChecks.nonNegative("--trial", trial);
+        OptionChecks.nonNegative("--level", level);
+        UnitJob.unit(options.build(), trial, mode, arm, level);
+        DeviceChoice.parse(device);
+        OptionChecks.nonNegative("--checkpoint-every", checkpointEvery);
+        OptionChecks.writableDirectory("--results", options.results);
+        if (dataDir != null) OptionChecks.directoryOrCreatable("--data-dir", dataDir);
+    }
 
     @Override
     public Integer call() {
