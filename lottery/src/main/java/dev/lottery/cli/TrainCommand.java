@@ -3,8 +3,6 @@ package dev.lottery.cli;
 import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.Backends;
 import dev.lottery.nn.backend.DeviceChoice;
-import dev.lottery.nn.data.DataSets;
-import dev.lottery.nn.data.DataSplit;
 import dev.lottery.nn.data.DatasetName;
 import dev.lottery.nn.data.augment.BatchAugmentation;
 import dev.lottery.nn.init.Initializer;
@@ -137,19 +135,17 @@ public final class TrainCommand implements Callable<Integer>, ValidatedOptions {
         int batch = batchSize == null ? preset.batchSize() : batchSize;
         int validationSize = validation == null ? preset.validationSize() : validation;
 
-        DataSplit split = DataSets.load(data, dataDir, validationSize, seed);
-        long total = iterations != null ? iterations
-                : TrainingSpec.iterationsFor(epochs == null ? preset.epochs() : epochs, split.train().count(), batch);
         BatchAugmentation augmentation = augment == null ? preset.augmentation()
                 : augment ? BatchAugmentation.FLIP_AND_TRANSLATE : BatchAugmentation.NONE;
-        TrainingSpec training = new TrainingSpec(optimizer, batch, total, evalEvery, validationSize, augmentation);
-        Normalization normalization = Normalization.standard(data);
 
         Backends.Selection selection = Backends.select(DeviceChoice.parse(device));
         System.err.println(selection.describe());
         try (var backend = selection.backend();
-             ResidentData resident = ResidentData.upload(backend, split, normalization);
+             ResidentData resident = ResidentData.load(backend, data, dataDir, validationSize, seed);
              Network network = Network.create(modelSpec, backend, seed)) {
+            long total = iterations != null ? iterations
+                    : TrainingSpec.iterationsFor(epochs == null ? preset.epochs() : epochs, resident.train().count(), batch);
+            TrainingSpec training = new TrainingSpec(optimizer, batch, total, evalEvery, validationSize, augmentation);
             System.err.println("training " + modelSpec.name() + " on " + data.cliName()
                     + ": " + training.canonical() + ", seed " + seed);
             TrainingResult result = Trainer.train(network, resident, training, seed, new ProgressBar(System.err, modelSpec.name()));

@@ -76,12 +76,12 @@ public final class Experiment {
             listener.onStart(spec, store.dir(), units.size(), units.size());
             return store.dir();
         }
-        DataSplit split = data != null ? data : DataSets.load(spec.dataset(), dataDir, spec.training().validationSize(), spec.seed());
         Backends.Selection selection = backend != null ? new Backends.Selection(backend, "given by the caller") : Backends.select(device);
         Backend b = selection.backend();
         try {
             listener.onBackend(selection.describe());
-            try (ResidentData resident = ResidentData.upload(b, split, Normalization.standard(spec.dataset()))) {
+            try (ResidentData resident = data != null ? ResidentData.upload(b, data, Normalization.standard(spec.dataset()))
+                    : ResidentData.load(b, spec.dataset(), dataDir, spec.training().validationSize(), spec.seed())) {
                 engine.run(units, store, new UnitRunner(spec, store, b, resident), listener);
             }
         } finally {

@@ -9,9 +9,6 @@ import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.Backends;
 import dev.lottery.nn.backend.DeviceChoice;
-import dev.lottery.nn.data.DataSets;
-import dev.lottery.nn.data.DataSplit;
-import dev.lottery.nn.train.Normalization;
 import dev.lottery.nn.train.ResidentData;
 import dev.lottery.nn.train.TrainingListener;
 import java.io.PrintStream;
@@ -46,11 +43,10 @@ public final class UnitJob {
         }
         Path checkpoint = store.unitDir(unit).resolve(UnitRunner.CHECKPOINT);
         if (Files.exists(checkpoint)) log.println("lottery: resuming " + unit.label() + " from its checkpoint " + checkpoint);
-        DataSplit split = DataSets.load(spec.dataset(), dataDir, spec.training().validationSize(), spec.seed());
         Backends.Selection selection = Backends.select(device);
         log.println("lottery: " + unit.label() + ", " + selection.describe());
         try (Backend backend = selection.backend();
-             ResidentData data = ResidentData.upload(backend, split, Normalization.standard(spec.dataset()))) {
+             ResidentData data = ResidentData.load(backend, spec.dataset(), dataDir, spec.training().validationSize(), spec.seed())) {
             UnitRunner runner = new UnitRunner(spec, store, backend, data).checkpointingEvery(checkpointEvery);
             ExperimentListener.UnitOutcome o = runner.run(unit, TrainingListener.NONE);
             log.printf(Locale.ROOT, "lottery: %s done: %.2f%% of weights remain, final test accuracy %.2f%% (%.1f s)%n",

@@ -24,16 +24,47 @@ public final class HostTensor implements Tensor {
     private HostTensor(String name, int[] shape) {
         this.name = name;
         this.shape = shape.clone();
-        this.strides = new long[shape.length];
+        this.strides = strides(shape);
+        this.size = size(shape);
+        this.arena = Arena.ofShared();
+        this.segment = arena.allocate(Math.max(1, size) * Float.BYTES, ALIGNMENT); // zero-filled by the arena
+    }
+
+    private HostTensor(String name, int[] shape, MemorySegment segment, Arena arena) {
+        this.name = name;
+        this.shape = shape.clone();
+        this.strides = strides(shape);
+        this.size = size(shape);
+        this.arena = arena;
+        this.segment = segment;
+    }
+
+    private static long[] strides(int[] shape) {
+        long[] strides = new long[shape.length];
         long s = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] < 0) throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
             strides[i] = s;
             s *= shape[i];
         }
-        this.size = s;
-        this.arena = Arena.ofShared();
-        this.segment = arena.allocate(Math.max(1, s) * Float.BYTES, ALIGNMENT); // zero-filled by the arena
+        return strides;
+    }
+
+    private static long size(int[] shape) {
+        long s = 1;
+        for (int d : shape) s *= d;
+        return s;
+    }
+
+    /**
+     * A tensor over {@code values} as they are (no copy), e.g. a memory-mapped data set. The tensor owns {@code arena},
+     * which must own {@code values} and be shared (the GEMM workers read tensors), and closes it when it is closed.
+     */
+    public static HostTensor adopt(String name, MemorySegment values, Arena arena, int... shape) {
+        if (values.byteSize() != size(shape) * Float.BYTES) {
+            throw new IllegalArgumentException(name + ": " + values.byteSize() + " bytes for shape " + Arrays.toString(shape));
+        }
+        return new HostTensor(name, shape, values, arena);
     }
 
     /** A new zero-filled tensor. */

@@ -146,7 +146,7 @@ class DatasetFetcherTest {
     }
 
     @Test
-    void fileInTheCacheThatFailsItsPinIsAUserError() throws IOException {
+    void fileInTheCacheThatFailsItsPinIsMovedAsideAndTheErrorSaysHowToRepairIt() throws IOException {
         Path cache = Files.createDirectories(dir.resolve("toy"));
         Files.write(cache.resolve("train-images-idx3-ubyte"), trainImages);
         byte[] other = IdxFixtures.labels(20);
@@ -156,9 +156,11 @@ class DatasetFetcherTest {
         Files.write(cache.resolve("t10k-labels-idx1-ubyte"), testLabels);
         DatasetFetcher never = new DatasetFetcher("Toy", List.of(), l -> { });
         UserError e = assertThrows(UserError.class, () -> new IdxDatasetLoader("toy", toy, never).load(cache));
-        assertEquals(cache.resolve("train-labels-idx1-ubyte") + ": SHA-256 mismatch: expected "
-                + toy.trainLabels().sha256() + ", found " + Sha256.of(other)
-                + " (wrong or corrupt file; delete it to fetch it again)", e.getMessage());
+        assertTrue(e.getMessage().startsWith(cache.resolve("train-labels-idx1-ubyte") + " failed its check (SHA-256 mismatch: expected "
+                + toy.trainLabels().sha256() + ", found " + Sha256.of(other) + ") and was moved aside to train-labels-idx1-ubyte.bad;"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("'lottery fetch --dataset toy' repairs it"), e.getMessage());
+        assertArrayEquals(other, Files.readAllBytes(cache.resolve("train-labels-idx1-ubyte.bad")));
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.lottery.nn.layers.cpu.CpuPooling;
 import dev.lottery.nn.rng.KeyedRandom;
 import dev.lottery.nn.tensor.HostTensor;
 import dev.lottery.nn.tensor.Tensor;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -56,6 +57,11 @@ public final class CpuBackend implements Backend {
     @Override
     public HostTensor upload(String name, float[] values, int... shape) {
         return HostTensor.of(name, values, shape);
+    }
+
+    @Override
+    public HostTensor adopt(String name, MemorySegment values, Arena owner, int... shape) {
+        return HostTensor.adopt(name, values, owner, shape);
     }
 
     @Override
