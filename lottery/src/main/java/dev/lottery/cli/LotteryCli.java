@@ -8,7 +8,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,17 +28,28 @@ import picocli.CommandLine.ParseResult;
 @Command(name = "lottery",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Find winning lottery tickets: train, prune and reset neural networks on the CPU or a GPU.",
-        subcommands = {
-                TrainCommand.class,
-                DescribeCommand.class,
-                XorCommand.class,
-                ExperimentCommand.class,
-                ReportCommand.class,
-                CommandLine.HelpCommand.class,
-                AutoComplete.GenerateCompletion.class,
-        })
+        description = "Find winning lottery tickets: train, prune and reset neural networks on the CPU or a GPU.")
 public final class LotteryCli implements Runnable {
+    /**
+     * The subcommands, in the order help lists them. Picocli builds a command's model by reflection when it is
+     * registered, which is a good part of a short command's start, so a run registers only the command it runs.
+     */
+    private static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+    private static Map<String, Supplier<Object>> commands() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("train", TrainCommand::new);
+        m.put("describe", DescribeCommand::new);
+        m.put("xor", XorCommand::new);
+        m.put("experiment", ExperimentCommand::new);
+        m.put("report", ReportCommand::new);
+        m.put("fetch", FetchCommand::new);
+        m.put("warm-up", WarmUpCommand::new);
+        m.put("help", CommandLine.HelpCommand::new);
+        m.put("generate-completion", AutoComplete.GenerateCompletion::new);
+        return m;
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -46,9 +61,9 @@ public final class LotteryCli implements Runnable {
     /** A failure shown as one line, with the exit status it ends the process with. */
     record Failure(String line, int exitCode) {}
 
-    /** Builds the command line with the project's error handling; usable from tests without exiting. */
+    /** Builds the command line with every command and the project's error handling; usable from tests without exiting. */
     public static CommandLine commandLine() {
-        return commandLine(false);
+        return commandLine(false, COMMANDS.keySet());
     }
 
     /**
@@ -56,7 +71,20 @@ public final class LotteryCli implements Runnable {
      * does and then stops before the command does any work (for tests that walk the options with bad values).
      */
     static CommandLine commandLine(boolean validateOnly) {
+        return commandLine(validateOnly, COMMANDS.keySet());
+    }
+
+    /** The command line for {@code args}: only the command they name, or all of them for help and mistakes. */
+    static CommandLine commandLineFor(String[] args) {
+        boolean runsOne = args.length > 0 && COMMANDS.containsKey(args[0]) && !args[0].equals("help");
+        return commandLine(false, runsOne ? Set.of(args[0]) : COMMANDS.keySet());
+    }
+
+    private static CommandLine commandLine(boolean validateOnly, Set<String> names) {
         CommandLine cl = new CommandLine(new LotteryCli());
+        COMMANDS.forEach((name, command) -> {
+            if (names.contains(name)) cl.addSubcommand(name, command.get());
+        });
         cl.setExecutionStrategy(parseResult -> {
             if (!CommandLine.printHelpIfRequested(parseResult)) {
                 validate(parseResult);
@@ -131,7 +159,7 @@ public final class LotteryCli implements Runnable {
     public static void main(String[] args) {
         int code;
         try {
-            code = commandLine().execute(args);
+            code = commandLineFor(args).execute(args);
         } catch (OutOfMemoryError e) {
             System.err.println("lottery: out of memory (" + e.getMessage() + "); give the JVM more, e.g. LOTTERY_JAVA_OPTS=-Xmx16g");
             code = 1;
