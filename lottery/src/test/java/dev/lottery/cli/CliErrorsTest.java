@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lottery.nn.UserError;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -22,18 +20,11 @@ import picocli.CommandLine;
 
 /** The failures a first-time user meets end in one line, on the real command line (not the validate-only one). */
 class CliErrorsTest {
-    private record Outcome(int code, String out, String err) {}
-
-    private static Outcome run(String... args) {
-        CommandLine cl = LotteryCli.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Outcome(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
-    private static void assertOneLine(Outcome o, String expected) {
+    private static void assertOneLine(CliRun o, String expected) {
         assertEquals(2, o.code(), o.err());
         assertEquals(1, o.err().strip().lines().count(), o.err());
         assertTrue(o.err().startsWith("lottery: ") && o.err().contains(expected), o.err());

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lottery.experiment.ExperimentPresets;
 import dev.lottery.experiment.ResultsStore;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,18 +79,11 @@ class CliOptionsWalkTest {
         belowAFile = file.resolve("below");
     }
 
-    private record Outcome(int code, String out, String err) {}
-
     /** One command line for all cases (picocli resets every option to its initial value before each parse). */
     private static final CommandLine CLI = LotteryCli.commandLine(true);
 
-    private static Outcome validate(List<String> args) {
-        CommandLine cl = CLI;
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args.toArray(String[]::new));
-        return new Outcome(code, out.toString(), err.toString());
+    private static CliRun validate(List<String> args) {
+        return CliRun.on(CLI, args.toArray(String[]::new));
     }
 
     /** What a command needs to pass validation: required options, and an experiment for those that read one. */
@@ -154,7 +145,7 @@ class CliOptionsWalkTest {
             if (command.isEmpty()) continue;
             walked.add(command);
             Map<String, String> base = validBase(command);
-            Outcome ok = validate(args(command, base));
+            CliRun ok = validate(args(command, base));
             assertEquals(0, ok.code(), "'" + command + "' with valid options must pass validation: " + ok.err());
             for (ArgSpec arg : spec.args()) {
                 if (arg instanceof OptionSpec o && (o.usageHelp() || o.versionHelp())) continue;
@@ -168,7 +159,7 @@ class CliOptionsWalkTest {
                     Map<String, String> options = new LinkedHashMap<>(base);
                     options.put(name, value);
                     List<String> args = args(command, options);
-                    Outcome o = validate(args);
+                    CliRun o = validate(args);
                     cases++;
                     String err = o.err().strip();
                     boolean oneLine = !err.isEmpty() && err.lines().count() == 1 && err.startsWith("lottery: ");

@@ -4,35 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import dev.lottery.cli.LotteryCli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.lottery.cli.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * End to end on real MNIST through the command line: a short iterative lenet-300-100 experiment (2 levels, 200
  * iterations per network, 1 trial, both controls), then status and report.
  */
 class ExperimentCliTest {
-    private record Result(int code, String out, String err) {}
-
-    private static Result cli(String... args) {
-        CommandLine cl = LotteryCli.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void runStatusAndReportAShortLenetExperimentOnMnist(@TempDir Path root) throws Exception {
         String[] common = {"--preset", "lenet-quick", "--results", root.toString(), "--trials", "1", "--levels", "2", "--iterations", "200"};
-        Result run = cli(concat(new String[] {"experiment", "run", "--device", "cpu"}, common));
+        CliRun run = cli(concat(new String[] {"experiment", "run", "--device", "cpu"}, common));
         assertEquals(0, run.code(), run.err());
         ExperimentSpec spec = ExperimentPresets.get("lenet-quick").withTrials(1).withLevels(2)
                 .withTraining(new dev.lottery.nn.train.TrainingSpec(ExperimentPresets.get("lenet-quick").training().optimizer(), 60, 200, 100, 0));
@@ -44,18 +34,18 @@ class ExperimentCliTest {
         assertEquals(0.25, ticket.getAsJsonObject("remaining").getAsJsonObject("layers").getAsJsonObject("fc1.weight").get("fraction").getAsDouble(), 1e-9);
         assertTrue(ticket.get("final_test_accuracy").getAsDouble() > 0.85, ticket.toString());
 
-        Result status = cli(concat(new String[] {"experiment", "status"}, common));
+        CliRun status = cli(concat(new String[] {"experiment", "status"}, common));
         assertEquals(0, status.code(), status.err());
         assertTrue(status.out().contains("7 units: 7 done, 0 partial, 0 pending"), status.out());
         assertTrue(status.out().contains("done     trial-0/iterative/rearrange/level-02"), status.out());
 
-        Result report = cli("report", dir.toString());
+        CliRun report = cli("report", dir.toString());
         assertEquals(0, report.code(), report.err());
         assertTrue(Files.isRegularFile(dir.resolve("report/figure3.png")));
         assertTrue(Files.readString(dir.resolve("report/report.md")).contains("| 2 |"));
 
         // resuming the same directory with other settings is refused in one line, exit code 2
-        Result refused = cli("experiment", "run", "--device", "cpu", "--results", dir.toString(), "--trials", "2", "--levels", "2", "--iterations", "200");
+        CliRun refused = cli("experiment", "run", "--device", "cpu", "--results", dir.toString(), "--trials", "2", "--levels", "2", "--iterations", "200");
         assertEquals(2, refused.code());
         assertTrue(refused.err().contains("trials: 1 in the results vs 2 requested"), refused.err());
         assertEquals(1, refused.err().strip().lines().count(), refused.err());

@@ -25,23 +25,16 @@ class CacheRepairTest {
     @TempDir
     Path dir;
 
-    private final byte[] trainImages = IdxFixtures.images(20, 4, 4);
-    private final byte[] trainLabels = IdxFixtures.labels(20);
-    private final byte[] testImages = IdxFixtures.images(6, 4, 4);
-    private final byte[] testLabels = IdxFixtures.labels(6);
-    private final IdxFileSet toy = new IdxFileSet(pin("train-images-idx3-ubyte", trainImages),
-            pin("train-labels-idx1-ubyte", trainLabels), pin("t10k-images-idx3-ubyte", testImages),
-            pin("t10k-labels-idx1-ubyte", testLabels), List.of());
-
-    private static PinnedFile pin(String name, byte[] content) {
-        return new PinnedFile(name, Sha256.of(content), content.length);
-    }
+    private final IdxFixtures.Toy fixture = new IdxFixtures.Toy();
+    private final byte[] trainImages = fixture.trainImages;
+    private final byte[] testLabels = fixture.testLabels;
+    private final IdxFileSet toy = fixture.files;
 
     private Path cacheWithAllFiles() throws IOException {
         Path cache = Files.createDirectories(dir.resolve("toy"));
         Files.write(cache.resolve("train-images-idx3-ubyte"), trainImages);
-        Files.write(cache.resolve("train-labels-idx1-ubyte"), trainLabels);
-        Files.write(cache.resolve("t10k-images-idx3-ubyte"), testImages);
+        Files.write(cache.resolve("train-labels-idx1-ubyte"), fixture.trainLabels);
+        Files.write(cache.resolve("t10k-images-idx3-ubyte"), fixture.testImages);
         Files.write(cache.resolve("t10k-labels-idx1-ubyte"), testLabels);
         return cache;
     }

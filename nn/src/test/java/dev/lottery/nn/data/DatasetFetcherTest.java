@@ -27,17 +27,12 @@ class DatasetFetcherTest {
     private static final URI DEAD = URI.create("http://127.0.0.1:1/mnist/");
     private static final HostCommands NO_TOOLS = new HostCommands("");
 
-    private final byte[] trainImages = IdxFixtures.images(20, 4, 4);
-    private final byte[] trainLabels = IdxFixtures.labels(20);
-    private final byte[] testImages = IdxFixtures.images(6, 4, 4);
-    private final byte[] testLabels = IdxFixtures.labels(6);
-    private final IdxFileSet toy = new IdxFileSet(pin("train-images-idx3-ubyte", trainImages),
-            pin("train-labels-idx1-ubyte", trainLabels), pin("t10k-images-idx3-ubyte", testImages),
-            pin("t10k-labels-idx1-ubyte", testLabels), List.of());
-
-    private static PinnedFile pin(String name, byte[] content) {
-        return new PinnedFile(name, Sha256.of(content), content.length);
-    }
+    private final IdxFixtures.Toy fixture = new IdxFixtures.Toy();
+    private final byte[] trainImages = fixture.trainImages;
+    private final byte[] trainLabels = fixture.trainLabels;
+    private final byte[] testImages = fixture.testImages;
+    private final byte[] testLabels = fixture.testLabels;
+    private final IdxFileSet toy = fixture.files;
 
     private List<String> cacheListing(Path d) throws IOException {
         try (Stream<Path> s = Files.list(d)) {
@@ -187,7 +182,7 @@ class DatasetFetcherTest {
         Files.write(cache.resolve("train-labels-idx1-ubyte"), fewLabels);
         Files.write(cache.resolve("t10k-images-idx3-ubyte"), testImages);
         Files.write(cache.resolve("t10k-labels-idx1-ubyte"), testLabels);
-        IdxFileSet set = new IdxFileSet(toy.trainImages(), pin("train-labels-idx1-ubyte", fewLabels),
+        IdxFileSet set = new IdxFileSet(toy.trainImages(), IdxFixtures.pin("train-labels-idx1-ubyte", fewLabels),
                 toy.testImages(), toy.testLabels(), List.of());
         UserError e = assertThrows(UserError.class,
                 () -> new IdxDatasetLoader("toy", set, new DatasetFetcher("Toy", List.of(), l -> { })).load(cache));
