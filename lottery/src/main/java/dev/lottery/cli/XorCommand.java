@@ -16,16 +16,16 @@ import java.util.concurrent.Callable;
 
 /** {@code lottery xor}: the paper's XOR appendix (Figures 9 and 10), printed beside the paper's numbers. */
 @Command(name = "xor", mixinStandardHelpOptions = true,
-        description = {"Reproduce the XOR appendix (Figures 9 and 10): random networks of 10..2 hidden units, and",
-                "winning tickets pruned from ten-unit networks by input magnitude, output magnitude and magnitude product."})
-public final class XorCommand implements Callable<Integer> {
+        description = "Reproduce the XOR appendix (Figures 9 and 10): random networks of 10..2 hidden units beside winning"
+                + " tickets pruned from ten-unit networks by the magnitude of their input weights, their output weights or both.")
+public final class XorCommand implements Callable<Integer>, ValidatedOptions {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--trials", defaultValue = "1000", description = "Random networks per configuration (default: ${DEFAULT-VALUE}).")
     int trials;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Experiment seed; every network is keyed by it and its trial (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", description = "Experiment seed: every network is keyed by this seed and its trial (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--iterations", defaultValue = "10000", description = "Full-batch gradient-descent iterations (default: ${DEFAULT-VALUE}).")
@@ -38,10 +38,15 @@ public final class XorCommand implements Callable<Integer> {
     Path out;
 
     @Override
-    public Integer call() {
-        if (trials <= 0) throw new UserError("--trials must be positive, got " + trials);
-        if (iterations < 0) throw new UserError("--iterations must not be negative, got " + iterations);
+    public void validateOptions() {
+        OptionChecks.positive("--trials", trials);
+        OptionChecks.nonNegative("--iterations", iterations);
         if (!(learningRate > 0) || Float.isInfinite(learningRate)) throw new UserError("--lr must be a positive number, got " + learningRate);
+        if (out != null) OptionChecks.writableDirectory("--out", out);
+    }
+
+    @Override
+    public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
         long start = System.nanoTime();
         XorTables ours = new XorExperiment(seed, trials, new XorTrainer(iterations, learningRate)).run();

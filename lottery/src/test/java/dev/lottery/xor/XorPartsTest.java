@@ -91,7 +91,8 @@ class XorPartsTest {
         assertTrue(text.contains("/98.5") && text.contains("/79.4"), "paper numbers shown: " + text);
         assertEquals(6, Files.readAllLines(dir.resolve("figure9.csv")).size());
         assertTrue(Files.readString(dir.resolve("figure10.csv")).contains("One-shot Product,"));
+        // Options are checked before the command runs (the command line calls validateOptions first).
         XorCommand bad = CommandLine.populateCommand(new XorCommand(), "--trials", "0");
-        assertThrows(UserError.class, bad::call);
+        assertThrows(UserError.class, bad::validateOptions);
     }
 }
