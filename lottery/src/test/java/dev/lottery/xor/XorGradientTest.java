@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +18,16 @@ class XorGradientTest {
         SplittableRandom r = new SplittableRandom(3);
         XorBatch batch = new XorBatch(TRIALS, HIDDEN);
         for (int t = 0; t < TRIALS; t++) batch.setNetwork(t, randomNetwork(r));
-        XorBatch g = XorTrainer.gradients(batch);
+        XorBatch g = trainer(XorTraining.Reduction.MEAN, 0).gradients(batch);
+        // Random parameters put no pre-activation exactly on the kink, where alone the ReLU'(0) choice matters.
+        XorBatch slopeOne = trainer(XorTraining.Reduction.MEAN, 1).gradients(batch);
+        for (int t = 0; t < TRIALS; t++) {
+            XorNetwork a = g.network(t), b = slopeOne.network(t);
+            assertArrayEquals(a.w1a(), b.w1a());
+            assertArrayEquals(a.w1b(), b.w1b());
+            assertArrayEquals(a.b1(), b.b1());
+            assertArrayEquals(a.w2(), b.w2());
+        }
         int checked = 0;
         for (int t = 0; t < TRIALS; t++) {
             XorNetwork n = batch.network(t), grad = g.network(t);
@@ -39,13 +49,51 @@ class XorGradientTest {
         float[] neg = {-0.5f}, zero = {0f};
         XorBatch batch = new XorBatch(1, 1);
         batch.setNetwork(0, new XorNetwork(neg, neg.clone(), zero, new float[]{0.3f}, 0.1f));
-        XorNetwork g = XorTrainer.gradients(batch).network(0);
+        XorNetwork g = trainer(XorTraining.Reduction.MEAN, 0).gradients(batch).network(0);
         assertEquals(0f, g.w1a()[0]);
         assertEquals(0f, g.w1b()[0]);
         assertEquals(0f, g.b1()[0]);
         assertEquals(0f, g.w2()[0]);
         // Only b2 moves: d/db2 of the mean loss = mean(sigmoid(0.1) - y) = sigmoid(0.1) - 0.5.
         assertEquals(1 / (1 + Math.exp(-0.1)) - 0.5, g.b2(), 1e-6);
+    }
+
+    @Test
+    void summedLossHasExactlyFourTimesTheMeanGradient() {
+        SplittableRandom r = new SplittableRandom(5);
+        XorBatch batch = new XorBatch(TRIALS, HIDDEN);
+        for (int t = 0; t < TRIALS; t++) batch.setNetwork(t, randomNetwork(r));
+        XorBatch mean = trainer(XorTraining.Reduction.MEAN, 0).gradients(batch);
+        XorBatch sum = trainer(XorTraining.Reduction.SUM, 0).gradients(batch);
+        for (int t = 0; t < TRIALS; t++) {
+            XorNetwork m = mean.network(t), s = sum.network(t);
+            for (int k = 0; k < HIDDEN; k++) {
+                assertEquals(4 * m.w1a()[k], s.w1a()[k]);
+                assertEquals(4 * m.w1b()[k], s.w1b()[k]);
+                assertEquals(4 * m.b1()[k], s.b1()[k]);
+                assertEquals(4 * m.w2()[k], s.w2()[k]);
+            }
+            assertEquals(4 * m.b2(), s.b2());
+        }
+    }
+
+    @Test
+    void reluSlopeOneAtZeroPassesGradientThroughTheKink() {
+        // Both input weights negative, bias 0: the unit's pre-activation is 0 at (0, 0) and negative elsewhere.
+        float[] neg = {-0.5f}, zero = {0f};
+        XorBatch batch = new XorBatch(1, 1);
+        batch.setNetwork(0, new XorNetwork(neg, neg.clone(), zero, new float[]{0.3f}, 0.1f));
+        XorNetwork g = trainer(XorTraining.Reduction.MEAN, 1).gradients(batch).network(0);
+        // Only point (0, 0) passes, with dL/da = d0·w2, d0 = sigmoid(0.1)/4; it reaches the bias alone (x = 0).
+        double d0 = 1 / (1 + Math.exp(-0.1)) / 4;
+        assertEquals(d0 * 0.3, g.b1()[0], 1e-7);
+        assertEquals(0f, g.w1a()[0]);
+        assertEquals(0f, g.w1b()[0]);
+        assertEquals(0f, g.w2()[0], "relu(0) = 0 feeds the output weight nothing");
+    }
+
+    private static XorTrainer trainer(XorTraining.Reduction reduction, int reluSlopeAtZero) {
+        return new XorTrainer(new XorTraining(XorTraining.Optimizer.GD, 1f, reduction, reluSlopeAtZero, 0));
     }
 
     /** Finite-difference check of one hidden-unit parameter; skipped (returns 0) when a ReLU kink is too close. */
