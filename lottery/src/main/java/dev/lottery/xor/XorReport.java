@@ -79,23 +79,26 @@ public final class XorReport {
      */
     public static String formatSweep(List<XorSweep.Cell> cells) {
         StringBuilder sb = new StringBuilder();
-        String head = "%-4s %-5s %-4s %-5s %-7s %-9s | %-24s | %-24s | %5s %5s | %-8s %5s %s%n";
-        sb.append(String.format(Locale.ROOT, head, "opt", "lr", "loss", "R'(0)", "DB", "ZL",
+        String row = "%-39s | %-25s | %-25s | %5s %5s | %-8s %5s %s%n";
+        sb.append(String.format(Locale.ROOT, row, setting("opt", "lr", "loss", "R'(0)", "DB", "ZL"),
                 "DB % (10 8 6 4 2 units)", "ZL % (10 8 6 4 2 units)", "maxDB", "maxZL", "fig10 ZL", "sprd", "swaps DB/ZL"));
         XorFit paperFit = XorFit.of(XorTables.PAPER, XorTables.PAPER);
-        sb.append(String.format(Locale.ROOT, "%-4s %-5s %-4s %-5s %-7s %-9s | %-24s | %-24s | %5s %5s | %-8s %5.1f %s%n",
-                "the", "paper", "", "", "", "", column(XorTables.PAPER, true), column(XorTables.PAPER, false), "", "",
-                paperFit.zlOrder(), paperFit.zlSpread(), ""));
+        sb.append(String.format(Locale.ROOT, row, "paper", column(XorTables.PAPER, true), column(XorTables.PAPER, false),
+                "", "", paperFit.zlOrder(), fmt(paperFit.zlSpread()), ""));
         for (XorSweep.Cell c : cells) {
             XorTraining t = c.training();
             XorFit f = c.fit();
-            sb.append(String.format(Locale.ROOT, "%-4s %-5s %-4s %-5d %-7s %-9s | %-24s | %-24s | %5.1f %5.1f | %-8s %5.1f %d/%d%n",
-                    t.optimizer().label(), t.learningRate(), t.reduction().label(), t.reluSlopeAtZero(),
-                    c.criteria().decisionBoundary().label(), c.criteria().zeroLoss().label(),
-                    column(c.tables(), true), column(c.tables(), false), f.decisionBoundary(), f.zeroLoss(),
-                    f.zlOrder(), f.zlSpread(), f.dbSwaps(), f.zlSwaps()));
+            sb.append(String.format(Locale.ROOT, row,
+                    setting(t.optimizer().label(), Float.toString(t.learningRate()), t.reduction().label(),
+                            Integer.toString(t.reluSlopeAtZero()), c.criteria().decisionBoundary().label(), c.criteria().zeroLoss().label()),
+                    column(c.tables(), true), column(c.tables(), false), fmt(f.decisionBoundary()), fmt(f.zeroLoss()),
+                    f.zlOrder(), fmt(f.zlSpread()), f.dbSwaps() + "/" + f.zlSwaps()));
         }
         return sb.toString();
+    }
+
+    private static String setting(String optimizer, String lr, String loss, String slope, String db, String zl) {
+        return String.format(Locale.ROOT, "%-4s %-5s %-4s %-5s %-7s %-9s", optimizer, lr, loss, slope, db, zl);
     }
 
     private static String column(XorTables t, boolean decisionBoundary) {

@@ -22,6 +22,7 @@ import java.util.stream.IntStream;
  */
 public final class XorTrainer {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final float BETA1 = XorTraining.ADAM_BETA1, BETA2 = XorTraining.ADAM_BETA2;
     private final XorTraining training;
     /**
      * A unit passes gradient where its pre-activation a &gt; kink: kink = 0 gives ReLU'(0) = 0, and
@@ -33,10 +34,6 @@ public final class XorTrainer {
     public XorTrainer(XorTraining training) {
         this.training = training;
         this.kink = training.reluSlopeAtZero() == 1 ? -Float.MIN_VALUE : 0f;
-    }
-
-    public XorTraining training() {
-        return training;
     }
 
     /** Trains every network of {@code batch} in place. */
@@ -83,8 +80,9 @@ public final class XorTrainer {
 
     /**
      * One Adam step for lanes [o, o + LANES) of every parameter array: m ← β1·m + (1 − β1)·g,
-     * v ← β2·v + (1 − β2)·g², θ ← θ − α_t·m / (√(κ_t·v) + ε). The output bias (last array) has one entry per trial,
-     * the others one per unit and trial.
+     * v ← β2·v + (1 − β2)·g², θ ← θ − α_t·m / (√(κ_t·v) + ε), with moments below the smallest normal float
+     * flushed to 0 ({@link #flushSubnormal}). The output bias (last array) has one entry per trial, the others one
+     * per unit and trial.
      */
     private static void adam(float[][] p, float[][] g, float[][] m, float[][] v, int hidden, int stride, int o,
                              float alpha, float kappa) {
@@ -92,12 +90,12 @@ public final class XorTrainer {
             int units = a == p.length - 1 ? 1 : hidden;
             for (int k = 0, i = o; k < units; k++, i += stride) {
                 FloatVector gi = FloatVector.fromArray(S, g[a], i);
-                FloatVector mi = FloatVector.fromArray(S, m[a], i).mul(XorTraining.ADAM_BETA1).add(gi.mul(1 - XorTraining.ADAM_BETA1));
-                FloatVector vi = FloatVector.fromArray(S, v[a], i).mul(XorTraining.ADAM_BETA2).add(gi.mul(gi).mul(1 - XorTraining.ADAM_BETA2));
+                FloatVector mi = flushSubnormal(FloatVector.fromArray(S, m[a], i).mul(BETA1).add(gi.mul(1 - BETA1)));
+                FloatVector vi = flushSubnormal(FloatVector.fromArray(S, v[a], i).mul(BETA2).add(gi.mul(gi).mul(1 - BETA2)));
                 mi.intoArray(m[a], i);
                 vi.intoArray(v[a], i);
-                FloatVector.fromArray(S, p[a], i).sub(mi.mul(alpha).div(vi.mul(kappa).sqrt().add(XorTraining.ADAM_EPSILON)))
-                        .intoArray(p[a], i);
+                FloatVector delta = mi.mul(alpha).div(vi.mul(kappa).sqrt().add(XorTraining.ADAM_EPSILON));
+                FloatVector.fromArray(S, p[a], i).sub(delta).intoArray(p[a], i);
             }
         }
     }
@@ -155,6 +153,17 @@ public final class XorTrainer {
         }
         if (grads != null) gb2.intoArray(grads.b2, o);
         else b2.sub(gb2.mul(lr)).intoArray(p.b2, o);
+    }
+
+    /**
+     * Moments below the smallest normal float become 0. Once a parameter's gradient vanishes its moments decay
+     * geometrically, and in float32 the decay stalls at a few subnormal units (0.9 times the smallest subnormal
+     * rounds back to it), so the moment would stay subnormal for good — and subnormal arithmetic costs x86 cores
+     * about a hundred times the normal. A moment that small cannot move a parameter: its step is at most
+     * lr · 1.2e-38 / ε.
+     */
+    private static FloatVector flushSubnormal(FloatVector x) {
+        return x.blend(0f, x.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
     }
 
     /** 1 / (1 + e^-z); saturates to exactly 0 or 1 in float32 for large |z|. */
