@@ -4,6 +4,7 @@ import dev.lottery.nn.UserError;
 import dev.lottery.xor.XorCriteria;
 import dev.lottery.xor.XorExperiment;
 import dev.lottery.xor.XorReport;
+import dev.lottery.xor.XorSetting;
 import dev.lottery.xor.XorSweep;
 import dev.lottery.xor.XorTables;
 import dev.lottery.xor.XorTrainer;
@@ -35,22 +36,26 @@ public final class XorCommand implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "10000", description = "Full-batch training iterations (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--optimizer", description = "gd or adam (default: gd).")
+    @Option(names = "--setting", paramLabel = "adam|gd",
+            description = "Named training and success criteria; the options below override parts of it (default: adam; see docs/xor.md).")
+    String setting;
+
+    @Option(names = "--optimizer", paramLabel = "gd|adam", description = "Optimizer (default: the setting's).")
     String optimizer;
 
-    @Option(names = "--lr", description = "Learning rate (default: 1.0 for gd, 0.001 for adam).")
+    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 1.0 for gd, 0.003 for adam).")
     Float learningRate;
 
-    @Option(names = "--loss", description = "Loss over the four points: mean or sum (default: mean).")
+    @Option(names = "--loss", paramLabel = "mean|sum", description = "Loss over the four points (default: mean).")
     String reduction;
 
-    @Option(names = "--relu-slope-at-zero", description = "The value used for ReLU'(0): 0 or 1 (default: 0).")
+    @Option(names = "--relu-slope-at-zero", paramLabel = "0|1", description = "The value taken for ReLU'(0) (default: 0).")
     Integer reluSlopeAtZero;
 
-    @Option(names = "--decision-boundary", description = "DB criterion: points, ties or corners (default: points; see docs/xor.md).")
+    @Option(names = "--decision-boundary", paramLabel = "points|ties|corners", description = "How a found decision boundary is judged (default: the setting's).")
     String decisionBoundary;
 
-    @Option(names = "--zero-loss", description = "ZL criterion: tolerance or float32 (default: tolerance; see docs/xor.md).")
+    @Option(names = "--zero-loss", paramLabel = "tolerance|float32", description = "How zero loss is judged (default: the setting's).")
     String zeroLoss;
 
     @Option(names = "--sweep", description = "Run the grid of settings and criteria instead, ranked by fit to the paper.")
@@ -67,10 +72,11 @@ public final class XorCommand implements Callable<Integer> {
     }
 
     private int single() {
-        XorTraining training = training();
+        XorSetting named = setting == null ? XorSetting.DEFAULT : XorSetting.parse(setting);
+        XorTraining training = training(named.training(iterations));
         XorCriteria criteria = new XorCriteria(
-                decisionBoundary == null ? XorCriteria.DEFAULT.decisionBoundary() : XorCriteria.DecisionBoundary.parse(decisionBoundary),
-                zeroLoss == null ? XorCriteria.DEFAULT.zeroLoss() : XorCriteria.ZeroLoss.parse(zeroLoss));
+                decisionBoundary == null ? named.criteria().decisionBoundary() : XorCriteria.DecisionBoundary.parse(decisionBoundary),
+                zeroLoss == null ? named.criteria().zeroLoss() : XorCriteria.ZeroLoss.parse(zeroLoss));
         PrintWriter w = spec.commandLine().getOut();
         long start = System.nanoTime();
         XorTables ours = new XorExperiment(seed, trials, new XorTrainer(training)).run(criteria);
@@ -86,9 +92,8 @@ public final class XorCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The defaults, with whatever the options override. */
-    private XorTraining training() {
-        XorTraining d = XorTraining.defaults(iterations);
+    /** The setting's training with whatever the options override; a new optimizer brings its own default rate. */
+    private XorTraining training(XorTraining d) {
         XorTraining.Optimizer opt = optimizer == null ? d.optimizer() : XorTraining.Optimizer.parse(optimizer);
         float lr = learningRate != null ? learningRate : opt.defaultLearningRate();
         if (!(lr > 0) || Float.isInfinite(lr)) throw new UserError("--lr must be a positive number, got " + lr);
@@ -99,8 +104,8 @@ public final class XorCommand implements Callable<Integer> {
     }
 
     private int sweep() {
-        if (optimizer != null || learningRate != null || reduction != null || reluSlopeAtZero != null
-                || decisionBoundary != null || zeroLoss != null) {
+        if (setting != null || optimizer != null || learningRate != null
+                || reduction != null || reluSlopeAtZero != null || decisionBoundary != null || zeroLoss != null) {
             throw new UserError("--sweep runs its own grid of optimizers, rates, losses, ReLU'(0) and criteria; drop those options");
         }
         PrintWriter w = spec.commandLine().getOut(), err = spec.commandLine().getErr();

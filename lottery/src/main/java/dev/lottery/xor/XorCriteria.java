@@ -6,9 +6,6 @@ package dev.lottery.xor;
  * several readings.
  */
 public record XorCriteria(DecisionBoundary decisionBoundary, ZeroLoss zeroLoss) {
-    /** The readings {@code lottery xor} uses unless told otherwise. */
-    public static final XorCriteria DEFAULT = new XorCriteria(DecisionBoundary.POINTS, ZeroLoss.TOLERANCE);
-
     /**
      * Per-point cross-entropy at or below which a point counts as fitted "with zero loss" under
      * {@link ZeroLoss#TOLERANCE}: 10^-3, i.e. the output is within 0.1% of its label (a logit on the correct side
@@ -16,6 +13,12 @@ public record XorCriteria(DecisionBoundary decisionBoundary, ZeroLoss zeroLoss) 
      * loss as 0.000.
      */
     public static final double ZERO_LOSS_PER_POINT = 1e-3;
+
+    /**
+     * Under {@link DecisionBoundary#TIES}, the largest |logit| of a point on the boundary: 0.02 ≈ ln(0.505/0.495),
+     * an output that reads 0.50 at two decimals.
+     */
+    public static final float ON_BOUNDARY_LOGIT = 0.02f;
 
     public XorCriteria {
         if (decisionBoundary == null || zeroLoss == null) throw new IllegalArgumentException("both criteria are required");
@@ -35,9 +38,9 @@ public record XorCriteria(DecisionBoundary decisionBoundary, ZeroLoss zeroLoss) 
     }
 
     /** Readings of "found the correct decision boundary". */
-    public enum DecisionBoundary {
+    public enum DecisionBoundary implements XorChoice {
         /** All four points strictly on the correct side of output 0.5 (logit &gt; 0 for class 1, &lt; 0 for class 0). */
-        POINTS("points") {
+        POINTS {
             @Override
             boolean holds(XorNetwork n) {
                 for (int p = 0; p < 4; p++) if (!strictlyRight(n.logit(p), XorNetwork.Y[p] == 1)) return false;
@@ -45,16 +48,17 @@ public record XorCriteria(DecisionBoundary decisionBoundary, ZeroLoss zeroLoss) 
             }
         },
         /**
-         * No point on the wrong side: an output of exactly 0.5 counts as right for either class (the test
-         * {@code y·z >= 0} with ±1 labels). Differs from {@link #POINTS} only for logits of exactly 0, e.g. networks
-         * whose units all died, where nothing ever moves the output bias off 0.
+         * No point misclassified: a point whose output is 0.5 to two decimals lies on the boundary and counts as
+         * right for either class (its logit is within {@link #ON_BOUNDARY_LOGIT} of 0). Differs from
+         * {@link #POINTS} for networks stuck with points that no unit serves: such points share one logit, which
+         * training drives to about 0 — and for networks whose units all died, which output exactly 0.5 everywhere.
          */
-        TIES("ties") {
+        TIES {
             @Override
             boolean holds(XorNetwork n) {
                 for (int p = 0; p < 4; p++) {
                     float z = n.logit(p);
-                    if (XorNetwork.Y[p] == 1 ? z < 0 : z > 0) return false;
+                    if (XorNetwork.Y[p] == 1 ? z < -ON_BOUNDARY_LOGIT : z > ON_BOUNDARY_LOGIT) return false;
                 }
                 return true;
             }
@@ -64,7 +68,7 @@ public record XorCriteria(DecisionBoundary decisionBoundary, ZeroLoss zeroLoss) 
          * corner in each coordinate (100 points, the corners among them) strictly on its corner's side. The radius
          * stays below 0.25 so that the paper's own example solution (footnote 3, boundary |x0 − x1| = 1/2) passes.
          */
-        CORNERS("corners") {
+        CORNERS {
             @Override
             boolean holds(XorNetwork n) {
                 for (int i = 0; i < CORNER_GRID.length; i++) {
@@ -80,16 +84,6 @@ public record XorCriteria(DecisionBoundary decisionBoundary, ZeroLoss zeroLoss) 
         /** Coordinates of the corner neighbourhoods' grid: 0 to 0.2 and 0.8 to 1 in steps of 0.05. */
         private static final float[] CORNER_GRID = {0f, 0.05f, 0.1f, 0.15f, 0.2f, 0.8f, 0.85f, 0.9f, 0.95f, 1f};
 
-        private final String label;
-
-        DecisionBoundary(String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
-
         abstract boolean holds(XorNetwork n);
 
         private static boolean strictlyRight(float logit, boolean classOne) {
@@ -97,14 +91,14 @@ public record XorCriteria(DecisionBoundary decisionBoundary, ZeroLoss zeroLoss) 
         }
 
         public static DecisionBoundary parse(String s) {
-            return XorTraining.byLabel(values(), s, DecisionBoundary::label, "decision-boundary criterion");
+            return XorChoice.parse(DecisionBoundary.class, s, "decision-boundary criterion");
         }
     }
 
     /** Readings of "reached zero loss (the network outputs a hard 0 or 1)". */
-    public enum ZeroLoss {
+    public enum ZeroLoss implements XorChoice {
         /** Every point's cross-entropy (in double, from the float32 logit) is at most {@link #ZERO_LOSS_PER_POINT}. */
-        TOLERANCE("tolerance") {
+        TOLERANCE {
             @Override
             boolean holds(XorNetwork n) {
                 for (int p = 0; p < 4; p++) if (n.pointLoss(p) > ZERO_LOSS_PER_POINT) return false;
@@ -116,7 +110,7 @@ public record XorCriteria(DecisionBoundary decisionBoundary, ZeroLoss zeroLoss) 
          * −log(1 − σ(z)) (class 0) is exactly 0 — σ(z) rounds to 1, or 1 − σ(z) rounds to 1, which takes a logit
          * about 17 on the correct side.
          */
-        FLOAT32("float32") {
+        FLOAT32 {
             @Override
             boolean holds(XorNetwork n) {
                 for (int p = 0; p < 4; p++) {
@@ -128,20 +122,10 @@ public record XorCriteria(DecisionBoundary decisionBoundary, ZeroLoss zeroLoss) 
             }
         };
 
-        private final String label;
-
-        ZeroLoss(String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
-
         abstract boolean holds(XorNetwork n);
 
         public static ZeroLoss parse(String s) {
-            return XorTraining.byLabel(values(), s, ZeroLoss::label, "zero-loss criterion");
+            return XorChoice.parse(ZeroLoss.class, s, "zero-loss criterion");
         }
     }
 }

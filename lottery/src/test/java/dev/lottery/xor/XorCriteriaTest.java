@@ -15,11 +15,22 @@ class XorCriteriaTest {
         return new XorNetwork(new float[]{n, -n}, new float[]{-n, n}, new float[2], new float[]{v, v}, b2);
     }
 
+    private static XorNetwork stuck(float b2) {
+        return new XorNetwork(new float[]{1, 1}, new float[]{-1, 1}, new float[]{0, -1.5f}, new float[]{20, -40}, b2);
+    }
+
     @Test
-    void tiesCountAnOutputOfExactlyOneHalfAsRight() {
+    void tiesCountAPointOnTheBoundaryAsRight() {
         XorNetwork dead = new XorNetwork(new float[]{-1}, new float[]{-1}, new float[1], new float[]{0.5f}, 0f);
         assertFalse(XorCriteria.DecisionBoundary.POINTS.holds(dead));
         assertTrue(XorCriteria.DecisionBoundary.TIES.holds(dead), "every output is exactly 0.5");
+        // relu(x0 − x1) lifts (1, 0), relu(x0 + x1 − 1.5) lowers (1, 1), and nothing serves (0, 0) or (0, 1):
+        // both have the output bias as logit, a stuck network's typical state.
+        for (float b2 : new float[]{-0.019f, 0.019f}) {
+            assertFalse(XorCriteria.DecisionBoundary.POINTS.holds(stuck(b2)));
+            assertTrue(XorCriteria.DecisionBoundary.TIES.holds(stuck(b2)), "outputs 0.50 at two decimals, b2 = " + b2);
+        }
+        assertFalse(XorCriteria.DecisionBoundary.TIES.holds(stuck(0.03f)), "(0, 0) at 0.5075 is misclassified");
         XorNetwork wrong = footnote(10, 1, 5); // every logit positive: (0,0) and (1,1) on the wrong side
         assertFalse(XorCriteria.DecisionBoundary.TIES.holds(wrong));
     }

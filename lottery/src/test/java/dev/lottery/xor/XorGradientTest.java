@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,19 +14,11 @@ class XorGradientTest {
 
     @Test
     void kernelGradientMatchesFiniteDifferences() {
-        SplittableRandom r = new SplittableRandom(3);
-        XorBatch batch = new XorBatch(TRIALS, HIDDEN);
-        for (int t = 0; t < TRIALS; t++) batch.setNetwork(t, randomNetwork(r));
+        XorBatch batch = randomBatch(3);
         XorBatch g = trainer(XorTraining.Reduction.MEAN, 0).gradients(batch);
         // Random parameters put no pre-activation exactly on the kink, where alone the ReLU'(0) choice matters.
         XorBatch slopeOne = trainer(XorTraining.Reduction.MEAN, 1).gradients(batch);
-        for (int t = 0; t < TRIALS; t++) {
-            XorNetwork a = g.network(t), b = slopeOne.network(t);
-            assertArrayEquals(a.w1a(), b.w1a());
-            assertArrayEquals(a.w1b(), b.w1b());
-            assertArrayEquals(a.b1(), b.b1());
-            assertArrayEquals(a.w2(), b.w2());
-        }
+        for (int t = 0; t < TRIALS; t++) assertScaled(1, g.network(t), slopeOne.network(t));
         int checked = 0;
         for (int t = 0; t < TRIALS; t++) {
             XorNetwork n = batch.network(t), grad = g.network(t);
@@ -60,21 +51,10 @@ class XorGradientTest {
 
     @Test
     void summedLossHasExactlyFourTimesTheMeanGradient() {
-        SplittableRandom r = new SplittableRandom(5);
-        XorBatch batch = new XorBatch(TRIALS, HIDDEN);
-        for (int t = 0; t < TRIALS; t++) batch.setNetwork(t, randomNetwork(r));
+        XorBatch batch = randomBatch(5);
         XorBatch mean = trainer(XorTraining.Reduction.MEAN, 0).gradients(batch);
         XorBatch sum = trainer(XorTraining.Reduction.SUM, 0).gradients(batch);
-        for (int t = 0; t < TRIALS; t++) {
-            XorNetwork m = mean.network(t), s = sum.network(t);
-            for (int k = 0; k < HIDDEN; k++) {
-                assertEquals(4 * m.w1a()[k], s.w1a()[k]);
-                assertEquals(4 * m.w1b()[k], s.w1b()[k]);
-                assertEquals(4 * m.b1()[k], s.b1()[k]);
-                assertEquals(4 * m.w2()[k], s.w2()[k]);
-            }
-            assertEquals(4 * m.b2(), s.b2());
-        }
+        for (int t = 0; t < TRIALS; t++) assertScaled(4, mean.network(t), sum.network(t));
     }
 
     @Test
@@ -90,6 +70,24 @@ class XorGradientTest {
         assertEquals(0f, g.w1a()[0]);
         assertEquals(0f, g.w1b()[0]);
         assertEquals(0f, g.w2()[0], "relu(0) = 0 feeds the output weight nothing");
+    }
+
+    /** {@code scaled} is exactly {@code factor} times {@code g}, parameter by parameter. */
+    private static void assertScaled(float factor, XorNetwork g, XorNetwork scaled) {
+        for (int k = 0; k < HIDDEN; k++) {
+            assertEquals(factor * g.w1a()[k], scaled.w1a()[k]);
+            assertEquals(factor * g.w1b()[k], scaled.w1b()[k]);
+            assertEquals(factor * g.b1()[k], scaled.b1()[k]);
+            assertEquals(factor * g.w2()[k], scaled.w2()[k]);
+        }
+        assertEquals(factor * g.b2(), scaled.b2());
+    }
+
+    private static XorBatch randomBatch(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        XorBatch batch = new XorBatch(TRIALS, HIDDEN);
+        for (int t = 0; t < TRIALS; t++) batch.setNetwork(t, randomNetwork(r));
+        return batch;
     }
 
     private static XorTrainer trainer(XorTraining.Reduction reduction, int reluSlopeAtZero) {

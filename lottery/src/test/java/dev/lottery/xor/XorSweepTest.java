@@ -60,7 +60,10 @@ class XorSweepTest {
         List<XorTraining> grid = XorSweep.trainings(10_000);
         assertEquals(2 * 2 * (XorSweep.GD_RATES.length + XorSweep.ADAM_RATES.length), grid.size());
         assertEquals(grid.size(), new HashSet<>(grid).size(), "no setting twice");
-        assertTrue(grid.contains(XorTraining.defaults(10_000)), "the default is one of the cells");
+        for (XorSetting s : XorSetting.values()) {
+            assertTrue(grid.contains(s.training(10_000)), s + " is one of the cells");
+            assertTrue(XorSweep.CRITERIA.contains(s.criteria()), s + "'s criteria are judged");
+        }
         assertEquals(3 * 2, XorSweep.CRITERIA.size());
     }
 
@@ -76,10 +79,11 @@ class XorSweepTest {
         for (int i = 1; i < cells.size(); i++) {
             assertTrue(XorFit.BEST_FIRST.compare(cells.get(i - 1).fit(), cells.get(i).fit()) <= 0, "sorted best first");
         }
-        XorSweep.Cell adamDefault = cells.stream()
-                .filter(c -> c.training().equals(two.get(1)) && c.criteria().equals(XorCriteria.DEFAULT)).findFirst().orElseThrow();
-        assertEquals(new XorExperiment(3, 24, new XorTrainer(two.get(1))).run(XorCriteria.DEFAULT), adamDefault.tables());
-        assertEquals(XorFit.of(adamDefault.tables(), XorTables.PAPER), adamDefault.fit());
+        XorCriteria criteria = XorSetting.DEFAULT.criteria();
+        XorSweep.Cell adam = cells.stream()
+                .filter(c -> c.training().equals(two.get(1)) && c.criteria().equals(criteria)).findFirst().orElseThrow();
+        assertEquals(new XorExperiment(3, 24, new XorTrainer(two.get(1))).run(criteria), adam.tables());
+        assertEquals(XorFit.of(adam.tables(), XorTables.PAPER), adam.fit());
     }
 
     @Test
@@ -100,15 +104,31 @@ class XorSweepTest {
     }
 
     @Test
-    void commandTakesEveryTrainingChoiceAndRejectsBadOnes() {
+    void commandRunsTheNamedSettingsAndAnOptionOverridesPartOfOne() {
+        assertTrue(run("--trials", "8", "--iterations", "20")
+                .contains("adam lr 0.003, mean loss, ReLU'(0) = 0, 20 iterations; DB ties, ZL tolerance"));
+        assertTrue(run("--trials", "8", "--iterations", "20", "--setting", "gd")
+                .contains("gd lr 1.0, mean loss, ReLU'(0) = 0, 20 iterations; DB points, ZL tolerance"));
+        // Another optimizer brings its own default rate; the setting's criteria stay.
+        assertTrue(run("--trials", "8", "--iterations", "20", "--setting", "gd", "--optimizer", "adam")
+                .contains("adam lr 0.003, mean loss, ReLU'(0) = 0, 20 iterations; DB points, ZL tolerance"));
+    }
+
+    private static String run(String... args) {
         StringWriter out = new StringWriter();
         CommandLine cl = new CommandLine(new XorCommand());
         cl.setOut(new PrintWriter(out));
-        int code = cl.execute("--trials", "8", "--iterations", "20", "--optimizer", "adam", "--lr", "0.003", "--loss", "sum",
+        assertEquals(0, cl.execute(args), out.toString());
+        return out.toString();
+    }
+
+    @Test
+    void commandTakesEveryTrainingChoiceAndRejectsBadOnes() {
+        String out = run("--trials", "8", "--iterations", "20", "--optimizer", "gd", "--lr", "0.5", "--loss", "sum",
                 "--relu-slope-at-zero", "1", "--decision-boundary", "corners", "--zero-loss", "float32");
-        assertEquals(0, code, out.toString());
-        assertTrue(out.toString().contains("adam lr 0.003, sum loss, ReLU'(0) = 1, 20 iterations; DB corners, ZL float32"), out.toString());
-        for (String[] bad : new String[][]{{"--sweep", "--optimizer", "adam"}, {"--optimizer", "sgd-momentum"},
+        assertTrue(out.contains("gd lr 0.5, sum loss, ReLU'(0) = 1, 20 iterations; DB corners, ZL float32"), out);
+        for (String[] bad : new String[][]{{"--sweep", "--optimizer", "adam"}, {"--sweep", "--setting", "gd"},
+                {"--setting", "sgd"}, {"--optimizer", "sgd-momentum"},
                 {"--relu-slope-at-zero", "2"}, {"--loss", "max"}, {"--zero-loss", "exact"}, {"--lr", "-1"}}) {
             XorCommand c = CommandLine.populateCommand(new XorCommand(), bad);
             assertThrows(UserError.class, c::call, String.join(" ", bad));
