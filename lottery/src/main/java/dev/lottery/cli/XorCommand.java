@@ -3,6 +3,7 @@ package dev.lottery.cli;
 import dev.lottery.nn.UserError;
 import dev.lottery.xor.XorCriteria;
 import dev.lottery.xor.XorExperiment;
+import dev.lottery.xor.XorFit;
 import dev.lottery.xor.XorReport;
 import dev.lottery.xor.XorSetting;
 import dev.lottery.xor.XorSweep;
@@ -119,7 +120,8 @@ public final class XorCommand implements Callable<Integer> {
             err.flush();
         });
         double seconds = (System.nanoTime() - start) / 1e9;
-        w.println("Best fit first: the worse of Figure 9's two columns' largest deviations from the paper, then Figure 10's order.");
+        w.printf(Locale.ROOT, "Best fit first: both Figure 9 columns within %.0f points of the paper's, ranked by Figure 10's order;"
+                + " then the rest by deviation.%n", XorFit.TARGET);
         w.print(XorReport.formatSweep(cells));
         if (out != null) {
             XorReport.writeSweepCsv(cells, out);

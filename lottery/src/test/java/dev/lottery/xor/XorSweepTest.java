@@ -56,6 +56,18 @@ class XorSweepTest {
     }
 
     @Test
+    void withinTheTargetFigure10DecidesOutsideItTheDeviation() {
+        XorFit closeButScrambled = new XorFit(2.0, 1.0, 1, 1, "I>P>1>O", 10);
+        XorFit withinAndOrdered = new XorFit(4.0, 1.0, 0, 0, "P>I>1>O", 20);
+        XorFit justOutside = new XorFit(5.5, 0.5, 0, 0, "P>I>1>O", 20);
+        XorFit farButOrdered = new XorFit(30, 1, 0, 0, "P>I>1>O", 20);
+        XorFit farAndScrambled = new XorFit(30, 1, 3, 3, "O>1>I>P", 2);
+        List<XorFit> fits = new ArrayList<>(List.of(farAndScrambled, justOutside, farButOrdered, closeButScrambled, withinAndOrdered));
+        fits.sort(XorFit.BEST_FIRST);
+        assertEquals(List.of(withinAndOrdered, closeButScrambled, justOutside, farButOrdered, farAndScrambled), fits);
+    }
+
+    @Test
     void gridCrossesEveryChoiceAndContainsTheDefault() {
         List<XorTraining> grid = XorSweep.trainings(10_000);
         assertEquals(2 * 2 * (XorSweep.GD_RATES.length + XorSweep.ADAM_RATES.length), grid.size());
