@@ -66,16 +66,16 @@ class XorPartsTest {
         // The paper's footnote-3 solution with n = 10: hard outputs, boundary found.
         float n = 10;
         XorNetwork exact = new XorNetwork(new float[]{n, -n}, new float[]{-n, n}, new float[2], new float[]{1.5f, 1.5f}, -n / 2 - 2.5f);
-        assertTrue(exact.decisionBoundary());
-        assertTrue(exact.zeroLoss());
+        assertTrue(XorSetting.GD.criteria().decisionBoundary(exact));
+        assertTrue(XorSetting.GD.criteria().zeroLoss(exact));
         // Same shape, tiny weights: right side of 0.5 everywhere but far from zero loss.
         float s = 0.1f;
         XorNetwork soft = new XorNetwork(new float[]{s, -s}, new float[]{-s, s}, new float[2], new float[]{1, 1}, -s / 2);
-        assertTrue(soft.decisionBoundary());
-        assertFalse(soft.zeroLoss());
+        assertTrue(XorSetting.GD.criteria().decisionBoundary(soft));
+        assertFalse(XorSetting.GD.criteria().zeroLoss(soft));
         // All outputs exactly 0.5: no boundary.
         XorNetwork flat = new XorNetwork(new float[1], new float[1], new float[1], new float[1], 0f);
-        assertFalse(flat.decisionBoundary());
+        assertFalse(XorSetting.GD.criteria().decisionBoundary(flat));
         assertEquals(Math.log(2), flat.loss(), 1e-12);
     }
 
