@@ -1,6 +1,5 @@
 package dev.lottery.experiment.slurm;
 
-import dev.lottery.cli.LotteryCli;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -16,6 +15,12 @@ import java.util.List;
  * @param classpath used when {@code jar} is null: {@code -cp classpath dev.lottery.cli.LotteryCli}
  */
 public record JavaLauncher(Path java, List<String> jvmOptions, Path jar, String classpath) {
+    /**
+     * The command line's main class, named rather than referenced: the experiment API must not load the command
+     * line (its Picocli dependency is optional).
+     */
+    public static final String MAIN_CLASS = "dev.lottery.cli.LotteryCli";
+
     /** The flags every lottery JVM needs: FFM native access and the Vector API (the CPU backend's GEMM). */
     public static final List<String> REQUIRED_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector");
 
@@ -41,7 +46,7 @@ public record JavaLauncher(Path java, List<String> jvmOptions, Path jar, String 
 
     private static Path runningJar() {
         try {
-            var source = LotteryCli.class.getProtectionDomain().getCodeSource();
+            var source = JavaLauncher.class.getProtectionDomain().getCodeSource();
             if (source == null) return null;
             Path p = Path.of(source.getLocation().toURI());
             return Files.isRegularFile(p) && p.toString().endsWith(".jar") ? p.toAbsolutePath() : null;
@@ -73,7 +78,7 @@ public record JavaLauncher(Path java, List<String> jvmOptions, Path jar, String 
         } else {
             cmd.add("-cp");
             cmd.add(classpath);
-            cmd.add(LotteryCli.class.getName());
+            cmd.add(MAIN_CLASS);
         }
         cmd.addAll(args);
         return cmd;

@@ -1,0 +1,33 @@
+/**
+ * Tensors, the {@code Backend} SPI with its CPU (Vector API) and CUDA backends, models as data, networks and
+ * populations, optimizers, the trainer, Philox random streams, data sets and {@code .npy} files.
+ *
+ * <p>The layer implementations ({@code dev.lottery.nn.layers}) and the backends' own packages are internal: a
+ * backend is obtained through {@code Backends}, a model is described by a {@code ModelSpec}.
+ */
+module dev.lottery.nn {
+    requires transitive dev.lottery.gpu;
+    // The CPU backend's kernels; resolved by this descriptor on the module path, so no --add-modules there.
+    requires jdk.incubator.vector;
+    // The free physical memory the CPU backend reports (com.sun.management).
+    requires jdk.management;
+    requires java.net.http;
+
+    exports dev.lottery.nn;
+    exports dev.lottery.nn.backend;
+    exports dev.lottery.nn.data;
+    exports dev.lottery.nn.data.augment;
+    exports dev.lottery.nn.init;
+    exports dev.lottery.nn.io;
+    exports dev.lottery.nn.model;
+    exports dev.lottery.nn.rng;
+    exports dev.lottery.nn.tensor;
+    exports dev.lottery.nn.train;
+    // The command line's start-up warm-up drives the CPU backend's kernels directly.
+    exports dev.lottery.nn.backend.cpu to dev.lottery.experiment;
+    // The CUDA kernels' .cu sources are resources of this package, read by dev.lottery.gpu's KernelSource.
+    opens dev.lottery.nn.backend.cuda to dev.lottery.gpu;
+
+    uses dev.lottery.nn.backend.BackendProvider;
+    provides dev.lottery.nn.backend.BackendProvider with dev.lottery.nn.backend.cuda.CudaBackendProvider;
+}
