@@ -40,6 +40,31 @@ public record Dataset(String name, float[] images, byte[] labels, int count, int
         }
     }
 
+    /**
+     * A data set of flat examples held in arrays: {@code examples[i]} is example i's values (all of one length),
+     * {@code labels[i]} its class in {@code [0, classes)}. The values are copied.
+     */
+    public static Dataset of(String name, float[][] examples, int[] labels, int classes) {
+        if (examples.length != labels.length) {
+            throw new IllegalArgumentException(name + ": " + examples.length + " examples and " + labels.length + " labels");
+        }
+        if (examples.length == 0) throw new IllegalArgumentException(name + ": no examples");
+        int features = examples[0].length;
+        float[] images = new float[examples.length * features];
+        byte[] classOf = new byte[labels.length];
+        for (int i = 0; i < examples.length; i++) {
+            if (examples[i].length != features) {
+                throw new IllegalArgumentException(name + ": example " + i + " has " + examples[i].length + " values, example 0 has " + features);
+            }
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException(name + ": label " + labels[i] + " at example " + i + " is outside [0, " + classes + ")");
+            }
+            System.arraycopy(examples[i], 0, images, i * features, features);
+            classOf[i] = (byte) labels[i];
+        }
+        return new Dataset(name, images, classOf, examples.length, features, 1, 1, classes);
+    }
+
     /** Values per example: channels * height * width. */
     public int featureSize() {
         return channels * height * width;

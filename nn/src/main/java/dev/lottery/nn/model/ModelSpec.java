@@ -68,6 +68,16 @@ public record ModelSpec(String name, ImageShape input, List<LayerSpec> layers, I
                 + "],weight_init=" + weightInit.canonical() + ",bias_init=" + biasInit.canonical() + ")";
     }
 
+    /**
+     * Reads a {@link #canonical()} text back. A model named like a model preset is rebuilt from that preset; any other
+     * model gets the presets' layer names ({@code fc1}, {@code conv1}, ...; the canonical text does not hold them).
+     *
+     * @throws dev.lottery.nn.UserError if {@code text} is not a model in canonical form
+     */
+    public static ModelSpec parse(String text) {
+        return ModelText.parse(text);
+    }
+
     /** The same model with another weight initializer (a command-line override). */
     public ModelSpec withWeightInit(Initializer init) {
         return new ModelSpec(name, input, layers, init, biasInit);

@@ -1,8 +1,22 @@
 package dev.lottery.nn.model;
 
+import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.io.Npy;
+import dev.lottery.nn.io.NpyArray;
 import dev.lottery.nn.tensor.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * One network: a member of a {@link Population}, seen on its own. Its parameters are its slices of the population's
@@ -10,6 +24,9 @@ import java.util.List;
  * initial values (pruning, controls, snapshots) works on a member of any population. {@link #create} builds a
  * population of one and hands back its only member; training and the forward and backward passes are the
  * population's, which this class exposes for a population of one.
+ *
+ * <p>{@link #save} writes the network as a folder that NumPy reads ({@code np.load("fc1.weight.npy")}) and
+ * {@link #load} reads it back. A network is not thread-safe: one thread at a time uses it (see the package notes).
  */
 public final class Network implements AutoCloseable {
     private final Population population;
@@ -96,6 +113,145 @@ public final class Network implements AutoCloseable {
             throw new IllegalStateException("member " + member + " of a population of " + population.members() + " runs with its population");
         }
         return population;
+    }
+
+    /** Examples per forward pass of {@link #predict}: the trainer's evaluation batch. */
+    private static final int PREDICT_BATCH = 1000;
+    /** The model's canonical text ({@link ModelSpec#canonical()}) in a saved network's folder. */
+    public static final String MODEL_FILE = "model.txt";
+    /** The parameters' names in layer order, one a line, in a saved network's folder. */
+    public static final String PARAMETERS_FILE = "parameters.txt";
+
+    /**
+     * The class each example is predicted to belong to: the index of its largest logit, from an evaluation forward
+     * pass (dropout off, batch norm on its running statistics). {@code examples[i]} holds one example's
+     * {@link ModelSpec#inputFeatures()} values, prepared as the training data was (e.g. standardized with the same
+     * {@code Normalization}). For a network alone.
+     */
+    public int[] predict(float[][] examples) {
+        int features = spec().inputFeatures();
+        int classes = spec().classes();
+        int[] out = new int[examples.length];
+        for (int from = 0; from < examples.length; from += PREDICT_BATCH) {
+            int n = Math.min(PREDICT_BATCH, examples.length - from);
+            float[] batch = new float[n * features];
+            for (int i = 0; i < n; i++) {
+                float[] x = examples[from + i];
+                if (x.length != features) {
+                    throw new IllegalArgumentException("example " + (from + i) + " has " + x.length + " values, the model takes " + features);
+                }
+                System.arraycopy(x, 0, batch, i * features, features);
+            }
+            float[] logits;
+            try (Tensor input = backend().upload("predict.input", batch, n, features)) {
+                logits = forward(input, Mode.EVALUATION).toArray();
+            }
+            for (int i = 0; i < n; i++) out[from + i] = argmax(logits, i * classes, classes);
+        }
+        return out;
+    }
+
+    private static int argmax(float[] values, int offset, int count) {
+        int best = 0;
+        for (int c = 1; c < count; c++) {
+            if (values[offset + c] > values[offset + best]) best = c;
+        }
+        return best;
+    }
+
+    /**
+     * Writes this network to the folder {@code dir}: {@value #MODEL_FILE} (the model's canonical text),
+     * {@value #PARAMETERS_FILE} (the parameters in layer order) and, per parameter, {@code <name>.npy} (float32)
+     * and for weights {@code <name>.mask.npy} (bool). The folder is written under a temporary name beside
+     * {@code dir} and renamed into place, so {@code dir} holds either the previous network or this one, never a mix.
+     * Batch-norm running statistics are not parameters and are not saved.
+     */
+    public void save(Path dir) {
+        Path target = dir.toAbsolutePath();
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempDirectory(target.getParent(), target.getFileName() + ".part-");
+            List<String> names = new ArrayList<>();
+            for (Parameter p : parameters()) {
+                names.add(p.name());
+                Npy.write(tmp.resolve(p.name() + ".npy"), p.value().toArray(), p.value().shape());
+                if (p.mask() != null) {
+                    float[] mask = p.mask().toArray();
+                    boolean[] kept = new boolean[mask.length];
+                    for (int i = 0; i < mask.length; i++) kept[i] = mask[i] != 0f;
+                    Npy.write(tmp.resolve(p.name() + ".mask.npy"), kept, p.mask().shape());
+                }
+            }
+            Files.writeString(tmp.resolve(PARAMETERS_FILE), String.join("\n", names) + "\n");
+            Files.writeString(tmp.resolve(MODEL_FILE), spec().canonical() + "\n");
+            replace(target, tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the network to " + target, e);
+        }
+    }
+
+    /** Puts the folder {@code tmp} in place of {@code target}; an earlier {@code target} is removed once it is. */
+    private static void replace(Path target, Path tmp) throws IOException {
+        if (!Files.exists(target)) {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            return;
+        }
+        Path old = target.resolveSibling(target.getFileName() + ".old-" + System.nanoTime());
+        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        try (Stream<Path> files = Files.walk(old)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(f);
+        }
+    }
+
+    /**
+     * Reads a network that {@link #save} wrote into a new network on {@code backend} (a population of one; closing it
+     * frees it). Parameters are matched to the files by their order in {@value #PARAMETERS_FILE}, and each file's
+     * shape must be the parameter's.
+     *
+     * @throws UserError if {@code dir} is not a saved network or does not fit its model
+     */
+    public static Network load(Path dir, Backend backend) {
+        String modelText;
+        List<String> names;
+        try {
+            modelText = Files.readString(dir.resolve(MODEL_FILE), StandardCharsets.UTF_8).strip();
+            names = Files.readAllLines(dir.resolve(PARAMETERS_FILE), StandardCharsets.UTF_8).stream()
+                    .filter(line -> !line.isBlank()).toList();
+        } catch (NoSuchFileException e) {
+            throw new UserError(dir + " is not a saved network: " + e.getFile() + " is missing");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the network in " + dir, e);
+        }
+        Network net = create(ModelSpec.parse(modelText), backend, 0);
+        try {
+            List<Parameter> params = net.parameters();
+            if (params.size() != names.size()) {
+                throw new UserError(dir + ": " + names.size() + " parameters saved, the model has " + params.size());
+            }
+            for (int i = 0; i < params.size(); i++) {
+                Parameter p = params.get(i);
+                p.value().copyFrom(read(dir.resolve(names.get(i) + ".npy"), p.value()).floats());
+                if (p.mask() != null) {
+                    boolean[] kept = read(dir.resolve(names.get(i) + ".mask.npy"), p.mask()).booleans();
+                    float[] mask = new float[kept.length];
+                    for (int j = 0; j < kept.length; j++) mask[j] = kept[j] ? 1f : 0f;
+                    p.mask().copyFrom(mask);
+                }
+            }
+            return net;
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
+        }
+    }
+
+    private static NpyArray read(Path file, Tensor into) {
+        NpyArray a = Npy.read(file);
+        if (!Arrays.equals(a.shape(), into.shape())) {
+            throw new UserError(file + " holds shape " + Arrays.toString(a.shape()) + ", the parameter is " + Arrays.toString(into.shape()));
+        }
+        return a;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.lottery.nn.model;
 import dev.lottery.nn.data.DatasetName;
 import dev.lottery.nn.data.augment.BatchAugmentation;
 import dev.lottery.nn.train.OptimizerSpec;
+import dev.lottery.nn.train.TrainingSpec;
 
 /**
  * A named model with the training settings the paper used for it (Figure 1); every field can be overridden
@@ -14,6 +15,14 @@ public record Preset(String name, String description, ModelSpec model, DatasetNa
     public Preset(String name, String description, ModelSpec model, DatasetName dataset, OptimizerSpec optimizer,
                   int batchSize, int epochs, int validationSize) {
         this(name, description, model, dataset, optimizer, batchSize, epochs, validationSize, BatchAugmentation.NONE);
+    }
+
+    /**
+     * A training builder with this preset's optimizer, batch size, validation holdout and augmentation; the caller sets
+     * the iterations (the paper's length is {@code TrainingSpec.iterationsFor(epochs(), trainExamples, batchSize())}).
+     */
+    public TrainingSpec.Builder training() {
+        return TrainingSpec.builder(optimizer).batchSize(batchSize).validationSize(validationSize).augmentation(augmentation);
     }
 
     /** One example's shape in a data set as stored: 1x28x28 for (Fashion-)MNIST, 3x32x32 for CIFAR-10. */

@@ -61,6 +61,15 @@ public final class ResidentData implements AutoCloseable {
     }
 
     /**
+     * Data set {@code name} from the default cache, standardized, with the {@link TrainingSpec#validationSize()}
+     * training examples of {@code training} held out (chosen by seed 0), progress on standard error: the common case
+     * of {@link #load(Backend, DatasetName, Path, int, long, Consumer)}.
+     */
+    public static ResidentData load(Backend backend, DatasetName name, TrainingSpec training) {
+        return load(backend, name, null, training.validationSize(), 0);
+    }
+
+    /**
      * A data set's prepared train and test sets ({@link PreparedSet}, standardized as {@link Normalization#standard}),
      * or, where they cannot be written (a read-only cache), the raw split instead ({@code train} and {@code test}
      * null then).

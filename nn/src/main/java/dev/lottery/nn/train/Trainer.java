@@ -30,6 +30,20 @@ public final class Trainer {
 
     private Trainer() {}
 
+    /**
+     * Trains {@code network}, a population of one, with the data order of seed 0 and no listener: the same as
+     * {@code train(network, data, spec, 0, TrainingListener.NONE)}.
+     */
+    public static TrainingResult train(Network network, ResidentData data, TrainingSpec spec) {
+        return train(network, data, spec, 0, TrainingListener.NONE);
+    }
+
+    /**
+     * Trains {@code network}, a population of one.
+     *
+     * @param seed     keys the order in which training examples are drawn (each epoch's shuffle)
+     * @param listener progress and evaluations ({@link TrainingListener#NONE}: none)
+     */
     public static TrainingResult train(Network network, ResidentData data, TrainingSpec spec, long seed, TrainingListener listener) {
         return train(network, data, spec, seed, listener, null);
     }

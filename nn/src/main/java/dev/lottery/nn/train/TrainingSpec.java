@@ -2,11 +2,23 @@ package dev.lottery.nn.train;
 
 import dev.lottery.nn.UserError;
 import dev.lottery.nn.data.augment.BatchAugmentation;
+import java.util.Objects;
 
 /**
  * How long and how to train: optimizer, batch size, length in iterations, how often to evaluate, the size
  * of the validation holdout taken from the training set (0 = none, as the paper's lenet experiments), and the
  * training-batch augmentation (random flips and translations for resnet; none otherwise).
+ *
+ * <p>{@link #builder} names each setting: {@code TrainingSpec.builder(optimizer).batchSize(60).iterations(5_000).build()}.
+ * The validation size given here is the one {@link ResidentData#load(dev.lottery.nn.backend.Backend,
+ * dev.lottery.nn.data.DatasetName, TrainingSpec)} holds out, so it is stated once.
+ *
+ * @param optimizer  learning rate (schedule), momentum and weight decay
+ * @param batchSize  examples per training step
+ * @param iterations training steps
+ * @param evalEvery  iterations between evaluations of test (and validation) loss and accuracy
+ * @param validationSize training examples held out for validation (0: none)
+ * @param augmentation what is done to each training batch ({@link BatchAugmentation#NONE}: nothing)
  */
 public record TrainingSpec(OptimizerSpec optimizer, int batchSize, long iterations, int evalEvery, int validationSize,
                            BatchAugmentation augmentation) {
@@ -15,6 +27,7 @@ public record TrainingSpec(OptimizerSpec optimizer, int batchSize, long iteratio
         this(optimizer, batchSize, iterations, evalEvery, validationSize, BatchAugmentation.NONE);
     }
 
+    /** Checks every setting: sizes and counts positive, the validation size non-negative. */
     public TrainingSpec {
         if (augmentation == null) augmentation = BatchAugmentation.NONE;
         if (batchSize <= 0) throw new UserError("batch size must be positive, got " + batchSize);
@@ -29,6 +42,68 @@ public record TrainingSpec(OptimizerSpec optimizer, int batchSize, long iteratio
         return (long) epochs * (trainExamples / batchSize);
     }
 
+    /**
+     * A builder with {@code optimizer}; batch size and iterations must be set, evaluation defaults to every 100
+     * iterations, validation to none, augmentation to none.
+     */
+    public static Builder builder(OptimizerSpec optimizer) {
+        return new Builder(optimizer);
+    }
+
+    /** Builds a {@link TrainingSpec} setting by named setting. Not thread-safe. */
+    public static final class Builder {
+        private final OptimizerSpec optimizer;
+        private int batchSize;
+        private long iterations;
+        private int evalEvery = 100;
+        private int validationSize;
+        private BatchAugmentation augmentation = BatchAugmentation.NONE;
+
+        private Builder(OptimizerSpec optimizer) {
+            this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+        }
+
+        /** Examples per training step (required). */
+        public Builder batchSize(int examples) {
+            this.batchSize = examples;
+            return this;
+        }
+
+        /** Training steps (required). */
+        public Builder iterations(long steps) {
+            this.iterations = steps;
+            return this;
+        }
+
+        /** Iterations between evaluations (default 100). */
+        public Builder evalEvery(int steps) {
+            this.evalEvery = steps;
+            return this;
+        }
+
+        /** Training examples held out for validation (default 0, none). */
+        public Builder validationSize(int examples) {
+            this.validationSize = examples;
+            return this;
+        }
+
+        /** What is done to each training batch (default none). */
+        public Builder augmentation(BatchAugmentation a) {
+            this.augmentation = a;
+            return this;
+        }
+
+        /**
+         * The training settings.
+         *
+         * @throws UserError if a required setting is missing or a setting is out of range
+         */
+        public TrainingSpec build() {
+            return new TrainingSpec(optimizer, batchSize, iterations, evalEvery, validationSize, augmentation);
+        }
+    }
+
+    /** The settings as one line, for hashing experiments: {@code train(sgd(...),batch=60,...)}. */
     public String canonical() {
         return "train(" + optimizer.canonical() + ",batch=" + batchSize + ",iterations=" + iterations
                 + ",eval_every=" + evalEvery + ",validation=" + validationSize
