@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Uses lottery as a library the way a user's project does, and fails on the first thing that does not work:
+#   1. installs the modules (./mvnw install -DskipTests) into a Maven repository of its own, which reads everything
+#      else from ~/.m2/repository and leaves it untouched;
+#   2. builds scripts/library-check/ (a separate project that depends on dev.lottery:lottery) offline against them;
+#   3. checks that its runtime dependencies hold no picocli, XChart, pdfbox, commons-logging or JUnit;
+#   4. runs it on the module path and on the class path: it trains a small custom model on in-memory arrays, saves,
+#      loads and predicts, and runs a one-level lottery experiment (LibraryCheck.java).
+# Takes about a minute and a half on 2 cores once the modules are compiled.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+JAVA_HOME=$("$root/scripts/find-jdk.sh") || exit 2
+export JAVA_HOME
+java="$JAVA_HOME/bin/java"
+work=$(mktemp -d "${TMPDIR:-/tmp}/library-check.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+repo=(-Dmaven.repo.local="$work/repo" -Dmaven.repo.local.tail="${LIBRARY_CHECK_M2:-$HOME/.m2/repository}")
+check="$root/scripts/library-check"
+
+echo "library-check: installing the modules" >&2
+"$root/mvnw" -q "${repo[@]}" install -DskipTests
+
+echo "library-check: building the user's project offline" >&2
+"$root/mvnw" -q -B -o -f "$check/pom.xml" "${repo[@]}" package \
+  dependency:list -DincludeScope=runtime -DoutputFile="$work/dependencies.txt" \
+  dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$work/lib"
+if grep -Ei 'picocli|xchart|pdfbox|commons-logging|junit' "$work/dependencies.txt"; then
+  echo "library-check: the experiment API brings the libraries above onto a user's path" >&2
+  exit 1
+fi
+echo "library-check: runtime dependencies: $(grep -c ':jar:' "$work/dependencies.txt") jars, none for the CLI, plots or tests" >&2
+
+classes="$check/target/classes"
+run() {  # run <label> <java arguments...>: fails on a non-zero exit or a warning about restricted (native) methods
+  local label=$1 log="$work/$1.log"
+  shift
+  if ! "$java" "$@" >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "library-check: the $label run failed" >&2
+    exit 1
+  fi
+  if grep -q 'restricted method' "$log"; then
+    cat "$log" >&2
+    echo "library-check: the $label run warns about native access: a flag is missing" >&2
+    exit 1
+  fi
+  grep '^library-check' "$log"
+}
+# The module path needs no --add-modules: dev.lottery.nn's descriptor requires jdk.incubator.vector.
+run module-path --enable-native-access=dev.lottery.bindings,dev.lottery.gpu \
+  --module-path "$classes:$work/lib" --module dev.lottery.check/dev.lottery.check.LibraryCheck "$work/module-path"
+run class-path --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  -cp "$classes:$work/lib/*" dev.lottery.check.LibraryCheck "$work/class-path"
+echo "library-check: ok"
