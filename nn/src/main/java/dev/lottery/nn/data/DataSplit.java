@@ -19,6 +19,11 @@ public record DataSplit(Dataset train, Dataset validation, Dataset test) {
         if (validation != null) requireSameShape(train, validation);
     }
 
+    /** Training and test sets without a validation set. */
+    public DataSplit(Dataset train, Dataset test) {
+        this(train, null, test);
+    }
+
     private static void requireSameShape(Dataset a, Dataset b) {
         if (a.channels() != b.channels() || a.height() != b.height() || a.width() != b.width()
                 || a.classes() != b.classes()) {
