@@ -13,6 +13,6 @@ public interface BackendProvider {
     /** Empty when this provider can run here; otherwise a one-line reason (no driver, no device, ...). */
     Optional<String> unavailableReason();
 
-    /** Opens the backend; only called after {@link #unavailableReason()} returned empty. */
-    Backend open();
+    /** Opens the backend with its settings in {@code options}; only called after {@link #unavailableReason()} returned empty. */
+    Backend open(BackendOptions options);
 }

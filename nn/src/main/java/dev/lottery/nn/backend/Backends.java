@@ -21,7 +21,18 @@ public final class Backends {
         }
     }
 
+    /** {@link #select(BackendOptions)} with every backend's defaults. */
     public static Selection select(DeviceChoice choice) {
+        return select(BackendOptions.of(choice));
+    }
+
+    /**
+     * Opens the backend {@code options} choose: the CPU backend for {@code CPU}; for {@code CUDA} the CUDA backend or
+     * a {@link UserError} saying why it cannot run; for {@code AUTO} the CUDA backend when usable, otherwise the CPU
+     * backend with the reason. The caller owns and closes the backend.
+     */
+    public static Selection select(BackendOptions options) {
+        DeviceChoice choice = options.device();
         if (choice == DeviceChoice.CPU) {
             return new Selection(new CpuBackend(), "cpu requested");
         }
@@ -33,7 +44,7 @@ public final class Backends {
                 ? "no CUDA backend is built into this version"
                 : cuda.get().unavailableReason().orElse(null);
         if (why == null) {
-            return new Selection(cuda.get().open(), "CUDA GPU found");
+            return new Selection(cuda.get().open(options), "CUDA GPU found");
         }
         if (choice == DeviceChoice.CUDA) {
             throw new UserError("--device cuda: CUDA is not usable here: " + why);

@@ -3,6 +3,7 @@ package dev.lottery.nn.backend.cuda;
 import dev.lottery.gpu.CudaAvailability;
 import dev.lottery.gpu.CudaContext;
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.BackendOptions;
 import dev.lottery.nn.backend.BackendProvider;
 import java.util.Optional;
 
@@ -40,7 +41,7 @@ public final class CudaBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Backend open() {
-        return CudaBackend.open(0);
+    public Backend open(BackendOptions options) {
+        return CudaBackend.open(options.cudaDevice());
     }
 }
