@@ -97,6 +97,8 @@ public final class DevicePool implements AutoCloseable {
     }
 
     /**
+     * What the pool has done so far.
+     *
      * @param driverAllocations blocks obtained from the allocator so far
      * @param driverFrees blocks given back to it
      * @param reuses requests served from a free list

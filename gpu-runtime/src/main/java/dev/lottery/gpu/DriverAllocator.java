@@ -10,6 +10,9 @@ import static dev.lottery.gpu.CudaException.checkDriver;
 
 /** cuMemAlloc / cuMemFree in the current context. Synchronous with respect to the device. */
 public final class DriverAllocator implements DeviceAllocator {
+    /** An allocator for the context current on the calling thread. */
+    public DriverAllocator() {}
+
     @Override
     public long allocate(long bytes) {
         try (Arena arena = Arena.ofConfined()) {

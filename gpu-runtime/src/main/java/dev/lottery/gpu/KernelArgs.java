@@ -15,6 +15,9 @@ import java.util.List;
 public final class KernelArgs implements AutoCloseable {
     private final Arena arena = Arena.ofConfined();
     private final List<MemorySegment> slots = new ArrayList<>();
+
+    /** An empty argument list; add the arguments in the kernel's order. */
+    public KernelArgs() {}
     private MemorySegment array;
 
     public KernelArgs ptr(DeviceBuffer buffer) { return ptr(buffer.address()); }

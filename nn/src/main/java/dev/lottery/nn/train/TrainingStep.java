@@ -35,7 +35,11 @@ public final class TrainingStep {
     private final Map<Double, StepRecorder.Recording> recordings = new HashMap<>();
     private final Set<Double> warm = new HashSet<>();
 
-    /** @param augmented the augmented batch's buffer, {@code null} when {@code augmentation} is none */
+    /**
+     * A step for {@code population} with its optimizer and step recorder.
+     *
+     * @param augmented the augmented batch's buffer, {@code null} when {@code augmentation} is none
+     */
     public TrainingStep(Population population, Sgd sgd, StepRecorder steps, BatchAugmentation augmentation, Tensor augmented, long seed) {
         this.population = population;
         this.sgd = sgd;
