@@ -85,6 +85,10 @@ public final class CpuConvolution {
     }
 
     public static void forward(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g) {
+        if (DirectConvolution.applies(g)) {
+            DirectConvolution.forward(x, w, bias, y, g, false);
+            return;
+        }
         ConvGeometry one = g.group();
         forEachGroup(g, (group, n0, count) -> forwardGroup(input(x, g, group), w, filters(g, group), bias,
                 (long) group * one.filters(), output(y, g, group), one, n0, count), x, w, bias, y);
@@ -131,6 +135,10 @@ public final class CpuConvolution {
     }
 
     public static void backwardData(MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g) {
+        if (DirectConvolution.applies(g)) {
+            DirectConvolution.backwardData(dy, w, dx, g);
+            return;
+        }
         ConvGeometry one = g.group();
         int per = imagesPerProduct(one);
         // Each pair writes its own planes of dx.
@@ -169,7 +177,9 @@ public final class CpuConvolution {
         int imageGroups = ceilDiv(g.batch(), per);
         int chunks = Math.min(imageGroups, FILTER_CHUNKS);
         long filterSize = (long) k * crs;
-        if (chunks == 1) {
+        if (DirectConvolution.applies(g)) {
+            DirectConvolution.backwardFilter(x, dy, dw, g);
+        } else if (chunks == 1) {
             GemmWorkers.forEach(g.groups(), group -> backwardFilterChunk(input(x, g, group), output(dy, g, group), dw,
                     filters(g, group), one, per, 0, imageGroups), x, dy, dw);
         } else {
