@@ -41,7 +41,7 @@ final class DirectConvolution {
     /** Taps per filter-gradient tile: three of one kernel row. */
     private static final int TAPS = 3;
     /** Floats of a filter-gradient image block kept in L1 (half of a 48 KiB L1; the rest for sums and spills). */
-    private static final int L1_FLOATS = Integer.getInteger("tmp.l1", 6 * 1024);
+    private static final int L1_FLOATS = 6 * 1024;
 
     private DirectConvolution() {}
 
