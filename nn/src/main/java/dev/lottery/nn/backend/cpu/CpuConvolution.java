@@ -177,7 +177,7 @@ public final class CpuConvolution {
         int imageGroups = ceilDiv(g.batch(), per);
         int chunks = Math.min(imageGroups, FILTER_CHUNKS);
         long filterSize = (long) k * crs;
-        if (DirectConvolution.applies(g)) {
+        if (DirectConvolution.appliesToFilterGradient(g)) {
             DirectConvolution.backwardFilter(x, dy, dw, g);
         } else if (chunks == 1) {
             GemmWorkers.forEach(g.groups(), group -> backwardFilterChunk(input(x, g, group), output(dy, g, group), dw,

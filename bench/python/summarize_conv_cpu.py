@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Prints the convolutional step comparison from our JMH JSON results and PyTorch's JSON lines (both written by
+scripts/bench-conv-cpu.sh): per model, our steps/s (ConvStepBenchmark, the median of the measured iterations),
+PyTorch's eager masked step (bench/python/conv_step_torch.py --device cpu) and ours / PyTorch. Writes the numbers as
+JSON too when --json is given. Exit 1 when a model is missing on either side.
+"""
+import argparse
+import json
+import statistics
+import sys
+
+# The models compared, with the input each trains on (conv2 as in its Fashion-MNIST quick preset).
+MODELS = (("conv2", "1x28x28"), ("conv4", "3x32x32"), ("resnet20", "3x32x32"))
+
+
+def median_score(entry):
+    raw = [v for fork in entry["primaryMetric"].get("rawData", []) for v in fork]
+    return statistics.median(raw) if raw else entry["primaryMetric"]["score"]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("torch_output", help="conv_step_torch.py's JSON lines")
+    ap.add_argument("jmh_json", nargs="+", help="JMH JSON results of ConvStepBenchmark")
+    ap.add_argument("--json", help="also write the summary here")
+    args = ap.parse_args()
+
+    ours = {}
+    for path in args.jmh_json:
+        with open(path) as f:
+            for e in json.load(f):
+                ours[e["params"]["model"]] = median_score(e)
+    theirs, torch_info = {}, {}
+    with open(args.torch_output) as f:
+        for line in f:
+            line = line.strip()
+            if not line.startswith("{"):
+                continue
+            r = json.loads(line)
+            if "error" in r:
+                print("PyTorch: " + r["error"], file=sys.stderr)
+                continue
+            theirs[r["model"]] = r["eager_steps_per_s"]
+            torch_info = {"torch": r.get("torch"), "threads": r.get("threads")}
+
+    print(f"{'model (input)':<22} {'ours steps/s':>13} {'PyTorch steps/s':>16} {'ours/PyTorch':>13}")
+    summary, missing = {"pytorch": torch_info, "models": {}}, False
+    for model, shape in MODELS:
+        a, b = ours.get(model), theirs.get(model)
+        missing |= a is None or b is None
+        ratio = a / b if a and b else None
+        cell = lambda v: f"{v:.2f}" if v is not None else "-"
+        print(f"{model + ' (' + shape + ')':<22} {cell(a):>13} {cell(b):>16} {(f'{ratio:.2f}x' if ratio else '-'):>13}")
+        summary["models"][model] = {"input": shape, "ours_steps_per_s": a, "pytorch_steps_per_s": b,
+                                    "ratio": round(ratio, 3) if ratio else None}
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(summary, f, indent=2)
+    sys.exit(1 if missing else 0)
+
+
+if __name__ == "__main__":
+    main()
