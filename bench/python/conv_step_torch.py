@@ -258,9 +258,9 @@ def measure_model(name, args, device):
         "warmup": warmup,
         "prunable_weights": prunable_count,
         "other_parameters": other_count,
-        "eager_steps_per_s": round(eager, 1),
-        "graph_steps_per_s": None if graph_steps is None else round(graph_steps, 1),
-        "augmented_eager_steps_per_s": None if augmented is None else round(augmented, 1),
+        "eager_steps_per_s": round(eager, 3),
+        "graph_steps_per_s": None if graph_steps is None else round(graph_steps, 3),
+        "augmented_eager_steps_per_s": None if augmented is None else round(augmented, 3),
         "masked_weights_zero": zeros_ok,
     }
     if graph_error is not None:
