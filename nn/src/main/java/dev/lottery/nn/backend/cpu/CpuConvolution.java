@@ -85,6 +85,10 @@ public final class CpuConvolution {
     }
 
     public static void forward(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g) {
+        if (WinogradConvolution.appliesForward(g)) {
+            WinogradConvolution.forward(x, w, bias, y, g, false);
+            return;
+        }
         if (DirectConvolution.applies(g)) {
             DirectConvolution.forward(x, w, bias, y, g, false);
             return;
@@ -135,6 +139,10 @@ public final class CpuConvolution {
     }
 
     public static void backwardData(MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g) {
+        if (WinogradConvolution.appliesToDataGradient(g)) {
+            WinogradConvolution.backwardData(dy, w, dx, g);
+            return;
+        }
         if (DirectConvolution.applies(g)) {
             DirectConvolution.backwardData(dy, w, dx, g);
             return;

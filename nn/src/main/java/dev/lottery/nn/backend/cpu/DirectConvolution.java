@@ -77,7 +77,7 @@ final class DirectConvolution {
      * {@code start[b] .. start[b+1]}, step {@code t} reads the frame at {@code offsets[t]} from the output position
      * and weighs it with {@code weights[t * MR .. t * MR + MR]} (zeros for filters past the last).
      */
-    private record PackedFilters(int[] start, int[] offsets, float[] weights, int tiles) {
+    record PackedFilters(int[] start, int[] offsets, float[] weights, int tiles) {
         int tile(int group, int tile) {
             return group * tiles + tile;
         }
@@ -170,9 +170,8 @@ final class DirectConvolution {
         for (int v0 = 0; v0 < vectors; v0 += NV) {
             int o = Math.min(v0, vectors - NV) * L;
             for (int tile = 0; tile < tiles; tile++) {
-                int at = filters.tile(group, tile), outAt = tile * MR * positions + o;
-                if (WIDE) tile8x3(in, o, offsets, weights, start[at], start[at + 1], out, outAt, positions);
-                else tile4x2(in, o, offsets, weights, start[at], start[at + 1], out, outAt, positions);
+                int at = filters.tile(group, tile);
+                tile(in, o, offsets, weights, start[at], start[at + 1], out, tile * MR * positions + o, positions);
             }
         }
         if (bias != null || relu) finish(out, outputs, positions, bias, biasAt, relu);
@@ -193,11 +192,21 @@ final class DirectConvolution {
     }
 
     /**
+     * One register tile of {@link #MR} outputs by {@link #NV} vectors of positions from {@code o}: {@code out[outAt + j
+     * * stride + ...] = sum over steps t in [first, end) of weights[t][j] * in[o + offsets[t] + ...]}, each sum one FMA
+     * chain from zero in step order.
+     */
+    static void tile(float[] in, int o, int[] offsets, float[] weights, int first, int end, float[] out, int outAt, int stride) {
+        if (WIDE) tile8x3(in, o, offsets, weights, first, end, out, outAt, stride);
+        else tile4x2(in, o, offsets, weights, first, end, out, outAt, stride);
+    }
+
+    /**
      * The narrow forward tile, 4 outputs x 2 vectors of positions from {@code o}: {@code out[outAt + j * stride + ...]
      * = sum over steps t in [first, end) of weights[t][j] * in[o + offsets[t] + ...]}.
      */
     private static void tile4x2(float[] in, int o, int[] offsets, float[] weights, int first, int end,
-                                 float[] out, int outAt, int stride) {
+                                float[] out, int outAt, int stride) {
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
         for (int t = first, wi = first * 4; t < end; t++, wi += 4) {
@@ -230,7 +239,7 @@ final class DirectConvolution {
 
     /** The wide forward tile: {@link #tile4x2} for 8 outputs x 3 vectors. */
     private static void tile8x3(float[] in, int o, int[] offsets, float[] weights, int first, int end,
-                                 float[] out, int outAt, int stride) {
+                                float[] out, int outAt, int stride) {
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00, a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00, a40 = a00, a41 = a00, a42 = a00, a50 = a00, a51 = a00, a52 = a00, a60 = a00, a61 = a00, a62 = a00, a70 = a00, a71 = a00, a72 = a00;
         for (int t = first, wi = first * 8; t < end; t++, wi += 8) {

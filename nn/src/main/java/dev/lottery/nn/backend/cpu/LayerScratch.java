@@ -27,6 +27,8 @@ final class LayerScratch {
     private float[] stepWeights = new float[0];
     private int[] stepOffsets = new int[0];
     private int[] tileStarts = new int[0];
+    private float[] transformedInputs = new float[0];
+    private float[] transformedOutputs = new float[0];
 
     static LayerScratch get() {
         return PER_THREAD.get();
@@ -112,6 +114,18 @@ final class LayerScratch {
     int[] tileStarts(int count) {
         if (tileStarts.length < count) tileStarts = new int[count];
         return tileStarts;
+    }
+
+    /** Winograd-transformed input tiles of one chunk ({@link WinogradConvolution}). */
+    float[] transformedInputs(int floats) {
+        if (transformedInputs.length < floats) transformedInputs = new float[floats];
+        return transformedInputs;
+    }
+
+    /** Winograd-transformed products of one chunk, or a group's transformed filters while they are packed. */
+    float[] transformedOutputs(int floats) {
+        if (transformedOutputs.length < floats) transformedOutputs = new float[floats];
+        return transformedOutputs;
     }
 
     /** Per-chunk filter-gradient sums, written by the crew's threads and added up by the caller. */

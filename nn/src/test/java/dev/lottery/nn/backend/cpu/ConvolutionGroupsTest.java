@@ -16,9 +16,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The CPU convolution gives each member of a population exactly the bits it gets alone: a grouped convolution's
  * groups, and a shared input's blocks of filters, against the same convolution computed for one member, forward,
  * data gradient and filter (and bias) gradient, bit for bit. The geometries cover the direct kernels (stride 1, with
- * filter and channel counts that do not fill their register tiles), the filter gradient's im2col path (more than 32
- * channels) and the strided im2col path. Also: a filter's outputs do not depend on its neighbours' weights being zero
- * (the direct kernels skip steps where a whole tile's weights are zero).
+ * filter and channel counts that do not fill their register tiles), Winograd (3x3 over 32 channels or more), the
+ * filter gradient's im2col path (more than 32 channels) and the strided im2col path. Also: a filter's outputs do not
+ * depend on its neighbours' weights being zero (the direct and Winograd kernels skip steps where a whole tile's
+ * weights are zero).
  */
 class ConvolutionGroupsTest {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
@@ -56,6 +57,7 @@ class ConvolutionGroupsTest {
             "2, 3, 8, 3, 5, 1, 2",    // 5x5 SAME
             "3, 5, 6, 7, 1, 1, 0",    // pointwise, stride 1
             "2, 34, 6, 4, 3, 1, 1",   // more than 32 channels: the filter gradient takes im2col + GEMM
+            "2, 32, 7, 33, 3, 1, 1",  // Winograd forward and data gradient
             "3, 4, 9, 6, 3, 2, 1"})   // stride 2: im2col + GEMM throughout
     void everyGroupGetsTheBitsOfItsConvolutionAlone(int n, int c, int h, int k, int r, int stride, int pad) {
         ConvGeometry grouped = new ConvGeometry(n, MEMBERS * c, h, h, MEMBERS * k, r, stride, pad, MEMBERS);
@@ -79,6 +81,7 @@ class ConvolutionGroupsTest {
     @ParameterizedTest(name = "N={0} C={1} H={2} K={3} R={4} stride={5} pad={6}")
     @CsvSource({
             "4, 3, 9, 5, 3, 1, 1",    // a population's first layer: 3 members x 5 filters over one input
+            "2, 32, 7, 5, 3, 1, 0",   // 32 channels: Winograd
             "2, 1, 12, 3, 5, 1, 2",   // conv2's first layer shape (scaled down)
             "3, 3, 9, 4, 3, 2, 1"})   // strided
     void aSharedInputGivesEachMembersFiltersTheBitsOfTheirConvolutionAlone(int n, int c, int h, int k, int r, int stride, int pad) {
@@ -105,7 +108,7 @@ class ConvolutionGroupsTest {
      * channels' weights pruned or not.
      */
     @ParameterizedTest(name = "C={0} K={1} R={2}")
-    @CsvSource({"4, 8, 3", "3, 5, 5", "9, 9, 1"})
+    @CsvSource({"4, 8, 3", "3, 5, 5", "9, 9, 1", "32, 33, 3"}) // the last on Winograd
     void prunedNeighboursChangeNoBits(int c, int k, int r) {
         ConvGeometry g = new ConvGeometry(3, c, 7, 7, k, r, 1, r / 2);
         SplittableRandom rnd = new SplittableRandom(c * 31L + k);

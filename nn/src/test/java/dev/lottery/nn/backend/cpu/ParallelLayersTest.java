@@ -31,6 +31,7 @@ class ParallelLayersTest {
             "9, 3, 16, 4, 1, 2, 0, 1",   // 1x1 stride-2 projection: im2col, one image per product
             "12, 6, 8, 6, 3, 2, 1, 1",   // stride 2: im2col in groups of images, 8 filter-gradient chunks
             "6, 36, 8, 5, 3, 1, 1, 1",   // more than 32 channels: the filter gradient on im2col + GEMM
+            "5, 32, 9, 32, 3, 1, 1, 1",  // Winograd forward and data gradient
             "7, 6, 9, 9, 3, 1, 1, 3"})   // three groups (a population's members)
     void parallelAndSerialAgreeBitForBit(int n, int c, int h, int k, int r, int stride, int pad, int groups) {
         assumeTrue(GemmWorkers.shared().threads() > 1, "one core: the crew has no second thread to compare with");
