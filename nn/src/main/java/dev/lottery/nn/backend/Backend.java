@@ -41,6 +41,15 @@ public interface Backend extends DenseOps, ConvolutionOps, PruningOps, DataOps, 
     void copy(Tensor src, Tensor dst);
 
     /**
+     * {@link #conv2d} followed by {@link #relu} on y. A backend that applies the ReLU while it writes y (the CPU's
+     * convolution kernels) saves a pass over the activations; the result is the same either way.
+     */
+    default void conv2dRelu(Tensor x, Tensor w, Tensor bias, Tensor y, ConvGeometry g) {
+        conv2d(x, w, bias, y, g);
+        relu(y);
+    }
+
+    /**
      * A new recorder for one training run's iterations (CUDA graphs on the GPU, plain calls on the CPU). The caller
      * closes it when the run ends.
      */

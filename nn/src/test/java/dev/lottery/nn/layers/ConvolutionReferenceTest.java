@@ -1,6 +1,7 @@
 package dev.lottery.nn.layers;
 
 import dev.lottery.nn.backend.ConvGeometry;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lottery.nn.backend.Backend;
@@ -13,7 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The CPU convolution (Winograd F(2x2, 3x3) and direct stride-1 kernels; im2col + GEMM, grouped or image by image,
  * pointwise shortcut) against a six-loop convolution in double, forward and both backward products. The backward
- * products are checked as adjoints: {@code <dy, conv(x, w)> = <dx, x> = <dw, w>} written out element by element.
+ * products are checked as adjoints: {@code <dy, conv(x, w)> = <dx, x> = <dw, w>} written out element by element;
+ * the forward with its ReLU fused gives {@code max(0, y)} of the same bits.
  */
 class ConvolutionReferenceTest {
     private final Backend backend = new CpuBackend();
@@ -67,6 +69,10 @@ class ConvolutionReferenceTest {
             assertClose(dx, dxt.toArray(), "dx");
             assertClose(dw, dwt.toArray(), "dw");
             assertClose(db, dbt.toArray(), "db");
+            float[] rectified = yt.toArray();
+            for (int i = 0; i < rectified.length; i++) rectified[i] = Math.max(0f, rectified[i]);
+            backend.conv2dRelu(xt, wtt, bt, yt, g);
+            assertArrayEquals(rectified, yt.toArray(), "the fused ReLU is max(0, y) of the same bits");
         }
     }
 

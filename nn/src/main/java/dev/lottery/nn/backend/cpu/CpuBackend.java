@@ -345,7 +345,13 @@ public final class CpuBackend implements Backend {
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, Tensor y, ConvGeometry g) {
         LayerOpSizes.conv2d(x, w, bias, y, g);
-        CpuConvolution.forward(seg(x), seg(w), segOrNull(bias), seg(y), g);
+        CpuConvolution.forward(seg(x), seg(w), segOrNull(bias), seg(y), g, false);
+    }
+
+    @Override
+    public void conv2dRelu(Tensor x, Tensor w, Tensor bias, Tensor y, ConvGeometry g) {
+        LayerOpSizes.conv2d(x, w, bias, y, g);
+        CpuConvolution.forward(seg(x), seg(w), segOrNull(bias), seg(y), g, true);
     }
 
     @Override

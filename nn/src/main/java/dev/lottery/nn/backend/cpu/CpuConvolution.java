@@ -84,22 +84,24 @@ public final class CpuConvolution {
         }, segments);
     }
 
-    public static void forward(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g) {
+    /** {@code y = conv(x, w) + bias}, then {@code max(0, y)} when {@code relu}, in the pass that writes y. */
+    public static void forward(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g,
+                               boolean relu) {
         if (WinogradConvolution.appliesForward(g)) {
-            WinogradConvolution.forward(x, w, bias, y, g, false);
+            WinogradConvolution.forward(x, w, bias, y, g, relu);
             return;
         }
         if (DirectConvolution.applies(g)) {
-            DirectConvolution.forward(x, w, bias, y, g, false);
+            DirectConvolution.forward(x, w, bias, y, g, relu);
             return;
         }
         ConvGeometry one = g.group();
         forEachGroup(g, (group, n0, count) -> forwardGroup(input(x, g, group), w, filters(g, group), bias,
-                (long) group * one.filters(), output(y, g, group), one, n0, count), x, w, bias, y);
+                (long) group * one.filters(), relu, output(y, g, group), one, n0, count), x, w, bias, y);
     }
 
-    private static void forwardGroup(Planes x, MemorySegment w, long wOff, MemorySegment bias, long biasOff, Planes y,
-                                     ConvGeometry g, int n0, int count) {
+    private static void forwardGroup(Planes x, MemorySegment w, long wOff, MemorySegment bias, long biasOff, boolean relu,
+                                     Planes y, ConvGeometry g, int n0, int count) {
         int k = g.filters(), crs = g.channels() * g.kernel() * g.kernel(), pq = g.outHeight() * g.outWidth();
         LayerScratch scratch = LayerScratch.get();
         int cols = count * pq;
@@ -127,12 +129,15 @@ public final class CpuConvolution {
                 }
             }
         }
-        if (bias != null) {
+        if (bias != null || relu) {
             for (int n = n0; n < n0 + count; n++) {
                 for (int f = 0; f < k; f++) {
-                    float b = bias.getAtIndex(F, biasOff + f);
+                    float b = bias == null ? 0f : bias.getAtIndex(F, biasOff + f);
                     long base = y.at(n) + (long) f * pq;
-                    for (int i = 0; i < pq; i++) y.seg().setAtIndex(F, base + i, y.seg().getAtIndex(F, base + i) + b);
+                    for (int i = 0; i < pq; i++) {
+                        float v = y.seg().getAtIndex(F, base + i) + b;
+                        y.seg().setAtIndex(F, base + i, relu ? Math.max(0f, v) : v);
+                    }
                 }
             }
         }

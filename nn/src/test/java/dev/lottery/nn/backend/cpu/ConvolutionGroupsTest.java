@@ -34,7 +34,7 @@ class ConvolutionGroupsTest {
             MemorySegment dys = arena.allocateFrom(F, dy);
             MemorySegment y = arena.allocate(g.outputSize() * Float.BYTES), dx = arena.allocate(g.inputSize() * Float.BYTES);
             MemorySegment dw = arena.allocate(g.filterSize() * Float.BYTES), db = arena.allocate((long) g.filters() * Float.BYTES);
-            CpuConvolution.forward(xs, ws, bs, y, g);
+            CpuConvolution.forward(xs, ws, bs, y, g, false);
             CpuConvolution.backwardData(dys, ws, dx, g);
             CpuConvolution.backwardFilter(xs, dys, dw, db, g);
             return new Results(y.toArray(F), dx.toArray(F), dw.toArray(F), db.toArray(F));

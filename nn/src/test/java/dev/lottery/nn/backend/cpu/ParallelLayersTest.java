@@ -53,7 +53,7 @@ class ParallelLayersTest {
         MemorySegment xs = copy(arena, x), ws = copy(arena, w), bs = copy(arena, b), dys = copy(arena, dy);
         MemorySegment y = arena.allocate(g.outputSize() * Float.BYTES), dx = arena.allocate(g.inputSize() * Float.BYTES);
         MemorySegment dw = arena.allocate(g.filterSize() * Float.BYTES), db = arena.allocate((long) g.filters() * Float.BYTES);
-        CpuConvolution.forward(xs, ws, bs, y, g);
+        CpuConvolution.forward(xs, ws, bs, y, g, false);
         CpuConvolution.backwardData(dys, ws, dx, g);
         CpuConvolution.backwardFilter(xs, dys, dw, db, g);
         PoolGeometry pg = new PoolGeometry(g.batch(), g.filters(), g.outHeight(), g.outWidth(), 2, 2);
