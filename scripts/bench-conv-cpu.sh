@@ -2,7 +2,8 @@
 # CPU convolution speed against PyTorch in one command: builds the benchmarks jar, runs our training step
 # (JMH ConvStepBenchmark: conv4 and resnet20 on 3x32x32, conv2 on Fashion-MNIST's 1x28x28, the paper's batch sizes)
 # and PyTorch's CPU step for the same models (bench/python/conv_step_torch.py --device cpu: same layers, batch,
-# optimizer and 50 % masks), one after the other on this machine, then prints steps/s and ours / PyTorch.
+# optimizer and 50 % masks), one after the other on this machine, then prints steps/s and ours / PyTorch. With
+# BASELINE, the same JMH steps of an earlier commit run in the same invocation too (before/after on one machine).
 #
 # Usage: scripts/bench-conv-cpu.sh [--quick]
 #   --quick             JMH 1 x 5 s warm-up + 2 x 5 s measured, PyTorch 3 + 10 steps
@@ -13,6 +14,8 @@
 #   PYTHON=path         a Python that imports torch (default: the first of python3, /usr/bin/python3 that does;
 #                       on Debian: apt-get install python3-torch libopenblas0-openmp)
 #   BUILD_SUFFIX=-x     build into target-x/ (parallel builds in one tree)
+#   BASELINE=rev        also build rev (e.g. main, or a commit) in a temporary git worktree and run its
+#                       ConvStepBenchmark right before ours; the summary adds its steps/s and ours / before
 #   OUT=dir             where results go (default results/bench-conv-cpu/<timestamp>)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,6 +45,15 @@ fi
 echo "== building benchmarks jar"
 ./mvnw -q -Dbuild.suffix="$suffix" package -DskipTests -pl bench -am
 jar="bench/target$suffix/benchmarks.jar"
+base_jar=""
+if [ -n "${BASELINE:-}" ]; then
+  base_tree=$(mktemp -d)/tree
+  git worktree add -q --detach "$base_tree" "$BASELINE"
+  trap 'git worktree remove --force "$base_tree"; rmdir "$(dirname "$base_tree")"' EXIT
+  echo "== building the baseline's benchmarks jar ($BASELINE = $(git rev-parse --short "$BASELINE"))"
+  (cd "$base_tree" && ./mvnw -q package -DskipTests -pl bench -am)
+  base_jar="$base_tree/bench/target/benchmarks.jar"
+fi
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 vector_flags=$("$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -XX:+PrintFlagsFinal -version 2>/dev/null \
@@ -60,12 +72,22 @@ fi
 
 jvm=(-jvmArgsPrepend "-Dlottery.gemm.threads=$threads")
 [ -n "${JAVA_OPTS:-}" ] && jvm+=(-jvmArgsAppend "$JAVA_OPTS")
+# The steps of one benchmarks jar, results under the name prefix $2: conv4 and resnet20 on CIFAR-10, conv2 on Fashion-MNIST.
+conv_steps() {
+  "$JAVA_HOME/bin/java" -jar "$1" 'dev\.lottery\.bench\.conv\.ConvStepBenchmark' -p model=conv4,resnet20 \
+    "${jmh_iters[@]}" "${jvm[@]}" -rf json -rff "$out/$2-cifar.json" | tee "$out/$2-cifar.txt"
+  "$JAVA_HOME/bin/java" -jar "$1" 'dev\.lottery\.bench\.conv\.ConvStepBenchmark' -p model=conv2 -p dataset=fashion-mnist \
+    "${jmh_iters[@]}" "${jvm[@]}" -rf json -rff "$out/$2-fashion.json" | tee "$out/$2-fashion.txt"
+  echo "load after $2: $(load)" | tee -a "$out/machine.txt"
+}
+baseline=()
+if [ -n "$base_jar" ]; then
+  echo "== before ($BASELINE): JMH ConvStepBenchmark"
+  conv_steps "$base_jar" before
+  baseline=(--baseline "$out/before-cifar.json" "$out/before-fashion.json")
+fi
 echo "== ours: JMH ConvStepBenchmark"
-"$JAVA_HOME/bin/java" -jar "$jar" 'dev\.lottery\.bench\.conv\.ConvStepBenchmark' -p model=conv4,resnet20 \
-  "${jmh_iters[@]}" "${jvm[@]}" -rf json -rff "$out/jmh-cifar.json" | tee "$out/jmh-cifar.txt"
-"$JAVA_HOME/bin/java" -jar "$jar" 'dev\.lottery\.bench\.conv\.ConvStepBenchmark' -p model=conv2 -p dataset=fashion-mnist \
-  "${jmh_iters[@]}" "${jvm[@]}" -rf json -rff "$out/jmh-fashion.json" | tee "$out/jmh-fashion.txt"
-echo "load between: $(load)" | tee -a "$out/machine.txt"
+conv_steps "$jar" jmh
 
 echo "== PyTorch: conv_step_torch.py --device cpu"
 OMP_NUM_THREADS=$threads "$python" bench/python/conv_step_torch.py --device cpu --threads "$threads" --examples 2000 \
@@ -74,4 +96,4 @@ echo "load after: $(load)" | tee -a "$out/machine.txt"
 
 echo "== summary ($out)"
 python3 bench/python/summarize_conv_cpu.py "$out/torch.txt" "$out/jmh-cifar.json" "$out/jmh-fashion.json" \
-  --json "$out/summary.json" | tee "$out/summary.txt"
+  "${baseline[@]}" --json "$out/summary.json" | tee "$out/summary.txt"
