@@ -26,7 +26,7 @@ import java.util.Optional;
  */
 public final class Trainer {
     /** Examples per evaluation forward pass. */
-    static final int EVAL_BATCH = 1000;
+    public static final int EVAL_BATCH = 1000;
 
     private Trainer() {}
 
