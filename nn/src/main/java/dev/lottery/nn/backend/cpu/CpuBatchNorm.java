@@ -12,11 +12,11 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Spatial batch normalization on the CPU (per channel over batch and positions). Channels are independent, so they
  * run in parallel on the {@link GemmWorkers} crew, and each channel's result depends on its own values only (a
- * population's members see exactly what they would alone). Sums are in double: each vector of floats is widened to
- * two vectors of doubles, whose lanes are added in order at the end of the channel, so the bits depend on the
- * geometry and the vector width only. The statistics take two passes over the input (sums of {@code x - x0} and of
- * its square, {@code x0} the channel's first value, which keeps the variance free of cancellation), the
- * normalization one more.
+ * population's members see exactly what they would alone). Each element's arithmetic is the CUDA kernel's
+ * ({@code conv_ops.cu}): sums of {@code x}, then of {@code (x - mean)^2}, in double, each product rounded before it
+ * is added. The sums are vectorized (each vector of floats widened to two vectors of doubles, lanes added in order at
+ * the end of the channel), so the bits depend on the geometry and the vector width only; a double sum of floats is
+ * nearly always exact, which is why the order rarely shows in the float results.
  */
 public final class CpuBatchNorm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -32,14 +32,13 @@ public final class CpuBatchNorm {
                                 MemorySegment savedInvStd, MemorySegment y, ChannelGeometry g) {
         long m = (long) g.batch() * g.spatial();
         GemmWorkers.forEach(g.channels(), ch -> {
-            float x0 = x.getAtIndex(F, (long) ch * g.spatial());
-            double[] sums = sums(x, null, x0, g, ch);
-            double shifted = sums[0] / m, mean = x0 + shifted;
-            double var = Math.max(0, sums[1] / m - shifted * shifted);
+            double mean = sum(x, g, ch) / m;
+            double sq = squares(x, mean, g, ch);
+            double var = sq / m;
             double invStd = 1 / Math.sqrt(var + epsilon);
             savedMean.setAtIndex(F, ch, (float) mean);
             savedInvStd.setAtIndex(F, ch, (float) invStd);
-            double unbiased = m > 1 ? var * m / (m - 1) : var;
+            double unbiased = m > 1 ? sq / (m - 1) : var;
             runningMean.setAtIndex(F, ch, (float) ((1 - momentum) * runningMean.getAtIndex(F, ch) + momentum * mean));
             runningVar.setAtIndex(F, ch, (float) ((1 - momentum) * runningVar.getAtIndex(F, ch) + momentum * unbiased));
             normalize(x, y, g, ch, (float) mean, (float) invStd, gamma.getAtIndex(F, ch), beta.getAtIndex(F, ch));
@@ -70,38 +69,81 @@ public final class CpuBatchNorm {
         }
     }
 
-    /**
-     * Over one channel, in double: with {@code dy == null}, {@code {sum(x - x0), sum((x - x0)^2)}}; otherwise
-     * {@code {sum(dy), sum(dy * (x - x0))}}.
-     */
-    private static double[] sums(MemorySegment x, MemorySegment dy, float x0, ChannelGeometry g, int ch) {
+    /** {@code sum(x)} over one channel, in double. */
+    private static double sum(MemorySegment x, ChannelGeometry g, int ch) {
         int s = g.spatial(), bound = S.loopBound(s);
-        DoubleVector a0 = DoubleVector.zero(D), a1 = a0, b0 = a0, b1 = a0;
+        DoubleVector a0 = DoubleVector.zero(D), a1 = a0;
+        double tail = 0;
+        for (int b = 0; b < g.batch(); b++) {
+            long base = ((long) b * g.channels() + ch) * s;
+            int i = 0;
+            for (; i < bound; i += L) {
+                FloatVector v = FloatVector.fromMemorySegment(S, x, (base + i) * Float.BYTES, NATIVE);
+                a0 = a0.add(low(v));
+                a1 = a1.add(high(v));
+            }
+            for (; i < s; i++) tail += x.getAtIndex(F, base + i);
+        }
+        return lanes(a0, a1) + tail;
+    }
+
+    /** {@code sum((x - mean)^2)} over one channel, in double. */
+    private static double squares(MemorySegment x, double mean, ChannelGeometry g, int ch) {
+        int s = g.spatial(), bound = S.loopBound(s);
+        DoubleVector a0 = DoubleVector.zero(D), a1 = a0, vm = DoubleVector.broadcast(D, mean);
+        double tail = 0;
+        for (int b = 0; b < g.batch(); b++) {
+            long base = ((long) b * g.channels() + ch) * s;
+            int i = 0;
+            for (; i < bound; i += L) {
+                FloatVector v = FloatVector.fromMemorySegment(S, x, (base + i) * Float.BYTES, NATIVE);
+                DoubleVector d0 = low(v).sub(vm), d1 = high(v).sub(vm);
+                a0 = a0.add(d0.mul(d0));
+                a1 = a1.add(d1.mul(d1));
+            }
+            for (; i < s; i++) {
+                double d = x.getAtIndex(F, base + i) - mean;
+                tail += d * d;
+            }
+        }
+        return lanes(a0, a1) + tail;
+    }
+
+    /** {@code {sum(dy), sum(dy * (x - mean) * invStd)}} over one channel, in double ({@code x - mean} in float). */
+    private static double[] gradientSums(MemorySegment x, MemorySegment dy, float mean, float invStd, ChannelGeometry g, int ch) {
+        int s = g.spatial(), bound = S.loopBound(s);
+        DoubleVector a0 = DoubleVector.zero(D), a1 = a0, b0 = a0, b1 = a0, vi = DoubleVector.broadcast(D, invStd);
+        FloatVector vm = FloatVector.broadcast(S, mean);
         double ta = 0, tb = 0;
-        FloatVector vx0 = FloatVector.broadcast(S, x0);
         for (int b = 0; b < g.batch(); b++) {
             long base = ((long) b * g.channels() + ch) * s;
             int i = 0;
             for (; i < bound; i += L) {
                 long at = (base + i) * Float.BYTES;
-                FloatVector d = FloatVector.fromMemorySegment(S, x, at, NATIVE).sub(vx0);
-                FloatVector u = dy == null ? d : FloatVector.fromMemorySegment(S, dy, at, NATIVE);
-                DoubleVector d0 = (DoubleVector) d.convertShape(VectorOperators.F2D, D, 0);
-                DoubleVector d1 = (DoubleVector) d.convertShape(VectorOperators.F2D, D, 1);
-                DoubleVector u0 = (DoubleVector) u.convertShape(VectorOperators.F2D, D, 0);
-                DoubleVector u1 = (DoubleVector) u.convertShape(VectorOperators.F2D, D, 1);
-                a0 = a0.add(u0);
-                a1 = a1.add(u1);
-                b0 = u0.fma(d0, b0);
-                b1 = u1.fma(d1, b1);
+                FloatVector centred = FloatVector.fromMemorySegment(S, x, at, NATIVE).sub(vm);
+                FloatVector d = FloatVector.fromMemorySegment(S, dy, at, NATIVE);
+                DoubleVector d0 = low(d), d1 = high(d);
+                a0 = a0.add(d0);
+                a1 = a1.add(d1);
+                b0 = b0.add(d0.mul(low(centred)).mul(vi));
+                b1 = b1.add(d1.mul(high(centred)).mul(vi));
             }
             for (; i < s; i++) {
-                double d = x.getAtIndex(F, base + i) - x0, u = dy == null ? d : dy.getAtIndex(F, base + i);
-                ta += u;
-                tb = Math.fma(u, d, tb);
+                double d = dy.getAtIndex(F, base + i);
+                ta += d;
+                tb += d * (x.getAtIndex(F, base + i) - mean) * invStd;
             }
         }
         return new double[] {lanes(a0, a1) + ta, lanes(b0, b1) + tb};
+    }
+
+    /** The lower and upper halves of a float vector, widened to double. */
+    private static DoubleVector low(FloatVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    private static DoubleVector high(FloatVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
     }
 
     /** The lanes of two double vectors added in order. */
@@ -119,13 +161,12 @@ public final class CpuBatchNorm {
         long m = (long) g.batch() * g.spatial();
         GemmWorkers.forEach(g.channels(), ch -> {
             float mean = savedMean.getAtIndex(F, ch), invStd = savedInvStd.getAtIndex(F, ch);
-            double[] sums = sums(x, dy, mean, g, ch);
-            double sumDy = sums[0], sumDyXhat = sums[1] * invStd;
+            double[] sums = gradientSums(x, dy, mean, invStd, g, ch);
+            double sumDy = sums[0], sumDyXhat = sums[1];
             dgamma.setAtIndex(F, ch, (float) sumDyXhat);
             dbeta.setAtIndex(F, ch, (float) sumDy);
             float k = gamma.getAtIndex(F, ch) * invStd / m;
             float sDy = (float) sumDy, sDyXhat = (float) sumDyXhat, mf = m;
-            // dx = k * (m * dy - sDy - (x - mean) * invStd * sDyXhat) = (k * m) * dy + (x - mean) * c1 + c0
             int s = g.spatial(), bound = S.loopBound(s);
             FloatVector vm = FloatVector.broadcast(S, mean), vi = FloatVector.broadcast(S, invStd);
             FloatVector vk = FloatVector.broadcast(S, k), vmf = FloatVector.broadcast(S, mf);
