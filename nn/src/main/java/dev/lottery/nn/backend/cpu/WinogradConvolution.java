@@ -139,14 +139,14 @@ final class WinogradConvolution {
         int maxSteps = g.groups() * 16 * tiles * inputs;
         int[] start = scratch.tileStarts(g.groups() * 16 * tiles + 1), offsets = scratch.stepOffsets(maxSteps);
         float[] weights = scratch.stepWeights(maxSteps * MR), raw = scratch.filters(groupSize);
-        float[] u = scratch.transformedOutputs(outputs * inputs * 16), filter = new float[9];
+        float[] u = scratch.transformedOutputs(outputs * inputs * 16), filter = new float[9], gg = new float[12];
         int steps = 0;
         for (int group = 0; group < g.groups(); group++) {
             MemorySegment.copy(w, F, (long) group * groupSize * Float.BYTES, raw, 0, groupSize);
             for (int m = 0; m < outputs; m++) {
                 for (int i = 0; i < inputs; i++) {
                     for (int t = 0; t < 9; t++) filter[t] = transposed ? raw[(i * c + m) * 9 + 8 - t] : raw[(m * c + i) * 9 + t];
-                    transformFilter(filter, u, (m * inputs + i) * 16);
+                    transformFilter(filter, gg, u, (m * inputs + i) * 16);
                 }
             }
             for (int xi = 0; xi < 16; xi++) {
@@ -169,9 +169,11 @@ final class WinogradConvolution {
         return new PackedFilters(start, offsets, weights, 16 * tiles);
     }
 
-    /** {@code u[at + 4a + b] = (G g G^T)[a][b]} for the 3x3 filter {@code g}, G = [[1,0,0],[1/2,1/2,1/2],[1/2,-1/2,1/2],[0,0,1]]. */
-    private static void transformFilter(float[] g, float[] u, int at) {
-        float[] gg = new float[12]; // G g: 4 x 3
+    /**
+     * {@code u[at + 4a + b] = (G g G^T)[a][b]} for the 3x3 filter {@code g}, G = [[1,0,0],[1/2,1/2,1/2],[1/2,-1/2,1/2],[0,0,1]];
+     * {@code gg} holds {@code G g} (4 x 3) in between.
+     */
+    private static void transformFilter(float[] g, float[] gg, float[] u, int at) {
         for (int s = 0; s < 3; s++) {
             float g0 = g[s], g1 = g[3 + s], g2 = g[6 + s];
             gg[s] = g0;
