@@ -72,12 +72,14 @@ public final class Trainer {
              Tensor y = backend.zeros("batch.y", batch);
              Evaluator evaluator = new Evaluator(population)) {
             long first = resume(population, sgd, spec, seed, checkpointers, series);
-            if (first == 0) report(evaluator.evaluate(0, data), series, listeners, total);
             int[] order = null;
             BatchAugmentation augmentation = spec.augmentation();
             boolean replayable = TrainingStep.replayable(population.spec(), augmentation);
-            try (StepRecorder steps = replayable ? backend.stepRecorder() : StepRecorder.direct(backend);
+            // The masks are fixed from here to the end of the run, so the backend may skip pruned weights.
+            try (Population.PreparedMasks fixed = population.prepareMasks();
+                 StepRecorder steps = replayable ? backend.stepRecorder() : StepRecorder.direct(backend);
                  Tensor augmented = augmentation.isNone() ? null : backend.zeros("batch.x.augmented", batch, train.features())) {
+                if (first == 0) report(evaluator.evaluate(0, data), series, listeners, total);
                 TrainingStep step = new TrainingStep(population, sgd, steps, augmentation, augmented, seed);
                 for (long it = first; it < total; it++) {
                     int inEpoch = (int) (it % perEpoch);

@@ -1,0 +1,380 @@
+package dev.lottery.nn.backend.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link CpuKernels} on the Vector API. The species is a constant chosen when this class loads (the CPU's preferred
+ * one, or the width {@value CpuKernels#BITS_PROPERTY} asks for), so the JIT compiles every loop for exactly one
+ * width. Loaded only when {@code jdk.incubator.vector} is present.
+ */
+final class VectorKernels implements CpuKernels {
+    private static final VectorSpecies<Float> S = CpuKernels.requestedBits()
+            .map(bits -> VectorSpecies.of(float.class, VectorShape.forBitSize(bits)))
+            .orElse(FloatVector.SPECIES_PREFERRED);
+    private static final int L = S.length();
+    private static final int NR = 2 * L;
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /** Lane i takes lane i + shift: folds the upper lanes of a partial-sum vector onto the lower ones. */
+    private static final VectorShuffle<Float> FOLD8 = S.iotaShuffle(8 % L, 1, true), FOLD4 = S.iotaShuffle(4 % L, 1, true),
+            FOLD2 = S.iotaShuffle(2, 1, true), FOLD1 = S.iotaShuffle(1, 1, true);
+
+    VectorKernels() {
+        if (L < 4 || L > 16) throw new IllegalStateException(S + ": the CPU kernels need 4 to 16 float lanes");
+        if (S.vectorBitSize() > FloatVector.SPECIES_MAX.vectorBitSize()) {
+            System.err.println("lottery: " + S.vectorBitSize() + "-bit vectors are wider than this CPU's "
+                    + FloatVector.SPECIES_MAX.vectorBitSize() + " bits: the Vector API emulates them, very slowly");
+        }
+    }
+
+    @Override
+    public int lanes() {
+        return L;
+    }
+
+    @Override
+    public int nr() {
+        return NR;
+    }
+
+    @Override
+    public String description() {
+        return "Vector API " + L + " float lanes";
+    }
+
+    // ---- GEMM ----
+
+    /**
+     * 6 x 2-vector register tile. The accumulators go to a small heap tile rather than straight to C: C2 keeps all
+     * twelve in registers only when the method has a single exit through plain array stores (with the C update
+     * inlined here, it measured ~5x slower).
+     */
+    @Override
+    public void microKernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int q = 0, ai = aOff, bi = bOff; q < kc; q++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+    }
+
+    @Override
+    public void microKernelRows(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int q = 0, bi = bOff; q < kc; q++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[aOff + q]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[aOff + kc + q]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[aOff + 2 * kc + q]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[aOff + 3 * kc + q]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[aOff + 4 * kc + q]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[aOff + 5 * kc + q]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+    }
+
+    @Override
+    public void storeTile(float[] tile, MemorySegment c, long cIdx, int ldc, float alpha, float beta) {
+        long row = cIdx * Float.BYTES, step = (long) ldc * Float.BYTES;
+        for (int i = 0; i < MR; i++, row += step) {
+            FloatVector v0 = FloatVector.fromArray(S, tile, i * NR), v1 = FloatVector.fromArray(S, tile, i * NR + L);
+            long row1 = row + (long) L * Float.BYTES;
+            if (beta == 0f) {
+                v0.mul(alpha).intoMemorySegment(c, row, NATIVE);
+                v1.mul(alpha).intoMemorySegment(c, row1, NATIVE);
+            } else {
+                FloatVector o0 = FloatVector.fromMemorySegment(S, c, row, NATIVE);
+                FloatVector o1 = FloatVector.fromMemorySegment(S, c, row1, NATIVE);
+                if (beta != 1f) {
+                    o0 = o0.mul(beta);
+                    o1 = o1.mul(beta);
+                }
+                FloatVector va = FloatVector.broadcast(S, alpha);
+                v0.fma(va, o0).intoMemorySegment(c, row, NATIVE);
+                v1.fma(va, o1).intoMemorySegment(c, row1, NATIVE);
+            }
+        }
+    }
+
+    @Override
+    public void addInto(float[] src, int s, float[] dst, int d, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(S, src, s + i).add(FloatVector.fromArray(S, dst, d + i)).intoArray(dst, d + i);
+        }
+        for (; i < n; i++) dst[d + i] += src[s + i];
+    }
+
+    // ---- element-wise ----
+
+    @Override
+    public void addBias(MemorySegment y, MemorySegment bias, int rows, int cols) {
+        biasRows(y, bias, rows, cols, false);
+    }
+
+    @Override
+    public void addBiasRelu(MemorySegment y, MemorySegment bias, int rows, int cols) {
+        biasRows(y, bias, rows, cols, true);
+    }
+
+    private static void biasRows(MemorySegment ys, MemorySegment bs, int rows, int cols, boolean relu) {
+        int bound = S.loopBound(cols);
+        for (int i = 0; i < rows; i++) {
+            long row = (long) i * cols;
+            int j = 0;
+            for (; j < bound; j += L) {
+                long off = (row + j) * Float.BYTES;
+                FloatVector v = FloatVector.fromMemorySegment(S, ys, off, NATIVE)
+                        .add(FloatVector.fromMemorySegment(S, bs, (long) j * Float.BYTES, NATIVE));
+                (relu ? v.max(0f) : v).intoMemorySegment(ys, off, NATIVE);
+            }
+            for (; j < cols; j++) {
+                float v = ys.getAtIndex(F, row + j) + bs.getAtIndex(F, j);
+                ys.setAtIndex(F, row + j, relu ? Math.max(v, 0f) : v);
+            }
+        }
+    }
+
+    @Override
+    public void sumRows(MemorySegment ds, MemorySegment bs, int rows, int cols) {
+        bs.asSlice(0, (long) cols * Float.BYTES).fill((byte) 0);
+        int bound = S.loopBound(cols);
+        for (int i = 0; i < rows; i++) {
+            long row = (long) i * cols;
+            int j = 0;
+            for (; j < bound; j += L) {
+                long boff = (long) j * Float.BYTES;
+                FloatVector.fromMemorySegment(S, bs, boff, NATIVE)
+                        .add(FloatVector.fromMemorySegment(S, ds, (row + j) * Float.BYTES, NATIVE))
+                        .intoMemorySegment(bs, boff, NATIVE);
+            }
+            for (; j < cols; j++) bs.setAtIndex(F, j, bs.getAtIndex(F, j) + ds.getAtIndex(F, row + j));
+        }
+    }
+
+    @Override
+    public void relu(MemorySegment s, long from, long to) {
+        long i = from;
+        for (; i <= to - L; i += L) {
+            long off = i * Float.BYTES;
+            FloatVector.fromMemorySegment(S, s, off, NATIVE).max(0f).intoMemorySegment(s, off, NATIVE);
+        }
+        for (; i < to; i++) s.setAtIndex(F, i, Math.max(0f, s.getAtIndex(F, i)));
+    }
+
+    @Override
+    public void reluBackward(MemorySegment ys, MemorySegment ds, long from, long to) {
+        FloatVector zero = FloatVector.zero(S);
+        long i = from;
+        for (; i <= to - L; i += L) {
+            long off = i * Float.BYTES;
+            VectorMask<Float> dead = FloatVector.fromMemorySegment(S, ys, off, NATIVE).compare(VectorOperators.LE, 0f);
+            FloatVector.fromMemorySegment(S, ds, off, NATIVE).blend(zero, dead).intoMemorySegment(ds, off, NATIVE);
+        }
+        for (; i < to; i++) if (ys.getAtIndex(F, i) <= 0f) ds.setAtIndex(F, i, 0f);
+    }
+
+    @Override
+    public void multiply(MemorySegment ys, MemorySegment fs, long from, long to) {
+        long i = from;
+        for (; i <= to - L; i += L) {
+            long off = i * Float.BYTES;
+            FloatVector.fromMemorySegment(S, ys, off, NATIVE).mul(FloatVector.fromMemorySegment(S, fs, off, NATIVE))
+                    .intoMemorySegment(ys, off, NATIVE);
+        }
+        for (; i < to; i++) ys.setAtIndex(F, i, ys.getAtIndex(F, i) * fs.getAtIndex(F, i));
+    }
+
+    @Override
+    public void add(MemorySegment ys, MemorySegment xs, long from, long to) {
+        long i = from;
+        for (; i <= to - L; i += L) {
+            long off = i * Float.BYTES;
+            FloatVector.fromMemorySegment(S, ys, off, NATIVE).add(FloatVector.fromMemorySegment(S, xs, off, NATIVE))
+                    .intoMemorySegment(ys, off, NATIVE);
+        }
+        for (; i < to; i++) ys.setAtIndex(F, i, ys.getAtIndex(F, i) + xs.getAtIndex(F, i));
+    }
+
+    @Override
+    public void sgd(MemorySegment ws, MemorySegment gs, MemorySegment ms, MemorySegment vs, long from, long to,
+                    float lr, float momentum, float weightDecay) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector decay = FloatVector.broadcast(S, weightDecay);
+        FloatVector mom = FloatVector.broadcast(S, momentum);
+        FloatVector negLr = FloatVector.broadcast(S, -lr);
+        long i = from;
+        for (; i <= to - L; i += L) {
+            long off = i * Float.BYTES;
+            FloatVector wv = FloatVector.fromMemorySegment(S, ws, off, NATIVE);
+            FloatVector g = FloatVector.fromMemorySegment(S, gs, off, NATIVE);
+            if (weightDecay != 0f) g = wv.fma(decay, g);
+            if (vs != null) g = FloatVector.fromMemorySegment(S, vs, off, NATIVE).fma(mom, g);
+            wv = g.fma(negLr, wv);
+            if (ms != null) {
+                VectorMask<Float> pruned = FloatVector.fromMemorySegment(S, ms, off, NATIVE).compare(VectorOperators.EQ, 0f);
+                wv = wv.blend(zero, pruned);
+                g = g.blend(zero, pruned);
+            }
+            wv.intoMemorySegment(ws, off, NATIVE);
+            if (vs != null) g.intoMemorySegment(vs, off, NATIVE);
+        }
+        ScalarKernels.sgdTail(ws, gs, ms, vs, i, to, lr, momentum, weightDecay);
+    }
+
+    // ---- masked products ----
+
+    @Override
+    public void sparseRows(int from, int to, int slabs, int[] starts, int[] index, int[] pos, MemorySegment values, long valueBase,
+                           int ldv, float[] x, int ldx, int width, float[] out, int ldo) {
+        for (int r = from; r < to; r++) {
+            long rowBase = valueBase + (long) r * ldv;
+            int runs = r * (slabs + 1);
+            for (int c0 = 0; c0 < width; c0 += 8 * L) {
+                int o = r * ldo + c0;
+                for (int s = 0; s < slabs; s++) {
+                    FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+                    for (int p = starts[runs + s], end = starts[runs + s + 1]; p < end; p++) {
+                        int col = index[p];
+                        float v = values.getAtIndex(F, pos == null ? rowBase + col : valueBase + pos[p]);
+                        FloatVector w = FloatVector.broadcast(S, v);
+                        int xo = col * ldx + c0;
+                        a0 = w.fma(FloatVector.fromArray(S, x, xo), a0);
+                        a1 = w.fma(FloatVector.fromArray(S, x, xo + L), a1);
+                        a2 = w.fma(FloatVector.fromArray(S, x, xo + 2 * L), a2);
+                        a3 = w.fma(FloatVector.fromArray(S, x, xo + 3 * L), a3);
+                        a4 = w.fma(FloatVector.fromArray(S, x, xo + 4 * L), a4);
+                        a5 = w.fma(FloatVector.fromArray(S, x, xo + 5 * L), a5);
+                        a6 = w.fma(FloatVector.fromArray(S, x, xo + 6 * L), a6);
+                        a7 = w.fma(FloatVector.fromArray(S, x, xo + 7 * L), a7);
+                    }
+                    if (s == 0) {
+                        store8(out, o, a0, a1, a2, a3, a4, a5, a6, a7);
+                    } else {
+                        // The dense kernel adds a slab's sums onto what the earlier slabs left in C.
+                        store8(out, o, add(out, o, a0), add(out, o + L, a1), add(out, o + 2 * L, a2), add(out, o + 3 * L, a3),
+                                add(out, o + 4 * L, a4), add(out, o + 5 * L, a5), add(out, o + 6 * L, a6), add(out, o + 7 * L, a7));
+                    }
+                }
+            }
+        }
+    }
+
+    private static FloatVector add(float[] out, int o, FloatVector v) {
+        return v.add(FloatVector.fromArray(S, out, o));
+    }
+
+    private static void store8(float[] out, int o, FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3,
+                               FloatVector a4, FloatVector a5, FloatVector a6, FloatVector a7) {
+        a0.intoArray(out, o);
+        a1.intoArray(out, o + L);
+        a2.intoArray(out, o + 2 * L);
+        a3.intoArray(out, o + 3 * L);
+        a4.intoArray(out, o + 4 * L);
+        a5.intoArray(out, o + 5 * L);
+        a6.intoArray(out, o + 6 * L);
+        a7.intoArray(out, o + 7 * L);
+    }
+
+    @Override
+    public void dotRows(int from, int to, int[] starts, int[] index, float[] a, int lda, float[] x, int ldx, int width,
+                        MemorySegment out, long outBase, int ldo) {
+        for (int r = from; r < to; r++) {
+            int ar = r * lda;
+            long outRow = outBase + (long) r * ldo;
+            for (int p = starts[r], end = starts[r + 1]; p < end; p++) {
+                int col = index[p];
+                out.setAtIndex(F, outRow + col, dot16(a, ar, x, col * ldx, width));
+            }
+        }
+    }
+
+    /**
+     * The sixteen-partial dot product of {@link CpuKernels#dotRows}: lane l of the partial vectors holds the positions
+     * {@code b = l (mod 16)}; with fewer than 16 lanes the partials span several vectors, with 16 one.
+     */
+    private static float dot16(float[] a, int ao, float[] x, int xo, int width) {
+        FloatVector p0 = FloatVector.zero(S), p1 = p0, p2 = p0, p3 = p0;
+        for (int b = 0; b < width; b += 16) {
+            p0 = FloatVector.fromArray(S, a, ao + b).fma(FloatVector.fromArray(S, x, xo + b), p0);
+            if (L <= 8) p1 = FloatVector.fromArray(S, a, ao + b + L).fma(FloatVector.fromArray(S, x, xo + b + L), p1);
+            if (L == 4) {
+                p2 = FloatVector.fromArray(S, a, ao + b + 8).fma(FloatVector.fromArray(S, x, xo + b + 8), p2);
+                p3 = FloatVector.fromArray(S, a, ao + b + 12).fma(FloatVector.fromArray(S, x, xo + b + 12), p3);
+            }
+        }
+        // t_l = P_l + P_{l+8}, then folds by 4, 2 and 1 within the vector.
+        FloatVector t = switch (L) {
+            case 16 -> p0.add(p0.rearrange(FOLD8));
+            case 8 -> p0.add(p1);
+            default -> p0.add(p2).add(p1.add(p3)); // lanes 0-3: t_l + t_{l+4}, the fold by 4 done
+        };
+        if (L > 4) t = t.add(t.rearrange(FOLD4));
+        t = t.add(t.rearrange(FOLD2));
+        return t.add(t.rearrange(FOLD1)).lane(0);
+    }
+}
