@@ -4,7 +4,9 @@ import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.StepRecorder;
 import dev.lottery.nn.data.augment.BatchAugmentation;
+import dev.lottery.nn.model.ImageShape;
 import dev.lottery.nn.model.Mode;
+import dev.lottery.nn.model.ModelSpec;
 import dev.lottery.nn.model.Network;
 import dev.lottery.nn.model.Population;
 import dev.lottery.nn.rng.KeyedRandom;
@@ -25,8 +27,13 @@ import java.util.Optional;
  * would get alone on the CPU (the backends' products and reductions do not depend on the member count).
  */
 public final class Trainer {
-    /** Examples per evaluation forward pass. */
+    /** Examples per evaluation forward pass when a whole part does not fit {@link #EVAL_FLOATS_PER_MEMBER}. */
     static final int EVAL_BATCH = 1000;
+    /**
+     * Activation floats one member may hold for an evaluation pass (64 MiB): lenet evaluates MNIST's 10,000 test images
+     * in one pass, convolutional networks in batches of {@link #EVAL_BATCH}.
+     */
+    static final long EVAL_FLOATS_PER_MEMBER = 1L << 24;
 
     private Trainer() {}
 
@@ -137,14 +144,21 @@ public final class Trainer {
     }
 
     /**
-     * Loss and accuracy of every member over resident data sets, in fixed-size batches: one evaluation-mode forward
-     * pass of the whole population per batch, the sums kept in backend memory.
+     * Loss and accuracy of every member over resident data sets: one evaluation-mode forward pass of the whole
+     * population per batch, the sums kept in backend memory. A part is one batch, read where it lies (one product per
+     * layer over all its examples, no copy), when one member's activations for all of it fit in
+     * {@link #EVAL_FLOATS_PER_MEMBER}; otherwise it is gathered in batches of that size (at least {@link #EVAL_BATCH}).
+     * The batch size depends on the model and the part, never on the member count, so a member's sums round as they do
+     * when it is evaluated alone. Nothing is allocated after the first evaluation.
      */
     static final class Evaluator implements AutoCloseable {
         private final Population population;
         private final Backend backend;
         private final int members;
+        /** Floats of activations one example makes in one member, over all layers. */
+        private final long activationsPerExample;
         private final Tensor stats; // [members, 2]: summed loss, correct predictions
+        private final float[] zeros;
         /** Batch buffers by batch size (a part's last batch may be shorter), so evaluations allocate once. */
         private final Map<Integer, Tensor[]> buffers = new HashMap<>();
         private int[] identity = new int[0];
@@ -153,7 +167,12 @@ public final class Trainer {
             this.population = population;
             this.backend = population.backend();
             this.members = population.members();
+            ModelSpec spec = population.spec();
+            long floats = spec.classes();
+            for (ImageShape s : spec.inputShapes().subList(1, spec.layers().size())) floats += s.features();
+            this.activationsPerExample = floats;
             this.stats = backend.zeros("eval.stats", members, 2);
+            this.zeros = new float[2 * members];
         }
 
         /** One point per member. */
@@ -167,21 +186,34 @@ public final class Trainer {
             return points;
         }
 
+        /** Examples per forward pass over a part of {@code count}. */
+        int batchFor(int count) {
+            long fits = Math.max(EVAL_BATCH, EVAL_FLOATS_PER_MEMBER / activationsPerExample);
+            return (int) Math.min(count, fits);
+        }
+
         /** Each member's mean loss and accuracy over one part. */
         double[][] measure(ResidentData.Part part) {
-            stats.copyFrom(new float[2 * members]);
-            int n = part.count();
-            if (identity.length < n) {
-                identity = new int[n];
-                Arrays.setAll(identity, i -> i);
-            }
-            for (int from = 0; from < n; from += EVAL_BATCH) {
-                int count = Math.min(EVAL_BATCH, n - from);
-                Tensor[] xy = buffers.computeIfAbsent(count,
-                        c -> new Tensor[] {backend.zeros("eval.x", c, part.features()), backend.zeros("eval.y", c)});
-                backend.gatherRows(part.images(), identity, from, count, xy[0]);
-                backend.gather(part.labels(), identity, from, count, xy[1]);
-                backend.softmaxCrossEntropy(population.forward(xy[0], Mode.EVALUATION), members, xy[1], null, stats);
+            stats.copyFrom(zeros);
+            int n = part.count(), batch = batchFor(n);
+            if (batch == n) {
+                backend.softmaxCrossEntropy(population.forward(part.images(), Mode.EVALUATION), members, part.labels(), null, stats);
+            } else {
+                if (identity.length < n) {
+                    identity = new int[n];
+                    Arrays.setAll(identity, i -> i);
+                }
+                for (int from = 0; from < n; from += batch) {
+                    int count = Math.min(batch, n - from);
+                    Tensor[] xy = buffers.get(count);
+                    if (xy == null) {
+                        xy = new Tensor[] {backend.zeros("eval.x", count, part.features()), backend.zeros("eval.y", count)};
+                        buffers.put(count, xy);
+                    }
+                    backend.gatherRows(part.images(), identity, from, count, xy[0]);
+                    backend.gather(part.labels(), identity, from, count, xy[1]);
+                    backend.softmaxCrossEntropy(population.forward(xy[0], Mode.EVALUATION), members, xy[1], null, stats);
+                }
             }
             float[] s = stats.toArray();
             double[][] out = new double[members][];

@@ -89,7 +89,7 @@ public sealed interface CpuKernels permits VectorKernels, ScalarKernels {
      * For rows {@code r} in [from, to) of a sparse matrix S (entry p of row r is column {@code index[p]} with value
      * {@code values[valueBase + r * ldv + index[p]]}, or {@code values[valueBase + pos[p]]} when {@code pos} is non-null):
      * {@code out[r * ldo + b] = sum over p of S[r, index[p]] * x[index[p] * ldx + b]} for b in [0, width), width a
-     * multiple of {@link #batchChunk()}. Each row's entries split into {@code slabs} runs
+     * multiple of {@link #lanes()}. Each row's entries split into {@code slabs} runs
      * {@code [starts[r*(slabs+1) + s], starts[r*(slabs+1) + s + 1])}; each run is one FMA chain from +0, and the runs'
      * sums are added in order: the order {@link CpuGemm} sums a value in when the skipped entries are zeros.
      */
@@ -106,7 +106,10 @@ public sealed interface CpuKernels permits VectorKernels, ScalarKernels {
     void dotRows(int from, int to, int[] starts, int[] index, float[] a, int lda, float[] x, int ldx, int width,
                  MemorySegment out, long outBase, int ldo);
 
-    /** Batch positions per register block of {@link #sparseRows} (eight vectors). */
+    /** {@code dst[dOff + c * ldd + r] = src[sOff + r * lds + c]} for r < rows, c < cols: a transposed copy. */
+    void transpose(float[] src, int sOff, int lds, int rows, int cols, float[] dst, int dOff, int ldd);
+
+    /** The most batch positions {@link #sparseRows} keeps in registers at once (eight vectors): a chunk of a long batch. */
     default int batchChunk() {
         return 8 * lanes();
     }

@@ -114,8 +114,8 @@ final class MaskedProducts {
                     int n = sparse[i];
                     if (i == 0 || !shared) transposeIn(x.seg, x.base(n) + (long) b0 * x.ld, x.ld, count, inputs, xt, cb, s);
                     CpuMaskPlan.Sparse m = plan.member(n).sparse();
-                    K.sparseRows(0, units, m.rowSlabs(), m.rowRuns(), m.colIndex(), null, w.seg, w.base(n), w.ld, xt, cb, cb, out, cb);
-                    transposeOut(out, cb, 0, units, count, y.seg, y.base(n) + (long) b0 * y.ld, y.ld);
+                    K.sparseRows(0, units, m.rowSlabs(), m.rowRuns(), m.colIndex(), null, w.seg, w.base(n), w.ld, xt, cb, lanes(count), out, cb);
+                    transposeOut(out, cb, 0, units, count, y.seg, y.base(n) + (long) b0 * y.ld, y.ld, s);
                 }
             }, x.seg, w.seg, y.seg);
             return;
@@ -134,8 +134,8 @@ final class MaskedProducts {
             parallel(parts.length, t -> {
                 int i = parts[t][0], n = sparse[i], r0 = parts[t][1], r1 = parts[t][2];
                 CpuMaskPlan.Sparse m = plan.member(n).sparse();
-                K.sparseRows(r0, r1, m.rowSlabs(), m.rowRuns(), m.colIndex(), null, w.seg, w.base(n), w.ld, xt[i], cb, cb, out[i], cb);
-                transposeOut(out[i], cb, r0, r1, count, y.seg, y.base(n) + (long) first * y.ld, y.ld);
+                K.sparseRows(r0, r1, m.rowSlabs(), m.rowRuns(), m.colIndex(), null, w.seg, w.base(n), w.ld, xt[i], cb, lanes(count), out[i], cb);
+                transposeOut(out[i], cb, r0, r1, count, y.seg, y.base(n) + (long) first * y.ld, y.ld, SCRATCH.get());
             }, x.seg, w.seg, y.seg);
         }
     }
@@ -167,8 +167,8 @@ final class MaskedProducts {
             parallel(parts.length, t -> {
                 int i = parts[t][0], n = sparse[i], r0 = parts[t][1], r1 = parts[t][2];
                 CpuMaskPlan.Sparse m = plan.member(n).sparse();
-                K.sparseRows(r0, r1, m.colSlabs(), m.colRuns(), m.rowIndex(), m.colFlat(), w.seg, w.base(n), 0, dyt[i], cb, cb, out[i], cb);
-                transposeOut(out[i], cb, r0, r1, count, dx.seg, dx.base(n) + (long) first * dx.ld, dx.ld);
+                K.sparseRows(r0, r1, m.colSlabs(), m.colRuns(), m.rowIndex(), m.colFlat(), w.seg, w.base(n), 0, dyt[i], cb, lanes(count), out[i], cb);
+                transposeOut(out[i], cb, r0, r1, count, dx.seg, dx.base(n) + (long) first * dx.ld, dx.ld, SCRATCH.get());
             }, dy.seg, w.seg, dx.seg);
         }
     }
@@ -276,19 +276,13 @@ final class MaskedProducts {
 
     /**
      * {@code dst[c * ldd + r] = src[off + r * ld + c]} for r < rows, c < cols, and zeros for {@code rows <= r < ldd}:
-     * rows of a batch turned into columns of the lanes. Returns dst.
+     * rows of a batch turned into columns of the lanes (bulk copies to the heap, then {@link CpuKernels#transpose}).
+     * Returns dst.
      */
     static float[] transposeIn(MemorySegment src, long off, int ld, int rows, int cols, float[] dst, int ldd, Scratch s) {
-        final int block = 8;
-        float[] buf = s.rows(block * cols);
-        for (int r0 = 0; r0 < rows; r0 += block) {
-            int nr = Math.min(block, rows - r0);
-            for (int i = 0; i < nr; i++) MemorySegment.copy(src, F, (off + (long) (r0 + i) * ld) * Float.BYTES, buf, i * cols, cols);
-            for (int c = 0; c < cols; c++) {
-                int d = c * ldd + r0;
-                for (int i = 0; i < nr; i++) dst[d + i] = buf[i * cols + c];
-            }
-        }
+        float[] buf = s.rows(rows * cols);
+        for (int r = 0; r < rows; r++) MemorySegment.copy(src, F, (off + (long) r * ld) * Float.BYTES, buf, r * cols, cols);
+        K.transpose(buf, 0, cols, rows, cols, dst, 0, ldd);
         if (rows < ldd) {
             for (int c = 0; c < cols; c++) Arrays.fill(dst, c * ldd + rows, (c + 1) * ldd, 0f);
         }
@@ -296,11 +290,16 @@ final class MaskedProducts {
     }
 
     /** {@code dst[off + b * ld + r] = src[r * lds + b]} for r in [r0, r1), b < rows: lanes back into rows of a batch. */
-    private static void transposeOut(float[] src, int lds, int r0, int r1, int rows, MemorySegment dst, long off, int ld) {
-        for (int b = 0; b < rows; b++) {
-            long at = off + (long) b * ld;
-            for (int r = r0; r < r1; r++) dst.setAtIndex(F, at + r, src[r * lds + b]);
-        }
+    private static void transposeOut(float[] src, int lds, int r0, int r1, int rows, MemorySegment dst, long off, int ld, Scratch s) {
+        int width = r1 - r0;
+        float[] buf = s.rows(rows * width);
+        K.transpose(src, r0 * lds, lds, width, rows, buf, 0, width);
+        for (int b = 0; b < rows; b++) MemorySegment.copy(buf, b * width, dst, F, (off + (long) b * ld + r0) * Float.BYTES, width);
+    }
+
+    /** {@code count} batch positions rounded up to whole vectors. */
+    private static int lanes(int count) {
+        return ceilDiv(count, K.lanes()) * K.lanes();
     }
 
     private static int ceilDiv(int x, int y) {

@@ -172,21 +172,33 @@ final class ScalarKernels implements CpuKernels {
         }
     }
 
+    @Override
+    public void transpose(float[] src, int sOff, int lds, int rows, int cols, float[] dst, int dOff, int ldd) {
+        transposeEdge(src, sOff, lds, 0, rows, 0, cols, dst, dOff, ldd);
+    }
+
+    /** {@link #transpose} of the rows [r0, r1) and columns [c0, c1), one float at a time (also the vector kernel's edges). */
+    static void transposeEdge(float[] src, int sOff, int lds, int r0, int r1, int c0, int c1, float[] dst, int dOff, int ldd) {
+        for (int r = r0; r < r1; r++) {
+            for (int c = c0; c < c1; c++) dst[dOff + c * ldd + r] = src[sOff + r * lds + c];
+        }
+    }
+
     // ---- masked products ----
 
     @Override
     public void sparseRows(int from, int to, int slabs, int[] starts, int[] index, int[] pos, MemorySegment values, long valueBase,
                            int ldv, float[] x, int ldx, int width, float[] out, int ldo) {
         for (int r = from; r < to; r++) {
-            long rowBase = valueBase + (long) r * ldv;
+            long rowBase = pos == null ? valueBase + (long) r * ldv : valueBase;
+            int[] at = pos == null ? index : pos;
             int runs = r * (slabs + 1);
             for (int b = 0; b < width; b++) {
                 float total = 0f;
                 for (int s = 0; s < slabs; s++) {
                     float acc = 0f;
                     for (int p = starts[runs + s], end = starts[runs + s + 1]; p < end; p++) {
-                        float v = values.getAtIndex(F, pos == null ? rowBase + index[p] : valueBase + pos[p]);
-                        acc = Math.fma(v, x[index[p] * ldx + b], acc);
+                        acc = Math.fma(values.getAtIndex(F, rowBase + at[p]), x[index[p] * ldx + b], acc);
                     }
                     total = s == 0 ? acc : acc + total;
                 }

@@ -24,8 +24,30 @@ final class VectorKernels implements CpuKernels {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     /** Lane i takes lane i + shift: folds the upper lanes of a partial-sum vector onto the lower ones. */
+    /**
+     * Transposes move data only, so they use 8 x 8 blocks of 256-bit vectors wherever those are native (4 x 4 blocks of
+     * 128-bit ones with 4-lane kernels). Each stage swaps the off-diagonal half blocks of a pair of rows.
+     */
+    private static final VectorSpecies<Float> T = L >= 8 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+    private static final int TB = T.length();
+    private static final VectorShuffle<Float> LO1 = halfBlocks(1, false), HI1 = halfBlocks(1, true), LO2 = halfBlocks(2, false),
+            HI2 = halfBlocks(2, true), LO4 = halfBlocks(TB == 8 ? 4 : 1, false), HI4 = halfBlocks(TB == 8 ? 4 : 1, true);
     private static final VectorShuffle<Float> FOLD8 = S.iotaShuffle(8 % L, 1, true), FOLD4 = S.iotaShuffle(4 % L, 1, true),
             FOLD2 = S.iotaShuffle(2, 1, true), FOLD1 = S.iotaShuffle(1, 1, true);
+
+    /**
+     * The two-vector shuffle of one transpose stage with half-block size h: lane l of the low result is lane l of the
+     * first row when {@code (l & h) == 0}, else lane {@code l - h} of the second; the high result takes lane
+     * {@code l + h} of the first row, or lane l of the second.
+     */
+    private static VectorShuffle<Float> halfBlocks(int h, boolean high) {
+        int[] lanes = new int[TB];
+        for (int l = 0; l < TB; l++) {
+            boolean first = (l & h) == 0;
+            lanes[l] = high ? (first ? l + h : TB + l) : (first ? l : TB + l - h);
+        }
+        return VectorShuffle.fromValues(T, lanes);
+    }
 
     VectorKernels() {
         if (L < 4 || L > 16) throw new IllegalStateException(S + ": the CPU kernels need 4 to 16 float lanes");
@@ -286,58 +308,140 @@ final class VectorKernels implements CpuKernels {
         ScalarKernels.sgdTail(ws, gs, ms, vs, i, to, lr, momentum, weightDecay);
     }
 
+    @Override
+    public void transpose(float[] src, int sOff, int lds, int rows, int cols, float[] dst, int dOff, int ldd) {
+        int rb = rows - rows % TB, cb = cols - cols % TB;
+        for (int r = 0; r < rb; r += TB) {
+            for (int c = 0; c < cb; c += TB) {
+                int s = sOff + r * lds + c, d = dOff + c * ldd + r;
+                if (TB == 8) block8(src, s, lds, dst, d, ldd);
+                else block4(src, s, lds, dst, d, ldd);
+            }
+        }
+        ScalarKernels.transposeEdge(src, sOff, lds, 0, rb, cb, cols, dst, dOff, ldd);
+        ScalarKernels.transposeEdge(src, sOff, lds, rb, rows, 0, cols, dst, dOff, ldd);
+    }
+
+    private static void block8(float[] src, int s, int lds, float[] dst, int d, int ldd) {
+        FloatVector a0 = FloatVector.fromArray(T, src, s), a1 = FloatVector.fromArray(T, src, s + lds);
+        FloatVector a2 = FloatVector.fromArray(T, src, s + 2 * lds), a3 = FloatVector.fromArray(T, src, s + 3 * lds);
+        FloatVector a4 = FloatVector.fromArray(T, src, s + 4 * lds), a5 = FloatVector.fromArray(T, src, s + 5 * lds);
+        FloatVector a6 = FloatVector.fromArray(T, src, s + 6 * lds), a7 = FloatVector.fromArray(T, src, s + 7 * lds);
+        // Stage 4: rows i and i+4 swap their off-diagonal 4-lane halves; then 2 (i, i+2); then 1 (i, i+1).
+        FloatVector b0 = a0.rearrange(LO4, a4), b4 = a0.rearrange(HI4, a4), b1 = a1.rearrange(LO4, a5), b5 = a1.rearrange(HI4, a5);
+        FloatVector b2 = a2.rearrange(LO4, a6), b6 = a2.rearrange(HI4, a6), b3 = a3.rearrange(LO4, a7), b7 = a3.rearrange(HI4, a7);
+        FloatVector c0 = b0.rearrange(LO2, b2), c2 = b0.rearrange(HI2, b2), c1 = b1.rearrange(LO2, b3), c3 = b1.rearrange(HI2, b3);
+        FloatVector c4 = b4.rearrange(LO2, b6), c6 = b4.rearrange(HI2, b6), c5 = b5.rearrange(LO2, b7), c7 = b5.rearrange(HI2, b7);
+        c0.rearrange(LO1, c1).intoArray(dst, d);
+        c0.rearrange(HI1, c1).intoArray(dst, d + ldd);
+        c2.rearrange(LO1, c3).intoArray(dst, d + 2 * ldd);
+        c2.rearrange(HI1, c3).intoArray(dst, d + 3 * ldd);
+        c4.rearrange(LO1, c5).intoArray(dst, d + 4 * ldd);
+        c4.rearrange(HI1, c5).intoArray(dst, d + 5 * ldd);
+        c6.rearrange(LO1, c7).intoArray(dst, d + 6 * ldd);
+        c6.rearrange(HI1, c7).intoArray(dst, d + 7 * ldd);
+    }
+
+    private static void block4(float[] src, int s, int lds, float[] dst, int d, int ldd) {
+        FloatVector a0 = FloatVector.fromArray(T, src, s), a1 = FloatVector.fromArray(T, src, s + lds);
+        FloatVector a2 = FloatVector.fromArray(T, src, s + 2 * lds), a3 = FloatVector.fromArray(T, src, s + 3 * lds);
+        FloatVector b0 = a0.rearrange(LO2, a2), b2 = a0.rearrange(HI2, a2), b1 = a1.rearrange(LO2, a3), b3 = a1.rearrange(HI2, a3);
+        b0.rearrange(LO1, b1).intoArray(dst, d);
+        b0.rearrange(HI1, b1).intoArray(dst, d + ldd);
+        b2.rearrange(LO1, b3).intoArray(dst, d + 2 * ldd);
+        b2.rearrange(HI1, b3).intoArray(dst, d + 3 * ldd);
+    }
+
     // ---- masked products ----
 
     @Override
     public void sparseRows(int from, int to, int slabs, int[] starts, int[] index, int[] pos, MemorySegment values, long valueBase,
                            int ldv, float[] x, int ldx, int width, float[] out, int ldo) {
         for (int r = from; r < to; r++) {
-            long rowBase = valueBase + (long) r * ldv;
-            int runs = r * (slabs + 1);
-            for (int c0 = 0; c0 < width; c0 += 8 * L) {
-                int o = r * ldo + c0;
-                for (int s = 0; s < slabs; s++) {
-                    FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-                    for (int p = starts[runs + s], end = starts[runs + s + 1]; p < end; p++) {
-                        int col = index[p];
-                        float v = values.getAtIndex(F, pos == null ? rowBase + col : valueBase + pos[p]);
-                        FloatVector w = FloatVector.broadcast(S, v);
-                        int xo = col * ldx + c0;
-                        a0 = w.fma(FloatVector.fromArray(S, x, xo), a0);
-                        a1 = w.fma(FloatVector.fromArray(S, x, xo + L), a1);
-                        a2 = w.fma(FloatVector.fromArray(S, x, xo + 2 * L), a2);
-                        a3 = w.fma(FloatVector.fromArray(S, x, xo + 3 * L), a3);
-                        a4 = w.fma(FloatVector.fromArray(S, x, xo + 4 * L), a4);
-                        a5 = w.fma(FloatVector.fromArray(S, x, xo + 5 * L), a5);
-                        a6 = w.fma(FloatVector.fromArray(S, x, xo + 6 * L), a6);
-                        a7 = w.fma(FloatVector.fromArray(S, x, xo + 7 * L), a7);
-                    }
-                    if (s == 0) {
-                        store8(out, o, a0, a1, a2, a3, a4, a5, a6, a7);
-                    } else {
-                        // The dense kernel adds a slab's sums onto what the earlier slabs left in C.
-                        store8(out, o, add(out, o, a0), add(out, o + L, a1), add(out, o + 2 * L, a2), add(out, o + 3 * L, a3),
-                                add(out, o + 4 * L, a4), add(out, o + 5 * L, a5), add(out, o + 6 * L, a6), add(out, o + 7 * L, a7));
-                    }
-                }
-            }
+            long rowBase = pos == null ? valueBase + (long) r * ldv : valueBase;
+            int[] at = pos == null ? index : pos;
+            int runs = r * (slabs + 1), c0 = 0;
+            // Eight vectors of the batch per pass over a row's entries; a short batch (or its tail) in four, then one.
+            for (; c0 + 8 * L <= width; c0 += 8 * L) rowBlock8(slabs, starts, runs, index, at, values, rowBase, x, ldx, c0, out, r * ldo + c0);
+            for (; c0 + 4 * L <= width; c0 += 4 * L) rowBlock4(slabs, starts, runs, index, at, values, rowBase, x, ldx, c0, out, r * ldo + c0);
+            for (; c0 < width; c0 += L) rowBlock1(slabs, starts, runs, index, at, values, rowBase, x, ldx, c0, out, r * ldo + c0);
         }
     }
 
-    private static FloatVector add(float[] out, int o, FloatVector v) {
-        return v.add(FloatVector.fromArray(S, out, o));
+    /** One row's sums for eight vectors of the batch from {@code c0}; entry p's value is at {@code rowBase + at[p]}. */
+    private static void rowBlock8(int slabs, int[] starts, int runs, int[] index, int[] at, MemorySegment values, long rowBase,
+                                  float[] x, int ldx, int c0, float[] out, int o) {
+        for (int s = 0; s < slabs; s++) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            for (int p = starts[runs + s], end = starts[runs + s + 1]; p < end; p++) {
+                FloatVector w = FloatVector.broadcast(S, values.getAtIndex(F, rowBase + at[p]));
+                int xo = index[p] * ldx + c0;
+                a0 = w.fma(FloatVector.fromArray(S, x, xo), a0);
+                a1 = w.fma(FloatVector.fromArray(S, x, xo + L), a1);
+                a2 = w.fma(FloatVector.fromArray(S, x, xo + 2 * L), a2);
+                a3 = w.fma(FloatVector.fromArray(S, x, xo + 3 * L), a3);
+                a4 = w.fma(FloatVector.fromArray(S, x, xo + 4 * L), a4);
+                a5 = w.fma(FloatVector.fromArray(S, x, xo + 5 * L), a5);
+                a6 = w.fma(FloatVector.fromArray(S, x, xo + 6 * L), a6);
+                a7 = w.fma(FloatVector.fromArray(S, x, xo + 7 * L), a7);
+            }
+            // Later slabs add onto what the earlier ones left, as the dense kernel adds a slab onto C.
+            if (s > 0) {
+                a0 = a0.add(FloatVector.fromArray(S, out, o));
+                a1 = a1.add(FloatVector.fromArray(S, out, o + L));
+                a2 = a2.add(FloatVector.fromArray(S, out, o + 2 * L));
+                a3 = a3.add(FloatVector.fromArray(S, out, o + 3 * L));
+                a4 = a4.add(FloatVector.fromArray(S, out, o + 4 * L));
+                a5 = a5.add(FloatVector.fromArray(S, out, o + 5 * L));
+                a6 = a6.add(FloatVector.fromArray(S, out, o + 6 * L));
+                a7 = a7.add(FloatVector.fromArray(S, out, o + 7 * L));
+            }
+            a0.intoArray(out, o);
+            a1.intoArray(out, o + L);
+            a2.intoArray(out, o + 2 * L);
+            a3.intoArray(out, o + 3 * L);
+            a4.intoArray(out, o + 4 * L);
+            a5.intoArray(out, o + 5 * L);
+            a6.intoArray(out, o + 6 * L);
+            a7.intoArray(out, o + 7 * L);
+        }
     }
 
-    private static void store8(float[] out, int o, FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3,
-                               FloatVector a4, FloatVector a5, FloatVector a6, FloatVector a7) {
-        a0.intoArray(out, o);
-        a1.intoArray(out, o + L);
-        a2.intoArray(out, o + 2 * L);
-        a3.intoArray(out, o + 3 * L);
-        a4.intoArray(out, o + 4 * L);
-        a5.intoArray(out, o + 5 * L);
-        a6.intoArray(out, o + 6 * L);
-        a7.intoArray(out, o + 7 * L);
+    private static void rowBlock4(int slabs, int[] starts, int runs, int[] index, int[] at, MemorySegment values, long rowBase,
+                                  float[] x, int ldx, int c0, float[] out, int o) {
+        for (int s = 0; s < slabs; s++) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int p = starts[runs + s], end = starts[runs + s + 1]; p < end; p++) {
+                FloatVector w = FloatVector.broadcast(S, values.getAtIndex(F, rowBase + at[p]));
+                int xo = index[p] * ldx + c0;
+                a0 = w.fma(FloatVector.fromArray(S, x, xo), a0);
+                a1 = w.fma(FloatVector.fromArray(S, x, xo + L), a1);
+                a2 = w.fma(FloatVector.fromArray(S, x, xo + 2 * L), a2);
+                a3 = w.fma(FloatVector.fromArray(S, x, xo + 3 * L), a3);
+            }
+            if (s > 0) {
+                a0 = a0.add(FloatVector.fromArray(S, out, o));
+                a1 = a1.add(FloatVector.fromArray(S, out, o + L));
+                a2 = a2.add(FloatVector.fromArray(S, out, o + 2 * L));
+                a3 = a3.add(FloatVector.fromArray(S, out, o + 3 * L));
+            }
+            a0.intoArray(out, o);
+            a1.intoArray(out, o + L);
+            a2.intoArray(out, o + 2 * L);
+            a3.intoArray(out, o + 3 * L);
+        }
+    }
+
+    private static void rowBlock1(int slabs, int[] starts, int runs, int[] index, int[] at, MemorySegment values, long rowBase,
+                                  float[] x, int ldx, int c0, float[] out, int o) {
+        for (int s = 0; s < slabs; s++) {
+            FloatVector a0 = FloatVector.zero(S);
+            for (int p = starts[runs + s], end = starts[runs + s + 1]; p < end; p++) {
+                a0 = FloatVector.broadcast(S, values.getAtIndex(F, rowBase + at[p])).fma(FloatVector.fromArray(S, x, index[p] * ldx + c0), a0);
+            }
+            if (s > 0) a0 = a0.add(FloatVector.fromArray(S, out, o));
+            a0.intoArray(out, o);
+        }
     }
 
     @Override

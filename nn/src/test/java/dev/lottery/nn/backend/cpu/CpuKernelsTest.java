@@ -102,6 +102,19 @@ class CpuKernelsTest {
     }
 
     @Test
+    void transposesMatchTheScalarOnes() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int[] shape : new int[][] {{8, 8}, {60, 784}, {13, 5}, {3, 17}, {16, 33}}) {
+            int rows = shape[0], cols = shape[1], lds = cols + 3, ldd = rows + 5;
+            float[] src = values(rnd, 2 + rows * lds), a = new float[1 + cols * ldd], b = new float[1 + cols * ldd];
+            vector.transpose(src, 2, lds, rows, cols, a, 1, ldd);
+            scalar.transpose(src, 2, lds, rows, cols, b, 1, ldd);
+            assertArrayEquals(b, a, rows + "x" + cols);
+            assertEquals(src[2 + (rows - 1) * lds + cols - 1], a[1 + (cols - 1) * ldd + rows - 1]);
+        }
+    }
+
+    @Test
     void sparseRowsAndDotRowsGiveTheScalarBits() {
         SplittableRandom rnd = new SplittableRandom(2);
         int rows = 23, cols = 70, slabs = 3, slab = 24;
