@@ -23,30 +23,30 @@ final class VectorKernels implements CpuKernels {
     private static final int NR = 2 * L;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
-    /** Lane i takes lane i + shift: folds the upper lanes of a partial-sum vector onto the lower ones. */
     /**
      * Transposes move data only, so they use 8 x 8 blocks of 256-bit vectors wherever those are native (4 x 4 blocks of
-     * 128-bit ones with 4-lane kernels). Each stage swaps the off-diagonal half blocks of a pair of rows.
+     * 128-bit ones with 4-lane kernels). Stage h exchanges the off-diagonal h-lane halves of rows i and i+h: each result
+     * is one row blended with the other row's lanes moved by h (a one-source permute and a blend, cheaper than a
+     * two-source shuffle).
      */
     private static final VectorSpecies<Float> T = L >= 8 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
     private static final int TB = T.length();
-    private static final VectorShuffle<Float> LO1 = halfBlocks(1, false), HI1 = halfBlocks(1, true), LO2 = halfBlocks(2, false),
-            HI2 = halfBlocks(2, true), LO4 = halfBlocks(TB == 8 ? 4 : 1, false), HI4 = halfBlocks(TB == 8 ? 4 : 1, true);
+    private static final VectorShuffle<Float> SWAP1 = swapHalves(1), SWAP2 = swapHalves(2), SWAP4 = swapHalves(TB == 8 ? 4 : 1);
+    private static final VectorMask<Float> UPPER1 = upperHalves(1), UPPER2 = upperHalves(2), UPPER4 = upperHalves(TB == 8 ? 4 : 1);
+    /** Lane i takes lane i + shift: folds the upper lanes of a partial-sum vector onto the lower ones. */
     private static final VectorShuffle<Float> FOLD8 = S.iotaShuffle(8 % L, 1, true), FOLD4 = S.iotaShuffle(4 % L, 1, true),
             FOLD2 = S.iotaShuffle(2, 1, true), FOLD1 = S.iotaShuffle(1, 1, true);
 
-    /**
-     * The two-vector shuffle of one transpose stage with half-block size h: lane l of the low result is lane l of the
-     * first row when {@code (l & h) == 0}, else lane {@code l - h} of the second; the high result takes lane
-     * {@code l + h} of the first row, or lane l of the second.
-     */
-    private static VectorShuffle<Float> halfBlocks(int h, boolean high) {
-        int[] lanes = new int[TB];
-        for (int l = 0; l < TB; l++) {
-            boolean first = (l & h) == 0;
-            lanes[l] = high ? (first ? l + h : TB + l) : (first ? l : TB + l - h);
-        }
-        return VectorShuffle.fromValues(T, lanes);
+    /** Lane l takes lane {@code l ^ h}: the h-lane halves of every 2h-lane block swapped. */
+    private static VectorShuffle<Float> swapHalves(int h) {
+        return VectorShuffle.fromOp(T, l -> l ^ h);
+    }
+
+    /** The lanes with bit h set: the upper half of every 2h-lane block. */
+    private static VectorMask<Float> upperHalves(int h) {
+        boolean[] upper = new boolean[TB];
+        for (int l = 0; l < TB; l++) upper[l] = (l & h) != 0;
+        return VectorMask.fromArray(T, upper, 0);
     }
 
     VectorKernels() {
@@ -327,29 +327,39 @@ final class VectorKernels implements CpuKernels {
         FloatVector a2 = FloatVector.fromArray(T, src, s + 2 * lds), a3 = FloatVector.fromArray(T, src, s + 3 * lds);
         FloatVector a4 = FloatVector.fromArray(T, src, s + 4 * lds), a5 = FloatVector.fromArray(T, src, s + 5 * lds);
         FloatVector a6 = FloatVector.fromArray(T, src, s + 6 * lds), a7 = FloatVector.fromArray(T, src, s + 7 * lds);
-        // Stage 4: rows i and i+4 swap their off-diagonal 4-lane halves; then 2 (i, i+2); then 1 (i, i+1).
-        FloatVector b0 = a0.rearrange(LO4, a4), b4 = a0.rearrange(HI4, a4), b1 = a1.rearrange(LO4, a5), b5 = a1.rearrange(HI4, a5);
-        FloatVector b2 = a2.rearrange(LO4, a6), b6 = a2.rearrange(HI4, a6), b3 = a3.rearrange(LO4, a7), b7 = a3.rearrange(HI4, a7);
-        FloatVector c0 = b0.rearrange(LO2, b2), c2 = b0.rearrange(HI2, b2), c1 = b1.rearrange(LO2, b3), c3 = b1.rearrange(HI2, b3);
-        FloatVector c4 = b4.rearrange(LO2, b6), c6 = b4.rearrange(HI2, b6), c5 = b5.rearrange(LO2, b7), c7 = b5.rearrange(HI2, b7);
-        c0.rearrange(LO1, c1).intoArray(dst, d);
-        c0.rearrange(HI1, c1).intoArray(dst, d + ldd);
-        c2.rearrange(LO1, c3).intoArray(dst, d + 2 * ldd);
-        c2.rearrange(HI1, c3).intoArray(dst, d + 3 * ldd);
-        c4.rearrange(LO1, c5).intoArray(dst, d + 4 * ldd);
-        c4.rearrange(HI1, c5).intoArray(dst, d + 5 * ldd);
-        c6.rearrange(LO1, c7).intoArray(dst, d + 6 * ldd);
-        c6.rearrange(HI1, c7).intoArray(dst, d + 7 * ldd);
+        // Stage 4: rows i and i+4; then 2: rows i and i+2; then 1: rows i and i+1.
+        FloatVector b0 = low(a0, a4, SWAP4, UPPER4), b4 = high(a0, a4, SWAP4, UPPER4), b1 = low(a1, a5, SWAP4, UPPER4), b5 = high(a1, a5, SWAP4, UPPER4);
+        FloatVector b2 = low(a2, a6, SWAP4, UPPER4), b6 = high(a2, a6, SWAP4, UPPER4), b3 = low(a3, a7, SWAP4, UPPER4), b7 = high(a3, a7, SWAP4, UPPER4);
+        FloatVector c0 = low(b0, b2, SWAP2, UPPER2), c2 = high(b0, b2, SWAP2, UPPER2), c1 = low(b1, b3, SWAP2, UPPER2), c3 = high(b1, b3, SWAP2, UPPER2);
+        FloatVector c4 = low(b4, b6, SWAP2, UPPER2), c6 = high(b4, b6, SWAP2, UPPER2), c5 = low(b5, b7, SWAP2, UPPER2), c7 = high(b5, b7, SWAP2, UPPER2);
+        low(c0, c1, SWAP1, UPPER1).intoArray(dst, d);
+        high(c0, c1, SWAP1, UPPER1).intoArray(dst, d + ldd);
+        low(c2, c3, SWAP1, UPPER1).intoArray(dst, d + 2 * ldd);
+        high(c2, c3, SWAP1, UPPER1).intoArray(dst, d + 3 * ldd);
+        low(c4, c5, SWAP1, UPPER1).intoArray(dst, d + 4 * ldd);
+        high(c4, c5, SWAP1, UPPER1).intoArray(dst, d + 5 * ldd);
+        low(c6, c7, SWAP1, UPPER1).intoArray(dst, d + 6 * ldd);
+        high(c6, c7, SWAP1, UPPER1).intoArray(dst, d + 7 * ldd);
     }
 
     private static void block4(float[] src, int s, int lds, float[] dst, int d, int ldd) {
         FloatVector a0 = FloatVector.fromArray(T, src, s), a1 = FloatVector.fromArray(T, src, s + lds);
         FloatVector a2 = FloatVector.fromArray(T, src, s + 2 * lds), a3 = FloatVector.fromArray(T, src, s + 3 * lds);
-        FloatVector b0 = a0.rearrange(LO2, a2), b2 = a0.rearrange(HI2, a2), b1 = a1.rearrange(LO2, a3), b3 = a1.rearrange(HI2, a3);
-        b0.rearrange(LO1, b1).intoArray(dst, d);
-        b0.rearrange(HI1, b1).intoArray(dst, d + ldd);
-        b2.rearrange(LO1, b3).intoArray(dst, d + 2 * ldd);
-        b2.rearrange(HI1, b3).intoArray(dst, d + 3 * ldd);
+        FloatVector b0 = low(a0, a2, SWAP2, UPPER2), b2 = high(a0, a2, SWAP2, UPPER2), b1 = low(a1, a3, SWAP2, UPPER2), b3 = high(a1, a3, SWAP2, UPPER2);
+        low(b0, b1, SWAP1, UPPER1).intoArray(dst, d);
+        high(b0, b1, SWAP1, UPPER1).intoArray(dst, d + ldd);
+        low(b2, b3, SWAP1, UPPER1).intoArray(dst, d + 2 * ldd);
+        high(b2, b3, SWAP1, UPPER1).intoArray(dst, d + 3 * ldd);
+    }
+
+    /** Row i of a stage: its own lower halves, and the lower halves of row i+h in the upper ones. */
+    private static FloatVector low(FloatVector a, FloatVector b, VectorShuffle<Float> swap, VectorMask<Float> upper) {
+        return a.blend(b.rearrange(swap), upper);
+    }
+
+    /** Row i+h of a stage: row i's upper halves in the lower ones, and its own upper halves. */
+    private static FloatVector high(FloatVector a, FloatVector b, VectorShuffle<Float> swap, VectorMask<Float> upper) {
+        return a.rearrange(swap).blend(b, upper);
     }
 
     // ---- masked products ----
@@ -447,12 +457,48 @@ final class VectorKernels implements CpuKernels {
     @Override
     public void dotRows(int from, int to, int[] starts, int[] index, float[] a, int lda, float[] x, int ldx, int width,
                         MemorySegment out, long outBase, int ldo) {
+        if (width == 64 && L == 8) {
+            dotRows64(from, to, starts, index, a, lda, x, ldx, out, outBase, ldo);
+            return;
+        }
         for (int r = from; r < to; r++) {
             int ar = r * lda;
             long outRow = outBase + (long) r * ldo;
             for (int p = starts[r], end = starts[r + 1]; p < end; p++) {
                 int col = index[p];
                 out.setAtIndex(F, outRow + col, dot16(a, ar, x, col * ldx, width));
+            }
+        }
+    }
+
+    /**
+     * {@link #dotRows} over a 64-wide batch with 8 lanes (a training batch of up to 64): row r of {@code a} stays in
+     * eight registers while its entries stream past; partials {@code b mod 16} in two vectors, as {@link #dot16}.
+     */
+    private static void dotRows64(int from, int to, int[] starts, int[] index, float[] a, int lda, float[] x, int ldx,
+                                  MemorySegment out, long outBase, int ldo) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = from; r < to; r++) {
+            int ar = r * lda;
+            FloatVector a0 = FloatVector.fromArray(S, a, ar), a1 = FloatVector.fromArray(S, a, ar + 8);
+            FloatVector a2 = FloatVector.fromArray(S, a, ar + 16), a3 = FloatVector.fromArray(S, a, ar + 24);
+            FloatVector a4 = FloatVector.fromArray(S, a, ar + 32), a5 = FloatVector.fromArray(S, a, ar + 40);
+            FloatVector a6 = FloatVector.fromArray(S, a, ar + 48), a7 = FloatVector.fromArray(S, a, ar + 56);
+            long outRow = outBase + (long) r * ldo;
+            for (int p = starts[r], end = starts[r + 1]; p < end; p++) {
+                int col = index[p], xo = col * ldx;
+                FloatVector p0 = a0.fma(FloatVector.fromArray(S, x, xo), zero);
+                FloatVector p1 = a1.fma(FloatVector.fromArray(S, x, xo + 8), zero);
+                p0 = a2.fma(FloatVector.fromArray(S, x, xo + 16), p0);
+                p1 = a3.fma(FloatVector.fromArray(S, x, xo + 24), p1);
+                p0 = a4.fma(FloatVector.fromArray(S, x, xo + 32), p0);
+                p1 = a5.fma(FloatVector.fromArray(S, x, xo + 40), p1);
+                p0 = a6.fma(FloatVector.fromArray(S, x, xo + 48), p0);
+                p1 = a7.fma(FloatVector.fromArray(S, x, xo + 56), p1);
+                FloatVector t = p0.add(p1);
+                t = t.add(t.rearrange(FOLD4));
+                t = t.add(t.rearrange(FOLD2));
+                out.setAtIndex(F, outRow + col, t.add(t.rearrange(FOLD1)).lane(0));
             }
         }
     }
