@@ -152,7 +152,7 @@ class PopulationTrainingTest {
         }
     }
 
-    /** Kept fractions below every masked kernel's crossover, below the products' only, and above them all. */
+    /** Kept fractions below every masked kernel's crossover, below the products' only, and above them all (fc1 is big enough to gain). */
     private static final double[] SPARSE_KEEP = {0.04, 0.3, 0.9};
 
     private static final ModelSpec WIDE = new ModelSpec("wide", ImageShape.flat(300), List.of(

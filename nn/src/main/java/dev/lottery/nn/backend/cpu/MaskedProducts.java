@@ -34,14 +34,23 @@ import java.util.function.IntConsumer;
  * task per chunk, a training batch as one chunk split over the members' rows.
  */
 final class MaskedProducts {
-    /** Below this density the sparse forward product beats the dense one (measured on lenet's first layer). */
-    static final double FORWARD_MAX_DENSITY = 0.5;
+    /*
+     * The crossovers, measured on lenet-300-100's layers (batch 60, one thread, sparse and dense calls alternating, the
+     * median of 300 time ratios; docs/performance-cpu.md has the table): every masked product breaks even with the
+     * dense one near half the weights kept, and costs a quarter to a third of it at 5 %, where transposing the batch
+     * in and out dominates. Products over fewer than MIN_SPARSE_WEIGHTS weights (lenet's 10 x 100 output layer) never
+     * gained and stay dense.
+     */
+    /** Below this density the sparse forward product beats the dense one. */
+    static final double FORWARD_MAX_DENSITY = 0.45;
     /** Below this density the sparse input gradient beats the dense one. */
-    static final double INPUT_GRADIENT_MAX_DENSITY = 0.5;
+    static final double INPUT_GRADIENT_MAX_DENSITY = 0.45;
     /** Below this density the sampled weight gradient beats the dense product (and changes the rounding, see above). */
-    static final double WEIGHT_GRADIENT_MAX_DENSITY = 0.35;
+    static final double WEIGHT_GRADIENT_MAX_DENSITY = 0.45;
     /** Below this density the SGD step visits the kept weights one by one rather than sweeping all of them. */
     static final double SGD_MAX_DENSITY = 0.08;
+    /** Weights per member below which every product stays dense. */
+    static final int MIN_SPARSE_WEIGHTS = 4096;
 
     private static final CpuKernels K = CpuKernels.active();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -230,8 +239,9 @@ final class MaskedProducts {
 
     // ---- helpers ----
 
-    /** The members whose density is below {@code max}, in order. */
+    /** The members whose density is below {@code max}, in order; none for a matrix too small to gain. */
     private static int[] membersBelow(CpuMaskPlan plan, int members, double max) {
+        if ((long) plan.rows() * plan.cols() < MIN_SPARSE_WEIGHTS) return new int[0];
         int[] out = new int[members];
         int count = 0;
         for (int n = 0; n < members; n++) {

@@ -132,10 +132,10 @@ public final class KernelDigest {
     /** Two members, one very sparse and one dense, trained for a few iterations with momentum and weight decay. */
     private void training() {
         Initializer weights = new Initializer.Normal(0.3), biases = new Initializer.Normal(0.05);
-        ModelSpec model = new ModelSpec("digest", ImageShape.flat(48), List.of(
+        ModelSpec model = new ModelSpec("digest", ImageShape.flat(128), List.of(
                 new LayerSpec.Dense("fc1", 40, Activation.RELU, LayerKind.FULLY_CONNECTED),
                 new LayerSpec.Dense("out", 4, Activation.NONE, LayerKind.OUTPUT)), weights, biases);
-        DataSplit split = SyntheticData.split(120, 50, 48, 4);
+        DataSplit split = SyntheticData.split(120, 50, 128, 4);
         TrainingSpec spec = new TrainingSpec(new OptimizerSpec(LearningRateSchedule.constant(0.05), 0.9, 1e-4), 20, 12, 6, 0);
         try (ResidentData data = ResidentData.upload(backend, split); Population population = Population.create(model, backend, 2, 3)) {
             for (int member = 0; member < 2; member++) {

@@ -22,10 +22,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The CPU backend's masked products and SGD step against the dense ones: the forward product and the input gradient
  * give the dense product's bits, the weight gradient the documented sixteen-partial sums (close to the dense values),
  * the SGD step the dense step's bits; whatever the member count, the other members' densities and the threads.
- * Members span the crossovers: very sparse (every masked kernel), middling (masked products, dense SGD) and dense.
+ * Members span the crossovers: very sparse (every masked kernel), middling (masked products, dense SGD) and dense;
+ * shapes too small to gain ({@link MaskedProducts#MIN_SPARSE_WEIGHTS}) check the dense fallback.
  */
 class MaskedProductsTest {
-    private static final double[] DENSITIES = {0.02, 0.3, 0.45, 0.9};
+    private static final double[] DENSITIES = {0.02, 0.3, 0.6, 0.9};
     private final CpuBackend backend = new CpuBackend(true);
 
     /** A stacked weight with its mask: member n keeps about {@code densities[n]} of its entries. */
@@ -71,9 +72,9 @@ class MaskedProductsTest {
             "60, 300, 784, true",    // lenet's first layer: four slabs along the inputs
             "60, 100, 300, false",   // its second: two slabs
             "60, 10, 100, false",    // its output layer
-            "7, 13, 261, true",      // odd sizes, a ragged last slab
-            "1000, 30, 90, true",    // an evaluation pass: many chunks of the batch
-            "130, 17, 40, false"})
+            "7, 29, 261, true",      // odd sizes, a ragged last slab
+            "1000, 50, 90, true",    // an evaluation pass: many chunks of the batch
+            "130, 57, 80, false"})
     void forwardProductSkipsPrunedWeightsWithTheDenseBits(int batch, int units, int inputs, boolean shared) {
         SplittableRandom rnd = new SplittableRandom(batch * 31L + units);
         int members = DENSITIES.length;
@@ -90,7 +91,7 @@ class MaskedProductsTest {
     }
 
     @ParameterizedTest(name = "batch {0}, {1} units, {2} inputs")
-    @CsvSource({"60, 100, 300", "60, 300, 100", "60, 10, 100", "9, 270, 31", "70, 5, 3"})
+    @CsvSource({"60, 100, 300", "60, 300, 100", "60, 10, 100", "9, 270, 31", "70, 5, 3", "61, 17, 300"})
     void inputGradientSkipsPrunedWeightsWithTheDenseBits(int batch, int units, int inputs) {
         SplittableRandom rnd = new SplittableRandom(batch * 17L + units);
         int members = DENSITIES.length;
@@ -107,7 +108,8 @@ class MaskedProductsTest {
     }
 
     @ParameterizedTest(name = "batch {0}, {1} units, {2} inputs, shared input {3}")
-    @CsvSource({"60, 300, 784, true", "60, 100, 300, false", "60, 10, 100, false", "13, 7, 29, true", "33, 20, 50, false"})
+    @CsvSource({"60, 300, 784, true", "60, 100, 300, false", "60, 10, 100, false", "13, 70, 61, true", "33, 45, 100, false",
+            "70, 7, 29, true"})
     void weightGradientAtKeptEntriesSumsInSixteenPartials(int batch, int units, int inputs, boolean shared) {
         SplittableRandom rnd = new SplittableRandom(batch * 7L + inputs);
         int members = DENSITIES.length;
@@ -123,7 +125,7 @@ class MaskedProductsTest {
             backend.maskedGemm(members, true, false, 1f, dyb, xb, 0f, MatrixBatch.stacked(masked, units, inputs), MaskedOperand.C, plan);
             float[] d = dense.toArray(), s = masked.toArray(), m = w.mask().toArray(), dys = dy.toArray(), xs = x.toArray();
             for (int n = 0; n < members; n++) {
-                boolean sampled = DENSITIES[n] < MaskedProducts.WEIGHT_GRADIENT_MAX_DENSITY;
+                boolean sampled = DENSITIES[n] < MaskedProducts.WEIGHT_GRADIENT_MAX_DENSITY && units * inputs >= MaskedProducts.MIN_SPARSE_WEIGHTS;
                 for (int j = 0; j < units; j++) {
                     for (int i = 0; i < inputs; i++) {
                         int at = (n * units + j) * inputs + i;
