@@ -26,6 +26,8 @@ public final class ResultsStore {
     public static final String MANIFEST = "manifest.json";
     public static final String DONE = "DONE";
     public static final String METRICS = "metrics.json";
+    /** The manifest's entry naming the kernels ({@code Backend#kernelGeneration}) that compute the units. */
+    public static final String KERNELS = "kernels";
     /** Wall time and backend: kept apart from metrics.json so results are byte-identical between runs. */
     public static final String TIMING = "timing.json";
     static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create();
@@ -72,6 +74,32 @@ public final class ResultsStore {
         return new ResultsStore(dir, wanted);
     }
 
+    /**
+     * Records in the manifest which kernels compute the units ({@code generation}, from the backend), or checks it
+     * against the record: units computed by other kernels round differently, so resuming with them is refused with a
+     * one-line error rather than mixing the two in one figure. A manifest without a record whose units are all pending
+     * takes this one; one with complete or started units came from a version that did not record its kernels.
+     */
+    public void requireKernels(String generation) {
+        // Units first, then the manifest: a concurrent job records its kernels before it starts a unit.
+        boolean started = plan().stream().anyMatch(u -> state(u) != UnitState.PENDING);
+        Path manifest = dir.resolve(MANIFEST);
+        JsonObject m = readManifest(manifest);
+        JsonElement recorded = m.get(KERNELS);
+        if (recorded != null && recorded.getAsString().equals(generation)) return;
+        String how = "resume it with the kernels that started it (same version, --device and -Dlottery.cpu.sparse) or start afresh in another results directory";
+        if (recorded != null) {
+            throw new UserError(dir + " was computed by the " + recorded.getAsString() + " kernels, this run would compute with "
+                    + generation + ", which rounds differently: " + how);
+        }
+        if (started) {
+            throw new UserError(dir + " holds units of a version that did not record its kernels, this run would compute with "
+                    + generation + ", which may round differently: " + how);
+        }
+        m.addProperty(KERNELS, generation);
+        writeJson(manifest, m);
+    }
+
     /** Opens an existing experiment directory (for status and reports); a missing manifest is a one-line error. */
     public static ResultsStore existing(Path dir) {
         if (!Files.isRegularFile(dir.resolve(MANIFEST))) throw new UserError(dir + " is not an experiment directory (no " + MANIFEST + ")");
@@ -80,11 +108,19 @@ public final class ResultsStore {
 
     private static Map<String, String> readSettings(Path dir) {
         Path manifest = dir.resolve(MANIFEST);
+        JsonObject m = readManifest(manifest);
         try {
-            JsonObject m = JsonParser.parseString(Files.readString(manifest, StandardCharsets.UTF_8)).getAsJsonObject();
             Map<String, String> out = new LinkedHashMap<>();
             for (Map.Entry<String, JsonElement> e : m.getAsJsonObject("settings").entrySet()) out.put(e.getKey(), e.getValue().getAsString());
             return out;
+        } catch (RuntimeException e) {
+            throw new UserError(manifest + " is not a valid manifest: " + e.getMessage());
+        }
+    }
+
+    private static JsonObject readManifest(Path manifest) {
+        try {
+            return JsonParser.parseString(Files.readString(manifest, StandardCharsets.UTF_8)).getAsJsonObject();
         } catch (IOException e) {
             throw new UserError("cannot read " + manifest + ": " + e.getMessage());
         } catch (RuntimeException e) {

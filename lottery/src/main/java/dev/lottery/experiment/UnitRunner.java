@@ -47,6 +47,7 @@ public final class UnitRunner {
         this.store = store;
         this.backend = backend;
         this.data = data;
+        store.requireKernels(backend.kernelGeneration());
     }
 
     /** File name of a unit's training checkpoint inside its directory (removed once the unit is complete). */

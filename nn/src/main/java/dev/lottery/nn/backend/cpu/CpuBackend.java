@@ -30,6 +30,12 @@ import java.util.List;
  * {@link #CpuBackend(boolean)}) keeps every product dense, as before the masked kernels existed.
  */
 public final class CpuBackend implements Backend {
+    /**
+     * The CPU kernels' generation, raised whenever a change moves any result's bits: currently the masked products'
+     * weight gradients (sixteen partial sums below the crossovers in {@link MaskedProducts}) and evaluations over a
+     * whole test set in one pass.
+     */
+    static final int GENERATION = 2;
     /** {@code -Dlottery.cpu.sparse=false}: masked products and updates run dense (the default is true). */
     public static final String SPARSE_PROPERTY = "lottery.cpu.sparse";
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -53,6 +59,12 @@ public final class CpuBackend implements Backend {
     @Override
     public String name() {
         return "cpu";
+    }
+
+    /** {@code cpu-2}, or {@code cpu-2-dense} with every masked product dense (their weight gradients round otherwise). */
+    @Override
+    public String kernelGeneration() {
+        return "cpu-" + GENERATION + (sparse ? "" : "-dense");
     }
 
     @Override
