@@ -46,6 +46,13 @@ public final class CpuGemm {
         final float[] tile = new float[MR * NR];
         /** One source row, bulk-copied off-heap -> heap before it is scattered into a panel. */
         final float[] row = new float[Math.max(KC, MC)];
+        /** A panel's source rows (or a C block's), bulk-copied to the heap before one vector transpose. */
+        float[] rows = new float[NR * KC];
+
+        float[] rows(int size) {
+            if (rows.length < size) rows = new float[size];
+            return rows;
+        }
         /** A swapped product's C^T block, accumulated here over the slabs and written to C once, transposed. */
         float[] ct = new float[0];
 
@@ -167,7 +174,7 @@ public final class CpuGemm {
                 int kc = Math.min(slab, p.k - pc);
                 // The first slab applies the caller's beta; later slabs accumulate onto what the first wrote.
                 float beta = pc == 0 ? p.beta : 1f;
-                packB(p, pc, kc, jc, nc, s.b, s.row);
+                packB(p, pc, kc, jc, nc, s);
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
                     packA(p, ic, mc, pc, kc, s.a, s.row);
@@ -176,7 +183,7 @@ public final class CpuGemm {
                 }
             }
         }
-        if (ct != null) writeTransposed(p, ct, m0, m1, n0, n1);
+        if (ct != null) writeTransposed(p, ct, m0, m1, n0, n1, s);
     }
 
     /** {@link #macroKernel} for a swapped product: tiles go to {@code ct} (row stride w) at block-relative (ic, jc). */
@@ -197,14 +204,23 @@ public final class CpuGemm {
         }
     }
 
-    /** C[j, i] = alpha * ct[i - m0, j - n0] + beta * C[j, i] for the block; walks C's rows so writes are neighbours. */
-    private static void writeTransposed(Problem p, float[] ct, int m0, int m1, int n0, int n1) {
-        int w = n1 - n0;
+    /**
+     * C[j, i] = alpha * ct[i - m0, j - n0] + beta * C[j, i] for the block. With alpha 1 and beta 0 (every layer's
+     * product) the block is transposed on the heap and each row of C written in bulk; otherwise C's rows are walked.
+     */
+    private static void writeTransposed(Problem p, float[] ct, int m0, int m1, int n0, int n1, Scratch s) {
+        int w = n1 - n0, h = m1 - m0;
         MemorySegment c = p.c;
+        if (p.alpha == 1f && p.beta == 0f) {
+            float[] rows = s.rows(w * h);
+            K.transpose(ct, 0, w, h, w, rows, 0, h);
+            for (int j = 0; j < w; j++) MemorySegment.copy(rows, j * h, c, F, (p.cOffset + (long) (n0 + j) * p.ldc + m0) * Float.BYTES, h);
+            return;
+        }
         float alpha = p.alpha, beta = p.beta;
         for (int j = n0; j < n1; j++) {
             long at = p.cOffset + (long) j * p.ldc + m0;
-            for (int i = 0, src = j - n0; i < m1 - m0; i++, src += w) {
+            for (int i = 0, src = j - n0; i < h; i++, src += w) {
                 float v = alpha * ct[src];
                 if (beta != 0f) v = Math.fma(beta, c.getAtIndex(F, at + i), v);
                 c.setAtIndex(F, at + i, v);
@@ -247,8 +263,9 @@ public final class CpuGemm {
     }
 
     /** Packs op(B)[pc..pc+kc, jc..jc+nc] as NR-column panels: panel j holds, for each depth step, its NR values. */
-    private static void packB(Problem p, int pc, int kc, int jc, int nc, float[] bp, float[] row) {
+    private static void packB(Problem p, int pc, int kc, int jc, int nc, Scratch s) {
         MemorySegment b = p.b;
+        float[] bp = s.b;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int dst = jr * kc; // == (jr / NR) * NR * kc
@@ -258,12 +275,13 @@ public final class CpuGemm {
                     MemorySegment.copy(b, F, src * Float.BYTES, bp, dst + q * NR, nr);
                 }
             } else {
-                // Rows of stored B run along k: copy each in bulk, then scatter it with stride NR.
+                // Rows of stored B run along k: the panel is their transpose. Copy them in bulk, then transpose.
+                float[] rows = s.rows(nr * kc);
                 for (int j = 0; j < nr; j++) {
                     long src = p.bOffset + (long) (jc + jr + j) * p.ldb + pc;
-                    MemorySegment.copy(b, F, src * Float.BYTES, row, 0, kc);
-                    for (int q = 0, d = dst + j; q < kc; q++, d += NR) bp[d] = row[q];
+                    MemorySegment.copy(b, F, src * Float.BYTES, rows, j * kc, kc);
                 }
+                K.transpose(rows, 0, kc, nr, kc, bp, dst, NR);
             }
             if (nr < NR) {
                 for (int q = 0; q < kc; q++) {

@@ -166,8 +166,8 @@ final class VectorKernels implements CpuKernels {
             FloatVector v0 = FloatVector.fromArray(S, tile, i * NR), v1 = FloatVector.fromArray(S, tile, i * NR + L);
             long row1 = row + (long) L * Float.BYTES;
             if (beta == 0f) {
-                v0.mul(alpha).intoMemorySegment(c, row, NATIVE);
-                v1.mul(alpha).intoMemorySegment(c, row1, NATIVE);
+                (alpha == 1f ? v0 : v0.mul(alpha)).intoMemorySegment(c, row, NATIVE);
+                (alpha == 1f ? v1 : v1.mul(alpha)).intoMemorySegment(c, row1, NATIVE);
             } else {
                 FloatVector o0 = FloatVector.fromMemorySegment(S, c, row, NATIVE);
                 FloatVector o1 = FloatVector.fromMemorySegment(S, c, row1, NATIVE);
