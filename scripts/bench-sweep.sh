@@ -33,19 +33,12 @@ JAVA_HOME=$("$root/scripts/find-jdk.sh") || exit 2
 jvm=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx6g)
 [ -n "${GEMM_THREADS:-}" ] && jvm+=("-Dlottery.gemm.threads=$GEMM_THREADS")
 
-echo "== building benchmarks jar"
-./mvnw -q -Dbuild.suffix="$suffix" package -DskipTests -pl bench -am
-jar="bench/target$suffix/benchmarks.jar"
-{
-  echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(grep -o -w -m1 'avx512f\|avx2' /proc/cpuinfo | head -n1)"
-  echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
-  echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-} | tee "$out/machine.txt"
-if awk -v n="$(nproc)" '{ exit !($1 > n / 2) }' /proc/loadavg; then
-  echo "WARNING: load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores: other work is running, timings will be unreliable" | tee -a "$out/machine.txt"
-fi
+. "$root/scripts/bench-common.sh"
+bench_build_jar
+bench_machine_header
 
 echo "== sweep sample (the data set is fetched on first use)"
 "$JAVA_HOME/bin/java" "${jvm[@]}" -cp "$jar" dev.lottery.bench.cpu.SweepBenchmark "${args[@]}" --json "$out/sweep.json" 2>&1 \
   | grep -v 'Using incubator modules' | tee "$out/sweep.txt"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
 echo "== results in $out"

@@ -155,13 +155,13 @@ public final class CpuBackend implements Backend {
     @Override
     public void addBias(Tensor y, Tensor bias) {
         if (bias.size() != y.dim(1)) throw new IllegalArgumentException("bias " + bias + " for " + y);
-        k.addBias(seg(y), seg(bias), y.dim(0), y.dim(1));
+        k.addBias(seg(y), seg(bias), y.dim(0), y.dim(1), false);
     }
 
     @Override
     public void addBiasRelu(Tensor y, Tensor bias) {
         if (bias.size() != y.dim(1)) throw new IllegalArgumentException("bias " + bias + " for " + y);
-        k.addBiasRelu(seg(y), seg(bias), y.dim(0), y.dim(1));
+        k.addBias(seg(y), seg(bias), y.dim(0), y.dim(1), true);
     }
 
     @Override

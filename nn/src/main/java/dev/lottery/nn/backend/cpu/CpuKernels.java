@@ -41,7 +41,11 @@ public sealed interface CpuKernels permits VectorKernels, ScalarKernels {
      */
     void microKernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile);
 
-    /** {@link #microKernel} for an A panel packed row by row: row i's depth step q at {@code aOff + i * kc + q}. */
+    /**
+     * {@link #microKernel} for an A panel packed row by row: row i's depth step q at {@code aOff + i * kc + q}. A
+     * separate kernel rather than one with the strides as arguments: with constant strides the JIT removes the bounds
+     * checks from the depth loop.
+     */
     void microKernelRows(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile);
 
     /**
@@ -55,11 +59,8 @@ public sealed interface CpuKernels permits VectorKernels, ScalarKernels {
 
     // ---- element-wise ops on off-heap floats ----
 
-    /** {@code y[i, j] += bias[j]} for {@code rows} rows of {@code cols}. */
-    void addBias(MemorySegment y, MemorySegment bias, int rows, int cols);
-
-    /** {@code y[i, j] = max(y[i, j] + bias[j], 0)}. */
-    void addBiasRelu(MemorySegment y, MemorySegment bias, int rows, int cols);
+    /** {@code y[i, j] += bias[j]} for {@code rows} rows of {@code cols}, then {@code max(y, 0)} when {@code relu}. */
+    void addBias(MemorySegment y, MemorySegment bias, int rows, int cols, boolean relu);
 
     /** {@code dbias[j] = sum over i in order of dy[i, j]}. */
     void sumRows(MemorySegment dy, MemorySegment dbias, int rows, int cols);

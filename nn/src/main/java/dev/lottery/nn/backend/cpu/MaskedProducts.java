@@ -98,7 +98,7 @@ final class MaskedProducts {
         }
     }
 
-    // ---- forward: Y = X W^T ----
+    // ---- forward (Y = X W^T) and input gradient (dX = dY W): sparse lists times the batch in lanes ----
 
     /** {@code y_n = x_n w_n^T} for every member, w masked by {@code plan}. */
     static void forward(int members, MatrixBatch xb, MatrixBatch wb, MatrixBatch yb, CpuMaskPlan plan, GemmDims d) {
@@ -110,46 +110,8 @@ final class MaskedProducts {
                 CpuGemm.sgemm(false, true, batch, units, inputs, 1f, x.seg, x.base(n), x.ld, w.seg, w.base(n), w.ld, 0f, y.seg, y.base(n), y.ld);
             }
         }
-        if (sparse.length == 0) return;
-        int cb = K.batchChunk(), chunks = ceilDiv(batch, cb);
-        boolean shared = xb.shared();
-        if (chunks >= 2 * GemmWorkers.shared().threads()) {
-            // A long batch (an evaluation pass): each chunk of examples is one task, every member and row of it.
-            parallel(chunks, c -> {
-                Scratch s = SCRATCH.get();
-                int b0 = c * cb, count = Math.min(cb, batch - b0);
-                float[] xt = s.in(0, inputs * cb), out = s.out(0, units * cb);
-                for (int i = 0; i < sparse.length; i++) {
-                    int n = sparse[i];
-                    if (i == 0 || !shared) transposeIn(x.seg, x.base(n) + (long) b0 * x.ld, x.ld, count, inputs, xt, cb, s);
-                    CpuMaskPlan.Sparse m = plan.member(n).sparse();
-                    K.sparseRows(0, units, m.rowSlabs(), m.rowRuns(), m.colIndex(), null, w.seg, w.base(n), w.ld, xt, cb, lanes(count), out, cb);
-                    transposeOut(out, cb, 0, units, count, y.seg, y.base(n) + (long) b0 * y.ld, y.ld, s);
-                }
-            }, x.seg, w.seg, y.seg);
-            return;
-        }
-        // A training batch: the caller transposes, then each member's rows are shared out by their entries.
-        Scratch s = SCRATCH.get();
-        for (int b0 = 0; b0 < batch; b0 += cb) {
-            int count = Math.min(cb, batch - b0), first = b0;
-            float[][] xt = new float[sparse.length][], out = new float[sparse.length][];
-            for (int i = 0; i < sparse.length; i++) {
-                int n = sparse[i];
-                xt[i] = shared && i > 0 ? xt[0] : transposeIn(x.seg, x.base(n) + (long) b0 * x.ld, x.ld, count, inputs, s.in(i, inputs * cb), cb, s);
-                out[i] = s.out(i, units * cb);
-            }
-            int[][] parts = parts(plan, sparse, units, true);
-            parallel(parts.length, t -> {
-                int i = parts[t][0], n = sparse[i], r0 = parts[t][1], r1 = parts[t][2];
-                CpuMaskPlan.Sparse m = plan.member(n).sparse();
-                K.sparseRows(r0, r1, m.rowSlabs(), m.rowRuns(), m.colIndex(), null, w.seg, w.base(n), w.ld, xt[i], cb, lanes(count), out[i], cb);
-                transposeOut(out[i], cb, r0, r1, count, y.seg, y.base(n) + (long) first * y.ld, y.ld, SCRATCH.get());
-            }, x.seg, w.seg, y.seg);
-        }
+        inLanes(sparse, plan, true, x, xb.shared(), inputs, w, y, units, batch);
     }
-
-    // ---- input gradient: dX = dY W ----
 
     /** {@code dx_n = dy_n w_n} for every member, w masked by {@code plan}. */
     static void inputGradient(int members, MatrixBatch dyb, MatrixBatch wb, MatrixBatch dxb, CpuMaskPlan plan, GemmDims d) {
@@ -161,25 +123,58 @@ final class MaskedProducts {
                 CpuGemm.sgemm(false, false, batch, inputs, units, 1f, dy.seg, dy.base(n), dy.ld, w.seg, w.base(n), w.ld, 0f, dx.seg, dx.base(n), dx.ld);
             }
         }
+        inLanes(sparse, plan, false, dy, false, units, w, dx, inputs, batch);
+    }
+
+    /**
+     * {@code out_n[b, r] = sum over the entries p of list r of w_n's value at p times in_n[b, index[p]]}, for every
+     * sparse member: its rows (the forward product, {@code byRow}) or its columns (the input gradient). The batch is
+     * transposed into lanes chunk by chunk. A long batch (an evaluation pass) makes each chunk one task, all members
+     * and lists of it; a training batch is transposed by the caller, then each member's lists are shared out by their
+     * entries.
+     */
+    private static void inLanes(int[] sparse, CpuMaskPlan plan, boolean byRow, Operand in, boolean sharedIn, int inFeatures,
+                                Operand w, Operand out, int outFeatures, int batch) {
         if (sparse.length == 0) return;
-        int cb = K.batchChunk();
+        int cb = K.batchChunk(), chunks = ceilDiv(batch, cb);
+        if (chunks >= 2 * GemmWorkers.shared().threads()) {
+            parallel(chunks, c -> {
+                Scratch s = SCRATCH.get();
+                int b0 = c * cb, count = Math.min(cb, batch - b0);
+                float[] lanes = s.in(0, inFeatures * cb), sums = s.out(0, outFeatures * cb);
+                for (int i = 0; i < sparse.length; i++) {
+                    int n = sparse[i];
+                    if (i == 0 || !sharedIn) transposeIn(in.seg, in.base(n) + (long) b0 * in.ld, in.ld, count, inFeatures, lanes, cb, s);
+                    walk(plan.member(n).sparse(), byRow, 0, outFeatures, w, n, lanes, cb, count, sums);
+                    transposeOut(sums, cb, 0, outFeatures, count, out.seg, out.base(n) + (long) b0 * out.ld, out.ld, s);
+                }
+            }, in.seg, w.seg, out.seg);
+            return;
+        }
         Scratch s = SCRATCH.get();
         for (int b0 = 0; b0 < batch; b0 += cb) {
             int count = Math.min(cb, batch - b0), first = b0;
-            float[][] dyt = new float[sparse.length][], out = new float[sparse.length][];
+            float[][] lanes = new float[sparse.length][], sums = new float[sparse.length][];
             for (int i = 0; i < sparse.length; i++) {
                 int n = sparse[i];
-                dyt[i] = transposeIn(dy.seg, dy.base(n) + (long) b0 * dy.ld, dy.ld, count, units, s.in(i, units * cb), cb, s);
-                out[i] = s.out(i, inputs * cb);
+                lanes[i] = sharedIn && i > 0 ? lanes[0]
+                        : transposeIn(in.seg, in.base(n) + (long) b0 * in.ld, in.ld, count, inFeatures, s.in(i, inFeatures * cb), cb, s);
+                sums[i] = s.out(i, outFeatures * cb);
             }
-            int[][] parts = parts(plan, sparse, inputs, false);
+            int[][] parts = parts(plan, sparse, outFeatures, byRow);
             parallel(parts.length, t -> {
                 int i = parts[t][0], n = sparse[i], r0 = parts[t][1], r1 = parts[t][2];
-                CpuMaskPlan.Sparse m = plan.member(n).sparse();
-                K.sparseRows(r0, r1, m.colSlabs(), m.colRuns(), m.rowIndex(), m.colFlat(), w.seg, w.base(n), 0, dyt[i], cb, lanes(count), out[i], cb);
-                transposeOut(out[i], cb, r0, r1, count, dx.seg, dx.base(n) + (long) first * dx.ld, dx.ld, SCRATCH.get());
-            }, dy.seg, w.seg, dx.seg);
+                walk(plan.member(n).sparse(), byRow, r0, r1, w, n, lanes[i], cb, count, sums[i]);
+                transposeOut(sums[i], cb, r0, r1, count, out.seg, out.base(n) + (long) first * out.ld, out.ld, SCRATCH.get());
+            }, in.seg, w.seg, out.seg);
         }
+    }
+
+    /** Lists [r0, r1) of member n's rows or columns times {@code count} lanes: sums in {@code sums}, lanes {@code ld} apart. */
+    private static void walk(CpuMaskPlan.Sparse m, boolean byRow, int r0, int r1, Operand w, int n, float[] lanes, int ld, int count,
+                             float[] sums) {
+        if (byRow) K.sparseRows(r0, r1, m.rowSlabs(), m.rowRuns(), m.colIndex(), null, w.seg, w.base(n), w.ld, lanes, ld, lanes(count), sums, ld);
+        else K.sparseRows(r0, r1, m.colSlabs(), m.colRuns(), m.rowIndex(), m.colFlat(), w.seg, w.base(n), 0, lanes, ld, lanes(count), sums, ld);
     }
 
     // ---- weight gradient: dW = dY^T X at the kept entries ----

@@ -194,16 +194,7 @@ final class VectorKernels implements CpuKernels {
     // ---- element-wise ----
 
     @Override
-    public void addBias(MemorySegment y, MemorySegment bias, int rows, int cols) {
-        biasRows(y, bias, rows, cols, false);
-    }
-
-    @Override
-    public void addBiasRelu(MemorySegment y, MemorySegment bias, int rows, int cols) {
-        biasRows(y, bias, rows, cols, true);
-    }
-
-    private static void biasRows(MemorySegment ys, MemorySegment bs, int rows, int cols, boolean relu) {
+    public void addBias(MemorySegment ys, MemorySegment bs, int rows, int cols, boolean relu) {
         int bound = S.loopBound(cols);
         for (int i = 0; i < rows; i++) {
             long row = (long) i * cols;

@@ -95,8 +95,8 @@ class CpuKernelsTest {
             same("plain sgd " + n, new float[][] {y, x}, (k, s) -> k.sgd(s[0], s[1], null, null, 0, n, 0.05f, 0f, 0f));
             int cols = 1 + n % 23, rows = n / cols;
             float[] bias = values(rnd, cols), sums = new float[cols];
-            same("addBias " + n, new float[][] {y, bias}, (k, s) -> k.addBias(s[0], s[1], rows, cols));
-            same("addBiasRelu " + n, new float[][] {y, bias}, (k, s) -> k.addBiasRelu(s[0], s[1], rows, cols));
+            same("addBias " + n, new float[][] {y, bias}, (k, s) -> k.addBias(s[0], s[1], rows, cols, false));
+            same("addBias with ReLU " + n, new float[][] {y, bias}, (k, s) -> k.addBias(s[0], s[1], rows, cols, true));
             same("sumRows " + n, new float[][] {y, sums}, (k, s) -> k.sumRows(s[0], s[1], rows, cols));
         }
     }

@@ -91,7 +91,9 @@ class MaskedProductsTest {
     }
 
     @ParameterizedTest(name = "batch {0}, {1} units, {2} inputs")
-    @CsvSource({"60, 100, 300", "60, 300, 100", "60, 10, 100", "9, 270, 31", "70, 5, 3", "61, 17, 300"})
+    @CsvSource({
+            "60, 100, 300", "60, 300, 100", "60, 10, 100", "9, 270, 31", "70, 5, 3", "61, 17, 300",
+            "1000, 90, 50"})         // a long batch: many chunks, one task each
     void inputGradientSkipsPrunedWeightsWithTheDenseBits(int batch, int units, int inputs) {
         SplittableRandom rnd = new SplittableRandom(batch * 17L + units);
         int members = DENSITIES.length;
