@@ -5,11 +5,13 @@
 #   3. the GPU JMH benchmarks (short: 1 fork, 1 warmup + 3 measurement iterations of 1 s)
 #   4. the CUDA backend's lenet-300-100 step vs PyTorch (cuda-step-ours.json, cuda-step-torch.json)
 #   5. the cuDNN conv path: conv4 and resnet20 training steps vs PyTorch (conv-step-ours.json, conv-step-torch.json)
+#   6. populations: network-iterations/s of N = 1..32 lenet-300-100 and conv2 networks trained together, and the
+#      speed-up over N = 1 (population.json)
 # and writes everything into $OUT (or ./device-results): device-check-summary.txt (with the ratio tables),
 # gpu-tests.txt (the JUnit tree; no XML reports: they need java.xml, 4 MiB the 64 MiB pack cannot spare),
 # jmh-gpu.txt and jmh-gpu.json.
 # Without a usable GPU it stops after step 1 with one line saying why and exit code 3.
-# DEVICE_CHECK_FORCE=1 runs steps 2-5 anyway (the tests skip, the benchmarks print their no-GPU lines), to try
+# DEVICE_CHECK_FORCE=1 runs steps 2-6 anyway (the tests skip, the benchmarks print their no-GPU lines), to try
 # the pack on a machine without a GPU.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -69,7 +71,7 @@ say "== GPU benchmarks (JMH: FFM runtime vs JCuda)"
 sed -n '/^Benchmark /,$p' "$out/jmh-gpu.txt" | tee -a "$summary"
 grep -m 5 -E 'Exception|Error' "$out/jmh-gpu.txt" | tee -a "$summary" || true
 
-# ---- CUDA backend (issue 6): our lenet-300-100 step vs PyTorch eager and PyTorch + CUDA graphs --------------
+# ---- CUDA backend: our lenet-300-100 step vs PyTorch eager and PyTorch + CUDA graphs --------------
 say "== CUDA backend: lenet-300-100 masked step, ours vs PyTorch"
 "$java" "${jvm_flags[@]}" -cp "$(ls lib/*.jar | tr '\n' ':')benchmarks.jar" dev.lottery.bench.cuda.CudaLenetStepBenchmark 3000 \
   > "$out/cuda-step-ours.json" 2> "$out/cuda-step-ours.err"
@@ -100,19 +102,32 @@ PY
 else
   say "PyTorch comparison skipped: lenet_step_torch.py or python3 not found (copy bench/python/lenet_step_torch.py next to this script)"
 fi
-# One lottery level / the lenet-fig3 sweep, when the experiment CLI and the MNIST cache are present
-# (the machine has no network: set LOTTERY_DATA to a copied cache). Opt-in: DEVICE_CHECK_LENET=1.
+# The whole lenet-fig3 sweep with populations, timed. Opt-in: DEVICE_CHECK_LENET=1. The machine has no network: the
+# MNIST cache comes as mnist.tar.gz (scripts/device-pack.sh with PACK_MNIST=1 writes it into device-data/, 11 MiB,
+# to be carried in a call of its own: the pack alone is near the 64 MiB limit), or set LOTTERY_DATA to a cache.
+# LENET_POPULATION (default auto) bounds the populations; LENET_TIMEOUT_S (default 540) cuts the run off: a sweep
+# resumes, so a second call with the same results folder goes on where this one stopped. The metrics, manifest and
+# logs come back as lenet-fig3-results.tar.gz (the weights stay behind).
 if [ "${DEVICE_CHECK_LENET:-0}" = 1 ]; then
-  say "== lottery experiment run --preset lenet-fig3 --device cuda (timed)"
+  for archive in "$here/mnist.tar.gz" "$here/../device-data/mnist.tar.gz"; do
+    if [ -z "${LOTTERY_DATA:-}" ] && [ -f "$archive" ]; then
+      mkdir -p "$here/data" && tar -xzf "$archive" -C "$here/data" && export LOTTERY_DATA="$here/data"
+    fi
+  done
+  results=${LENET_RESULTS:-$here/lenet-fig3-results}
+  say "== lottery experiment run --preset lenet-fig3 --device cuda --population ${LENET_POPULATION:-auto} (timed, data: ${LOTTERY_DATA:-none})"
   start_s=$(date +%s)
-  "$java" "${jvm_flags[@]}" -cp "$(ls lib/*.jar | tr '\n' ':')" dev.lottery.cli.LotteryCli experiment run --preset lenet-fig3 --device cuda \
-    > "$out/lenet-fig3.txt" 2>&1 || status=1
-  say "lenet-fig3: $(( $(date +%s) - start_s )) s, exit status recorded above; tail:"
-  tail -n 5 "$out/lenet-fig3.txt" | tee -a "$summary"
+  timeout "${LENET_TIMEOUT_S:-540}" "$java" "${jvm_flags[@]}" -cp "$(ls lib/*.jar | tr '\n' ':')benchmarks.jar" dev.lottery.cli.LotteryCli \
+    experiment run --preset lenet-fig3 --device cuda --population "${LENET_POPULATION:-auto}" --results "$results" --no-report \
+    > "$out/lenet-fig3.txt" 2>&1
+  lenet_status=$?
+  say "lenet-fig3: $(( $(date +%s) - start_s )) s, exit status $lenet_status (124: cut off by LENET_TIMEOUT_S; run again to resume)"
+  grep -E '^experiment|units together|^\[' "$out/lenet-fig3.txt" | tail -n 3 | tee -a "$summary"
+  [ -d "$results" ] && tar -czf "$out/lenet-fig3-results.tar.gz" --exclude='*.npy' --exclude='*.ckpt' -C "$results" .
 fi
 # ---- end of the CUDA backend block ---------------------------------------------------------------------------
 
-# ---- cuDNN conv path (issue 7): conv4 (batch 50) and resnet20 (batch 128) training steps, ours vs PyTorch -------
+# ---- cuDNN conv path: conv4 (batch 50) and resnet20 (batch 128) training steps, ours vs PyTorch -------
 # Each side measures eager, CUDA-graph and (resnet20) augmented-eager steps; CONV_STEPS (default 300) per variant
 # keeps the block to well under a minute of GPU time; each command is cut off after CONV_TIMEOUT_S (default 240).
 say "== cuDNN conv path: conv4/resnet20 step, ours vs PyTorch"
@@ -204,6 +219,87 @@ else
   say "PyTorch conv comparison skipped: conv_step_torch.py or python3 not found (copy bench/python/conv_step_torch.py next to this script)"
 fi
 # ---- end of the cuDNN conv block -------------------------------------------------------------------------------
+
+# ---- Populations: N networks trained in one step; network-iterations/s against N and the speed-up over N = 1 ----
+# lenet-300-100 and conv2 (28x28x1 input, as with --dataset mnist) at N = 1, 2, 4, 8, 16, 32 members, every iteration
+# the trainer's step for all members plus an evaluation of all of them on 10,000 test examples every 100 iterations;
+# eager and CUDA graph. POP_ITERATIONS (default 300) timed iterations per variant; the command is cut off after
+# POP_TIMEOUT_S (default 300). The goal it reports: >= 10x network-iterations/s at N >= 32 over N = 1 (H100/H200).
+say "== populations: network-iterations/s against N (lenet-300-100, conv2)"
+pop_limit=()
+command -v timeout >/dev/null 2>&1 && pop_limit=(timeout "${POP_TIMEOUT_S:-300}")
+"${pop_limit[@]}" "$java" "${jvm_flags[@]}" -cp "$(ls lib/*.jar | tr '\n' ':')benchmarks.jar" dev.lottery.bench.cuda.CudaPopulationBenchmark \
+  --iterations "${POP_ITERATIONS:-300}" > "$out/population.json" 2> "$out/population.err"
+pop_rc=$?
+# Exit 3 is "no GPU" and 1 "some (model, N) failed", both said by JSON lines; anything else (a crash, the timeout's
+# 124) shows its stderr.
+if [ "$pop_rc" -ne 0 ]; then
+  status=1
+  if [ "$pop_rc" -ne 3 ] && [ "$pop_rc" -ne 1 ]; then
+    say "CudaPopulationBenchmark: exit $pop_rc; last lines of population.err:"
+    grep -v 'Using incubator modules' "$out/population.err" | tail -n 5 | tee -a "$summary"
+  fi
+fi
+if command -v python3 >/dev/null 2>&1; then
+  python3 - "$out/population.json" <<'PY' | tee -a "$summary"
+import json, sys
+
+rows = {}
+try:
+    lines = open(sys.argv[1]).read().splitlines()
+except OSError as e:
+    print("population table: %s unreadable (%s)" % (sys.argv[1], e))
+    lines = []
+for line in lines:
+    try:
+        row = json.loads(line)
+    except ValueError:
+        continue
+    if "error" in row:
+        where = "%s N=%s: " % (row["model"], row["members"]) if "model" in row else ""
+        print("population: %s%s" % (where, row["error"]))
+        continue
+    rows.setdefault(row["model"], {})[row["members"]] = row
+if not rows:
+    print("population table: nothing measured")
+
+def fmt(v):
+    return "%15.1f" % v if isinstance(v, (int, float)) else "%15s" % "-"
+
+def ratio(a, b):
+    return "%8.2fx" % (a / b) if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b > 0 else "%9s" % "-"
+
+for model, by_n in rows.items():
+    first = by_n[min(by_n)]
+    print("%s (input %s, batch %d, eval on %d test examples every %d iterations; network-iterations/s = members x iterations/s)"
+          % (model, first["input"], first["batch"], first["test_examples"], first["eval_every"]))
+    print("%5s %15s %15s %9s %9s" % ("N", "eager", "CUDA graph", "eager/N1", "graph/N1"))
+    base = by_n.get(1, {})
+    for n in sorted(by_n):
+        r = by_n[n]
+        print("%5d %s %s %s %s" % (n, fmt(r["eager_network_iterations_per_s"]), fmt(r["graph_network_iterations_per_s"]),
+                                   ratio(r["eager_network_iterations_per_s"], base.get("eager_network_iterations_per_s")),
+                                   ratio(r["graph_network_iterations_per_s"], base.get("graph_network_iterations_per_s"))))
+        if r.get("graph_error"):
+            print("      graph: %s" % r["graph_error"])
+        if not r["masked_weights_zero"]:
+            print("      MASKED WEIGHTS NOT ZERO")
+    # The trainer's path (graph when it records; eager when the graph failed) at the largest N >= 32 against N = 1.
+    key = "graph_network_iterations_per_s"
+    if first["trainer_path"] != "graph" or not isinstance(base.get(key), (int, float)):
+        key = "eager_network_iterations_per_s"
+    big = [n for n in by_n if n >= 32 and isinstance(by_n[n].get(key), (int, float))]
+    if big and isinstance(base.get(key), (int, float)):
+        n = max(big)
+        x = by_n[n][key] / base[key]
+        print("  goal >= 10x at N >= 32 (%s): N=%d gives %.2fx: %s" % (key.split("_")[0], n, x, "ok" if x >= 10 else "BELOW GOAL"))
+    else:
+        print("  goal >= 10x at N >= 32: not measured (N = 1 or N >= 32 missing)")
+PY
+else
+  say "population table skipped: python3 not found; the lines are in $out/population.json"
+fi
+# ---- end of the populations block -----------------------------------------------------------------------------
 
 say "device-check: done, status $status; results in $out"
 exit $status

@@ -3,13 +3,17 @@
 # benchmarks, into device-pack/ (git-ignored), under 64 MiB:
 #   device-pack/runtime/     jlink'ed Java runtime (only the modules the code uses)
 #   device-pack/lib/         module jars and their runtime dependencies
-#   device-pack/tests/       test classes of every module, one jar each
+#   device-pack/tests/       test classes of every module, one jar each (gpu-runtime's holds RequiresGpu, which
+#                            every module's `gpu` tests use)
 #   device-pack/tools/       junit-platform-console-standalone (runs the `gpu`-tagged tests without Maven)
-#   device-pack/benchmarks.jar  the JMH uber-jar (includes JCuda for the JNI baseline)
+#   device-pack/benchmarks.jar  the JMH uber-jar (includes JCuda for the JNI baseline) and the timed GPU harnesses
+#                            device-check.sh runs (lenet and conv steps, populations)
 #   device-pack/device-check.sh copy of scripts/device-check.sh
 #   device-pack/*_step_torch.py the PyTorch references device-check.sh compares with (lenet, conv4/resnet20)
 # Environment: BUILD_SUFFIX (default -pack) keeps this build apart from others in the same tree;
 # PACK_MODULES overrides the jlink module list; PACK_LIMIT_MIB (default 64).
+# PACK_MNIST=1 also writes device-data/mnist.tar.gz (the MNIST cache, 11 MiB) for device-check.sh's lenet-fig3 run:
+# carry it in a call of its own (carry ["device-data"]); it stays on the machine for the next call's pack.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -62,4 +66,14 @@ du -sk "$out"/* | sort -rn | awk '{printf "  %6d KiB  %s\n", $1, $2}'
 if [ "$size_kib" -gt $((limit_mib * 1024)) ]; then
   echo "device-pack: over the $limit_mib MiB limit" >&2
   exit 1
+fi
+if [ "${PACK_MNIST:-0}" = 1 ]; then
+  cache="${LOTTERY_DATA:-$HOME/.cache/lottery/data}/mnist"
+  files=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
+  for f in "${files[@]}"; do
+    [ -f "$cache/$f" ] || { echo "device-pack: $cache/$f missing: run ./lottery.sh train --iterations 1 once to fetch MNIST" >&2; exit 2; }
+  done
+  mkdir -p "$root/device-data"
+  tar -czf "$root/device-data/mnist.tar.gz" -C "$(dirname "$cache")" "${files[@]/#/mnist/}"
+  echo "device-pack: device-data/mnist.tar.gz $(du -m "$root/device-data/mnist.tar.gz" | cut -f1) MiB" >&2
 fi

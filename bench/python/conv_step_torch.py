@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch reference for the CUDA backend's convolutional training step (issue 7), the counterpart of
+"""PyTorch reference for the CUDA backend's convolutional training step, the counterpart of
 dev.lottery.bench.cuda.CudaConvStepBenchmark: the same architectures, batch sizes, optimizers and masks.
 
   conv4    3x3x64, 3x3x64, maxpool 2, 3x3x128, 3x3x128, maxpool 2 (VALID convolutions with bias, ReLU),

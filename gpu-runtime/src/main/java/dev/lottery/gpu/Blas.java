@@ -1,5 +1,6 @@
 package dev.lottery.gpu;
 
+import dev.lottery.bindings.NativeLibraries;
 import dev.lottery.bindings.cublas_v2_h;
 
 import java.lang.foreign.Arena;
@@ -24,6 +25,7 @@ public final class Blas implements AutoCloseable {
     }
 
     public static Blas create(Stream stream) {
+        NativeLibraries.CUBLAS.load();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             checkCublas(cublas_v2_h.cublasCreate_v2(out), "cublasCreate");

@@ -81,7 +81,10 @@ public final class CudaException extends RuntimeException {
         }
     }
 
-    /** A {@code const char*} from a library's static storage (zero-length segment from the downcall). */
+    /**
+     * A {@code const char*} from a library's static storage: a downcall result (jextract's {@code C_POINTER} makes it
+     * unbounded) or an out-parameter read with {@code ValueLayout.ADDRESS} (zero-length, hence the reinterpret).
+     */
     static String cString(MemorySegment p) {
         return p.equals(MemorySegment.NULL) ? "(null)" : p.reinterpret(Long.MAX_VALUE).getString(0);
     }

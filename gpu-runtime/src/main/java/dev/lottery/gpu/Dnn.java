@@ -1,5 +1,6 @@
 package dev.lottery.gpu;
 
+import dev.lottery.bindings.NativeLibraries;
 import dev.lottery.bindings.cudnn_h;
 
 import java.lang.foreign.Arena;
@@ -24,6 +25,7 @@ public final class Dnn implements AutoCloseable {
     }
 
     public static Dnn create(Stream stream) {
+        NativeLibraries.CUDNN.load();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             checkCudnn(cudnn_h.cudnnCreate(out), "cudnnCreate");
@@ -40,6 +42,7 @@ public final class Dnn implements AutoCloseable {
 
     /** e.g. 90600 for cuDNN 9.6.0. */
     public static long version() {
+        NativeLibraries.CUDNN.load();
         return cudnn_h.cudnnGetVersion();
     }
 

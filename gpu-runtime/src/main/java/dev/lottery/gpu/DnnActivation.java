@@ -1,5 +1,6 @@
 package dev.lottery.gpu;
 
+import dev.lottery.bindings.NativeLibraries;
 import dev.lottery.bindings.cudnn_h;
 
 import java.lang.foreign.Arena;
@@ -24,6 +25,7 @@ public final class DnnActivation implements AutoCloseable {
     public static DnnActivation tanh() { return create(cudnn_h.CUDNN_ACTIVATION_TANH()); }
 
     private static DnnActivation create(int mode) {
+        NativeLibraries.CUDNN.load();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             checkCudnn(cudnn_h.cudnnCreateActivationDescriptor(out), "cudnnCreateActivationDescriptor");

@@ -1,5 +1,6 @@
 package dev.lottery.gpu;
 
+import dev.lottery.bindings.NativeLibraries;
 import dev.lottery.bindings.cudnn_h;
 
 import java.lang.foreign.Arena;
@@ -18,6 +19,7 @@ public final class DnnFilter implements AutoCloseable {
     }
 
     public static DnnFilter kcrs(int k, int c, int r, int s) {
+        NativeLibraries.CUDNN.load();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             checkCudnn(cudnn_h.cudnnCreateFilterDescriptor(out), "cudnnCreateFilterDescriptor");

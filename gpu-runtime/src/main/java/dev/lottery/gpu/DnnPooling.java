@@ -1,5 +1,6 @@
 package dev.lottery.gpu;
 
+import dev.lottery.bindings.NativeLibraries;
 import dev.lottery.bindings.cudnn_h;
 
 import java.lang.foreign.Arena;
@@ -26,6 +27,7 @@ public final class DnnPooling implements AutoCloseable {
     }
 
     private static DnnPooling create(int mode, int window, int padding, int stride) {
+        NativeLibraries.CUDNN.load();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             checkCudnn(cudnn_h.cudnnCreatePoolingDescriptor(out), "cudnnCreatePoolingDescriptor");

@@ -1,5 +1,6 @@
 package dev.lottery.gpu;
 
+import dev.lottery.bindings.NativeLibraries;
 import dev.lottery.bindings.cudnn_h;
 
 import java.lang.foreign.Arena;
@@ -23,6 +24,7 @@ public final class DnnTensor implements AutoCloseable {
     }
 
     public static DnnTensor nchw(int n, int c, int h, int w) {
+        NativeLibraries.CUDNN.load();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             checkCudnn(cudnn_h.cudnnCreateTensorDescriptor(out), "cudnnCreateTensorDescriptor");

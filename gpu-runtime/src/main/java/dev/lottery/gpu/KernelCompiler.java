@@ -1,5 +1,6 @@
 package dev.lottery.gpu;
 
+import dev.lottery.bindings.NativeLibraries;
 import dev.lottery.bindings.nvrtc_h;
 
 import java.lang.foreign.Arena;
@@ -22,6 +23,7 @@ public final class KernelCompiler {
 
     /** "major.minor" of the loaded NVRTC. */
     public static String nvrtcVersion() {
+        NativeLibraries.NVRTC.load();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment major = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment minor = arena.allocate(ValueLayout.JAVA_INT);
@@ -41,6 +43,7 @@ public final class KernelCompiler {
     }
 
     public static byte[] compileUncached(KernelSource source, CompileOptions options) {
+        NativeLibraries.NVRTC.load();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment prog = arena.allocate(ValueLayout.ADDRESS);
             checkNvrtc(nvrtc_h.nvrtcCreateProgram(prog, arena.allocateFrom(source.code()), arena.allocateFrom(source.name()),

@@ -2,10 +2,7 @@ package dev.lottery.gpu;
 
 import dev.lottery.bindings.NativeLibraries;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +15,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The runtime on a real GPU. Skips, with the probe's reason, where there is none. */
-@Tag("gpu")
+@RequiresGpu
 class GpuRuntimeGpuTest {
     static CudaContext ctx;
     static Stream stream;
@@ -26,13 +23,6 @@ class GpuRuntimeGpuTest {
     static KernelCompiler compiler;
     @TempDir
     static Path cacheDir;
-
-    /** Per test, so every test shows up as skipped with the reason (a class-level abort hides them). */
-    @BeforeEach
-    void requireGpu() {
-        CudaAvailability a = CudaContext.isAvailable();
-        Assumptions.assumeTrue(a.usable(), () -> "no CUDA GPU: " + a.reason());
-    }
 
     @BeforeAll
     static void open() {

@@ -2,25 +2,30 @@ package dev.lottery.cli;
 
 import dev.lottery.experiment.Experiment;
 import dev.lottery.experiment.ExperimentListener;
+import dev.lottery.experiment.PopulationSize;
 import dev.lottery.experiment.ExperimentPresets;
+import dev.lottery.experiment.ExperimentSettings;
 import dev.lottery.experiment.ExperimentSpec;
 import dev.lottery.experiment.ResultsStore;
 import dev.lottery.experiment.Unit;
-import dev.lottery.nn.UserError;
+import dev.lottery.experiment.control.Control;
+import dev.lottery.experiment.control.Controls;
+import dev.lottery.experiment.slurm.FailedUnit;
 import dev.lottery.nn.backend.DeviceChoice;
 import dev.lottery.nn.train.TrainingListener;
-import dev.lottery.nn.train.TrainingSpec;
 import dev.lottery.report.Report;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,14 +37,18 @@ import picocli.CommandLine.Parameters;
                 ExperimentCommand.ListPresets.class, SubmitCommand.class, RunUnitCommand.class})
 public final class ExperimentCommand implements Runnable {
     @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    CommandSpec spec;
 
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Which experiment: a preset with overrides; together they decide the results directory. */
+    /**
+     * Which experiment: a preset, with the options of {@link ExperimentSettings#OPTIONS} over it (added to every
+     * command that mixes this in by {@link SettingOptions}); together they decide the results directory.
+     */
+    @Command(modelTransformer = SpecOptions.SettingOptions.class)
     static final class SpecOptions {
         @Option(names = {"-p", "--preset"}, defaultValue = "lenet-quick", description = "Experiment preset (default: ${DEFAULT-VALUE}; see 'experiment list').")
         String preset;
@@ -47,57 +56,57 @@ public final class ExperimentCommand implements Runnable {
         @Option(names = "--results", defaultValue = "results", description = "Results root, or an experiment directory to resume (default: ${DEFAULT-VALUE}).")
         Path results;
 
-        @Option(names = "--trials", description = "Independent trials (default: the preset's).")
-        Integer trials;
-
-        @Option(names = "--levels", description = "Pruning levels after the dense level 0 (default: the preset's).")
-        Integer levels;
-
-        @Option(names = "--iterations", description = "Training iterations per network (default: the preset's).")
-        Long iterations;
-
-        @Option(names = "--seed", description = "Experiment seed (default: the preset's).")
-        Long seed;
-
-        @Option(names = "--dataset", description = "Run the preset on another data set, e.g. fashion-mnist (default: the preset's; conv models are rebuilt for its input shape).")
-        String dataset;
-
-        @Option(names = "--reset", description = "init (reset to θ0, the paper) or an iteration to rewind to (late resetting).")
-        String reset;
+        /** The setting options given, as typed. */
+        private final Map<ExperimentSettings.Option, String> given = new LinkedHashMap<>();
 
         ExperimentSpec build() {
-            ExperimentSpec s = ExperimentPresets.get(preset);
-            if (dataset != null) s = ExperimentPresets.onDataset(s, dev.lottery.nn.data.DatasetName.parse(dataset));
-            if (trials != null) s = s.withTrials(trials);
-            if (levels != null) s = s.withLevels(levels);
-            if (seed != null) s = s.withSeed(seed);
-            if (iterations != null) {
-                TrainingSpec t = s.training();
-                s = s.withTraining(new TrainingSpec(t.optimizer(), t.batchSize(), iterations, t.evalEvery(), t.validationSize(), t.augmentation()));
+            ExperimentSpec.Builder b = ExperimentPresets.get(preset).toBuilder();
+            for (ExperimentSettings.Option o : ExperimentSettings.OPTIONS) {
+                if (given.containsKey(o)) o.apply().accept(b, given.get(o));
             }
-            if (reset != null) s = s.withReset(parseReset(reset));
-            return s;
+            return b.build();
         }
 
-        /** The experiment directory these options name (the results root itself when it holds a manifest). */
+        /** The experiment directory these options name. */
         Path directory(ExperimentSpec s) {
-            return Files.isRegularFile(results.resolve(ResultsStore.MANIFEST)) ? results : results.resolve(s.directoryName());
+            return ResultsStore.directoryFor(results, s);
         }
-    }
 
-    static dev.lottery.experiment.ResetMode parseReset(String s) {
-        if (s.trim().equals("init")) return new dev.lottery.experiment.ResetMode.ToInit();
-        try {
-            return new dev.lottery.experiment.ResetMode.Rewind(Long.parseLong(s.trim()));
-        } catch (NumberFormatException e) {
-            throw new UserError("bad --reset '" + s + "' (expected init or an iteration such as 500)");
+        /** Adds one option per entry of {@link ExperimentSettings#OPTIONS} to the command, storing what is typed. */
+        public static final class SettingOptions implements CommandLine.IModelTransformer {
+            @Override
+            public CommandSpec transform(CommandSpec command) {
+                SpecOptions options = find(command);
+                for (ExperimentSettings.Option o : ExperimentSettings.OPTIONS) {
+                    command.addOption(OptionSpec.builder(o.name()).paramLabel(o.form()).type(String.class)
+                            .description(o.help().replaceFirst("\\.$", "") + " (default: the preset's).")
+                            .setter(new CommandLine.Model.ISetter() {
+                                @Override
+                                @SuppressWarnings("unchecked")
+                                public <T> T set(T value) {
+                                    // picocli also sets each option's initial value, null: not given
+                                    return (T) (value == null ? options.given.remove(o) : options.given.put(o, (String) value));
+                                }
+                            }).build());
+                }
+                return command;
+            }
+
+            private static SpecOptions find(CommandSpec spec) {
+                if (spec.userObject() instanceof SpecOptions o) return o;
+                for (CommandSpec mixin : spec.mixins().values()) {
+                    SpecOptions o = find(mixin);
+                    if (o != null) return o;
+                }
+                return null;
+            }
         }
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Run an experiment, or resume it where it stopped.")
     static final class Run implements Callable<Integer> {
         @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        CommandSpec spec;
 
         @Mixin
         SpecOptions options = new SpecOptions();
@@ -111,11 +120,17 @@ public final class ExperimentCommand implements Runnable {
         @Option(names = "--no-report", description = "Do not write the plots and table at the end.")
         boolean noReport;
 
+        @Option(names = "--population", defaultValue = "auto", paramLabel = "N|auto",
+                description = "Train up to N ready units of a trial at once as one population; auto: as many as fit in memory. "
+                        + "Results are the same bits whatever N (default: ${DEFAULT-VALUE}).")
+        String population;
+
         @Override
         public Integer call() {
             ExperimentSpec s = options.build();
+            PopulationSize size = PopulationSize.parse(population);
             PrintWriter out = spec.commandLine().getOut();
-            Path dir = Experiment.of(s).on(DeviceChoice.parse(device)).withDataDir(dataDir)
+            Path dir = Experiment.of(s).on(DeviceChoice.parse(device)).withDataDir(dataDir).withPopulation(size)
                     .run(options.results, new Progress(System.err));
             out.println("results: " + dir);
             if (!noReport) {
@@ -143,7 +158,7 @@ public final class ExperimentCommand implements Runnable {
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Show which units of an experiment are done, partial or pending.")
     static final class Status implements Callable<Integer> {
         @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        CommandSpec spec;
 
         @Mixin
         ExperimentDirectory target = new ExperimentDirectory();
@@ -156,9 +171,9 @@ public final class ExperimentCommand implements Runnable {
     }
 
     static void printStatus(ResultsStore store, PrintWriter out) {
-        Map<String, String> settings = store.settings();
-        out.println(store.dir() + ": " + settings.get("name") + ", " + settings.get("modes") + ", arms " + settings.get("arms")
-                + ", " + settings.get("levels") + " levels, " + settings.get("trials") + " trials");
+        ExperimentSpec spec = store.spec();
+        out.println(store.dir() + ": " + spec.name() + ", " + ExperimentSettings.MODES.write(spec.modes())
+                + ", arms " + ExperimentSettings.ARMS.write(spec.arms()) + ", " + spec.levels() + " levels, " + spec.trials() + " trials");
         List<Unit> units = store.plan();
         int[] counts = new int[ResultsStore.UnitState.values().length];
         for (Unit u : units) {
@@ -170,14 +185,14 @@ public final class ExperimentCommand implements Runnable {
                 counts[ResultsStore.UnitState.DONE.ordinal()], counts[ResultsStore.UnitState.PARTIAL.ordinal()],
                 counts[ResultsStore.UnitState.PENDING.ordinal()]);
         // Units whose cluster job used up its attempts (docs/slurm.md), each with its log.
-        for (var f : dev.lottery.experiment.slurm.FailedUnit.read(store.dir())) out.println("failed: " + f.describe());
+        for (FailedUnit f : FailedUnit.read(store.dir())) out.println("failed: " + f.describe());
         out.flush();
     }
 
     @Command(name = "report", mixinStandardHelpOptions = true, description = "Write the plots (Figures 2, 3, 8) and a Markdown table; works on partial results.")
     static final class ReportCmd implements Callable<Integer> {
         @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        CommandSpec spec;
 
         @Mixin
         ExperimentDirectory target = new ExperimentDirectory();
@@ -189,10 +204,10 @@ public final class ExperimentCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the experiment presets.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the experiment presets and the arms they can train.")
     static final class ListPresets implements Callable<Integer> {
         @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -201,12 +216,18 @@ public final class ExperimentCommand implements Runnable {
                 out.println(n + ": " + ExperimentPresets.description(n));
                 out.println("    directory name: " + ExperimentPresets.get(n).directoryName());
             }
+            out.println();
+            out.println("Arms (--arms):");
+            for (Control c : Controls.all()) out.println("  " + c.name() + ": " + c.description());
             out.flush();
             return 0;
         }
     }
 
-    /** Progress on stderr: a line per unit (which, how far through the experiment, ETA) and a bar per training run. */
+    /**
+     * Progress on stderr: a line per population (its units, how far through the experiment, ETA), a bar for its
+     * training, and a line per finished unit.
+     */
     static final class Progress implements ExperimentListener {
         private final PrintStream err;
         private int remaining;
@@ -224,10 +245,15 @@ public final class ExperimentCommand implements Runnable {
         }
 
         @Override
-        public TrainingListener onUnitStart(Unit unit, int index, int units) {
+        public TrainingListener onPopulationStart(List<Unit> units, int done, int total) {
             String eta = ran == 0 ? "" : " ETA " + ProgressBar.duration(seconds / ran * remaining);
-            err.printf(Locale.ROOT, "[%d/%d] %s%s%n", index + 1, units, unit.label(), eta);
-            return new ProgressBar(err, "  " + unit.path());
+            if (units.size() == 1) {
+                err.printf(Locale.ROOT, "[%d/%d] %s%s%n", done + 1, total, units.getFirst().label(), eta);
+                return new ProgressBar(err, "  " + units.getFirst().path());
+            }
+            err.printf(Locale.ROOT, "[%d-%d/%d] %d units together:%s%n", done + 1, done + units.size(), total, units.size(), eta);
+            for (Unit u : units) err.println("  " + u.label());
+            return new ProgressBar(err, "  " + units.size() + " units, first " + units.getFirst().path());
         }
 
         @Override
@@ -235,8 +261,8 @@ public final class ExperimentCommand implements Runnable {
             ran++;
             remaining--;
             seconds += o.seconds();
-            err.printf(Locale.ROOT, "  %.2f%% of weights remain: test accuracy final %.2f%%, best %.2f%% (%.1f s)%n",
-                    o.remainingFraction() * 100, o.finalTestAccuracy() * 100, o.bestTestAccuracy() * 100, o.seconds());
+            err.printf(Locale.ROOT, "  %s: %.2f%% of weights remain: test accuracy final %.2f%%, best %.2f%% (%.1f s)%n",
+                    unit.path(), o.remainingFraction() * 100, o.finalTestAccuracy() * 100, o.bestTestAccuracy() * 100, o.seconds());
         }
     }
 }

@@ -1,35 +1,46 @@
 package dev.lottery.cli;
 
-import dev.lottery.experiment.ExperimentSpec;
+import dev.lottery.experiment.PopulationSize;
+import dev.lottery.experiment.ResultsStore;
+import dev.lottery.experiment.Unit;
 import dev.lottery.experiment.slurm.UnitJob;
+import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.DeviceChoice;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code lottery experiment run-unit} (hidden): runs exactly one unit of an experiment and exits — what the job
- * scripts of {@code experiment submit} run on the nodes. Exit 0 when the unit is complete (now or before), 2 when it
- * cannot run (settings differ from the manifest, a dependency is not complete), 1 on a crash.
+ * {@code lottery experiment run-unit} (hidden): runs units of one trial of an experiment and exits — what the job
+ * scripts of {@code experiment submit} run on the nodes: one unit ({@code --level}, {@code --mode}, {@code --arm}) or
+ * several ({@code --units}), trained together as populations. The experiment is the one whose manifest is in
+ * {@code --results}: its settings are read back from there, so a job can never run other settings. Exit 0 when the
+ * units are complete (now or before), 2 when they cannot run (no manifest, a dependency is not complete), 1 on a crash.
  */
 @Command(name = "run-unit", hidden = true, mixinStandardHelpOptions = true,
-        description = "Run one unit (trial, mode, arm, level) of an experiment and exit (used by cluster jobs).")
+        description = "Run units of one trial of an experiment and exit (used by cluster jobs).")
 public final class RunUnitCommand implements Callable<Integer> {
-    @Mixin
-    ExperimentCommand.SpecOptions options = new ExperimentCommand.SpecOptions();
+    @Option(names = "--results", required = true, description = "The experiment directory (holds manifest.json).")
+    Path results;
 
     @Option(names = "--trial", required = true, description = "Trial index.")
     int trial;
 
-    @Option(names = "--level", required = true, description = "Pruning level (0 = the dense network).")
-    int level;
+    @Option(names = "--level", description = "Pruning level of the one unit to run (0 = the dense network).")
+    Integer level;
+
+    @Option(names = "--units", paramLabel = "GROUPS", description = "Several units, by group name, comma-separated (e.g. iterative-ticket-l02,iterative-reinit-l01).")
+    String units;
+
+    @Option(names = "--population", defaultValue = "auto", paramLabel = "N|auto", description = "Units trained at once (default: ${DEFAULT-VALUE}).")
+    String population;
 
     @Option(names = "--mode", description = "iterative or oneshot (default: the experiment's only mode).")
     String mode;
 
-    @Option(names = "--arm", defaultValue = "ticket", description = "ticket, reinit or rearrange (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arm", defaultValue = "ticket", description = "What is trained, e.g. ticket or reinit (default: ${DEFAULT-VALUE}).")
     String arm;
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
@@ -43,9 +54,10 @@ public final class RunUnitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExperimentSpec s = options.build();
-        UnitJob.run(s, options.results, UnitJob.unit(s, trial, mode, arm, level), DeviceChoice.parse(device), dataDir,
-                checkpointEvery, System.err);
+        if ((level == null) == (units == null)) throw new UserError("run-unit needs either --level (one unit) or --units");
+        List<Unit> selected = units != null ? UnitJob.units(units, trial)
+                : List.of(UnitJob.unit(ResultsStore.existing(results).spec(), trial, mode, arm, level));
+        UnitJob.run(results, selected, PopulationSize.parse(population), DeviceChoice.parse(device), dataDir, checkpointEvery, System.err);
         return 0;
     }
 }

@@ -2,6 +2,7 @@ package dev.lottery.cli;
 
 import dev.lottery.experiment.Experiment;
 import dev.lottery.experiment.ExperimentSpec;
+import dev.lottery.experiment.PopulationSize;
 import dev.lottery.experiment.ResultsStore;
 import dev.lottery.experiment.Unit;
 import dev.lottery.experiment.slurm.JavaLauncher;
@@ -10,6 +11,7 @@ import dev.lottery.experiment.slurm.SlurmResources;
 import dev.lottery.experiment.slurm.SlurmSettings;
 import dev.lottery.experiment.slurm.SlurmSubmitter;
 import dev.lottery.experiment.slurm.SweepMonitor;
+import dev.lottery.experiment.slurm.UnitGroup;
 import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.DeviceChoice;
 import java.io.PrintWriter;
@@ -18,10 +20,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,6 +48,10 @@ public final class SubmitCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", description = "Data cache directory as the nodes see it (default: theirs, $LOTTERY_DATA or ~/.cache/lottery/data).")
     Path dataDir;
+
+    @Option(names = "--population", defaultValue = "auto", paramLabel = "N|auto",
+            description = "Train up to N of a job's ready units at once as one population; auto: as many as fit in memory (default: ${DEFAULT-VALUE}).")
+    String population;
 
     @Option(names = "--profile", description = "Slurm resources file: key=value lines or JSON (partition, account, gres, cpus, memory, time, qos, sbatch).")
     Path profile;
@@ -98,10 +104,11 @@ public final class SubmitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ExperimentSpec s = options.build();
+        PopulationSize size = PopulationSize.parse(population);
         PrintWriter out = spec.commandLine().getOut();
         switch (engine) {
             case "local" -> {
-                Path dir = Experiment.of(s).on(DeviceChoice.parse(device)).withDataDir(dataDir)
+                Path dir = Experiment.of(s).on(DeviceChoice.parse(device)).withDataDir(dataDir).withPopulation(size)
                         .run(options.results, new ExperimentCommand.Progress(System.err));
                 out.println("results: " + dir);
                 out.flush();
@@ -131,8 +138,8 @@ public final class SubmitCommand implements Callable<Integer> {
             launcher = launcher.withJvmOptions(o);
         }
         ResultsStore store = ResultsStore.open(options.results, s);
-        List<Unit> units = Unit.plan(s);
-        SlurmSettings settings = new SlurmSettings(launcher, resources, jobSpecArgs(), attempts, checkpointEvery);
+        List<Unit> units = store.plan();
+        SlurmSettings settings = new SlurmSettings(launcher, resources, runOptions(), attempts, checkpointEvery);
         SlurmSubmitter.Submission sub = new SlurmSubmitter(client, settings).submit(units, store);
         long pending = units.stream().filter(u -> !store.isDone(u)).count();
         out.println("results: " + store.dir());
@@ -141,7 +148,8 @@ public final class SubmitCommand implements Callable<Integer> {
         } else {
             out.println("submitted " + sub.jobs().size() + " job arrays for " + pending + " pending units:");
             for (SlurmSubmitter.SubmittedJob j : sub.jobs()) {
-                out.println("  " + j.jobId() + "  " + j.group().name() + "  trials " + j.trials() + "  log " + j.logPattern());
+                String groups = j.wave().groups().size() == 1 ? "" : " (" + j.wave().groups().stream().map(UnitGroup::name).collect(Collectors.joining(", ")) + ")";
+                out.println("  " + j.jobId() + "  " + j.wave().name() + groups + "  trials " + j.trials() + "  log " + j.logPattern());
             }
             out.println("status: lottery experiment status " + store.dir());
         }
@@ -153,26 +161,10 @@ public final class SubmitCommand implements Callable<Integer> {
         return units.stream().allMatch(store::isDone) ? 0 : 1;
     }
 
-    /**
-     * The experiment options as given on this command line (all but {@code --results}, which the jobs get as the
-     * experiment directory), so {@code run-unit} on a node rebuilds the very same spec; device and data directory follow.
-     */
-    private List<String> jobSpecArgs() {
-        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-        List<String> args = new ArrayList<>();
-        for (OptionSpec o : spec.mixins().get("options").options()) {
-            if (o.longestName().equals("--results") || !parsed.hasMatchedOption(o)) continue;
-            for (String v : parsed.matchedOption(o.longestName()).originalStringValues()) {
-                args.add(o.longestName());
-                args.add(v);
-            }
-        }
-        args.add("--device");
-        args.add(device);
-        if (dataDir != null) {
-            args.add("--data-dir");
-            args.add(dataDir.toAbsolutePath().toString());
-        }
+    /** The {@code run-unit} options every job gets besides the unit: where it runs and where its data is. */
+    private List<String> runOptions() {
+        List<String> args = new ArrayList<>(List.of("--device", device, "--population", population));
+        if (dataDir != null) args.addAll(List.of("--data-dir", dataDir.toAbsolutePath().toString()));
         return args;
     }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * Runs an experiment's units so that each starts after its {@link Unit#dependencies()}. Units are idempotent and
  * complete only with their marker, so an engine may skip complete units, rerun partial ones, and run independent
- * ones (other trials, controls of one level) anywhere. {@link LocalEngine} runs them in this process; a cluster
- * engine would submit the same units as jobs with the same dependencies.
+ * ones (other trials, controls of one level) anywhere. {@link LocalEngine} runs them in this process;
+ * {@link SlurmEngine} submits the same units as cluster jobs with the same dependencies.
  */
 public sealed interface Engine permits LocalEngine, SlurmEngine {
     /** Runs every unit of {@code units} that is not complete in {@code store}. */

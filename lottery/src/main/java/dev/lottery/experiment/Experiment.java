@@ -22,6 +22,7 @@ public final class Experiment {
     private final ExperimentSpec spec;
     private final Backend backend;
     private final DeviceChoice device;
+    /** Custom data given with {@link #withData}; null: the spec's built-in data set, loaded when the run starts. */
     private final DataSplit data;
     private final Path dataDir;
     private final Engine engine;
@@ -50,9 +51,30 @@ public final class Experiment {
         return new Experiment(spec, null, choice, data, dataDir, engine);
     }
 
-    /** Uses this split instead of loading the spec's data set (tests, custom data). */
+    /**
+     * Trains and tests on {@code split} instead of a built-in data set: the spec's data becomes
+     * {@code custom(name=<name>,fingerprint=sha256:...)} with the {@link DataFingerprint} of the split's content, and
+     * its normalization {@code normalization}. Both are settings, so other data (one label changed) or another
+     * normalization gives another results directory, never the old results.
+     */
+    public Experiment withData(String name, DataSplit split, Normalization normalization) {
+        return withData(name, split, normalization, DataFingerprint.of(split));
+    }
+
+    /**
+     * As {@link #withData(String, DataSplit, Normalization)} with the caller's own {@code fingerprint} of the data
+     * (e.g. a version or a checksum of the files it came from) instead of hashing the content: the caller vouches
+     * that another fingerprint is given whenever the content changes.
+     */
+    public Experiment withData(String name, DataSplit split, Normalization normalization, String fingerprint) {
+        ExperimentSpec custom = spec.toBuilder().set(ExperimentSettings.DATASET, new DataSource.Custom(name, fingerprint))
+                .set(ExperimentSettings.NORMALIZATION, normalization).build();
+        return new Experiment(custom, backend, device, split, dataDir, engine);
+    }
+
+    /** {@link #withData(String, DataSplit, Normalization)}, named {@code custom}, without normalization. */
     public Experiment withData(DataSplit split) {
-        return new Experiment(spec, backend, device, split, dataDir, engine);
+        return withData("custom", split, Normalization.NONE);
     }
 
     /** Data cache directory (default: {@link DataSets#defaultCacheDir()}). */
@@ -60,10 +82,16 @@ public final class Experiment {
         return new Experiment(spec, backend, device, data, dir, engine);
     }
 
+    /** Trains ready units of one trial together, in populations of at most {@code size} units, in this process. */
+    public Experiment withPopulation(PopulationSize size) {
+        return withEngine(new LocalEngine(size));
+    }
+
     public Experiment withEngine(Engine e) {
         return new Experiment(spec, backend, device, data, dataDir, e);
     }
 
+    /** The spec that runs, custom data included (it decides the results directory). */
     public ExperimentSpec spec() {
         return spec;
     }
@@ -71,14 +99,15 @@ public final class Experiment {
     /** Runs (or resumes) every unit; returns the experiment's results directory. */
     public Path run(Path resultsRoot, ExperimentListener listener) {
         ResultsStore store = ResultsStore.open(resultsRoot, spec);
-        List<Unit> units = Unit.plan(spec);
+        List<Unit> units = store.plan();
         if (units.stream().allMatch(store::isDone)) {
             listener.onStart(spec, store.dir(), units.size(), units.size());
             return store.dir();
         }
-        DataSplit split = data != null ? data : DataSets.load(spec.dataset(), dataDir, spec.training().validationSize(), spec.seed());
+        DataSplit split = data != null ? data : spec.dataset().load(dataDir, spec.training().validationSize(), spec.seed());
+        store.recordProvenance(Provenance.of(spec, split));
         Backend b = backend != null ? backend : Backends.select(device).backend();
-        try (ResidentData resident = ResidentData.upload(b, split, Normalization.standard(spec.dataset()))) {
+        try (ResidentData resident = ResidentData.upload(b, split, spec.normalization())) {
             engine.run(units, store, new UnitRunner(spec, store, b, resident), listener);
         } finally {
             if (backend == null) b.close();

@@ -2,8 +2,9 @@ package dev.lottery.experiment;
 
 import dev.lottery.nn.train.TrainingListener;
 import java.nio.file.Path;
+import java.util.List;
 
-/** Progress of an experiment run: which unit starts, finishes or is skipped as already complete. */
+/** Progress of an experiment run: which units start (together, as one population), finish or are skipped as complete. */
 public interface ExperimentListener {
     ExperimentListener NONE = new ExperimentListener() {};
 
@@ -13,14 +14,21 @@ public interface ExperimentListener {
     /** A unit that is already complete (its marker exists) and is not run again. */
     default void onSkip(Unit unit) {}
 
-    /** A unit starts; the returned listener receives its training progress. */
-    default TrainingListener onUnitStart(Unit unit, int index, int units) {
+    /**
+     * Units start training together as one population ({@code done} of {@code total} units complete so far); the
+     * returned listener receives the population's training progress and the evaluations of its first unit.
+     */
+    default TrainingListener onPopulationStart(List<Unit> units, int done, int total) {
         return TrainingListener.NONE;
     }
 
     /** A unit finished and its marker is written. */
     default void onUnitDone(Unit unit, UnitOutcome outcome) {}
 
-    /** The headline numbers of a finished unit. */
+    /**
+     * The headline numbers of a finished unit.
+     *
+     * @param seconds the unit's share of its population's wall time
+     */
     record UnitOutcome(double remainingFraction, double finalTestAccuracy, double bestTestAccuracy, double seconds) {}
 }

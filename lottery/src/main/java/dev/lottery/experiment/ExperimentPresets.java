@@ -1,7 +1,21 @@
 package dev.lottery.experiment;
 
+import static dev.lottery.experiment.ExperimentSettings.ARMS;
+import static dev.lottery.experiment.ExperimentSettings.LEVELS;
+import static dev.lottery.experiment.ExperimentSettings.MODEL;
+import static dev.lottery.experiment.ExperimentSettings.MODES;
+import static dev.lottery.experiment.ExperimentSettings.NAME;
+import static dev.lottery.experiment.ExperimentSettings.RESET;
+import static dev.lottery.experiment.ExperimentSettings.SEED;
+import static dev.lottery.experiment.ExperimentSettings.STRATEGY;
+import static dev.lottery.experiment.ExperimentSettings.TRAINING;
+import static dev.lottery.experiment.ExperimentSettings.TRIALS;
+
+import dev.lottery.experiment.control.Control;
+import dev.lottery.experiment.control.Controls;
 import dev.lottery.nn.UserError;
 import dev.lottery.nn.data.DatasetName;
+import dev.lottery.nn.model.ModelSpec;
 import dev.lottery.nn.model.Preset;
 import dev.lottery.nn.model.Presets;
 import dev.lottery.nn.train.OptimizerSpec;
@@ -20,6 +34,10 @@ import java.util.Map;
 public final class ExperimentPresets {
     private static final Map<String, ExperimentSpec> PRESETS = new LinkedHashMap<>();
     private static final Map<String, String> DESCRIPTIONS = new LinkedHashMap<>();
+    /** The ticket and the paper's two controls (Section 2.2). */
+    private static final List<Control> PAPER_ARMS = List.of(Controls.TICKET, Controls.REINIT, Controls.REARRANGE);
+    /** The ticket and random reinitialization, the control of the paper's conv and resnet experiments (Sections 4-5). */
+    private static final List<Control> TICKET_AND_REINIT = List.of(Controls.TICKET, Controls.REINIT);
     /** MNIST's training set: 60,000 examples, no validation holdout in the paper's lenet experiments. */
     private static final int MNIST_TRAIN = 60_000;
 
@@ -28,21 +46,19 @@ public final class ExperimentPresets {
         // The paper (Section 2, Figures 2-3): 50 epochs of SGD(0.05), batch 60, evaluation every 100 iterations,
         // fc layers pruned 20 % and the output 10 % per level; 18 levels take fc to 0.8^18 = 1.8 % (< 2 %) remaining.
         add("lenet-fig3", "The paper's Figure 3: lenet-300-100 on MNIST, 50 epochs, 5 trials, iterative and one-shot, 18 levels, both controls",
-                new ExperimentSpec("lenet-fig3", lenet.model(), lenet.dataset(),
+                experiment("lenet-fig3", lenet.model(), lenet.dataset(),
                         new TrainingSpec(lenet.optimizer(), lenet.batchSize(),
                                 TrainingSpec.iterationsFor(lenet.epochs(), MNIST_TRAIN, lenet.batchSize()), 100, 0),
                         PruningStrategy.LayerwiseMagnitude.fullyConnected(0.2),
-                        List.of(PruningMode.ITERATIVE, PruningMode.ONESHOT), List.of(Arm.values()), 18, 5, 0,
-                        new ResetMode.ToInit()));
+                        List.of(PruningMode.ITERATIVE, PruningMode.ONESHOT), PAPER_ARMS, 18, 5));
         // CPU-sized: 1,000 iterations (1 epoch) per network and 50 % (fc) / 25 % (output) per level, so 5 levels
         // reach 3.1 % of the fc weights; iterative only; 32 networks, about 10 minutes on 2 busy cores
         // (see docs/experiments.md for what it shows).
         add("lenet-quick", "CPU-sized Figure 3: lenet-300-100 on MNIST, 1,000 iterations per network, 2 trials, iterative, 50 %/level, 5 levels, both controls",
-                new ExperimentSpec("lenet-quick", lenet.model(), lenet.dataset(),
+                experiment("lenet-quick", lenet.model(), lenet.dataset(),
                         new TrainingSpec(lenet.optimizer(), lenet.batchSize(), 1_000, 100, 0),
                         PruningStrategy.LayerwiseMagnitude.fullyConnected(0.5),
-                        List.of(PruningMode.ITERATIVE), List.of(Arm.values()), 5, 2, 0,
-                        new ResetMode.ToInit()));
+                        List.of(PruningMode.ITERATIVE), PAPER_ARMS, 5, 2));
     }
 
     static {
@@ -60,10 +76,10 @@ public final class ExperimentPresets {
         // 2 cores (see docs/experiments.md for what it shows).
         Preset conv2 = Presets.get("conv2");
         add("conv2-fashion-quick", "CPU-sized Figure 4: conv2 on Fashion-MNIST, 1,000 iterations per network, 1 trial, iterative, fc 40 % / conv 20 % / output 20 % per level, 5 levels, ticket + reinit",
-                new ExperimentSpec("conv2-fashion-quick", conv2.modelFor(DatasetName.FASHION_MNIST), DatasetName.FASHION_MNIST,
+                experiment("conv2-fashion-quick", conv2.modelFor(DatasetName.FASHION_MNIST), DatasetName.FASHION_MNIST,
                         new TrainingSpec(conv2.optimizer(), conv2.batchSize(), 1_000, 250, conv2.validationSize()),
                         new PruningStrategy.LayerwiseMagnitude(0.4, 0.2, 0.2), List.of(PruningMode.ITERATIVE),
-                        List.of(Arm.TICKET, Arm.REINIT), 5, 1, 0, new ResetMode.ToInit()));
+                        TICKET_AND_REINIT, 5, 1));
         // Question 3 (Figure 5): 20 % per level on the convolutions only, the fully-connected layers only, or both
         // (the output layer goes with the fully-connected ones, at half their rate as everywhere in the paper).
         for (String model : List.of("conv2", "conv4")) {
@@ -114,33 +130,44 @@ public final class ExperimentPresets {
     private static ExperimentSpec convExperiment(String name, String modelPreset, PruningStrategy strategy) {
         Preset p = Presets.get(modelPreset);
         long iterations = TrainingSpec.iterationsFor(p.epochs(), CIFAR_TRAIN - p.validationSize(), p.batchSize());
-        return new ExperimentSpec(name, p.model(), p.dataset(),
+        return experiment(name, p.model(), p.dataset(),
                 new TrainingSpec(p.optimizer(), p.batchSize(), iterations, 100, p.validationSize()),
-                strategy, List.of(PruningMode.ITERATIVE), List.of(Arm.TICKET, Arm.REINIT), CONV_LEVELS, CONV_TRIALS, 0,
-                new ResetMode.ToInit());
+                strategy, List.of(PruningMode.ITERATIVE), TICKET_AND_REINIT, CONV_LEVELS, CONV_TRIALS);
     }
 
     /** The resnet as Section 5 with {@code optimizer}; evaluation every 100 iterations (Figure 6b averages the last 1,000 of each rate). */
     private static ExperimentSpec resnetExperiment(String name, Preset resnet, OptimizerSpec optimizer) {
-        return new ExperimentSpec(name, resnet.model(), resnet.dataset(),
+        return experiment(name, resnet.model(), resnet.dataset(),
                 new TrainingSpec(optimizer, resnet.batchSize(), 30_000, 100, resnet.validationSize(), resnet.augmentation()),
-                new PruningStrategy.LayerwiseMagnitude(0.2, 0.2, 0.1), List.of(PruningMode.ITERATIVE), List.of(Arm.TICKET, Arm.REINIT),
-                10, 3, 0, new ResetMode.ToInit());
+                new PruningStrategy.LayerwiseMagnitude(0.2, 0.2, 0.1), List.of(PruningMode.ITERATIVE), TICKET_AND_REINIT, 10, 3);
+    }
+
+    /** Every preset's seed and reset: seed 0, survivors reset to θ0 (the paper). */
+    private static ExperimentSpec experiment(String name, ModelSpec model, DatasetName data, TrainingSpec training,
+                                             PruningStrategy strategy, List<PruningMode> modes, List<Control> arms, int levels, int trials) {
+        return ExperimentSpec.builder().set(NAME, name).set(MODEL, model).dataset(data).set(TRAINING, training)
+                .set(STRATEGY, strategy).set(MODES, modes).set(ARMS, arms).set(LEVELS, levels).set(TRIALS, trials)
+                .set(SEED, 0L).set(RESET, new ResetMode.ToInit()).build();
     }
 
     /**
-     * {@code spec} on another data set: the same architecture rebuilt for that data set's input shape (the model is
-     * looked up by name among the model presets; a model that is not a preset keeps its layers with the new input).
-     * Training length stays in iterations, as the paper reports it.
+     * {@code spec} on another built-in data set: the same architecture rebuilt for that data set's input shape (the
+     * model is looked up by name among the model presets; a model that is not a preset keeps its layers with the new
+     * input), with that data set's normalization. Training length stays in iterations, as the paper reports it.
      */
     public static ExperimentSpec onDataset(ExperimentSpec spec, DatasetName dataset) {
-        if (spec.dataset() == dataset) return spec;
-        Preset p = Presets.all().stream().filter(x -> x.name().equals(spec.model().name())).findFirst().orElse(null);
-        var model = p != null ? p.modelFor(dataset)
-                : spec.model().input().isFlat() ? spec.model().withInput(Preset.inputShape(dataset).features())
-                : spec.model().withInput(Preset.inputShape(dataset));
-        return new ExperimentSpec(spec.name(), model, dataset, spec.training(), spec.strategy(), spec.modes(), spec.arms(),
-                spec.levels(), spec.trials(), spec.seed(), spec.reset());
+        if (spec.dataset().equals(new DataSource.BuiltIn(dataset))) return spec;
+        return onDataset(spec.toBuilder(), dataset).build();
+    }
+
+    /** {@link #onDataset(ExperimentSpec, DatasetName)} on a spec being built (the {@code --dataset} option). */
+    static ExperimentSpec.Builder onDataset(ExperimentSpec.Builder spec, DatasetName dataset) {
+        ModelSpec model = spec.get(MODEL);
+        Preset p = Presets.all().stream().filter(x -> x.name().equals(model.name())).findFirst().orElse(null);
+        ModelSpec rebuilt = p != null ? p.modelFor(dataset)
+                : model.input().isFlat() ? model.withInput(Preset.inputShape(dataset).features())
+                : model.withInput(Preset.inputShape(dataset));
+        return spec.set(MODEL, rebuilt).dataset(dataset);
     }
 
     private ExperimentPresets() {}

@@ -1,115 +1,198 @@
 package dev.lottery.experiment;
 
-import dev.lottery.nn.UserError;
+import static dev.lottery.experiment.ExperimentSettings.ARMS;
+import static dev.lottery.experiment.ExperimentSettings.DATASET;
+import static dev.lottery.experiment.ExperimentSettings.LEVELS;
+import static dev.lottery.experiment.ExperimentSettings.MODEL;
+import static dev.lottery.experiment.ExperimentSettings.MODES;
+import static dev.lottery.experiment.ExperimentSettings.NAME;
+import static dev.lottery.experiment.ExperimentSettings.NORMALIZATION;
+import static dev.lottery.experiment.ExperimentSettings.RESET;
+import static dev.lottery.experiment.ExperimentSettings.SCHEMA;
+import static dev.lottery.experiment.ExperimentSettings.SEED;
+import static dev.lottery.experiment.ExperimentSettings.STRATEGY;
+import static dev.lottery.experiment.ExperimentSettings.TRAINING;
+import static dev.lottery.experiment.ExperimentSettings.TRIALS;
+
+import dev.lottery.experiment.control.Control;
 import dev.lottery.nn.data.DatasetName;
 import dev.lottery.nn.model.ModelSpec;
+import dev.lottery.nn.rng.KeyedRandom;
 import dev.lottery.nn.train.Normalization;
 import dev.lottery.nn.train.TrainingSpec;
 import dev.lottery.prune.PruningStrategy;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
- * Everything that decides an experiment's numbers, as one value. Its {@link #canonical()} string (one
- * {@code key=value} line per field) is hashed with SHA-256; the results go to {@code <root>/<name>-<hash12>/}
- * and nothing else decides where.
+ * Everything that decides an experiment's numbers, as one value: a value for every setting of
+ * {@link ExperimentSettings}. Its {@link #canonical()} string (one {@code key=value} line per setting not at its
+ * default) is hashed with SHA-256; the results go to {@code <root>/<name>-<hash12>/} and nothing else decides where.
+ * {@link #parse} reads the canonical string back to an equal spec.
  *
- * @param levels pruning levels after the dense level 0 (so a trial trains {@code levels + 1} ticket networks per mode)
- * @param trials independent repetitions, each with its own seed derived from {@code seed}
+ * <pre>{@code
+ * ExperimentSpec spec = ExperimentPresets.get("lenet-quick").with(TRIALS, 3);
+ * }</pre>
  */
-public record ExperimentSpec(String name, ModelSpec model, DatasetName dataset, TrainingSpec training,
-                             PruningStrategy strategy, List<PruningMode> modes, List<Arm> arms, int levels, int trials,
-                             long seed, ResetMode reset) {
-    public ExperimentSpec {
-        // canonical order (enum order), so the same set of modes or arms always hashes the same
-        modes = modes.stream().distinct().sorted().toList();
-        arms = arms.stream().distinct().sorted().toList();
-        if (!name.matches("[A-Za-z0-9._-]+")) throw new UserError("experiment name '" + name + "' may only use letters, digits, '.', '_' and '-'");
-        if (modes.isEmpty()) throw new UserError("an experiment needs at least one pruning mode");
-        if (!arms.contains(Arm.TICKET)) throw new UserError("the ticket arm is required (controls are built from its masks)");
-        if (levels < 0) throw new UserError("levels must be non-negative, got " + levels);
-        if (trials <= 0) throw new UserError("trials must be positive, got " + trials);
-        if (reset instanceof ResetMode.Rewind(long it) && it >= training.iterations()) {
-            throw new UserError("rewind iteration " + it + " is not before the end of training (" + training.iterations() + " iterations)");
-        }
+public final class ExperimentSpec {
+    /** Every setting of the schema, in its order, each value valid and in canonical form. */
+    private final Map<Setting<?>, Object> values;
+
+    private ExperimentSpec(Map<Setting<?>, Object> values) {
+        this.values = SCHEMA.complete(values);
+        ExperimentSettings.checkTogether(this);
     }
 
-    /** The fields of the canonical string, in order; also written to the manifest and compared on resume. */
+    public static Builder builder() {
+        return new Builder(new LinkedHashMap<>());
+    }
+
+    /** A builder holding this spec's values, to change several at once. */
+    public Builder toBuilder() {
+        return new Builder(new LinkedHashMap<>(values));
+    }
+
+    /** Reads a {@link #canonical()} string back; a one-line {@code UserError} says what is wrong with one that is not. */
+    public static ExperimentSpec parse(String canonical) {
+        return new ExperimentSpec(SCHEMA.parse(canonical));
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        if (!values.containsKey(setting)) throw new IllegalArgumentException("'" + setting.key() + "' is not an experiment setting");
+        return (T) values.get(setting);
+    }
+
+    /** This spec with one setting changed (checked, like every value). */
+    public <T> ExperimentSpec with(Setting<T> setting, T value) {
+        return toBuilder().set(setting, value).build();
+    }
+
+    public String name() {
+        return get(NAME);
+    }
+
+    public ModelSpec model() {
+        return get(MODEL);
+    }
+
+    public DataSource dataset() {
+        return get(DATASET);
+    }
+
+    public Normalization normalization() {
+        return get(NORMALIZATION);
+    }
+
+    public TrainingSpec training() {
+        return get(TRAINING);
+    }
+
+    public PruningStrategy strategy() {
+        return get(STRATEGY);
+    }
+
+    public List<PruningMode> modes() {
+        return get(MODES);
+    }
+
+    /** What is trained at each level, in the registry's order (the ticket first). */
+    public List<Control> arms() {
+        return get(ARMS);
+    }
+
+    /** Pruning levels after the dense level 0 (so a trial trains {@code levels + 1} ticket networks per mode). */
+    public int levels() {
+        return get(LEVELS);
+    }
+
+    /** Independent repetitions, each with its own seed derived from {@link #seed()}. */
+    public int trials() {
+        return get(TRIALS);
+    }
+
+    public long seed() {
+        return get(SEED);
+    }
+
+    public ResetMode reset() {
+        return get(RESET);
+    }
+
+    /** Every setting's text, defaults included, in schema order: the manifest's {@code settings}. */
     public Map<String, String> fields() {
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("name", name);
-        f.put("model", model.canonical());
-        f.put("dataset", dataset.cliName());
-        f.put("normalization", Normalization.standard(dataset).canonical());
-        f.put("training", training.canonical());
-        f.put("strategy", strategy.canonical());
-        f.put("modes", modes.stream().map(PruningMode::cliName).collect(Collectors.joining(",")));
-        f.put("arms", arms.stream().map(Arm::cliName).collect(Collectors.joining(",")));
-        f.put("levels", Integer.toString(levels));
-        f.put("trials", Integer.toString(trials));
-        f.put("seed", Long.toString(seed));
-        f.put("reset", reset.canonical());
-        return f;
+        return SCHEMA.texts(values);
     }
 
+    /** One {@code key=value} line per setting that is not at its default, in schema order. */
     public String canonical() {
-        return fields().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + "\n").collect(Collectors.joining());
+        return SCHEMA.canonical(values);
+    }
+
+    /** The settings of this spec that differ from {@code recorded} (a manifest's), one entry each. */
+    List<String> differencesFrom(Map<String, String> recorded) {
+        return SCHEMA.diff(recorded, values);
     }
 
     /** SHA-256 of the UTF-8 canonical string, lower-case hex. */
     public String hash() {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return HexFormat.of().formatHex(DataFingerprint.sha256().digest(canonical().getBytes(StandardCharsets.UTF_8)));
     }
 
     /** {@code <name>-<first 12 hex digits of the hash>}. */
     public String directoryName() {
-        return name + "-" + hash().substring(0, 12);
+        return name() + "-" + hash().substring(0, 12);
     }
 
     /** The seed of trial {@code t}: keyed, so trials are independent streams and no seed depends on another. */
     public long trialSeed(int trial) {
-        return dev.lottery.nn.rng.KeyedRandom.key(seed, "trial", "trial-" + trial);
+        return KeyedRandom.key(seed(), "trial", "trial-" + trial);
     }
 
-    public ExperimentSpec withTrials(int t) {
-        return new ExperimentSpec(name, model, dataset, training, strategy, modes, arms, levels, t, seed, reset);
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ExperimentSpec other && values.equals(other.values);
     }
 
-    public ExperimentSpec withLevels(int l) {
-        return new ExperimentSpec(name, model, dataset, training, strategy, modes, arms, l, trials, seed, reset);
+    @Override
+    public int hashCode() {
+        return values.hashCode();
     }
 
-    public ExperimentSpec withSeed(long s) {
-        return new ExperimentSpec(name, model, dataset, training, strategy, modes, arms, levels, trials, s, reset);
+    @Override
+    public String toString() {
+        return "ExperimentSpec[" + canonical().strip().replace("\n", ", ") + "]";
     }
 
-    public ExperimentSpec withReset(ResetMode r) {
-        return new ExperimentSpec(name, model, dataset, training, strategy, modes, arms, levels, trials, seed, r);
-    }
+    /** Values for some settings; {@link #build()} fills in defaults and checks everything. */
+    public static final class Builder {
+        private final Map<Setting<?>, Object> values;
 
-    public ExperimentSpec withTraining(TrainingSpec t) {
-        return new ExperimentSpec(name, model, dataset, t, strategy, modes, arms, levels, trials, seed, reset);
-    }
+        private Builder(Map<Setting<?>, Object> values) {
+            this.values = values;
+        }
 
-    public ExperimentSpec withModes(List<PruningMode> m) {
-        return new ExperimentSpec(name, model, dataset, training, strategy, m, arms, levels, trials, seed, reset);
-    }
+        /** Sets one setting (checked against its declared validation at once). */
+        public <T> Builder set(Setting<T> setting, T value) {
+            values.put(setting, setting.check(value, setting.key()));
+            return this;
+        }
 
-    public ExperimentSpec withArms(List<Arm> a) {
-        return new ExperimentSpec(name, model, dataset, training, strategy, modes, a, levels, trials, seed, reset);
-    }
+        /** A built-in data set with its usual normalization. */
+        public Builder dataset(DatasetName name) {
+            return set(DATASET, new DataSource.BuiltIn(name)).set(NORMALIZATION, Normalization.standard(name));
+        }
 
-    public ExperimentSpec withStrategy(PruningStrategy s) {
-        return new ExperimentSpec(name, model, dataset, training, s, modes, arms, levels, trials, seed, reset);
+        @SuppressWarnings("unchecked")
+        public <T> T get(Setting<T> setting) {
+            return (T) values.get(setting);
+        }
+
+        public ExperimentSpec build() {
+            return new ExperimentSpec(values);
+        }
     }
 }

@@ -12,8 +12,9 @@ public enum PruningMode {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** {@link #cliName()}, case-insensitive; {@code one-shot} is accepted. */
     public static PruningMode parse(String s) {
-        for (PruningMode m : values()) if (m.cliName().equals(s.trim().toLowerCase(Locale.ROOT).replace("-", ""))) return m;
-        throw new UserError("unknown pruning mode '" + s + "' (expected iterative or oneshot)");
+        for (PruningMode m : values()) if (m.cliName().equals(s.strip().toLowerCase(Locale.ROOT).replace("-", ""))) return m;
+        throw new UserError("'" + s + "' is not a pruning mode (expected iterative or oneshot)");
     }
 }

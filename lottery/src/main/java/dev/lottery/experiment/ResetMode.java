@@ -1,5 +1,9 @@
 package dev.lottery.experiment;
 
+import dev.lottery.nn.UserError;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * What the surviving weights are reset to before a pruned network trains again: θ0, the paper's choice, or
  * (beyond the paper, "late resetting") the weights of the dense network after {@code iteration} iterations.
@@ -18,7 +22,7 @@ public sealed interface ResetMode {
     /** The dense network's weights after {@code iteration} training iterations (captured during level 0). */
     record Rewind(long iteration) implements ResetMode {
         public Rewind {
-            if (iteration <= 0) throw new dev.lottery.nn.UserError("rewind iteration must be positive (0 is reset to θ0), got " + iteration);
+            if (iteration <= 0) throw new UserError("rewind iteration must be positive (0 is reset to θ0), got " + iteration);
         }
 
         @Override
@@ -27,13 +31,20 @@ public sealed interface ResetMode {
         }
     }
 
-    /** {@code init} or a rewind iteration such as {@code 500}. */
+    Pattern REWIND = Pattern.compile("(?:rewind\\()?(\\d+)\\)?");
+
+    /** {@link #canonical()}, or as typed on the command line: {@code init} ({@code 0}) or a rewind iteration such as {@code 500}. */
     static ResetMode parse(String s) {
-        if (s.trim().equals("init") || s.trim().equals("0")) return new ToInit();
-        try {
-            return new Rewind(Long.parseLong(s.trim()));
-        } catch (NumberFormatException e) {
-            throw new dev.lottery.nn.UserError("bad reset '" + s + "' (expected init or a rewind iteration like 500)");
+        String t = s.strip();
+        if (t.equals("init") || t.equals("0")) return new ToInit();
+        Matcher m = REWIND.matcher(t);
+        if (m.matches() && t.startsWith("rewind(") == t.endsWith(")")) {
+            try {
+                return new Rewind(Long.parseLong(m.group(1)));
+            } catch (NumberFormatException e) {
+                // too many digits: the one-line error below
+            }
         }
+        throw new UserError("'" + s + "' is neither init nor a rewind iteration such as 500");
     }
 }

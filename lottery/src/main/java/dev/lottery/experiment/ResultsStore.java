@@ -1,12 +1,12 @@
 package dev.lottery.experiment;
 
-import dev.lottery.nn.io.AtomicFiles;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.lottery.nn.UserError;
+import dev.lottery.nn.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,110 +17,83 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An experiment's results directory: {@code manifest.json} (settings, canonical string, hash), θ0 (and the rewind
- * point) once per trial, and one directory per {@link Unit}. Every file is written atomically (temporary file in
- * the same directory, then a rename); a unit is complete only when its {@value #DONE} marker exists, and the
+ * An experiment's results directory: {@code manifest.json} (settings, canonical string, hash, provenance), θ0 (and
+ * the rewind point) once per trial, and one directory per {@link Unit}. Every file is written atomically (temporary
+ * file in the same directory, then a rename); a unit is complete only when its {@value #DONE} marker exists, and the
  * marker is written last.
  */
 public final class ResultsStore {
     public static final String MANIFEST = "manifest.json";
     public static final String DONE = "DONE";
     public static final String METRICS = "metrics.json";
-    /** The manifest's entry naming the kernels ({@code Backend#kernelGeneration}) that compute the units. */
+    /** The provenance entry naming the kernels ({@code Backend#kernelGeneration}) that compute the units. */
     public static final String KERNELS = "kernels";
     /** Wall time and backend: kept apart from metrics.json so results are byte-identical between runs. */
     public static final String TIMING = "timing.json";
     static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create();
 
     private final Path dir;
-    private final Map<String, String> settings;
+    private final ExperimentSpec spec;
 
-    private ResultsStore(Path dir, Map<String, String> settings) {
+    private ResultsStore(Path dir, ExperimentSpec spec) {
         this.dir = dir;
-        this.settings = settings;
+        this.spec = spec;
+    }
+
+    /** Whether {@code dir} is an experiment directory (holds a manifest). */
+    public static boolean isExperimentDirectory(Path dir) {
+        return Files.isRegularFile(dir.resolve(MANIFEST));
     }
 
     /**
-     * Opens (creating when new) the directory for {@code spec}: {@code root/<name>-<hash12>}, or {@code root} itself
-     * when it already is an experiment directory (holds a manifest). An existing manifest must hold the same
-     * settings, otherwise resuming is refused with a one-line error naming the differences.
+     * The directory of {@code spec} under {@code root}: {@code root/<name>-<hash12>}, or {@code root} itself when it
+     * already is an experiment directory (to resume it by its path).
+     */
+    public static Path directoryFor(Path root, ExperimentSpec spec) {
+        return isExperimentDirectory(root) ? root : root.resolve(spec.directoryName());
+    }
+
+    /**
+     * Opens (creating when new) the directory for {@code spec} (see {@link #directoryFor}). An existing manifest must
+     * hold the same settings, otherwise resuming is refused with a one-line error naming each difference.
      */
     public static ResultsStore open(Path root, ExperimentSpec spec) {
-        Path dir = Files.isRegularFile(root.resolve(MANIFEST)) ? root : root.resolve(spec.directoryName());
-        Map<String, String> wanted = spec.fields();
-        Path manifest = dir.resolve(MANIFEST);
-        if (Files.isRegularFile(manifest)) {
-            Map<String, String> found = readSettings(dir);
-            List<String> diffs = new ArrayList<>();
-            for (String key : wanted.keySet()) {
-                String have = found.get(key);
-                if (!wanted.get(key).equals(have)) diffs.add(key + ": " + (have == null ? "(missing)" : have) + " in the results vs " + wanted.get(key) + " requested");
-            }
-            for (String key : found.keySet()) if (!wanted.containsKey(key)) diffs.add(key + ": not a setting of this version");
-            if (!diffs.isEmpty()) {
-                throw new UserError("cannot resume " + dir + " with different settings: " + String.join("; ", diffs));
-            }
-            return new ResultsStore(dir, found);
+        Path dir = directoryFor(root, spec);
+        if (isExperimentDirectory(dir)) {
+            List<String> diffs = spec.differencesFrom(recordedSettings(readManifest(dir), dir));
+            if (!diffs.isEmpty()) throw new UserError("cannot resume " + dir + " with different settings: " + String.join("; ", diffs));
+            return new ResultsStore(dir, spec);
         }
         JsonObject m = new JsonObject();
         m.addProperty("format", 1);
         m.addProperty("name", spec.name());
         m.addProperty("hash", spec.hash());
         m.addProperty("canonical", spec.canonical());
-        JsonObject s = new JsonObject();
-        wanted.forEach(s::addProperty);
-        m.add("settings", s);
-        writeJson(manifest, m);
-        return new ResultsStore(dir, wanted);
+        JsonObject settings = new JsonObject();
+        spec.fields().forEach(settings::addProperty);
+        m.add("settings", settings);
+        m.add("provenance", new JsonObject());
+        writeJson(dir.resolve(MANIFEST), m);
+        return new ResultsStore(dir, spec);
     }
 
-    /**
-     * Records in the manifest which kernels compute the units ({@code generation}, from the backend), or checks it
-     * against the record: units computed by other kernels round differently, so resuming with them is refused with a
-     * one-line error rather than mixing the two in one figure. A manifest without a record whose units are all pending
-     * takes this one; one with complete or started units came from a version that did not record its kernels.
-     */
-    public void requireKernels(String generation) {
-        // Units first, then the manifest: a concurrent job records its kernels before it starts a unit.
-        boolean started = plan().stream().anyMatch(u -> state(u) != UnitState.PENDING);
-        Path manifest = dir.resolve(MANIFEST);
-        JsonObject m = readManifest(manifest);
-        JsonElement recorded = m.get(KERNELS);
-        if (recorded != null && recorded.getAsString().equals(generation)) return;
-        String how = "resume it with the kernels that started it (same version, --device and -Dlottery.cpu.sparse) or start afresh in another results directory";
-        if (recorded != null) {
-            throw new UserError(dir + " was computed by the " + recorded.getAsString() + " kernels, this run would compute with "
-                    + generation + ", which rounds differently: " + how);
-        }
-        if (started) {
-            throw new UserError(dir + " holds units of a version that did not record its kernels, this run would compute with "
-                    + generation + ", which may round differently: " + how);
-        }
-        m.addProperty(KERNELS, generation);
-        writeJson(manifest, m);
-    }
-
-    /** Opens an existing experiment directory (for status and reports); a missing manifest is a one-line error. */
+    /** Opens an existing experiment directory (status, reports, cluster jobs): its spec is read back from the manifest. */
     public static ResultsStore existing(Path dir) {
-        if (!Files.isRegularFile(dir.resolve(MANIFEST))) throw new UserError(dir + " is not an experiment directory (no " + MANIFEST + ")");
-        return new ResultsStore(dir, readSettings(dir));
-    }
-
-    private static Map<String, String> readSettings(Path dir) {
-        Path manifest = dir.resolve(MANIFEST);
-        JsonObject m = readManifest(manifest);
+        if (!isExperimentDirectory(dir)) throw new UserError(dir + " is not an experiment directory (no " + MANIFEST + ")");
+        JsonObject m = readManifest(dir);
         try {
-            Map<String, String> out = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonElement> e : m.getAsJsonObject("settings").entrySet()) out.put(e.getKey(), e.getValue().getAsString());
-            return out;
-        } catch (RuntimeException e) {
-            throw new UserError(manifest + " is not a valid manifest: " + e.getMessage());
+            return new ResultsStore(dir, ExperimentSpec.parse(m.get("canonical").getAsString()));
+        } catch (UserError e) {
+            throw new UserError(dir.resolve(MANIFEST) + ": cannot read its settings: " + e.getMessage());
         }
     }
 
-    private static JsonObject readManifest(Path manifest) {
+    private static JsonObject readManifest(Path dir) {
+        Path manifest = dir.resolve(MANIFEST);
         try {
-            return JsonParser.parseString(Files.readString(manifest, StandardCharsets.UTF_8)).getAsJsonObject();
+            JsonObject m = JsonParser.parseString(Files.readString(manifest, StandardCharsets.UTF_8)).getAsJsonObject();
+            if (!m.has("canonical") || !m.has("settings")) throw new IllegalStateException("no canonical string or settings");
+            return m;
         } catch (IOException e) {
             throw new UserError("cannot read " + manifest + ": " + e.getMessage());
         } catch (RuntimeException e) {
@@ -128,20 +101,89 @@ public final class ResultsStore {
         }
     }
 
+    private static Map<String, String> recordedSettings(JsonObject manifest, Path dir) {
+        return strings(manifest.getAsJsonObject("settings"), dir);
+    }
+
+    private static Map<String, String> strings(JsonObject o, Path dir) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (o == null) return out;
+        try {
+            for (Map.Entry<String, JsonElement> e : o.entrySet()) out.put(e.getKey(), e.getValue().getAsString());
+        } catch (RuntimeException e) {
+            throw new UserError(dir.resolve(MANIFEST) + " is not a valid manifest: " + e.getMessage());
+        }
+        return out;
+    }
+
+    /**
+     * Checks {@code current} provenance (see {@link Provenance}) against what the manifest recorded: an entry recorded
+     * with another value refuses the resume with a one-line error naming each difference (the results were computed
+     * from something else; to compute them afresh, run into another results root); entries not recorded yet are added.
+     */
+    public void recordProvenance(Map<String, String> current) {
+        JsonObject m = readManifest(dir);
+        Map<String, String> recorded = strings(m.getAsJsonObject("provenance"), dir);
+        List<String> diffs = new ArrayList<>();
+        recorded.forEach((key, then) -> {
+            String now = current.get(key);
+            if (now != null && !now.equals(then)) diffs.add(key + ": " + then + " in the results vs " + now + " now");
+        });
+        if (!diffs.isEmpty()) {
+            throw new UserError("cannot resume " + dir + ": its results came from something else: " + String.join("; ", diffs)
+                    + " (to compute them afresh, use another --results root)");
+        }
+        if (recorded.keySet().containsAll(current.keySet())) return;
+        JsonObject provenance = new JsonObject();
+        recorded.forEach(provenance::addProperty);
+        current.forEach((key, now) -> {
+            if (!recorded.containsKey(key)) provenance.addProperty(key, now);
+        });
+        m.add("provenance", provenance);
+        writeJson(dir.resolve(MANIFEST), m);
+    }
+
+    /**
+     * Records in the manifest's provenance which kernels compute the units ({@code generation}, from the backend), or
+     * checks it against the record: units computed by other kernels round differently, so resuming with them is
+     * refused with a one-line error rather than mixing the two in one figure. A manifest without a record whose units
+     * are all pending takes this one; one with complete or started units came from a version that did not record its
+     * kernels.
+     */
+    public void requireKernels(String generation) {
+        // Units first, then the manifest: a concurrent job records its kernels before it starts a unit.
+        boolean started = plan().stream().anyMatch(u -> state(u) != UnitState.PENDING);
+        String recorded = provenance().get(KERNELS);
+        if (generation.equals(recorded)) return;
+        String how = "resume it with the kernels that started it (same version, --device and -Dlottery.cpu.sparse) or start afresh in another results root";
+        if (recorded != null) {
+            throw new UserError(dir + " was computed by the " + recorded + " kernels, this run would compute with " + generation
+                    + ", which rounds differently: " + how);
+        }
+        if (started) {
+            throw new UserError(dir + " holds units of a version that did not record its kernels, this run would compute with "
+                    + generation + ", which may round differently: " + how);
+        }
+        recordProvenance(Map.of(KERNELS, generation));
+    }
+
+    /** The provenance entries the manifest holds. */
+    public Map<String, String> provenance() {
+        return strings(readManifest(dir).getAsJsonObject("provenance"), dir);
+    }
+
     public Path dir() {
         return dir;
     }
 
-    /** The settings recorded in the manifest (the fields of {@link ExperimentSpec#fields()}). */
-    public Map<String, String> settings() {
-        return settings;
+    /** The experiment whose results these are. */
+    public ExperimentSpec spec() {
+        return spec;
     }
 
-    /** The units the manifest's settings call for, in dependency order. */
+    /** The spec's units, in dependency order. */
     public List<Unit> plan() {
-        List<PruningMode> modes = List.of(settings.get("modes").split(",")).stream().map(PruningMode::parse).toList();
-        List<Arm> arms = List.of(settings.get("arms").split(",")).stream().map(Arm::parse).toList();
-        return Unit.plan(modes, arms, Integer.parseInt(settings.get("levels")), Integer.parseInt(settings.get("trials")));
+        return Unit.plan(spec);
     }
 
     public Path unitDir(Unit u) {

@@ -1,13 +1,16 @@
 package dev.lottery.experiment;
 
+import dev.lottery.experiment.control.Control;
+import dev.lottery.experiment.control.Controls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * One idempotent piece of an experiment: a training run whose inputs are files of the units it depends on and
- * whose outputs go to its own directory, complete only once its {@code DONE} marker exists. Engines (local now,
- * a cluster scheduler later) need only {@link #dependencies()} and {@link #path()}.
+ * whose outputs go to its own directory, complete only once its {@code DONE} marker exists. Engines
+ * ({@link LocalEngine} in this process, {@link SlurmEngine} as cluster jobs) need only {@link #dependencies()} and
+ * {@link #path()}.
  */
 public sealed interface Unit {
     int trial();
@@ -46,47 +49,42 @@ public sealed interface Unit {
         }
     }
 
-    /** A pruned network of one arm at level {@code level >= 1}. */
-    record Pruned(int trial, PruningMode mode, Arm arm, int level) implements Unit {
+    /** A pruned network at level {@code level >= 1}, started as its {@link Control} says. */
+    record Pruned(int trial, PruningMode mode, Control control, int level) implements Unit {
         public Pruned {
             if (level < 1) throw new IllegalArgumentException("pruned levels start at 1");
         }
 
         @Override
         public String path() {
-            return String.format(Locale.ROOT, "trial-%d/%s/%s/level-%02d", trial, mode.cliName(), arm.cliName(), level);
+            return String.format(Locale.ROOT, "trial-%d/%s/%s/level-%02d", trial, mode.cliName(), control.name(), level);
         }
 
-        /**
-         * The ticket at level k needs the ticket at level k-1 (iterative) or the dense network (one-shot); a control
-         * at level k needs the ticket's mask at level k. Trials never depend on each other.
-         */
+        /** What the control reads (trials never depend on each other). */
         @Override
         public List<Unit> dependencies() {
-            if (arm != Arm.TICKET) return List.of(new Pruned(trial, mode, Arm.TICKET, level));
-            if (mode == PruningMode.ONESHOT || level == 1) return List.of(new Dense(trial));
-            return List.of(new Pruned(trial, mode, Arm.TICKET, level - 1));
+            return control.dependencies(this);
+        }
+
+        /** The ticket of the same trial, mode and level (whose mask the controls start from). */
+        public Pruned ticket() {
+            return new Pruned(trial, mode, Controls.TICKET, level);
         }
 
         @Override
         public String label() {
-            return "trial " + trial + " " + mode.cliName() + " " + arm.cliName() + " level " + level;
+            return "trial " + trial + " " + mode.cliName() + " " + control.name() + " level " + level;
         }
     }
 
     /** Every unit of {@code spec}, each after its dependencies: per trial the dense level, then level by level. */
     static List<Unit> plan(ExperimentSpec spec) {
-        return plan(spec.modes(), spec.arms(), spec.levels(), spec.trials());
-    }
-
-    static List<Unit> plan(List<PruningMode> modes, List<Arm> arms, int levels, int trials) {
         List<Unit> units = new ArrayList<>();
-        for (int t = 0; t < trials; t++) {
+        for (int t = 0; t < spec.trials(); t++) {
             units.add(new Dense(t));
-            for (int k = 1; k <= levels; k++) {
-                for (PruningMode m : PruningMode.values()) {
-                    if (!modes.contains(m)) continue;
-                    for (Arm a : Arm.values()) if (arms.contains(a)) units.add(new Pruned(t, m, a, k));
+            for (int k = 1; k <= spec.levels(); k++) {
+                for (PruningMode m : spec.modes()) {
+                    for (Control c : spec.arms()) units.add(new Pruned(t, m, c, k));
                 }
             }
         }

@@ -1,8 +1,11 @@
 package dev.lottery.experiment;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import dev.lottery.experiment.control.Controls;
 import dev.lottery.nn.train.Convergence;
 import dev.lottery.nn.train.EvalPoint;
 import dev.lottery.nn.train.TrainingResult;
@@ -26,11 +29,11 @@ final class UnitMetrics {
         switch (unit) {
             case Unit.Dense d -> {
                 o.add("mode", JsonNull.INSTANCE);
-                o.addProperty("arm", Arm.TICKET.cliName());
+                o.addProperty("arm", Controls.TICKET.name());
             }
             case Unit.Pruned p -> {
                 o.addProperty("mode", p.mode().cliName());
-                o.addProperty("arm", p.arm().cliName());
+                o.addProperty("arm", p.control().name());
             }
         }
         JsonObject remaining = new JsonObject();
@@ -67,7 +70,7 @@ final class UnitMetrics {
         return a;
     }
 
-    private static com.google.gson.JsonElement point(Convergence.Point p) {
+    private static JsonElement point(Convergence.Point p) {
         if (p == null) return JsonNull.INSTANCE;
         JsonObject o = new JsonObject();
         o.addProperty("iteration", p.iteration());
@@ -76,9 +79,9 @@ final class UnitMetrics {
     }
 
     /** JSON has no NaN: missing values (no validation set) are null; whole numbers print without a fraction. */
-    private static com.google.gson.JsonElement num(double v) {
+    private static JsonElement num(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) return JsonNull.INSTANCE;
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) return new com.google.gson.JsonPrimitive((long) v);
-        return new com.google.gson.JsonPrimitive(v);
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return new JsonPrimitive((long) v);
+        return new JsonPrimitive(v);
     }
 }

@@ -1,8 +1,12 @@
 package dev.lottery.experiment;
 
 import com.google.gson.JsonObject;
+import dev.lottery.experiment.control.Control;
+import dev.lottery.experiment.control.UnitStart;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.model.Network;
+import dev.lottery.nn.model.Population;
+import dev.lottery.nn.train.Checkpointer;
 import dev.lottery.nn.train.EvalPoint;
 import dev.lottery.nn.train.ResidentData;
 import dev.lottery.nn.train.Trainer;
@@ -10,29 +14,23 @@ import dev.lottery.nn.train.TrainingListener;
 import dev.lottery.nn.train.TrainingResult;
 import dev.lottery.prune.MaskFiles;
 import dev.lottery.prune.NetworkState;
-import dev.lottery.prune.Rearrangement;
 import dev.lottery.prune.SurvivorCount;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs one {@link Unit}: builds its starting network from the files of the units it depends on, trains it, and
- * writes its results (masks, final weights, metrics) with the {@code DONE} marker last. Everything it reads comes
+ * Runs {@link Unit}s, alone or several of one trial together as a population: builds each unit's starting network
+ * from the files of the units it depends on, trains them, and writes each unit's results (masks, final weights,
+ * metrics) with its {@code DONE} marker last. Everything it reads comes
  * from the results store, so a unit gives the same bytes whether its dependencies ran a second ago in this
  * process or yesterday in another one.
  *
- * <p>Building the start of each unit (all in the backend; only .npy files cross to the host):
- * <ul>
- * <li>dense (level 0): the network as drawn, θ0; θ0 is written once per trial (and the rewind point, when
- * resetting late, is captured while it trains);</li>
- * <li>ticket, level k: the previous ticket's (iterative) or the dense network's (one-shot) final weights and mask
- * are loaded, pruned by the strategy, and the survivors reset to θ0 or the rewind point;</li>
- * <li>reinit, level k: the ticket's level-k mask with every weight drawn afresh from the model's initializer on
- * the stream ({@code trial seed}, parameter, {@code "reinit/<mode>/level-k"});</li>
- * <li>rearrange, level k: the ticket's level-k mask permuted within each layer by a permutation keyed by
- * ({@code trial seed}, parameter, {@code "rearrange/<mode>/level-k"}), with θ0's (or the rewind point's) values
- * at the new positions.</li>
- * </ul>
+ * <p>The dense unit (level 0) starts from θ0 as drawn, written once per trial (and, when resetting late, captures the
+ * rewind point while it trains); a pruned unit starts as its {@link Control} says.
  */
 public final class UnitRunner {
     private final ExperimentSpec spec;
@@ -68,100 +66,131 @@ public final class UnitRunner {
         return spec;
     }
 
+    /** Runs one unit alone (a population of one). */
     public ExperimentListener.UnitOutcome run(Unit unit, TrainingListener progress) {
-        long seed = spec.trialSeed(unit.trial());
-        Path out = store.unitDir(unit);
-        RewindCapture rewind = null;
-        try {
-            // the directory marks the unit as started (status shows it as partial until DONE exists)
-            java.nio.file.Files.createDirectories(out);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create " + out, e);
-        }
-        try (Network net = Network.create(spec.model(), backend, seed)) {
-            switch (unit) {
-                case Unit.Dense d -> {
-                    try (NetworkState theta0 = NetworkState.capture(net)) {
-                        theta0.write(store.theta0Dir(d.trial()));
-                    }
-                    if (spec.reset() instanceof ResetMode.Rewind(long at)) rewind = new RewindCapture(net, at);
-                }
-                case Unit.Pruned p -> prepare(net, p);
+        return run(List.of(unit), progress).getFirst();
+    }
+
+    /**
+     * Runs units of one trial together as one population: each member starts as its unit says, all train in
+     * lockstep on the trial's mini-batches, and each unit's results are written as if it had trained alone (they are
+     * the same bits). {@code progress} follows the population's iterations and its first unit's evaluations.
+     */
+    public List<ExperimentListener.UnitOutcome> run(List<Unit> units, TrainingListener progress) {
+        int trial = units.getFirst().trial();
+        if (units.stream().anyMatch(u -> u.trial() != trial)) throw new IllegalArgumentException("a population holds units of one trial: " + units);
+        long seed = spec.trialSeed(trial);
+        List<RewindCapture> rewinds = new ArrayList<>(); // per member, null for most
+        try (Population population = Population.create(spec.model(), backend, units.size(), seed)) {
+            List<List<SurvivorCount>> survivors = new ArrayList<>();
+            List<TrainingListener> listeners = new ArrayList<>();
+            List<Checkpointer> checkpointers = new ArrayList<>();
+            for (int m = 0; m < units.size(); m++) {
+                Unit unit = units.get(m);
+                Network net = population.member(m);
+                createDirectory(store.unitDir(unit)); // marks the unit as started (status shows it as partial until DONE exists)
+                RewindCapture rewind = start(unit, net);
+                survivors.add(SurvivorCount.of(net));
+                SurvivorCount.requireMaskedWeightsZero(net, unit.label() + " before training");
+                rewinds.add(rewind);
+                TrainingListener own = m == 0 ? progress : TrainingListener.NONE;
+                listeners.add(rewind == null ? own : both(own, rewind));
+                // Not for a dense unit that captures the rewind point: a resume past that iteration would miss it.
+                checkpointers.add(checkpointEvery > 0 && rewind == null ? new Checkpointer(checkpointFile(unit), checkpointEvery) : null);
             }
-            List<SurvivorCount> survivors = SurvivorCount.of(net);
-            SurvivorCount.requireMaskedWeightsZero(net, unit.label() + " before training");
-            TrainingListener listener = rewind == null ? progress : both(progress, rewind);
-            // Not for a dense unit that captures the rewind point: a resume past that iteration would miss it.
-            dev.lottery.nn.train.Checkpointer checkpointer = checkpointEvery > 0 && rewind == null
-                    ? new dev.lottery.nn.train.Checkpointer(out.resolve(CHECKPOINT), checkpointEvery) : null;
-            TrainingResult result = Trainer.train(net, data, spec.training(), seed, listener, checkpointer);
-            SurvivorCount.requireMaskedWeightsZero(net, unit.label() + " after training");
-            if (rewind != null) rewind.writeAndClose(store.rewindDir(unit.trial()));
-            MaskFiles.write(net, out);
-            try (NetworkState trained = NetworkState.capture(net)) {
-                trained.write(out);
+            List<TrainingResult> results = Trainer.train(population, data, spec.training(), seed, listeners, checkpointers);
+            List<ExperimentListener.UnitOutcome> outcomes = new ArrayList<>();
+            for (int m = 0; m < units.size(); m++) {
+                // The rewind point is part of the dense unit's results: written before its marker.
+                if (rewinds.get(m) != null) rewinds.get(m).write();
+                outcomes.add(finish(units.get(m), population.member(m), survivors.get(m), results.get(m), units.size(), checkpointers.get(m)));
             }
-            JsonObject metrics = UnitMetrics.toJson(unit, survivors, result);
-            ResultsStore.writeJson(out.resolve(ResultsStore.METRICS), metrics);
-            JsonObject timing = new JsonObject();
-            timing.addProperty("seconds", result.seconds());
-            timing.addProperty("backend", backend.description());
-            ResultsStore.writeJson(out.resolve(ResultsStore.TIMING), timing);
-            store.markDone(unit);
-            if (checkpointer != null) checkpointer.delete();
-            return new ExperimentListener.UnitOutcome(SurvivorCount.overall(survivors), result.finalTestAccuracy(),
-                    result.bestTestAccuracy(), result.seconds());
+            return outcomes;
         } finally {
-            if (rewind != null) rewind.close();
+            for (RewindCapture r : rewinds) {
+                if (r != null) r.close();
+            }
         }
     }
 
-    /** Sets the masks and weights {@code net} starts a pruned unit from (see the class comment). */
-    void prepare(Network net, Unit.Pruned p) {
-        String where = p.mode().cliName() + "/level-" + p.level();
-        if (p.arm() == Arm.TICKET) {
-            Unit source = p.dependencies().getFirst();
-            Path from = store.unitDir(source);
-            MaskFiles.read(from, net);
-            try (NetworkState trained = NetworkState.read(from, net)) {
-                trained.restoreInto(net);
-            }
-            switch (p.mode()) {
-                case ITERATIVE -> spec.strategy().pruneStep(net);
-                case ONESHOT -> spec.strategy().pruneTo(net, p.level());
-            }
-            spec.strategy().checkLevel(SurvivorCount.of(net), p.level());
-            resetSurvivors(net, p.trial());
-            return;
+    /** Writes a trained unit's masks, weights, metrics and timing, then its marker. */
+    private ExperimentListener.UnitOutcome finish(Unit unit, Network net, List<SurvivorCount> survivors, TrainingResult result, int members,
+                                                  Checkpointer checkpointer) {
+        Path out = store.unitDir(unit);
+        SurvivorCount.requireMaskedWeightsZero(net, unit.label() + " after training");
+        MaskFiles.write(net, out);
+        try (NetworkState trained = NetworkState.capture(net)) {
+            trained.write(out);
         }
-        MaskFiles.read(store.unitDir(new Unit.Pruned(p.trial(), p.mode(), Arm.TICKET, p.level())), net);
-        switch (p.arm()) {
-            case REINIT -> net.initialize(spec.trialSeed(p.trial()), "reinit/" + where);
-            case REARRANGE -> {
-                Rearrangement.apply(net, spec.trialSeed(p.trial()), "rearrange/" + where);
-                resetSurvivors(net, p.trial());
-            }
-            case TICKET -> throw new AssertionError("handled above");
+        ResultsStore.writeJson(out.resolve(ResultsStore.METRICS), UnitMetrics.toJson(unit, survivors, result));
+        JsonObject timing = new JsonObject();
+        timing.addProperty("seconds", result.seconds());
+        timing.addProperty("population", members);
+        timing.addProperty("backend", backend.description());
+        ResultsStore.writeJson(out.resolve(ResultsStore.TIMING), timing);
+        store.markDone(unit);
+        if (checkpointer != null) checkpointer.delete();
+        return new ExperimentListener.UnitOutcome(SurvivorCount.overall(survivors), result.finalTestAccuracy(),
+                result.bestTestAccuracy(), result.seconds() / members);
+    }
+
+    /** The iteration a unit's training resumes from: its checkpoint's, or 0 (engines group units that agree). */
+    public long resumePoint(Unit unit) {
+        if (checkpointEvery == 0) return 0;
+        return new Checkpointer(checkpointFile(unit), checkpointEvery).iteration().orElse(0L);
+    }
+
+    /** How many members of this experiment's model fit in the backend's free memory (at least 1). */
+    public long membersThatFit() {
+        int evalBatch = Trainer.evaluationBatch(spec.model(), data.test().count());
+        if (data.validation() != null) evalBatch = Math.max(evalBatch, Trainer.evaluationBatch(spec.model(), data.validation().count()));
+        long each = Population.bytesPerMember(spec.model(), spec.training().batchSize(), evalBatch);
+        return Math.max(1, backend.availableMemory() / 2 / each);
+    }
+
+    private Path checkpointFile(Unit unit) {
+        return store.unitDir(unit).resolve(CHECKPOINT);
+    }
+
+    private static void createDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
         }
     }
 
-    /** Survivors take θ0's values (or the rewind point's); pruned weights become 0. */
-    private void resetSurvivors(Network net, int trial) {
-        Path dir = spec.reset() instanceof ResetMode.Rewind ? store.rewindDir(trial) : store.theta0Dir(trial);
-        try (NetworkState start = NetworkState.read(dir, net)) {
-            start.restoreInto(net);
+    /**
+     * Sets what {@code unit} starts from in {@code net}: for the dense unit θ0 as drawn (written once per trial),
+     * returning the capture of the rewind point when resetting late (else null); for a pruned unit, what its control
+     * sets.
+     */
+    private RewindCapture start(Unit unit, Network net) {
+        switch (unit) {
+            case Unit.Dense d -> {
+                try (NetworkState theta0 = NetworkState.capture(net)) {
+                    theta0.write(store.theta0Dir(d.trial()));
+                }
+                return spec.reset() instanceof ResetMode.Rewind(long at) ? new RewindCapture(net, at, store.rewindDir(d.trial())) : null;
+            }
+            case Unit.Pruned p -> {
+                p.control().prepare(new UnitStart(spec, store, p, net));
+                return null;
+            }
         }
     }
 
-    /** Captures the dense network's weights right after iteration {@code at} (the late-resetting point). */
+    /** Captures the dense network's weights right after iteration {@code at} (the late-resetting point) for {@code dir}. */
     private static final class RewindCapture implements TrainingListener, AutoCloseable {
         private final Network net;
         private final long at;
+        private final Path dir;
         private NetworkState state;
 
-        RewindCapture(Network net, long at) {
+        RewindCapture(Network net, long at, Path dir) {
             this.net = net;
             this.at = at;
+            this.dir = dir;
         }
 
         @Override
@@ -169,7 +198,7 @@ public final class UnitRunner {
             if (iteration == at) state = NetworkState.capture(net);
         }
 
-        void writeAndClose(Path dir) {
+        void write() {
             if (state == null) throw new IllegalStateException("training ended before the rewind iteration " + at);
             state.write(dir);
         }

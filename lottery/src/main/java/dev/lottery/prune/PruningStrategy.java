@@ -7,6 +7,8 @@ import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.tensor.Tensor;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How a network is pruned by magnitude: per layer at rates set by the layer's kind (the paper), or globally
@@ -150,21 +152,23 @@ public sealed interface PruningStrategy {
         }
     }
 
-    /** Parses {@code layerwise:FC[,CONV[,OUTPUT]]} (output defaults to FC/2, conv to FC) or {@code global:RATE}. */
-    static PruningStrategy parse(String s) {
-        String[] kv = s.trim().split(":", 2);
+    /** Reads {@link #canonical()} back; anything else is a one-line {@link UserError}. */
+    static PruningStrategy parse(String text) {
+        Matcher m;
         try {
-            if (kv.length == 2 && kv[0].equals("global")) return new GlobalMagnitude(Double.parseDouble(kv[1]));
-            if (kv.length == 2 && kv[0].equals("layerwise")) {
-                String[] r = kv[1].split(",");
-                double fc = Double.parseDouble(r[0]);
-                double conv = r.length > 1 ? Double.parseDouble(r[1]) : fc;
-                double out = r.length > 2 ? Double.parseDouble(r[2]) : fc / 2;
-                return new LayerwiseMagnitude(fc, conv, out);
+            if ((m = Pattern.compile("layerwise_magnitude\\(fc=([^,]+),conv=([^,]+),output=([^,)]+)\\)").matcher(text)).matches()) {
+                return exactly(text, new LayerwiseMagnitude(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3))));
             }
+            if ((m = Pattern.compile("global_magnitude\\(rate=([^,)]+)\\)").matcher(text)).matches()) return exactly(text, new GlobalMagnitude(Double.parseDouble(m.group(1))));
         } catch (NumberFormatException e) {
-            // fall through to the one-line error
+            // the one-line error below
         }
-        throw new UserError("bad pruning strategy '" + s + "' (expected e.g. layerwise:0.2 or layerwise:0.2,0.1,0.1 or global:0.2)");
+        throw new UserError("'" + text + "' is not a pruning strategy (expected e.g. layerwise_magnitude(fc=0.2,conv=0.1,output=0.1)"
+                + " or global_magnitude(rate=0.2))");
+    }
+
+    private static PruningStrategy exactly(String text, PruningStrategy s) {
+        if (!s.canonical().equals(text)) throw new UserError("'" + text + "' is not in canonical form (it reads back as '" + s.canonical() + "')");
+        return s;
     }
 }

@@ -1,25 +1,32 @@
 package dev.lottery.report;
 
+import dev.lottery.experiment.PruningMode;
+import dev.lottery.experiment.control.Control;
+import dev.lottery.experiment.control.Controls;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.util.List;
+import java.util.TreeSet;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The look shared by the report's charts: the paper's colours per arm, mean lines with min/max bands. */
 final class ChartStyle {
     private ChartStyle() {}
 
-    /** Ticket red (iterative) / blue (one-shot), reinit orange, rearrange green, as in the paper's Figure 3. */
-    static Color armColor(String mode, String arm) {
-        return switch (arm) {
-            case "reinit" -> new Color(0xF2, 0x8E, 0x2B);
-            case "rearrange" -> new Color(0x3A, 0x9E, 0x4F);
-            default -> "oneshot".equals(mode) ? new Color(0x2B, 0x6C, 0xB0) : new Color(0xC8, 0x2B, 0x2B);
-        };
+    /**
+     * Ticket red (iterative) / blue (one-shot), reinit orange, rearrange green, as in the paper's Figure 3; controls
+     * beyond the paper take one of {@link #LEVEL_COLORS} by their place in the registry (the first one purple).
+     */
+    static Color armColor(PruningMode mode, Control arm) {
+        if (arm.equals(Controls.TICKET)) return mode == PruningMode.ONESHOT ? new Color(0x2B, 0x6C, 0xB0) : new Color(0xC8, 0x2B, 0x2B);
+        if (arm.equals(Controls.REINIT)) return new Color(0xF2, 0x8E, 0x2B);
+        if (arm.equals(Controls.REARRANGE)) return new Color(0x3A, 0x9E, 0x4F);
+        return LEVEL_COLORS.get((Controls.all().indexOf(arm) + 1) % LEVEL_COLORS.size());
     }
 
     /** Distinct colours for curves of one arm at several levels. */
@@ -28,7 +35,7 @@ final class ChartStyle {
 
     static XYChart chart(String title, String x, String y, int width, int height) {
         XYChart c = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(x).yAxisTitle(y).build();
-        org.knowm.xchart.style.XYStyler s = c.getStyler();
+        XYStyler s = c.getStyler();
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotBackgroundColor(Color.WHITE);
         s.setPlotGridLinesColor(new Color(0xE0, 0xE0, 0xE0));
@@ -86,7 +93,7 @@ final class ChartStyle {
     /** Up to {@code n} levels spread evenly over {@code levels} (first and last always included). */
     static List<Integer> spread(List<Integer> levels, int n) {
         if (levels.size() <= n) return levels;
-        java.util.TreeSet<Integer> picked = new java.util.TreeSet<>();
+        TreeSet<Integer> picked = new TreeSet<>();
         for (int i = 0; i < n; i++) picked.add(levels.get((int) Math.round(i * (levels.size() - 1) / (double) (n - 1))));
         return List.copyOf(picked);
     }

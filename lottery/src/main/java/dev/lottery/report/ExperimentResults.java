@@ -4,8 +4,12 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.lottery.experiment.ExperimentSpec;
+import dev.lottery.experiment.PruningMode;
 import dev.lottery.experiment.ResultsStore;
 import dev.lottery.experiment.Unit;
+import dev.lottery.experiment.control.Control;
+import dev.lottery.experiment.control.Controls;
 import dev.lottery.nn.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,8 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** Everything finished in an experiment directory (units without their DONE marker are left out). */
 public final class ExperimentResults {
@@ -54,7 +57,7 @@ public final class ExperimentResults {
             for (int i = 0; i < iterations.length; i++) iterations[i] = its.get(i).getAsLong();
             for (int i = 0; i < accuracy.length; i++) accuracy[i] = acc.get(i).isJsonNull() ? Double.NaN : acc.get(i).getAsDouble();
             return new UnitResult(o.get("unit").getAsString(), o.get("trial").getAsInt(),
-                    o.get("mode").isJsonNull() ? null : o.get("mode").getAsString(), o.get("arm").getAsString(),
+                    o.get("mode").isJsonNull() ? null : PruningMode.parse(o.get("mode").getAsString()), Controls.get(o.get("arm").getAsString()),
                     o.get("level").getAsInt(), rem.get("fraction").getAsDouble(), layers, iterations, accuracy,
                     number(o, "final_test_accuracy"), number(o, "best_test_accuracy"), point(o.get("early_stop")), point(o.get("minimum_loss")));
         } catch (IOException e) {
@@ -83,31 +86,40 @@ public final class ExperimentResults {
         return units;
     }
 
-    public List<String> modes() {
-        return List.of(store.settings().get("modes").split(","));
+    public ExperimentSpec spec() {
+        return store.spec();
     }
 
-    public List<String> arms() {
-        return List.of(store.settings().get("arms").split(","));
+    public List<PruningMode> modes() {
+        return spec().modes();
+    }
+
+    public List<Control> arms() {
+        return spec().arms();
+    }
+
+    /** Iterative pruning when the experiment ran it, else its first mode. */
+    public PruningMode iterativeOrFirst() {
+        return modes().contains(PruningMode.ITERATIVE) ? PruningMode.ITERATIVE : modes().getFirst();
     }
 
     /**
      * The trials of one curve point: {@code (mode, arm)} at {@code level}; level 0 is the dense network, which every
      * mode and arm starts from.
      */
-    public List<UnitResult> trials(String mode, String arm, int level) {
+    public List<UnitResult> trials(PruningMode mode, Control arm, int level) {
         return units.stream()
-                .filter(u -> u.level() == level && (level == 0 ? u.mode() == null : Objects.equals(u.mode(), mode) && u.arm().equals(arm)))
+                .filter(u -> u.level() == level && (level == 0 ? u.mode() == null : u.mode() == mode && u.control().equals(arm)))
                 .sorted(Comparator.comparingInt(UnitResult::trial)).toList();
     }
 
     /** Levels with at least one finished trial for {@code (mode, arm)}, ascending, with 0 when the dense net is done. */
-    public List<Integer> levels(String mode, String arm) {
-        TreeMap<Integer, Boolean> ls = new TreeMap<>();
+    public List<Integer> levels(PruningMode mode, Control arm) {
+        TreeSet<Integer> ls = new TreeSet<>();
         for (UnitResult u : units) {
-            if (u.level() == 0 || (Objects.equals(u.mode(), mode) && u.arm().equals(arm))) ls.put(u.level(), true);
+            if (u.level() == 0 || (u.mode() == mode && u.control().equals(arm))) ls.add(u.level());
         }
-        return List.copyOf(ls.keySet());
+        return List.copyOf(ls);
     }
 
     /** Early stopping when every finished unit met it, else minimum loss (see {@link ConvergenceCriterion}). */

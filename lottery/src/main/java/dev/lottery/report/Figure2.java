@@ -1,9 +1,13 @@
 package dev.lottery.report;
 
+import dev.lottery.experiment.PruningMode;
+import dev.lottery.experiment.control.Control;
+import dev.lottery.experiment.control.Controls;
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import org.knowm.xchart.XYChart;
 
 /**
@@ -15,17 +19,18 @@ final class Figure2 {
     private Figure2() {}
 
     static List<XYChart> charts(ExperimentResults r) {
-        String mode = r.modes().contains("oneshot") ? "oneshot" : r.modes().getFirst();
+        PruningMode mode = r.modes().contains(PruningMode.ONESHOT) ? PruningMode.ONESHOT : r.modes().getFirst();
         ConvergenceCriterion criterion = r.criterion();
-        List<Integer> levels = ChartStyle.spread(r.levels(mode, "ticket"), 5);
-        XYChart left = ChartStyle.chart("Figure 2: " + mode + " tickets (dots: convergence, " + criterion.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")",
+        List<Integer> levels = ChartStyle.spread(r.levels(mode, Controls.TICKET), 5);
+        XYChart left = ChartStyle.chart("Figure 2: " + mode.cliName() + " tickets (dots: convergence, " + criterion.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")",
                 "training iterations", "test accuracy", 760, 520);
         double lowestLeft = 1;
         for (int i = 0; i < levels.size(); i++) {
-            lowestLeft = Math.min(lowestLeft, addCurve(left, r, mode, "ticket", levels.get(i), ChartStyle.LEVEL_COLORS.get(i % ChartStyle.LEVEL_COLORS.size()), criterion));
+            lowestLeft = Math.min(lowestLeft, addCurve(left, r, mode, Controls.TICKET, levels.get(i), ChartStyle.LEVEL_COLORS.get(i % ChartStyle.LEVEL_COLORS.size()), criterion));
         }
-        XYChart right = ChartStyle.chart("Figure 2 (right): ticket vs random reinit / rearrange", "training iterations", "test accuracy", 760, 520);
-        List<Integer> ticketLevels = r.levels(mode, "ticket");
+        XYChart right = ChartStyle.chart("Figure 2 (right): ticket vs " + r.arms().stream().filter(a -> !a.equals(Controls.TICKET))
+                .map(Control::name).collect(Collectors.joining(" / ")), "training iterations", "test accuracy", 760, 520);
+        List<Integer> ticketLevels = r.levels(mode, Controls.TICKET);
         List<Integer> compare = new ArrayList<>();
         if (!ticketLevels.isEmpty()) compare.add(0);
         int last = ticketLevels.isEmpty() ? 0 : ticketLevels.getLast();
@@ -34,8 +39,8 @@ final class Figure2 {
         int colour = 0;
         double lowest = 1;
         for (int level : compare) {
-            for (String arm : r.arms()) {
-                if (level == 0 && !arm.equals("ticket")) continue;
+            for (Control arm : r.arms()) {
+                if (level == 0 && !arm.equals(Controls.TICKET)) continue;
                 Color c = ChartStyle.LEVEL_COLORS.get(colour++ % ChartStyle.LEVEL_COLORS.size());
                 lowest = Math.min(lowest, addCurve(right, r, mode, arm, level, c, criterion));
             }
@@ -53,7 +58,7 @@ final class Figure2 {
     }
 
     /** Adds one curve; returns its lowest mean accuracy from the second evaluation on (for the axis range). */
-    private static double addCurve(XYChart c, ExperimentResults r, String mode, String arm, int level, Color color, ConvergenceCriterion criterion) {
+    private static double addCurve(XYChart c, ExperimentResults r, PruningMode mode, Control arm, int level, Color color, ConvergenceCriterion criterion) {
         List<UnitResult> trials = r.trials(mode, arm, level);
         if (trials.isEmpty()) return 1;
         int n = trials.stream().mapToInt(t -> t.iterations().length).min().orElse(0);
@@ -66,7 +71,7 @@ final class Figure2 {
             min[i] = s.min();
             max[i] = s.max();
         }
-        String name = String.format(Locale.ROOT, "%s %.1f%%%s", level == 0 ? "dense" : arm, trials.getFirst().remaining() * 100,
+        String name = String.format(Locale.ROOT, "%s %.1f%%%s", level == 0 ? "dense" : arm.name(), trials.getFirst().remaining() * 100,
                 trials.size() > 1 ? "" : " (1 trial)");
         ChartStyle.meanWithBand(c, name, x, mean, min, max, color, false);
         Stats conv = Stats.of(trials, t -> t.convergence(criterion) == null ? Double.NaN : t.convergence(criterion).iteration());

@@ -1,9 +1,13 @@
 package dev.lottery.report;
 
+import dev.lottery.experiment.PruningMode;
+import dev.lottery.experiment.control.Control;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.style.Styler;
 
 /**
  * The paper's Figure 3: per pruning mode (rows), the convergence iteration, the test accuracy at convergence and
@@ -16,25 +20,25 @@ final class Figure3 {
     static List<XYChart> charts(ExperimentResults r) {
         ConvergenceCriterion criterion = r.criterion();
         List<XYChart> charts = new ArrayList<>();
-        for (String mode : r.modes()) {
-            charts.add(panel(r, mode, mode + ": convergence iteration (" + criterion.name().toLowerCase().replace('_', ' ') + ")", "iteration",
+        for (PruningMode mode : r.modes()) {
+            String m = mode.cliName();
+            charts.add(panel(r, mode, m + ": convergence iteration (" + criterion.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")", "iteration",
                     u -> u.convergence(criterion) == null ? Double.NaN : u.convergence(criterion).iteration(), false));
-            charts.add(panel(r, mode, mode + ": test accuracy at convergence", "test accuracy",
+            charts.add(panel(r, mode, m + ": test accuracy at convergence", "test accuracy",
                     u -> u.convergence(criterion) == null ? Double.NaN : u.convergence(criterion).testAccuracy(), true));
-            charts.add(panel(r, mode, mode + ": final test accuracy", "test accuracy", UnitResult::finalTestAccuracy, true));
+            charts.add(panel(r, mode, m + ": final test accuracy", "test accuracy", UnitResult::finalTestAccuracy, true));
         }
         return charts;
     }
 
-    private static XYChart panel(ExperimentResults r, String mode, String title, String y, ToDoubleFunction<UnitResult> f, boolean accuracy) {
+    private static XYChart panel(ExperimentResults r, PruningMode mode, String title, String y, ToDoubleFunction<UnitResult> f, boolean accuracy) {
         XYChart c = ChartStyle.chart(title, "percent of weights remaining (log scale)", y, 560, 420);
         c.getStyler().setXAxisLogarithmic(true);
         c.getStyler().setXAxisDecimalPattern("0.#");
         c.getStyler().setYAxisDecimalPattern(accuracy ? "0.000" : "#,##0");
-        c.getStyler().setLegendPosition(accuracy ? org.knowm.xchart.style.Styler.LegendPosition.InsideSE
-                : org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        c.getStyler().setLegendPosition(accuracy ? Styler.LegendPosition.InsideSE : Styler.LegendPosition.InsideNE);
         double lo = Double.POSITIVE_INFINITY;
-        for (String arm : r.arms()) {
+        for (Control arm : r.arms()) {
             List<Integer> levels = r.levels(mode, arm);
             List<double[]> rows = new ArrayList<>();
             for (int level : levels) {
@@ -50,7 +54,7 @@ final class Figure3 {
             double[] min = rows.stream().mapToDouble(v -> v[2]).toArray();
             double[] max = rows.stream().mapToDouble(v -> v[3]).toArray();
             for (double v : min) lo = Math.min(lo, v);
-            ChartStyle.meanWithBand(c, arm, x, mean, min, max, ChartStyle.armColor(mode, arm), true);
+            ChartStyle.meanWithBand(c, arm.name(), x, mean, min, max, ChartStyle.armColor(mode, arm), true);
         }
         if (accuracy && lo < Double.POSITIVE_INFINITY) {
             c.getStyler().setYAxisMin(Math.max(0, Math.floor((lo - 0.01) * 100) / 100));

@@ -1,5 +1,7 @@
 package dev.lottery.report;
 
+import dev.lottery.experiment.PruningMode;
+import dev.lottery.experiment.control.Controls;
 import dev.lottery.nn.train.LearningRateSchedule;
 import java.awt.Color;
 import java.util.ArrayList;
@@ -7,8 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -27,8 +27,6 @@ final class Figure6 {
     /** The paper's Figure 6a level: 0.8^5 of the weights. */
     private static final double SHOWN_REMAINING = 0.329;
     private static final long WINDOW = 1000;
-    private static final Pattern LR = Pattern.compile("lr=(.*?),momentum=");
-    private static final Pattern ITERATIONS = Pattern.compile("iterations=(\\d+)");
     private static final Color MOMENTUM_COLOR = new Color(0x2B, 0x6C, 0xB0);
     private static final Color SGD_COLOR = new Color(0xC8, 0x2B, 0x2B);
 
@@ -52,14 +50,10 @@ final class Figure6 {
         }
     }
 
-    /** The constant-rate stretches of an experiment's schedule, read back from its settings. */
+    /** The constant-rate stretches of an experiment's schedule. */
     static List<Segment> segments(ExperimentResults r) {
-        String training = r.store().settings().get("training");
-        Matcher lr = LR.matcher(training);
-        Matcher its = ITERATIONS.matcher(training);
-        if (!lr.find() || !its.find()) throw new IllegalStateException("no schedule in training settings: " + training);
-        LearningRateSchedule s = LearningRateSchedule.parse(lr.group(1));
-        long total = Long.parseLong(its.group(1));
+        LearningRateSchedule s = r.spec().training().optimizer().learningRate();
+        long total = r.spec().training().iterations();
         List<Segment> out = new ArrayList<>();
         long start = 0;
         double rate = s.initial();
@@ -104,20 +98,20 @@ final class Figure6 {
     }
 
     private static void addLevels(XYChart c, String label, ExperimentResults r, Color color) {
-        String mode = RemainingCurves.mode(r);
-        addCurve(c, label + " dense", r.trials(mode, "ticket", 0), color, false);
+        PruningMode mode = r.iterativeOrFirst();
+        addCurve(c, label + " dense", r.trials(mode, Controls.TICKET, 0), color, false);
         int shown = -1;
         double best = Double.POSITIVE_INFINITY;
-        for (int level : r.levels(mode, "ticket")) {
+        for (int level : r.levels(mode, Controls.TICKET)) {
             if (level == 0) continue;
-            double d = Math.abs(r.trials(mode, "ticket", level).getFirst().remaining() - SHOWN_REMAINING);
+            double d = Math.abs(r.trials(mode, Controls.TICKET, level).getFirst().remaining() - SHOWN_REMAINING);
             if (d < best) {
                 best = d;
                 shown = level;
             }
         }
         if (shown > 0) {
-            List<UnitResult> t = r.trials(mode, "ticket", shown);
+            List<UnitResult> t = r.trials(mode, Controls.TICKET, shown);
             addCurve(c, String.format(Locale.ROOT, "%s %.1f%%", label, t.getFirst().remaining() * 100), t, color, true);
         }
     }

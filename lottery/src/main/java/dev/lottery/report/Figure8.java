@@ -1,8 +1,8 @@
 package dev.lottery.report;
 
-import dev.lottery.experiment.Arm;
 import dev.lottery.experiment.PruningMode;
 import dev.lottery.experiment.Unit;
+import dev.lottery.experiment.control.Controls;
 import dev.lottery.nn.io.Npy;
 import dev.lottery.prune.MaskFiles;
 import java.nio.file.Files;
@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -25,9 +26,9 @@ final class Figure8 {
     private Figure8() {}
 
     static List<XYChart> charts(ExperimentResults r) {
-        String mode = r.modes().contains("iterative") ? "iterative" : r.modes().getFirst();
-        List<Integer> levels = ChartStyle.spread(r.levels(mode, "ticket"), 4);
-        List<UnitResult> dense = r.trials(mode, "ticket", 0);
+        PruningMode mode = r.iterativeOrFirst();
+        List<Integer> levels = ChartStyle.spread(r.levels(mode, Controls.TICKET), 4);
+        List<UnitResult> dense = r.trials(mode, Controls.TICKET, 0);
         if (dense.isEmpty() || !dense.getFirst().path().startsWith("trial-0/")) return List.of();
         Path theta0 = r.store().theta0Dir(0);
         List<XYChart> charts = new ArrayList<>();
@@ -39,12 +40,12 @@ final class Figure8 {
                 hi = Math.max(hi, v);
             }
             XYChart c = ChartStyle.chart("Figure 8: θ0 of surviving " + layer + " weights", "initial value", "density", 560, 420);
-            c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideN);
+            c.getStyler().setLegendPosition(Styler.LegendPosition.InsideN);
             c.getStyler().setXAxisDecimalPattern("0.00");
             c.getStyler().setYAxisDecimalPattern("0.0");
             int colour = 0;
             for (int level : levels) {
-                Unit u = level == 0 ? new Unit.Dense(0) : new Unit.Pruned(0, PruningMode.parse(mode), Arm.TICKET, level);
+                Unit u = level == 0 ? new Unit.Dense(0) : new Unit.Pruned(0, mode, Controls.TICKET, level);
                 Path dir = r.store().unitDir(u);
                 if (!r.store().isDone(u) || !Files.isRegularFile(MaskFiles.file(dir, layer))) continue;
                 boolean[] keep = MaskFiles.readBooleans(dir, layer);

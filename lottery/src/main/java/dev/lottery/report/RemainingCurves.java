@@ -1,5 +1,8 @@
 package dev.lottery.report;
 
+import dev.lottery.experiment.PruningMode;
+import dev.lottery.experiment.control.Control;
+import dev.lottery.experiment.control.Controls;
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +27,13 @@ final class RemainingCurves {
             u -> u.minimumLoss() == null ? Double.NaN : u.minimumLoss().testAccuracy();
 
     /** One curve: {@code label}, its experiment, which arm, and its colour. */
-    record Curve(String label, ExperimentResults results, String arm, Color color) {}
+    record Curve(String label, ExperimentResults results, Control arm, Color color) {}
 
     /** The ticket curve and, when the experiment ran it, the reinit control, both in {@code color}. */
     static List<Curve> ticketAndReinit(String label, ExperimentResults r, Color color) {
         List<Curve> out = new ArrayList<>();
-        out.add(new Curve(label, r, "ticket", color));
-        if (r.arms().contains("reinit")) out.add(new Curve(label + " (reinit)", r, "reinit", color));
+        out.add(new Curve(label, r, Controls.TICKET, color));
+        if (r.arms().contains(Controls.REINIT)) out.add(new Curve(label + " (reinit)", r, Controls.REINIT, color));
         return out;
     }
 
@@ -48,7 +51,7 @@ final class RemainingCurves {
             double[] x = column(rows, 0), mean = column(rows, 1), min = column(rows, 2), max = column(rows, 3);
             for (double v : min) lo = Math.min(lo, v);
             ChartStyle.meanWithBand(c, curve.label(), x, mean, min, max, curve.color(), true);
-            if (curve.arm().equals("reinit")) {
+            if (curve.arm().equals(Controls.REINIT)) {
                 XYSeries line = c.getSeriesMap().get(curve.label());
                 line.setLineStyle(SeriesLines.DASH_DASH);
             }
@@ -66,8 +69,8 @@ final class RemainingCurves {
      * Rows {@code [percent remaining, mean, min, max]} of {@code f} over trials, one per finished level of the
      * iterative (else the first) mode, by increasing percent remaining.
      */
-    static double[][] points(ExperimentResults r, String arm, ToDoubleFunction<UnitResult> f) {
-        String mode = mode(r);
+    static double[][] points(ExperimentResults r, Control arm, ToDoubleFunction<UnitResult> f) {
+        PruningMode mode = r.iterativeOrFirst();
         List<double[]> rows = new ArrayList<>();
         for (int level : r.levels(mode, arm)) {
             List<UnitResult> trials = r.trials(mode, arm, level);
@@ -77,11 +80,6 @@ final class RemainingCurves {
         }
         rows.sort((a, b) -> Double.compare(a[0], b[0]));
         return rows.toArray(double[][]::new);
-    }
-
-    /** Iterative pruning when the experiment ran it (the paper's conv and resnet experiments), else its first mode. */
-    static String mode(ExperimentResults r) {
-        return r.modes().contains("iterative") ? "iterative" : r.modes().getFirst();
     }
 
     private static double[] column(double[][] rows, int i) {

@@ -28,14 +28,14 @@ final class ResultsRoot {
 
     /** True when {@code dir} is not itself an experiment but holds at least one. */
     static boolean isRoot(Path dir) {
-        return !Files.isRegularFile(dir.resolve(ResultsStore.MANIFEST)) && !experimentDirs(dir).isEmpty();
+        return !ResultsStore.isExperimentDirectory(dir) && !experimentDirs(dir).isEmpty();
     }
 
     static ResultsRoot load(Path dir) {
         Map<String, ExperimentResults> best = new LinkedHashMap<>();
         for (Path d : experimentDirs(dir)) {
             ExperimentResults r = ExperimentResults.load(d);
-            best.merge(r.store().settings().get("name"), r, (a, b) -> b.units().size() > a.units().size() ? b : a);
+            best.merge(r.spec().name(), r, (a, b) -> b.units().size() > a.units().size() ? b : a);
         }
         return new ResultsRoot(dir, best);
     }
@@ -43,7 +43,7 @@ final class ResultsRoot {
     private static List<Path> experimentDirs(Path dir) {
         if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(d -> Files.isRegularFile(d.resolve(ResultsStore.MANIFEST))).sorted(Comparator.naturalOrder()).toList();
+            return s.filter(ResultsStore::isExperimentDirectory).sorted(Comparator.naturalOrder()).toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }

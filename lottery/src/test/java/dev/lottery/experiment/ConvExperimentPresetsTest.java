@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lottery.experiment.control.Controls;
 import dev.lottery.nn.data.DatasetName;
 import dev.lottery.nn.data.augment.BatchAugmentation;
 import dev.lottery.nn.model.ImageShape;
+import dev.lottery.nn.model.LayerKind;
 import dev.lottery.nn.model.LayerSpec;
 import dev.lottery.nn.train.LearningRateSchedule;
+import dev.lottery.nn.train.Normalization;
 import dev.lottery.prune.PruningStrategy.LayerwiseMagnitude;
 import java.util.HashSet;
 import java.util.List;
@@ -43,13 +46,13 @@ class ConvExperimentPresetsTest {
     @Test
     void theCpuSizedFashionMnistRunIsConv2OnOneChannelWithDoubledRates() {
         ExperimentSpec s = ExperimentPresets.get("conv2-fashion-quick");
-        assertEquals(DatasetName.FASHION_MNIST, s.dataset());
+        assertEquals(new DataSource.BuiltIn(DatasetName.FASHION_MNIST), s.dataset());
         assertEquals(new ImageShape(1, 28, 28), s.model().input());
         assertEquals("conv2", s.model().name());
         // conv 1x5x5x64 + 64x5x5x64, fc 7*7*64 -> 384 -> 192, output 192 -> 10
-        assertEquals(1_600 + 102_400, s.model().weightsOfKind(dev.lottery.nn.model.LayerKind.CONVOLUTIONAL));
+        assertEquals(1_600 + 102_400, s.model().weightsOfKind(LayerKind.CONVOLUTIONAL));
         assertEquals(new LayerwiseMagnitude(0.4, 0.2, 0.2), s.strategy());
-        assertEquals(List.of(Arm.TICKET, Arm.REINIT), s.arms());
+        assertEquals(List.of(Controls.TICKET, Controls.REINIT), s.arms());
         assertEquals(5000, s.training().validationSize());
         assertEquals(50, s.training().batchSize());
         assertEquals(1_000, s.training().iterations());
@@ -64,8 +67,8 @@ class ConvExperimentPresetsTest {
             ExperimentSpec s = ExperimentPresets.get(n);
             assertEquals(new LayerwiseMagnitude(0.2, 0.1, 0.1), s.strategy(), n);
             assertEquals(List.of(PruningMode.ITERATIVE), s.modes(), n);
-            assertEquals(List.of(Arm.TICKET, Arm.REINIT), s.arms(), n);
-            assertEquals(DatasetName.CIFAR10, s.dataset(), n);
+            assertEquals(List.of(Controls.TICKET, Controls.REINIT), s.arms(), n);
+            assertEquals(new DataSource.BuiltIn(DatasetName.CIFAR10), s.dataset(), n);
             assertEquals(5000, s.training().validationSize(), n);
             assertEquals(50, s.training().batchSize(), n);
             assertEquals(100, s.training().evalEvery(), n);
@@ -112,7 +115,7 @@ class ConvExperimentPresetsTest {
             assertEquals(128, e.training().batchSize());
             assertEquals(BatchAugmentation.FLIP_AND_TRANSLATE, e.training().augmentation());
             assertTrue(e.canonical().contains("augment="), e.canonical());
-            assertEquals(List.of(Arm.TICKET, Arm.REINIT), e.arms());
+            assertEquals(List.of(Controls.TICKET, Controls.REINIT), e.arms());
             assertEquals("resnet20", e.model().name());
             assertTrue(e.strategy() instanceof LayerwiseMagnitude l && l.conv() == 0.2 && l.output() == 0.1, e.strategy().canonical());
         }
@@ -129,7 +132,8 @@ class ConvExperimentPresetsTest {
         for (String n : NEW) {
             ExperimentSpec cifar = ExperimentPresets.get(n);
             ExperimentSpec fashion = ExperimentPresets.onDataset(cifar, DatasetName.FASHION_MNIST);
-            assertEquals(DatasetName.FASHION_MNIST, fashion.dataset());
+            assertEquals(new DataSource.BuiltIn(DatasetName.FASHION_MNIST), fashion.dataset());
+            assertEquals(Normalization.standard(DatasetName.FASHION_MNIST), fashion.normalization());
             assertEquals(new ImageShape(1, 28, 28), fashion.model().input(), n);
             assertEquals(cifar.model().layers(), fashion.model().layers(), n);
             assertEquals(cifar.training(), fashion.training(), n);
@@ -164,7 +168,7 @@ class ConvExperimentPresetsTest {
         // a shorter resnet run keeps its augmentation (and so its hash) apart from the iteration count
         ExperimentSpec resnet = ExperimentPresets.get("resnet20-sgd");
         TrainingSpec t = resnet.training();
-        ExperimentSpec shorter = resnet.withTraining(new TrainingSpec(t.optimizer(), t.batchSize(), 100, t.evalEvery(), t.validationSize(), t.augmentation()));
+        ExperimentSpec shorter = resnet.with(ExperimentSettings.TRAINING, new TrainingSpec(t.optimizer(), t.batchSize(), 100, t.evalEvery(), t.validationSize(), t.augmentation()));
         err = statusError(root, "--preset", "resnet20-sgd", "--iterations", "100");
         assertTrue(err.contains(shorter.directoryName()), err);
         err = statusError(root, "--preset", "conv4-q1", "--dataset", "imagenet");

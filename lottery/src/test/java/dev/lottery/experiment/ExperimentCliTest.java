@@ -1,21 +1,31 @@
 package dev.lottery.experiment;
 
+import static dev.lottery.experiment.ExperimentSettings.ARMS;
+import static dev.lottery.experiment.ExperimentSettings.LEVELS;
+import static dev.lottery.experiment.ExperimentSettings.TRAINING;
+import static dev.lottery.experiment.ExperimentSettings.TRIALS;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import dev.lottery.cli.LotteryCli;
+import dev.lottery.experiment.control.Controls;
+import dev.lottery.nn.train.TrainingSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
  * End to end on real MNIST through the command line: a short iterative lenet-300-100 experiment (2 levels, 200
- * iterations per network, 1 trial, both controls), then status and report.
+ * iterations per network, 1 trial, both controls and the signs control), then status, report, and one unit redone
+ * by {@code run-unit} from the manifest alone.
  */
 class ExperimentCliTest {
     private record Result(int code, String out, String err) {}
@@ -31,11 +41,13 @@ class ExperimentCliTest {
 
     @Test
     void runStatusAndReportAShortLenetExperimentOnMnist(@TempDir Path root) throws Exception {
-        String[] common = {"--preset", "lenet-quick", "--results", root.toString(), "--trials", "1", "--levels", "2", "--iterations", "200"};
+        String[] common = {"--preset", "lenet-quick", "--results", root.toString(), "--trials", "1", "--levels", "2", "--iterations", "200",
+                "--arms", "ticket,reinit,rearrange,signs"};
         Result run = cli(concat(new String[] {"experiment", "run", "--device", "cpu"}, common));
         assertEquals(0, run.code(), run.err());
-        ExperimentSpec spec = ExperimentPresets.get("lenet-quick").withTrials(1).withLevels(2)
-                .withTraining(new dev.lottery.nn.train.TrainingSpec(ExperimentPresets.get("lenet-quick").training().optimizer(), 60, 200, 100, 0));
+        ExperimentSpec quick = ExperimentPresets.get("lenet-quick");
+        ExperimentSpec spec = quick.toBuilder().set(TRIALS, 1).set(LEVELS, 2).set(ARMS, Controls.all())
+                .set(TRAINING, new TrainingSpec(quick.training().optimizer(), 60, 200, 100, 0)).build();
         Path dir = root.resolve(spec.directoryName());
         assertTrue(run.out().contains("results: " + dir), run.out());
         JsonObject dense = ExperimentTest.json(dir.resolve("trial-0/level-00/metrics.json"));
@@ -43,26 +55,43 @@ class ExperimentCliTest {
         JsonObject ticket = ExperimentTest.json(dir.resolve("trial-0/iterative/ticket/level-02/metrics.json"));
         assertEquals(0.25, ticket.getAsJsonObject("remaining").getAsJsonObject("layers").getAsJsonObject("fc1.weight").get("fraction").getAsDouble(), 1e-9);
         assertTrue(ticket.get("final_test_accuracy").getAsDouble() > 0.85, ticket.toString());
+        // the built-in data set's pinned files are recorded (not hashed)
+        assertEquals("sha256:ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+                ResultsStore.existing(dir).provenance().get(Provenance.DATA_FILE + "train-images-idx3-ubyte"));
 
         Result status = cli(concat(new String[] {"experiment", "status"}, common));
         assertEquals(0, status.code(), status.err());
-        assertTrue(status.out().contains("7 units: 7 done, 0 partial, 0 pending"), status.out());
-        assertTrue(status.out().contains("done     trial-0/iterative/rearrange/level-02"), status.out());
+        assertTrue(status.out().contains("9 units: 9 done, 0 partial, 0 pending"), status.out());
+        assertTrue(status.out().contains("done     trial-0/iterative/signs/level-02"), status.out());
 
         Result report = cli("report", dir.toString());
         assertEquals(0, report.code(), report.err());
         assertTrue(Files.isRegularFile(dir.resolve("report/figure3.png")));
-        assertTrue(Files.readString(dir.resolve("report/report.md")).contains("| 2 |"));
+        String md = Files.readString(dir.resolve("report/report.md"));
+        assertTrue(md.contains("| level | % weights remaining | ticket | reinit | rearrange | signs |"), md);
+        assertTrue(md.contains("| 2 | 25.12 |"), md);
+
+        // a cluster job's run-unit needs only the directory: the settings come from its manifest, and the unit redone
+        // from them is bitwise the one the run wrote
+        Path unit = dir.resolve("trial-0/iterative/signs/level-02");
+        Map<String, byte[]> before = ExperimentTest.files(unit);
+        Files.delete(unit.resolve(ResultsStore.DONE));
+        Result redo = cli("experiment", "run-unit", "--results", dir.toString(), "--trial", "0", "--level", "2", "--arm", "signs", "--device", "cpu");
+        assertEquals(0, redo.code(), redo.err());
+        Map<String, byte[]> after = ExperimentTest.files(unit);
+        assertEquals(before.keySet(), after.keySet());
+        for (String f : before.keySet()) assertArrayEquals(before.get(f), after.get(f), f);
 
         // resuming the same directory with other settings is refused in one line, exit code 2
-        Result refused = cli("experiment", "run", "--device", "cpu", "--results", dir.toString(), "--trials", "2", "--levels", "2", "--iterations", "200");
+        Result refused = cli("experiment", "run", "--device", "cpu", "--results", dir.toString(), "--trials", "2", "--levels", "2", "--iterations", "200",
+                "--arms", "ticket,reinit,rearrange,signs");
         assertEquals(2, refused.code());
         assertTrue(refused.err().contains("trials: 1 in the results vs 2 requested"), refused.err());
         assertEquals(1, refused.err().strip().lines().count(), refused.err());
     }
 
     private static String[] concat(String[] a, String[] b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }

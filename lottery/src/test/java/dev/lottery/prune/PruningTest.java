@@ -2,6 +2,7 @@ package dev.lottery.prune;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.model.Presets;
 import dev.lottery.nn.tensor.Tensor;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +29,7 @@ class PruningTest {
 
     private static float[] ones(int n) {
         float[] m = new float[n];
-        java.util.Arrays.fill(m, 1f);
+        Arrays.fill(m, 1f);
         return m;
     }
 
@@ -153,7 +155,7 @@ class PruningTest {
             Rearrangement.apply(b, 9, "rearrange/iterative/level-1");
             assertEquals(before, SurvivorCount.of(a), "same count per layer");
             float[] moved = a.prunable().getFirst().mask().toArray();
-            assertNotEquals(java.util.Arrays.toString(ticketMask), java.util.Arrays.toString(moved));
+            assertNotEquals(Arrays.toString(ticketMask), Arrays.toString(moved));
             int overlap = 0;
             for (int i = 0; i < moved.length; i++) if (moved[i] == 1 && ticketMask[i] == 1) overlap++;
             // 40 % kept: a random placement overlaps the ticket on about 40 % of its survivors, not all of them
@@ -165,12 +167,18 @@ class PruningTest {
     }
 
     @Test
-    void strategiesHaveCanonicalNamesAndParse() {
+    void strategiesReadTheirCanonicalFormBackAndNothingElse() {
         assertEquals("layerwise_magnitude(fc=0.2,conv=0.0,output=0.1)", PruningStrategy.LayerwiseMagnitude.fullyConnected(0.2).canonical());
-        assertEquals(new PruningStrategy.LayerwiseMagnitude(0.2, 0.2, 0.1), PruningStrategy.parse("layerwise:0.2"));
-        assertEquals(new PruningStrategy.LayerwiseMagnitude(0.2, 0.1, 0.05), PruningStrategy.parse("layerwise:0.2,0.1,0.05"));
-        assertEquals(new PruningStrategy.GlobalMagnitude(0.2), PruningStrategy.parse("global:0.2"));
-        assertThrows(UserError.class, () -> PruningStrategy.parse("magic:0.2"));
+        for (PruningStrategy s : List.of(PruningStrategy.LayerwiseMagnitude.fullyConnected(0.2), new PruningStrategy.LayerwiseMagnitude(0.2, 0.1, 0.05),
+                new PruningStrategy.LayerwiseMagnitude(0, 0.2, 0), new PruningStrategy.GlobalMagnitude(0.2))) {
+            assertEquals(s, PruningStrategy.parse(s.canonical()));
+        }
+        // one text form only: the old shorthand, other spellings of a number and bad rates are one-line errors
+        for (String bad : List.of("layerwise:0.2", "global:0.2", "layerwise_magnitude(fc=.2,conv=0.0,output=0.1)",
+                "global_magnitude(rate=1.5)", "magic(rate=0.2)")) {
+            UserError e = assertThrows(UserError.class, () -> PruningStrategy.parse(bad), bad);
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        }
         assertThrows(UserError.class, () -> PruningStrategy.LayerwiseMagnitude.fullyConnected(1.5));
     }
 }

@@ -1,15 +1,25 @@
 package dev.lottery.report;
 
+import static dev.lottery.experiment.ExperimentSettings.ARMS;
+import static dev.lottery.experiment.ExperimentSettings.LEVELS;
+import static dev.lottery.experiment.ExperimentSettings.MODEL;
+import static dev.lottery.experiment.ExperimentSettings.MODES;
+import static dev.lottery.experiment.ExperimentSettings.NAME;
+import static dev.lottery.experiment.ExperimentSettings.RESET;
+import static dev.lottery.experiment.ExperimentSettings.SEED;
+import static dev.lottery.experiment.ExperimentSettings.STRATEGY;
+import static dev.lottery.experiment.ExperimentSettings.TRAINING;
+import static dev.lottery.experiment.ExperimentSettings.TRIALS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lottery.experiment.Arm;
 import dev.lottery.experiment.Experiment;
 import dev.lottery.experiment.ExperimentSpec;
 import dev.lottery.experiment.PruningMode;
 import dev.lottery.experiment.ResetMode;
+import dev.lottery.experiment.control.Controls;
 import dev.lottery.nn.backend.cpu.CpuBackend;
 import dev.lottery.nn.data.DataSplit;
 import dev.lottery.nn.data.Dataset;
@@ -98,8 +108,10 @@ class ComparisonReportTest {
 
     private static ExperimentSpec spec(String name, ModelSpec model, OptimizerSpec opt, long iterations, int evalEvery,
                                        BatchAugmentation aug, PruningStrategy strategy) {
-        return new ExperimentSpec(name, model, DatasetName.FASHION_MNIST, new TrainingSpec(opt, 20, iterations, evalEvery, 60, aug),
-                strategy, List.of(PruningMode.ITERATIVE), List.of(Arm.TICKET, Arm.REINIT), 2, 1, 7, new ResetMode.ToInit());
+        return ExperimentSpec.builder().set(NAME, name).set(MODEL, model).dataset(DatasetName.FASHION_MNIST)
+                .set(TRAINING, new TrainingSpec(opt, 20, iterations, evalEvery, 60, aug)).set(STRATEGY, strategy)
+                .set(MODES, List.of(PruningMode.ITERATIVE)).set(ARMS, List.of(Controls.TICKET, Controls.REINIT))
+                .set(LEVELS, 2).set(TRIALS, 1).set(SEED, 7L).set(RESET, new ResetMode.ToInit()).build();
     }
 
     private static ExperimentSpec convSpec(String name, ModelSpec model, PruningStrategy strategy) {
@@ -151,16 +163,16 @@ class ComparisonReportTest {
     void curvesFollowTheLevelsAndTheConvergencePoints() {
         ResultsRoot r = ResultsRoot.load(root);
         ExperimentResults conv2 = r.get("conv2-q1").orElseThrow();
-        double[][] ticket = RemainingCurves.points(conv2, "ticket", RemainingCurves.CONVERGENCE_ITERATION);
+        double[][] ticket = RemainingCurves.points(conv2, Controls.TICKET, RemainingCurves.CONVERGENCE_ITERATION);
         // dense, then 2 levels: percent remaining falls, each point is a real minimum-validation-loss iteration
         assertEquals(3, ticket.length);
         assertTrue(ticket[0][0] < ticket[1][0] && ticket[1][0] < ticket[2][0] && ticket[2][0] == 100.0, Arrays.deepToString(ticket));
         for (double[] p : ticket) assertTrue(p[1] > 0 && p[1] <= 36 && p[1] % 6 == 0, Arrays.toString(p));
         // reinit shares the dense point and has both pruned levels
-        assertEquals(3, RemainingCurves.points(conv2, "reinit", RemainingCurves.ACCURACY_AT_CONVERGENCE).length);
+        assertEquals(3, RemainingCurves.points(conv2, Controls.REINIT, RemainingCurves.ACCURACY_AT_CONVERGENCE).length);
         // Question 3: conv-only pruning leaves the fc layers whole, fc-only the convolutions
-        Map<String, Double> convOnly = r.get("conv2-q3-conv").orElseThrow().trials("iterative", "ticket", 2).getFirst().layerRemaining();
-        Map<String, Double> fcOnly = r.get("conv2-q3-fc").orElseThrow().trials("iterative", "ticket", 2).getFirst().layerRemaining();
+        Map<String, Double> convOnly = r.get("conv2-q3-conv").orElseThrow().trials(PruningMode.ITERATIVE, Controls.TICKET, 2).getFirst().layerRemaining();
+        Map<String, Double> fcOnly = r.get("conv2-q3-fc").orElseThrow().trials(PruningMode.ITERATIVE, Controls.TICKET, 2).getFirst().layerRemaining();
         assertEquals(1.0, convOnly.get("fc1.weight"));
         assertTrue(convOnly.get("conv1.weight") < 0.6, convOnly.toString());
         assertEquals(1.0, fcOnly.get("conv1.weight"));
@@ -172,7 +184,7 @@ class ComparisonReportTest {
         ExperimentResults m = ResultsRoot.load(root).get("resnet20-momentum").orElseThrow();
         List<Figure6.Segment> segments = Figure6.segments(m);
         assertEquals(List.of(new Figure6.Segment(0, 24, 0.1), new Figure6.Segment(24, 36, 0.01), new Figure6.Segment(36, 48, 0.001)), segments);
-        UnitResult dense = m.trials("iterative", "ticket", 0).getFirst();
+        UnitResult dense = m.trials(PruningMode.ITERATIVE, Controls.TICKET, 0).getFirst();
         // evaluations at 4, 8, ..., 48: the 0.01 window (24, 36] holds 28, 32, 36
         double want = 0;
         for (int i = 0; i < dense.iterations().length; i++) {
@@ -181,7 +193,7 @@ class ComparisonReportTest {
         }
         assertEquals(want, segments.get(1).windowAccuracy(dense), 1e-12);
         // a 1,000-iteration window inside a long stretch starts 1,000 before its end
-        UnitResult fake = new UnitResult("x", 0, null, "ticket", 0, 1, Map.of(), new long[] {18_000, 19_100, 19_500, 20_000, 20_100},
+        UnitResult fake = new UnitResult("x", 0, null, Controls.TICKET, 0, 1, Map.of(), new long[] {18_000, 19_100, 19_500, 20_000, 20_100},
                 new double[] {0.1, 0.2, 0.4, 0.6, 0.9}, 0.9, 0.9, null, null);
         assertEquals((0.2 + 0.4 + 0.6) / 3, new Figure6.Segment(0, 20_000, 0.1).windowAccuracy(fake), 1e-12);
     }

@@ -1,18 +1,30 @@
 package dev.lottery.report;
 
+import static dev.lottery.experiment.ExperimentSettings.ARMS;
+import static dev.lottery.experiment.ExperimentSettings.LEVELS;
+import static dev.lottery.experiment.ExperimentSettings.MODEL;
+import static dev.lottery.experiment.ExperimentSettings.MODES;
+import static dev.lottery.experiment.ExperimentSettings.NAME;
+import static dev.lottery.experiment.ExperimentSettings.RESET;
+import static dev.lottery.experiment.ExperimentSettings.SEED;
+import static dev.lottery.experiment.ExperimentSettings.STRATEGY;
+import static dev.lottery.experiment.ExperimentSettings.TRAINING;
+import static dev.lottery.experiment.ExperimentSettings.TRIALS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lottery.experiment.Arm;
 import dev.lottery.experiment.Experiment;
+import dev.lottery.experiment.PopulationSize;
 import dev.lottery.experiment.ExperimentListener;
 import dev.lottery.experiment.ExperimentSpec;
 import dev.lottery.experiment.PruningMode;
 import dev.lottery.experiment.ResetMode;
 import dev.lottery.experiment.Unit;
+import dev.lottery.experiment.control.Control;
+import dev.lottery.experiment.control.Controls;
 import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.cpu.CpuBackend;
 import dev.lottery.nn.data.DataSplit;
@@ -49,9 +61,11 @@ class ReportTest {
     }
 
     private static ExperimentSpec spec() {
-        return new ExperimentSpec("report-test", Presets.lenet("tiny", 24, 12).withInput(32), DatasetName.MNIST,
-                new TrainingSpec(OptimizerSpec.sgd(0.05), 20, 45, 15, 0), PruningStrategy.LayerwiseMagnitude.fullyConnected(0.5),
-                List.of(PruningMode.ITERATIVE, PruningMode.ONESHOT), List.of(Arm.values()), 2, 2, 1, new ResetMode.ToInit());
+        return ExperimentSpec.builder().set(NAME, "report-test").set(MODEL, Presets.lenet("tiny", 24, 12).withInput(32))
+                .dataset(DatasetName.MNIST).set(TRAINING, new TrainingSpec(OptimizerSpec.sgd(0.05), 20, 45, 15, 0))
+                .set(STRATEGY, PruningStrategy.LayerwiseMagnitude.fullyConnected(0.5))
+                .set(MODES, List.of(PruningMode.ITERATIVE, PruningMode.ONESHOT)).set(ARMS, Controls.all())
+                .set(LEVELS, 2).set(TRIALS, 2).set(SEED, 1L).set(RESET, new ResetMode.ToInit()).build();
     }
 
     @Test
@@ -65,32 +79,37 @@ class ReportTest {
         }
         String md = Files.readString(files.get(3));
         assertTrue(md.contains("## iterative") && md.contains("## oneshot"), md);
+        // a column per arm (the registry's, signs included): final accuracy by level
+        assertTrue(md.contains("| level | % weights remaining | ticket | reinit | rearrange | signs |"), md);
+        assertTrue(md.matches("(?s).*\\| 2 \\| 2[0-9]\\.[0-9]{2} \\|( [0-9.]+% \\[[0-9., ]+\\] \\|){4}\n.*"), "level 2, every arm:\n" + md);
         // dense row, then every arm at every level, 2 trials each
         assertTrue(md.contains("| 0 | 100.00 | dense | 2 |"), md);
-        for (String arm : List.of("ticket", "reinit", "rearrange")) {
-            assertTrue(md.matches("(?s).*\\| 2 \\| 2[0-9]\\.[0-9]{2} \\| " + arm + " \\| 2 \\|.*"), arm + " at level 2:\n" + md);
+        for (Control arm : Controls.all()) {
+            assertTrue(md.matches("(?s).*\\| 2 \\| 2[0-9]\\.[0-9]{2} \\| " + arm.name() + " \\| 2 \\|.*"), arm.name() + " at level 2:\n" + md);
         }
         ExperimentResults r = ExperimentResults.load(dir);
-        assertEquals(2 + 2 * 2 * 3 * 2, r.units().size());
-        assertEquals(2, r.trials("oneshot", "rearrange", 2).size());
-        assertEquals(List.of(0, 1, 2), r.levels("iterative", "reinit"));
+        assertEquals(2 + 2 * 2 * 4 * 2, r.units().size());
+        assertEquals(2, r.trials(PruningMode.ONESHOT, Controls.REARRANGE, 2).size());
+        assertEquals(List.of(0, 1, 2), r.levels(PruningMode.ITERATIVE, Controls.REINIT));
+        assertEquals(Controls.SIGNS, r.trials(PruningMode.ITERATIVE, Controls.SIGNS, 1).getFirst().control());
     }
 
     @Test
     void worksOnAPartialExperiment(@TempDir Path root) throws IOException {
         ExperimentListener killAtUnit5 = new ExperimentListener() {
             @Override
-            public TrainingListener onUnitStart(Unit unit, int index, int units) {
-                if (index == 5) throw new IllegalStateException("killed");
+            public TrainingListener onPopulationStart(List<Unit> units, int done, int total) {
+                if (done == 5) throw new IllegalStateException("killed");
                 return TrainingListener.NONE;
             }
         };
-        assertThrows(IllegalStateException.class, () -> Experiment.of(spec()).on(new CpuBackend()).withData(data()).run(root, killAtUnit5));
-        Path dir = root.resolve(spec().directoryName());
+        assertThrows(IllegalStateException.class, () -> Experiment.of(spec()).on(new CpuBackend()).withData(data())
+                .withPopulation(new PopulationSize(1)).run(root, killAtUnit5));
+        Path dir = root.resolve(Experiment.of(spec()).withData(data()).spec().directoryName());
         List<Path> files = Report.write(dir);
         assertEquals(4, files.size());
         String md = Files.readString(files.getLast());
-        // units 0-4 of trial 0: dense, then level 1 of both modes (iterative ticket/reinit/rearrange, one-shot ticket)
+        // units 0-4 of trial 0: dense, then level 1 of the iterative ticket, reinit, rearrange and signs
         assertTrue(md.contains("| 1 | 5") && md.contains("| ticket | 1 |"), md);
         assertFalse(md.contains("| 2 |"), "level 2 not run yet:\n" + md);
     }

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * identity macro {@code __CUDA_API_PTDS(api)}), typedefs, and function prototypes. Each parameter is reduced to
  * the kind the ABI cares about: pointer, 8/16/32/64-bit integer, float or double.
  *
- * <p>Written independently of native-bindings/jextract/gen.py on purpose, so the test is a second opinion.
+ * <p>Independent of jextract and libclang on purpose, so the test is a second opinion on what they generated.
  */
 final class CHeader {
     enum Kind { POINTER, INT8, INT16, INT32, INT64, FLOAT, DOUBLE, VOID, STRUCT }

@@ -47,7 +47,7 @@ final class HeaderLocations {
         return Optional.of(out);
     }
 
-    /** The headers each binding class was generated from (see native-bindings/jextract/generate.sh). */
+    /** The headers that declare what each binding class binds (jextract reads them through the one named in jextract/NAME.args). */
     static final Map<Class<?>, List<String>> HEADERS = Map.of(
             cuda_h.class, List.of("cuda.h"),
             nvrtc_h.class, List.of("nvrtc.h"),

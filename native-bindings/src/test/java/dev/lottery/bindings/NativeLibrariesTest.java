@@ -3,12 +3,14 @@ package dev.lottery.bindings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class NativeLibrariesTest {
 
@@ -16,7 +18,7 @@ class NativeLibrariesTest {
     void missingLibraryNamesEveryDirectoryInOneLine(@TempDir Path empty) throws Exception {
         Path other = Files.createDirectory(empty.resolve("other"));
         var e = assertThrows(CudaLibraryNotFoundException.class, () ->
-                NativeLibraries.open(LibrarySearchPath.only(List.of(empty, other)), "cuBLAS", List.of("libcublas.so.13", "libcublas.so.12"), List.of()));
+                NativeLibraries.open(LibrarySearchPath.only(List.of(empty, other)), "cuBLAS", List.of("libcublas.so.13", "libcublas.so.12"), List.of(), "cublasCreate_v2"));
         assertFalse(e.getMessage().contains("\n"), "one line");
         assertTrue(e.getMessage().contains(empty + ":" + other), e.getMessage());
         assertTrue(e.getMessage().contains("libcublas.so.13, libcublas.so.12"), e.getMessage());
@@ -27,7 +29,7 @@ class NativeLibrariesTest {
     @Test
     void systemLoaderFailureIsReportedToo(@TempDir Path empty) {
         var e = assertThrows(CudaLibraryNotFoundException.class, () -> NativeLibraries.open(
-                new LibrarySearchPath(List.of(empty), true), "test", List.of("libdoes-not-exist-lottery.so.7"), List.of()));
+                new LibrarySearchPath(List.of(empty), true), "test", List.of("libdoes-not-exist-lottery.so.7"), List.of(), "f"));
         assertTrue(e.getMessage().contains("system loader ("), e.getMessage());
     }
 
@@ -35,19 +37,38 @@ class NativeLibrariesTest {
     void aFileThatIsNotALibrarySaysSo(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("libcuda.so.1"), "not an ELF file");
         var e = assertThrows(CudaLibraryNotFoundException.class, () ->
-                NativeLibraries.open(LibrarySearchPath.only(List.of(dir)), "CUDA driver", List.of("libcuda.so.1"), List.of()));
+                NativeLibraries.open(LibrarySearchPath.only(List.of(dir)), "CUDA driver", List.of("libcuda.so.1"), List.of(), "cuInit"));
         assertTrue(e.getMessage().contains("failed to open"), e.getMessage());
     }
 
+    /** The system's libc and libm directory, where both exist. */
+    private static Path systemLibDir() {
+        Path dir = List.of(Path.of("/lib/x86_64-linux-gnu"), Path.of("/usr/lib/x86_64-linux-gnu"), Path.of("/lib64")).stream()
+                .filter(d -> Files.isRegularFile(d.resolve("libc.so.6")) && Files.isRegularFile(d.resolve("libm.so.6"))).findFirst().orElse(null);
+        assumeTrue(dir != null, "no libc.so.6 / libm.so.6 in the usual places");
+        return dir;
+    }
+
     @Test
-    void opensARealLibraryFromADirectory() {
-        // libc is everywhere; this proves the directory branch really opens and looks up symbols.
-        Path libc = List.of(Path.of("/lib/x86_64-linux-gnu"), Path.of("/usr/lib/x86_64-linux-gnu"), Path.of("/lib64")).stream()
-                .filter(d -> Files.isRegularFile(d.resolve("libc.so.6"))).findFirst().orElse(null);
-        org.junit.jupiter.api.Assumptions.assumeTrue(libc != null, "no libc.so.6 in the usual places");
-        var loaded = NativeLibraries.open(LibrarySearchPath.only(List.of(libc)), "libc", List.of("libc.so.6"), List.of());
-        assertTrue(loaded.lookup().find("strlen").isPresent());
-        assertEquals(libc.resolve("libc.so.6").toString(), loaded.origin());
+    void loadsALibraryFromADirectoryIntoTheLoaderLookup() {
+        // The generated classes find symbols through SymbolLookup.loaderLookup(); libc proves the directory branch
+        // really loads the file there (no other test here loads libc that way).
+        Path dir = systemLibDir();
+        assertTrue(SymbolLookup.loaderLookup().find("strlen").isEmpty(), "libc must not be in the loader lookup before");
+        var loaded = NativeLibraries.open(LibrarySearchPath.only(List.of(dir)), "libc", List.of("libc.so.6"), List.of(), "strlen");
+        assertEquals(dir.resolve("libc.so.6").toString(), loaded.origin());
+        assertTrue(SymbolLookup.loaderLookup().find("strlen").isPresent());
+    }
+
+    @Test
+    void loadsTheFileTheSystemLoaderChoosesIntoTheLoaderLookup(@TempDir Path empty) throws Exception {
+        systemLibDir();
+        assertTrue(SymbolLookup.loaderLookup().find("cbrt").isEmpty(), "libm must not be in the loader lookup before");
+        var loaded = NativeLibraries.open(new LibrarySearchPath(List.of(empty), true), "libm", List.of("libm.so.6"), List.of(), "cbrt");
+        assertTrue(loaded.origin().startsWith("system loader: /"), loaded.origin());
+        assertTrue(Files.isSameFile(Path.of(loaded.origin().substring("system loader: ".length())),
+                systemLibDir().resolve("libm.so.6")), loaded.origin());
+        assertTrue(SymbolLookup.loaderLookup().find("cbrt").isPresent());
     }
 
     @Test
@@ -72,11 +93,13 @@ class NativeLibrariesTest {
     }
 
     @Test
-    void descriptorsDoNotLoadAnything() {
-        assertNotNull(cuda_h.cuMemAlloc_v2$descriptor());
-        assertNotNull(cudnn_h.cudnnConvolutionForward$descriptor());
+    void constantsAndLayoutsLoadNothing() throws Exception {
+        Class.forName(cuda_h.class.getName(), true, getClass().getClassLoader());
         assertEquals(0, cuda_h.CUDA_SUCCESS());
-        assertTrue(NativeLibraries.CUDA.origin().isEmpty(), "asking for descriptors or constants must not open libcuda");
+        assertEquals(0, cudnn_h.CUDNN_STATUS_SUCCESS());
+        assertEquals(8, CUmemLocation_st.layout().byteSize());
+        assertEquals(48, cudnnConvolutionFwdAlgoPerfStruct.sizeof());
+        assertTrue(NativeLibraries.CUDA.origin().isEmpty(), "constants and layouts must not open libcuda");
         assertTrue(NativeLibraries.CUDNN.origin().isEmpty());
     }
 }

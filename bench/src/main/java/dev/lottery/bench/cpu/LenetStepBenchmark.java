@@ -2,6 +2,7 @@ package dev.lottery.bench.cpu;
 
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.cpu.CpuBackend;
+import dev.lottery.nn.model.Mode;
 import dev.lottery.nn.model.Population;
 import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.model.Presets;
@@ -14,7 +15,6 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
-import dev.lottery.nn.model.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;

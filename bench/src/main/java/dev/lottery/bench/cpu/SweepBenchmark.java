@@ -10,7 +10,6 @@ import dev.lottery.nn.data.DataSplit;
 import dev.lottery.nn.model.Network;
 import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.train.EvalPoint;
-import dev.lottery.nn.train.Normalization;
 import dev.lottery.nn.train.ResidentData;
 import dev.lottery.nn.train.Trainer;
 import dev.lottery.nn.train.TrainingListener;
@@ -20,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,9 +70,9 @@ public final class SweepBenchmark {
         System.out.printf(Locale.ROOT, "%s: %d trials x (dense + %s x %s x %d levels), %,d iterations per unit, evaluation every %d%n",
                 spec.name(), spec.trials(), spec.modes(), spec.arms(), spec.levels(), full.iterations(), full.evalEvery());
         System.out.println("load before: " + loadAverage());
-        DataSplit split = DataSets.load(spec.dataset(), DataSets.defaultCacheDir(), full.validationSize(), spec.seed());
+        DataSplit split = spec.dataset().load(DataSets.defaultCacheDir(), full.validationSize(), spec.seed());
         try (CpuBackend sparse = new CpuBackend(true); CpuBackend dense = new CpuBackend(false);
-             ResidentData data = ResidentData.upload(sparse, split, Normalization.standard(spec.dataset()))) {
+             ResidentData data = ResidentData.upload(sparse, split, spec.normalization())) {
             System.out.println("backend: " + sparse.description() + "; baseline: " + dense.description());
             Map<Sample, List<float[]>> masks = masks(spec, strategy, sparse, data, short_, seed, levels);
             // Warm-up (untimed): the JIT compiles both backends' kernels before anything is timed.
@@ -155,7 +155,7 @@ public final class SweepBenchmark {
 
     private static float[] ones(long n) {
         float[] v = new float[Math.toIntExact(n)];
-        java.util.Arrays.fill(v, 1f);
+        Arrays.fill(v, 1f);
         return v;
     }
 

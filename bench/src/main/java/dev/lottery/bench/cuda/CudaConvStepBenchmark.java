@@ -19,11 +19,10 @@ import dev.lottery.nn.train.Trainer;
 import dev.lottery.nn.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * Our CUDA training step for the convolutional presets, the counterpart of {@code bench/python/conv_step_torch.py}
- * (issue 7): conv4 (batch 50, SGD 0.003) and resnet20 (batch 128, SGD 0.1 with momentum 0.9 and weight decay 1e-4)
+ * Our CUDA training step for the convolutional presets, the counterpart of {@code bench/python/conv_step_torch.py}:
+ * conv4 (batch 50, SGD 0.003) and resnet20 (batch 128, SGD 0.1 with momentum 0.9 and weight decay 1e-4)
  * on CIFAR-10-shaped input (3x32x32), half of every prunable tensor masked by magnitude. One step is what
  * {@link Trainer} runs per iteration: the batch gathered on the device from a resident set of 45,000 random
  * examples (CIFAR-10's training part after the 5,000 held out for validation) by the epoch's order, a
@@ -68,38 +67,29 @@ public final class CudaConvStepBenchmark {
         }
 
         String toJson() {
-            StringBuilder s = new StringBuilder("{");
-            field(s, "benchmark", string(model + " masked training step"));
-            field(s, "model", string(model));
-            field(s, "device", string(device));
-            field(s, "precision", string("fp32, no TF32"));
-            field(s, "batch", Integer.toString(batch));
-            field(s, "input", string("3x32x32"));
-            field(s, "resident_examples", Integer.toString(residentExamples));
-            field(s, "sparsity", Double.toString(SPARSITY));
-            field(s, "optimizer", string(optimizer));
-            field(s, "augmentation", string(augmentation));
-            field(s, "steps", Integer.toString(steps));
-            field(s, "warmup", Integer.toString(warmup));
-            field(s, "prunable_weights", Long.toString(prunableWeights));
-            field(s, "other_parameters", Long.toString(otherParameters));
-            field(s, "eager_steps_per_s", rate(eagerStepsPerS));
-            field(s, "graph_steps_per_s", rate(graphStepsPerS));
-            if (graphError != null) field(s, "graph_error", string(graphError));
-            field(s, "augmented_eager_steps_per_s", rate(augmentedEagerStepsPerS));
-            field(s, "trainer_path", string(trainerPath()));
-            field(s, "trainer_steps_per_s", rate(trainerStepsPerS()));
-            field(s, "masked_weights_zero", Boolean.toString(maskedWeightsZero));
-            return s.append('}').toString();
-        }
-
-        private static void field(StringBuilder s, String key, String json) {
-            if (s.length() > 1) s.append(", ");
-            s.append('"').append(key).append("\": ").append(json);
-        }
-
-        private static String rate(double v) {
-            return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.1f", v);
+            return new JsonLine()
+                    .text("benchmark", model + " masked training step")
+                    .text("model", model)
+                    .text("device", device)
+                    .text("precision", "fp32, no TF32")
+                    .number("batch", batch)
+                    .text("input", "3x32x32")
+                    .number("resident_examples", residentExamples)
+                    .raw("sparsity", Double.toString(SPARSITY))
+                    .text("optimizer", optimizer)
+                    .text("augmentation", augmentation)
+                    .number("steps", steps)
+                    .number("warmup", warmup)
+                    .number("prunable_weights", prunableWeights)
+                    .number("other_parameters", otherParameters)
+                    .rate("eager_steps_per_s", eagerStepsPerS)
+                    .rate("graph_steps_per_s", graphStepsPerS)
+                    .textIfPresent("graph_error", graphError)
+                    .rate("augmented_eager_steps_per_s", augmentedEagerStepsPerS)
+                    .text("trainer_path", trainerPath())
+                    .rate("trainer_steps_per_s", trainerStepsPerS())
+                    .raw("masked_weights_zero", Boolean.toString(maskedWeightsZero))
+                    .toString();
         }
     }
 
@@ -110,13 +100,13 @@ public final class CudaConvStepBenchmark {
             steps = args.length > 0 ? Integer.parseInt(args[0]) : 300;
             if (steps <= 0) throw new NumberFormatException("not positive");
         } catch (NumberFormatException e) {
-            System.out.println("{\"error\": " + string("steps must be a positive integer, got '" + args[0] + "'") + "}");
+            System.out.println(new JsonLine().text("error", "steps must be a positive integer, got '" + args[0] + "'"));
             System.exit(2);
             return;
         }
         boolean dryRun = args.length > 2 && args[2].equals("--cpu-dry-run");
         if (args.length > 2 && !dryRun) {
-            System.out.println("{\"error\": " + string("unknown option '" + args[2] + "' (known: --cpu-dry-run)") + "}");
+            System.out.println(new JsonLine().text("error", "unknown option '" + args[2] + "' (known: --cpu-dry-run)"));
             System.exit(2);
             return;
         }
@@ -126,7 +116,7 @@ public final class CudaConvStepBenchmark {
         } else if (MODELS.contains(filter)) {
             models = List.of(filter);
         } else {
-            System.out.println("{\"error\": " + string("unknown model '" + filter + "' (known: " + String.join(", ", MODELS) + ", all)") + "}");
+            System.out.println(new JsonLine().text("error", "unknown model '" + filter + "' (known: " + String.join(", ", MODELS) + ", all)"));
             System.exit(2);
             return;
         }
@@ -141,7 +131,7 @@ public final class CudaConvStepBenchmark {
         }
         CudaAvailability cuda = CudaContext.isAvailable();
         if (!cuda.usable()) {
-            System.out.println("{\"error\": " + string("no CUDA GPU: " + cuda.reason()) + "}");
+            System.out.println(new JsonLine().text("error", "no CUDA GPU: " + cuda.reason()));
             System.exit(3);
         }
         int warmup = Math.max(10, steps / 10);
@@ -211,54 +201,16 @@ public final class CudaConvStepBenchmark {
                            Tensor augmented) {
         /** Steps per second over {@code count} iterations after {@code warmup}; closes {@code steps}. */
         double measure(StepRecorder steps, BatchAugmentation augmentation, int warmup, int count) {
-            int batch = x.dim(0);
-            int examples = images.dim(0);
-            int perEpoch = examples / batch;
             TrainingStep step = new TrainingStep(net, sgd, steps, augmentation, augmentation.isNone() ? null : augmented, SEED);
             try (steps) {
-                long it = 0;
-                int[] order = null;
-                for (int phase = 0; phase < 2; phase++) {
-                    int n = phase == 0 ? warmup : count;
-                    synchronize.run();
-                    long t0 = System.nanoTime();
-                    for (int k = 0; k < n; k++, it++) {
-                        int inEpoch = (int) (it % perEpoch);
-                        long epoch = it / perEpoch;
-                        if (inEpoch == 0 || order == null) {
-                            order = Trainer.shuffle(SEED, epoch, examples);
-                            steps.useOrder(order, inEpoch * batch);
-                        }
-                        step.iterate(preset.optimizer().learningRate().at(it), images, labels, x, y, epoch, order, inEpoch * batch, it);
-                    }
-                    synchronize.run();
-                    if (phase == 1) return n / ((System.nanoTime() - t0) / 1e9);
-                }
+                TrainerIterations loop = new TrainerIterations(step, steps, preset.optimizer().learningRate(), images, labels, x, y, SEED);
+                return count / loop.seconds(warmup, count, synchronize, k -> {});
             }
-            throw new AssertionError("unreachable");
         }
     }
 
     /** {@code 0.0001} rather than {@code 1.0E-4}, {@code 0} rather than {@code 0.0}: as Python prints them. */
     private static String plain(double v) {
         return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
-    }
-
-    /** A JSON string literal (quotes, backslashes and control characters escaped). */
-    static String string(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                default -> {
-                    if (c < 0x20) out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    else out.append(c);
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 }

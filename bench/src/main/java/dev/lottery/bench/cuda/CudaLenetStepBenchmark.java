@@ -10,7 +10,6 @@ import dev.lottery.nn.rng.KeyedRandom;
 import dev.lottery.nn.tensor.Tensor;
 import dev.lottery.nn.train.OptimizerSpec;
 import dev.lottery.nn.train.Sgd;
-import dev.lottery.nn.train.Trainer;
 import dev.lottery.nn.train.TrainingStep;
 import dev.lottery.nn.data.augment.BatchAugmentation;
 import java.util.Locale;
@@ -24,6 +23,8 @@ import java.util.Locale;
  * microseconds of host work, and the graph path must be measured as the trainer drives it.)
  */
 public final class CudaLenetStepBenchmark {
+    private static final OptimizerSpec OPTIMIZER = OptimizerSpec.sgd(0.05);
+
     private CudaLenetStepBenchmark() {}
 
     public static void main(String[] args) {
@@ -42,15 +43,15 @@ public final class CudaLenetStepBenchmark {
             try (Tensor images = gpu.upload("bench.images", pixels, examples, 784);
                  Tensor labelTensor = gpu.upload("bench.labels", labels, examples);
                  Population net = Population.create(Presets.get("lenet-300-100").model(), gpu, 1, 1);
-                 Sgd sgd = new Sgd(OptimizerSpec.sgd(0.05), net);
+                 Sgd sgd = new Sgd(OPTIMIZER, net);
                  Tensor x = gpu.zeros("batch.x", batch, 784);
                  Tensor y = gpu.zeros("batch.y", batch)) {
                 for (Parameter p : net.member(0).prunable()) {
                     gpu.pruneSmallestMagnitude(p.value(), p.mask(), p.size() / 2);
                     gpu.applyMask(p.value(), p.mask());
                 }
-                double eager = measure(gpu, StepRecorder.direct(gpu), net, sgd, images, labelTensor, x, y, warmup, steps, examples / batch);
-                double graphs = measure(gpu, gpu.stepRecorder(), net, sgd, images, labelTensor, x, y, warmup, steps, examples / batch);
+                double eager = measure(gpu, StepRecorder.direct(gpu), net, sgd, images, labelTensor, x, y, warmup, steps);
+                double graphs = measure(gpu, gpu.stepRecorder(), net, sgd, images, labelTensor, x, y, warmup, steps);
                 long violations = 0;
                 for (Parameter p : net.member(0).prunable()) violations += gpu.countMaskViolations(p.value(), p.mask());
                 System.out.println(String.format(Locale.ROOT,
@@ -62,28 +63,11 @@ public final class CudaLenetStepBenchmark {
     }
 
     private static double measure(CudaBackend gpu, StepRecorder steps, Population net, Sgd sgd, Tensor images, Tensor labels, Tensor x, Tensor y,
-                                  int warmup, int count, int perEpoch) {
+                                  int warmup, int count) {
         TrainingStep step = new TrainingStep(net, sgd, steps, BatchAugmentation.NONE, null, 1);
         try (steps) {
-            long it = 0;
-            int[] order = null;
-            for (int phase = 0; phase < 2; phase++) {
-                int n = phase == 0 ? warmup : count;
-                if (phase == 1) gpu.synchronize();
-                long t0 = System.nanoTime();
-                for (int k = 0; k < n; k++, it++) {
-                    long epoch = it / perEpoch;
-                    int first = (int) (it % perEpoch) * x.dim(0);
-                    if (it % perEpoch == 0 || order == null) {
-                        order = Trainer.shuffle(1, epoch, (int) images.dim(0));
-                        steps.useOrder(order, first);
-                    }
-                    step.iterate(0.05, images, labels, x, y, epoch, order, first, it);
-                }
-                gpu.synchronize();
-                if (phase == 1) return n / ((System.nanoTime() - t0) / 1e9);
-            }
+            TrainerIterations loop = new TrainerIterations(step, steps, OPTIMIZER.learningRate(), images, labels, x, y, 1);
+            return count / loop.seconds(warmup, count, gpu::synchronize, k -> {});
         }
-        throw new AssertionError("unreachable");
     }
 }

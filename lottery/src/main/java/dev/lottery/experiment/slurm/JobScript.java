@@ -6,18 +6,17 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The batch script of one job array: runs {@code lottery experiment run-unit} for the task's trial, retries a
- * failed attempt (each retry resumes from the unit's training checkpoint), and when every attempt failed writes a
- * failure record ({@code slurm/failed/<group>-t<trial>}, with the log path) and exits non-zero, so Slurm cancels
- * the units that depend on it while the rest of the sweep goes on.
+ * The batch script of one job array: runs {@code lottery experiment run-unit} on the wave's units of the task's
+ * trial, retries a failed attempt (complete units are skipped, partial ones resume from their training checkpoints),
+ * and when every attempt failed writes a failure record ({@code slurm/failed/<wave>-t<trial>}, with the log path)
+ * and exits non-zero, so Slurm cancels the units that depend on it while the rest of the sweep goes on.
  */
-record JobScript(UnitGroup group, Path resultsDir, JavaLauncher launcher, List<String> specArgs, List<String> unitArgs,
+record JobScript(Wave wave, Path resultsDir, JavaLauncher launcher, List<String> unitArgs,
                  int attempts) {
     /** Exit status of a {@code UserError} (bad settings, a dependency not complete): retrying cannot help. */
     static final int USER_ERROR_EXIT = 2;
 
     JobScript {
-        specArgs = List.copyOf(specArgs);
         unitArgs = List.copyOf(unitArgs);
         if (attempts < 1) throw new IllegalArgumentException("attempts must be at least 1");
     }
@@ -31,22 +30,20 @@ record JobScript(UnitGroup group, Path resultsDir, JavaLauncher launcher, List<S
     }
 
     /** The log of one task; also passed to sbatch as {@code --output} with {@code %a} for the trial. */
-    static String logPattern(Path resultsDir, UnitGroup group) {
-        return logsDir(resultsDir).resolve(group.name() + "-t%a.log").toString();
+    static String logPattern(Path resultsDir, Wave wave) {
+        return logsDir(resultsDir).resolve(wave.name() + "-t%a.log").toString();
     }
 
     String render() {
-        List<String> args = new ArrayList<>(List.of("experiment", "run-unit"));
-        args.addAll(specArgs);
-        args.addAll(List.of("--results", resultsDir.toString()));
-        args.addAll(group.unitOptions());
+        List<String> args = new ArrayList<>(List.of("experiment", "run-unit", "--results", resultsDir.toString()));
+        args.addAll(wave.unitOptions());
         args.addAll(unitArgs);
         String command = launcher.command(args).stream().map(JobScript::quote).collect(Collectors.joining(" "));
         String failed = quote(failedDir(resultsDir).toString());
-        String log = quote(logsDir(resultsDir).toString()) + "/" + group.name() + "-t\"$trial\".log";
+        String log = quote(logsDir(resultsDir).toString()) + "/" + wave.name() + "-t\"$trial\".log";
         return """
                 #!/bin/bash
-                # Written by `lottery experiment submit --engine slurm`: unit group %1$s of %2$s.
+                # Written by `lottery experiment submit --engine slurm`: %8$s of %2$s.
                 # One array task per trial; rerunning it is harmless (complete units are skipped, partial ones resume).
                 set -u
                 trial="${SLURM_ARRAY_TASK_ID:?this script runs as a Slurm array task}"
@@ -69,7 +66,8 @@ record JobScript(UnitGroup group, Path resultsDir, JavaLauncher launcher, List<S
                   %1$s "$trial" "$rc" "$attempt" "${SLURM_ARRAY_JOB_ID:-?}_${trial}" %7$s > "$tmp"
                 mv -f "$tmp" %5$s/%1$s-t"$trial"
                 exit "$rc"
-                """.formatted(group.name(), resultsDir, attempts, command, failed, USER_ERROR_EXIT, log);
+                """.formatted(wave.name(), resultsDir, attempts, command, failed, USER_ERROR_EXIT, log,
+                        wave.groups().stream().map(UnitGroup::name).collect(Collectors.joining(", ")));
     }
 
     /** Single-quotes a word for bash. */

@@ -11,18 +11,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Turns an experiment's units into Slurm job arrays: one array per {@link UnitGroup} (mode, arm, level) over the
- * trials, each task chained to the same trial's task of the arrays it depends on with
- * {@code --dependency=aftercorr} — the ticket at level k after the ticket at level k-1 (or the dense level), the
- * controls at level k after the ticket at level k — and {@code --kill-on-invalid-dep=yes}, so the dependents of a
- * failed unit are cancelled instead of waiting forever while other trials go on.
+ * Turns an experiment's units into Slurm job arrays: one array per {@link Wave} (the unit groups that become ready
+ * together) over the trials, whose task trains its trial's units of the wave as populations. Each task is chained to
+ * the same trial's tasks of the arrays it depends on with {@code --dependency=aftercorr} — the ticket at level k after
+ * the ticket at level k-1 (or the dense level), the controls at level k after the ticket at level k — and
+ * {@code --kill-on-invalid-dep=yes}, so the dependents of a failed task are cancelled instead of waiting forever while
+ * other trials go on.
  *
  * <p>Complete units are not resubmitted: a trial whose units are all done gets no tasks, and an array whose units
  * are all done is left out (its dependents start without waiting for it). Every array covers the same trials, so
@@ -39,7 +43,7 @@ public final class SlurmSubmitter {
     }
 
     /** One submitted array. */
-    public record SubmittedJob(String jobId, UnitGroup group, List<Integer> trials, String logPattern) {}
+    public record SubmittedJob(String jobId, Wave wave, List<Integer> trials, String logPattern) {}
 
     /** What one submission sent to Slurm (empty when every unit was already complete). */
     public record Submission(Path resultsDir, List<SubmittedJob> jobs) {
@@ -48,8 +52,8 @@ public final class SlurmSubmitter {
         }
     }
 
-    /** One array to submit: its group, tasks and the groups it waits for (only those submitted too). */
-    record PlannedArray(UnitGroup group, List<Integer> trials, List<UnitGroup> waitsFor) {}
+    /** One array to submit: its wave, tasks and the waves it waits for (only those submitted too). */
+    record PlannedArray(Wave wave, List<Integer> trials, List<Wave> waitsFor) {}
 
     /** The arrays for the incomplete units of {@code units}, each after the arrays it depends on. */
     static List<PlannedArray> plan(List<Unit> units, ResultsStore store) {
@@ -61,10 +65,22 @@ public final class SlurmSubmitter {
         for (UnitGroup g : UnitGroup.of(units)) {
             if (trialList.stream().anyMatch(t -> !store.isDone(g.unit(t)))) pending.add(g);
         }
-        List<PlannedArray> out = new ArrayList<>();
-        for (UnitGroup g : pending) {
-            out.add(new PlannedArray(g, trialList, g.dependencies().stream().filter(pending::contains).toList()));
+        // Depths count complete groups too, so a resubmitted sweep keeps its waves (and their log names).
+        Map<UnitGroup, Wave> waveOf = new HashMap<>();
+        for (Wave w : Wave.of(UnitGroup.of(units))) {
+            List<UnitGroup> left = w.groups().stream().filter(pending::contains).toList();
+            if (!left.isEmpty()) {
+                Wave remaining = new Wave(w.depth(), left);
+                for (UnitGroup g : left) waveOf.put(g, remaining);
+            }
         }
+        List<PlannedArray> out = new ArrayList<>();
+        for (Wave w : new LinkedHashSet<>(pending.stream().map(waveOf::get).toList())) {
+            List<Wave> waits = w.groups().stream().flatMap(g -> g.dependencies().stream()).map(waveOf::get)
+                    .filter(d -> d != null && d != w).distinct().toList();
+            out.add(new PlannedArray(w, trialList, waits));
+        }
+        out.sort(Comparator.comparingInt(a -> a.wave().depth()));
         return out;
     }
 
@@ -84,17 +100,17 @@ public final class SlurmSubmitter {
     public Submission submit(List<Unit> units, ResultsStore store) {
         Path dir = store.dir().toAbsolutePath();
         List<PlannedArray> arrays = plan(units, store);
-        Map<UnitGroup, String> ids = new LinkedHashMap<>();
+        Map<Wave, String> ids = new LinkedHashMap<>();
         List<SubmittedJob> jobs = new ArrayList<>();
         try {
             Files.createDirectories(JobScript.logsDir(dir));
             Files.createDirectories(dir.resolve("slurm").resolve("jobs"));
             for (PlannedArray a : arrays) {
-                Path script = writeScript(dir, a.group());
+                Path script = writeScript(dir, a.wave());
                 List<String> options = new ArrayList<>();
-                options.add("--job-name=lottery-" + a.group().name());
+                options.add("--job-name=lottery-" + a.wave().name());
                 options.add("--array=" + arraySpec(a.trials()));
-                String log = JobScript.logPattern(dir, a.group());
+                String log = JobScript.logPattern(dir, a.wave());
                 options.add("--output=" + log);
                 options.add("--open-mode=append");
                 options.add("--requeue");
@@ -104,8 +120,8 @@ public final class SlurmSubmitter {
                 }
                 options.addAll(settings.resources().sbatchOptions());
                 String id = client.sbatch(options, script);
-                ids.put(a.group(), id);
-                jobs.add(new SubmittedJob(id, a.group(), a.trials(), log));
+                ids.put(a.wave(), id);
+                jobs.add(new SubmittedJob(id, a.wave(), a.trials(), log));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write job scripts under " + dir, e);
@@ -119,10 +135,11 @@ public final class SlurmSubmitter {
         return s;
     }
 
-    private Path writeScript(Path dir, UnitGroup group) throws IOException {
-        List<String> unitArgs = List.of("--checkpoint-every", Long.toString(settings.checkpointEvery()));
-        String text = new JobScript(group, dir, settings.launcher(), settings.specArgs(), unitArgs, settings.attempts()).render();
-        Path script = dir.resolve("slurm").resolve("jobs").resolve(group.name() + ".sh");
+    private Path writeScript(Path dir, Wave wave) throws IOException {
+        List<String> unitArgs = new ArrayList<>(settings.runOptions());
+        unitArgs.addAll(List.of("--checkpoint-every", Long.toString(settings.checkpointEvery())));
+        String text = new JobScript(wave, dir, settings.launcher(), unitArgs, settings.attempts()).render();
+        Path script = dir.resolve("slurm").resolve("jobs").resolve(wave.name() + ".sh");
         ResultsStore.writeText(script, text);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;
@@ -135,7 +152,10 @@ public final class SlurmSubmitter {
         for (SubmittedJob j : s.jobs()) {
             JsonObject o = new JsonObject();
             o.addProperty("job", j.jobId());
-            o.addProperty("group", j.group().name());
+            o.addProperty("wave", j.wave().name());
+            JsonArray groups = new JsonArray();
+            j.wave().groups().forEach(g -> groups.add(g.name()));
+            o.add("groups", groups);
             o.addProperty("trials", arraySpec(j.trials()));
             o.addProperty("log", j.logPattern());
             jobs.add(o);

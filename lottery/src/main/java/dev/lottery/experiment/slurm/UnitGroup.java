@@ -1,8 +1,8 @@
 package dev.lottery.experiment.slurm;
 
-import dev.lottery.experiment.Arm;
 import dev.lottery.experiment.PruningMode;
 import dev.lottery.experiment.Unit;
+import dev.lottery.experiment.control.Control;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,17 +10,14 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The units that differ only in their trial — one Slurm job array, task id = trial. Trials are independent, so an
- * array's task t depends only on task t of the arrays its units depend on ({@code --dependency=aftercorr}).
+ * The units that differ only in their trial (mode, control, level). Groups that become ready together form a
+ * {@link Wave}, one Slurm job array over the trials.
  */
 public sealed interface UnitGroup {
     Unit unit(int trial);
 
     /** Job name and log file stem, e.g. {@code dense-l00} or {@code iterative-reinit-l03}. */
     String name();
-
-    /** The {@code run-unit} options that select this group's unit, without the trial. */
-    List<String> unitOptions();
 
     /** Level 0 of every trial. */
     record Dense() implements UnitGroup {
@@ -33,34 +30,24 @@ public sealed interface UnitGroup {
         public String name() {
             return "dense-l00";
         }
-
-        @Override
-        public List<String> unitOptions() {
-            return List.of("--level", "0");
-        }
     }
 
-    record Pruned(PruningMode mode, Arm arm, int level) implements UnitGroup {
+    record Pruned(PruningMode mode, Control control, int level) implements UnitGroup {
         @Override
         public Unit unit(int trial) {
-            return new Unit.Pruned(trial, mode, arm, level);
+            return new Unit.Pruned(trial, mode, control, level);
         }
 
         @Override
         public String name() {
-            return String.format(Locale.ROOT, "%s-%s-l%02d", mode.cliName(), arm.cliName(), level);
-        }
-
-        @Override
-        public List<String> unitOptions() {
-            return List.of("--mode", mode.cliName(), "--arm", arm.cliName(), "--level", Integer.toString(level));
+            return String.format(Locale.ROOT, "%s-%s-l%02d", mode.cliName(), control.name(), level);
         }
     }
 
     static UnitGroup of(Unit u) {
         return switch (u) {
             case Unit.Dense d -> new Dense();
-            case Unit.Pruned p -> new Pruned(p.mode(), p.arm(), p.level());
+            case Unit.Pruned p -> new Pruned(p.mode(), p.control(), p.level());
         };
     }
 

@@ -1,74 +1,108 @@
 package dev.lottery.experiment.slurm;
 
 import dev.lottery.experiment.ExperimentListener;
+import dev.lottery.experiment.LocalEngine;
+import dev.lottery.experiment.PopulationSize;
 import dev.lottery.experiment.ExperimentSpec;
+import dev.lottery.experiment.Provenance;
+import dev.lottery.experiment.PruningMode;
 import dev.lottery.experiment.ResultsStore;
 import dev.lottery.experiment.Unit;
 import dev.lottery.experiment.UnitRunner;
+import dev.lottery.experiment.control.Controls;
 import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.Backends;
 import dev.lottery.nn.backend.DeviceChoice;
-import dev.lottery.nn.data.DataSets;
 import dev.lottery.nn.data.DataSplit;
-import dev.lottery.nn.train.Normalization;
 import dev.lottery.nn.train.ResidentData;
 import dev.lottery.nn.train.TrainingListener;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
- * Exactly one unit in this process, then exit: what a cluster job runs ({@code lottery experiment run-unit}).
- * A complete unit is skipped; a unit whose dependencies are not complete is refused (a {@link UserError}: the
- * scheduler started it too early or its dependency failed — rerunning cannot help); a partial unit resumes from
- * its training checkpoint. The spec must match the manifest of the results directory (the same check as a resume).
+ * Units of one trial in this process, then exit: what a cluster job runs ({@code lottery experiment run-unit}).
+ * Complete units are skipped; the others train together as populations (see {@link LocalEngine}); a unit whose
+ * dependencies are neither complete nor among the units to run is refused (a {@link UserError}: the scheduler started
+ * it too early or its dependency failed — rerunning cannot help); a partial unit resumes from its training checkpoint.
+ * The experiment's settings are read from the manifest of its directory.
  */
 public final class UnitJob {
     private UnitJob() {}
 
-    /** Outcome for the job's log: the unit ran, or was already complete. */
+    /** Outcome for the job's log: units ran, or all were already complete. */
     public enum Result { RAN, ALREADY_DONE }
 
-    public static Result run(ExperimentSpec spec, Path results, Unit unit, DeviceChoice device, Path dataDir,
+    /** Runs {@code units} of the experiment in {@code experimentDir}, in populations of at most {@code size}. */
+    public static Result run(Path experimentDir, List<Unit> units, PopulationSize size, DeviceChoice device, Path dataDir,
                              long checkpointEvery, PrintStream log) {
-        ResultsStore store = ResultsStore.open(results, spec);
-        if (!store.plan().contains(unit)) throw new UserError(unit.label() + " is not a unit of " + store.dir());
-        if (store.isDone(unit)) {
-            log.println("lottery: " + unit.label() + " is already complete in " + store.dir());
-            return Result.ALREADY_DONE;
+        ResultsStore store = ResultsStore.existing(experimentDir);
+        ExperimentSpec spec = store.spec();
+        List<Unit> plan = store.plan();
+        List<Unit> pending = new ArrayList<>();
+        for (Unit unit : units) {
+            if (!plan.contains(unit)) throw new UserError(unit.label() + " is not a unit of " + store.dir());
+            if (store.isDone(unit)) log.println("lottery: " + unit.label() + " is already complete in " + store.dir());
+            else pending.add(unit);
         }
-        for (Unit d : unit.dependencies()) {
-            if (!store.isDone(d)) {
-                throw new UserError(unit.label() + " needs " + d.label() + ", which is not complete in " + store.dir());
+        if (pending.isEmpty()) return Result.ALREADY_DONE;
+        for (Unit unit : pending) {
+            for (Unit d : unit.dependencies()) {
+                if (!store.isDone(d) && !pending.contains(d)) {
+                    throw new UserError(unit.label() + " needs " + d.label() + ", which is not complete in " + store.dir());
+                }
             }
+            Path checkpoint = store.unitDir(unit).resolve(UnitRunner.CHECKPOINT);
+            if (Files.exists(checkpoint)) log.println("lottery: resuming " + unit.label() + " from its checkpoint " + checkpoint);
         }
-        Path checkpoint = store.unitDir(unit).resolve(UnitRunner.CHECKPOINT);
-        if (Files.exists(checkpoint)) log.println("lottery: resuming " + unit.label() + " from its checkpoint " + checkpoint);
-        DataSplit split = DataSets.load(spec.dataset(), dataDir, spec.training().validationSize(), spec.seed());
+        // In plan order, so the engine meets every unit after its dependencies.
+        pending.sort(Comparator.comparingInt(plan::indexOf));
+        DataSplit split = spec.dataset().load(dataDir, spec.training().validationSize(), spec.seed());
+        store.recordProvenance(Provenance.of(spec, split));
         try (Backend backend = Backends.select(device).backend();
-             ResidentData data = ResidentData.upload(backend, split, Normalization.standard(spec.dataset()))) {
-            log.println("lottery: " + unit.label() + " on " + backend.description());
+             ResidentData data = ResidentData.upload(backend, split, spec.normalization())) {
+            log.println("lottery: " + pending.size() + " unit(s) on " + backend.description());
             UnitRunner runner = new UnitRunner(spec, store, backend, data).checkpointingEvery(checkpointEvery);
-            ExperimentListener.UnitOutcome o = runner.run(unit, TrainingListener.NONE);
-            log.printf(Locale.ROOT, "lottery: %s done: %.2f%% of weights remain, final test accuracy %.2f%% (%.1f s)%n",
-                    unit.label(), o.remainingFraction() * 100, o.finalTestAccuracy() * 100, o.seconds());
+            new LocalEngine(size).run(pending, store, runner, new ExperimentListener() {
+                @Override
+                public TrainingListener onPopulationStart(List<Unit> population, int done, int total) {
+                    log.println("lottery: training " + population.stream().map(Unit::label).collect(Collectors.joining(", ")));
+                    return TrainingListener.NONE;
+                }
+
+                @Override
+                public void onUnitDone(Unit unit, UnitOutcome o) {
+                    log.printf(Locale.ROOT, "lottery: %s done: %.2f%% of weights remain, final test accuracy %.2f%% (%.1f s)%n",
+                            unit.label(), o.remainingFraction() * 100, o.finalTestAccuracy() * 100, o.seconds());
+                }
+            });
             return Result.RAN;
         }
+    }
+
+    /** The units of trial {@code trial} that {@code --units} names: unit group names ({@link UnitGroup#name()}), comma-separated. */
+    public static List<Unit> units(String groups, int trial) {
+        return Arrays.stream(groups.split(",")).map(String::strip).filter(g -> !g.isEmpty()).map(g -> Wave.group(g).unit(trial)).toList();
     }
 
     /** The unit named by run-unit's options: level 0 is the dense unit; pruned levels need a mode (or a single-mode spec) and an arm. */
     public static Unit unit(ExperimentSpec spec, int trial, String mode, String arm, int level) {
         if (level == 0) return new Unit.Dense(trial);
-        dev.lottery.experiment.PruningMode m;
+        PruningMode m;
         if (mode != null) {
-            m = dev.lottery.experiment.PruningMode.parse(mode);
+            m = PruningMode.parse(mode);
         } else if (spec.modes().size() == 1) {
             m = spec.modes().getFirst();
         } else {
             throw new UserError("--mode is required: the experiment prunes " + spec.modes().size() + " ways");
         }
-        return new Unit.Pruned(trial, m, dev.lottery.experiment.Arm.parse(arm == null ? "ticket" : arm), level);
+        return new Unit.Pruned(trial, m, Controls.get(arm == null ? Controls.TICKET.name() : arm), level);
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lottery.cli.LotteryCli;
 import dev.lottery.experiment.Experiment;
 import dev.lottery.experiment.ExperimentPresets;
+import dev.lottery.experiment.ExperimentSettings;
 import dev.lottery.experiment.ExperimentSpec;
 import dev.lottery.experiment.ResultsStore;
 import dev.lottery.experiment.Unit;
@@ -22,9 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -54,9 +57,10 @@ class SlurmClusterTest {
     private boolean started;
 
     private static ExperimentSpec spec() {
-        ExperimentSpec s = ExperimentPresets.get("lenet-quick").withTrials(2).withLevels(2);
+        ExperimentSpec s = ExperimentPresets.get("lenet-quick");
         TrainingSpec t = s.training();
-        return s.withTraining(new TrainingSpec(t.optimizer(), t.batchSize(), ITERATIONS, t.evalEvery(), t.validationSize()));
+        return s.toBuilder().set(ExperimentSettings.TRIALS, 2).set(ExperimentSettings.LEVELS, 2)
+                .set(ExperimentSettings.TRAINING, new TrainingSpec(t.optimizer(), t.batchSize(), ITERATIONS, t.evalEvery(), t.validationSize())).build();
     }
 
     /** The experiment options that build {@link #spec()} on the command line (and in the jobs). */
@@ -100,7 +104,7 @@ class SlurmClusterTest {
         pb.start().waitFor();
         // Daemons are gone; their state, the logs and all results go too (the temporary tree is this test's alone).
         try (Stream<Path> files = Files.walk(work)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
         }
     }
 
@@ -123,7 +127,9 @@ class SlurmClusterTest {
         cl.setOut(new PrintWriter(out));
         int rc = withSlurmConf(() -> cl.execute(args.toArray(String[]::new)));
         assertEquals(0, rc, out.toString());
-        assertTrue(out.toString().contains("submitted 7 job arrays for 14 pending units"), out.toString());
+        // One array per wave: dense, ticket 1, (controls 1 + ticket 2), controls 2; the waves of several units train them together.
+        assertTrue(out.toString().contains("submitted 4 job arrays for 14 pending units"), out.toString());
+        assertTrue(out.toString().contains("wave-02 (iterative-reinit-l01, iterative-rearrange-l01, iterative-ticket-l02)"), out.toString());
         assertTrue(out.toString().contains("14 units: 14 done, 0 partial, 0 pending"), out.toString());
         Path dir = root.resolve(spec().directoryName());
         assertSameResults(localDir, dir);
@@ -137,11 +143,11 @@ class SlurmClusterTest {
         ResultsStore store = ResultsStore.open(work.resolve("slurm-cancel"), s);
         List<Unit> units = Unit.plan(s);
         SlurmSettings settings = new SlurmSettings(JavaLauncher.current(),
-                new SlurmResources(null, null, null, 1, null, null, null, List.of()), withDevice(specArgs()), 2, CHECKPOINT_EVERY);
+                new SlurmResources(null, null, null, 1, null, null, null, List.of()), List.of("--device", "cpu"), 2, CHECKPOINT_EVERY);
         SlurmSubmitter submitter = new SlurmSubmitter(client, settings);
         SweepMonitor monitor = new SweepMonitor(client, Duration.ofMillis(500));
         SlurmSubmitter.Submission first = submitter.submit(units, store);
-        assertEquals(7, first.jobs().size());
+        assertEquals(4, first.jobs().size());
         // Cancel as soon as some unit has saved a checkpoint but not finished: a kill in the middle of training.
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (!containsCheckpoint(store.dir()) && System.nanoTime() < deadline) Thread.sleep(20);
@@ -157,13 +163,7 @@ class SlurmClusterTest {
         if (interrupted) assertTrue(logsMention(store.dir(), "resuming"), "a partial unit resumed from its checkpoint");
     }
 
-    private static List<String> withDevice(List<String> args) {
-        List<String> a = new ArrayList<>(args);
-        a.addAll(List.of("--device", "cpu"));
-        return a;
-    }
-
-    private <T> T withSlurmConf(java.util.concurrent.Callable<T> body) throws Exception {
+    private <T> T withSlurmConf(Callable<T> body) throws Exception {
         // The submit command uses the process environment; SLURM_CONF is not settable in-process, so the command
         // reads it from this system property's twin in SlurmClient's default environment.
         String before = System.getProperty(SlurmClient.CONF_PROPERTY);

@@ -4,25 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lottery.experiment.Arm;
 import dev.lottery.experiment.ExperimentPresets;
+import dev.lottery.experiment.ExperimentSettings;
 import dev.lottery.experiment.ExperimentSpec;
 import dev.lottery.experiment.PruningMode;
 import dev.lottery.experiment.ResultsStore;
 import dev.lottery.experiment.Unit;
+import dev.lottery.experiment.control.Controls;
 import dev.lottery.nn.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** How units become job arrays and scripts, without a cluster. */
 class SlurmPlanTest {
     private static ExperimentSpec spec() {
-        return ExperimentPresets.get("lenet-fig3").withTrials(3).withLevels(2);
+        return ExperimentPresets.get("lenet-fig3").with(ExperimentSettings.TRIALS, 3).with(ExperimentSettings.LEVELS, 2);
     }
 
     @Test
@@ -32,49 +32,68 @@ class SlurmPlanTest {
         assertEquals("3", SlurmSubmitter.arraySpec(List.of(3)));
     }
 
+    private static List<String> names(List<UnitGroup> groups) {
+        return groups.stream().map(UnitGroup::name).toList();
+    }
+
     @Test
-    void oneArrayPerModeArmLevelChainedLikeTheUnits(@TempDir Path root) {
+    void oneArrayPerWaveOfUnitsThatBecomeReadyTogether(@TempDir Path root) {
         ExperimentSpec s = spec();
         ResultsStore store = ResultsStore.open(root, s);
         List<SlurmSubmitter.PlannedArray> plan = SlurmSubmitter.plan(Unit.plan(s), store);
-        // dense + 2 modes x 2 levels x 3 arms
-        assertEquals(1 + 2 * 2 * 3, plan.size());
-        Map<String, List<String>> waits = plan.stream().collect(Collectors.toMap(a -> a.group().name(),
-                a -> a.waitsFor().stream().map(UnitGroup::name).toList()));
-        assertEquals(List.of(), waits.get("dense-l00"));
-        assertEquals(List.of("dense-l00"), waits.get("iterative-ticket-l01"));
-        assertEquals(List.of("iterative-ticket-l01"), waits.get("iterative-ticket-l02"));
-        assertEquals(List.of("dense-l00"), waits.get("oneshot-ticket-l02"), "one-shot levels start from the dense network");
-        assertEquals(List.of("iterative-ticket-l02"), waits.get("iterative-reinit-l02"));
-        assertEquals(List.of("oneshot-ticket-l01"), waits.get("oneshot-rearrange-l01"));
-        for (SlurmSubmitter.PlannedArray a : plan) {
+        assertEquals(List.of("dense-l00", "wave-01", "wave-02", "wave-03"), plan.stream().map(a -> a.wave().name()).toList());
+        assertEquals(List.of("iterative-ticket-l01", "oneshot-ticket-l01", "oneshot-ticket-l02"), names(plan.get(1).wave().groups()),
+                "the first iterative ticket beside every one-shot ticket");
+        assertEquals(List.of("iterative-reinit-l01", "iterative-rearrange-l01", "oneshot-reinit-l01", "oneshot-rearrange-l01",
+                "iterative-ticket-l02", "oneshot-reinit-l02", "oneshot-rearrange-l02"), names(plan.get(2).wave().groups()),
+                "the next iterative ticket beside the controls of the level before");
+        assertEquals(List.of("iterative-reinit-l02", "iterative-rearrange-l02"), names(plan.get(3).wave().groups()));
+        for (int i = 0; i < plan.size(); i++) {
+            SlurmSubmitter.PlannedArray a = plan.get(i);
             assertEquals(List.of(0, 1, 2), a.trials());
-            int at = plan.indexOf(a);
-            for (UnitGroup dep : a.waitsFor()) {
-                assertTrue(plan.stream().map(SlurmSubmitter.PlannedArray::group).toList().indexOf(dep) < at, "submitted after " + dep.name());
-            }
+            assertEquals(i == 0 ? List.of() : List.of(plan.get(i - 1).wave()), a.waitsFor(), a.wave().name());
+        }
+        // Every unit is in exactly one wave, and no unit waits for one of its own wave.
+        List<Unit> covered = plan.stream().flatMap(a -> a.wave().units(0).stream()).toList();
+        assertEquals(Unit.plan(s).stream().filter(u -> u.trial() == 0).sorted(Comparator.comparing(Unit::path)).toList(),
+                covered.stream().sorted(Comparator.comparing(Unit::path)).toList());
+        for (SlurmSubmitter.PlannedArray a : plan) {
+            for (Unit u : a.wave().units(0)) assertTrue(u.dependencies().stream().noneMatch(a.wave().units(0)::contains), u.label());
         }
     }
 
     @Test
     void completeUnitsAreNotResubmitted(@TempDir Path root) throws Exception {
-        ExperimentSpec s = spec().withTrials(2).withLevels(1);
+        ExperimentSpec s = spec().with(ExperimentSettings.TRIALS, 2).with(ExperimentSettings.LEVELS, 1);
         ResultsStore store = ResultsStore.open(root, s);
         List<Unit> units = Unit.plan(s);
         // trial 0 finished entirely; trial 1 finished its dense level and iterative ticket
         for (Unit u : units) {
             boolean done = u.trial() == 0 || u instanceof Unit.Dense
-                    || (u instanceof Unit.Pruned p && p.mode() == PruningMode.ITERATIVE && p.arm() == Arm.TICKET);
+                    || (u instanceof Unit.Pruned p && p.mode() == PruningMode.ITERATIVE && p.control() == Controls.TICKET);
             if (done) ResultsStore.writeText(store.unitDir(u).resolve(ResultsStore.DONE), "done\n");
         }
         List<SlurmSubmitter.PlannedArray> plan = SlurmSubmitter.plan(units, store);
-        assertEquals(List.of("iterative-reinit-l01", "iterative-rearrange-l01", "oneshot-ticket-l01", "oneshot-reinit-l01",
-                "oneshot-rearrange-l01"), plan.stream().map(a -> a.group().name()).toList());
+        assertEquals(List.of("oneshot-ticket-l01", "wave-02"), plan.stream().map(a -> a.wave().name()).toList(),
+                "waves keep their depth when earlier units are complete");
+        assertEquals(List.of("iterative-reinit-l01", "iterative-rearrange-l01", "oneshot-reinit-l01", "oneshot-rearrange-l01"),
+                names(plan.get(1).wave().groups()));
         for (SlurmSubmitter.PlannedArray a : plan) assertEquals(List.of(1), a.trials(), "only the unfinished trial");
-        assertEquals(List.of(), plan.get(0).waitsFor(), "its ticket is complete: no wait");
-        assertEquals(List.of("oneshot-ticket-l01"), plan.get(3).waitsFor().stream().map(UnitGroup::name).toList());
+        assertEquals(List.of(), plan.get(0).waitsFor(), "the dense level is complete: no wait");
+        assertEquals(List.of(plan.get(0).wave()), plan.get(1).waitsFor());
         for (Unit u : units) ResultsStore.writeText(store.unitDir(u).resolve(ResultsStore.DONE), "done\n");
         assertEquals(List.of(), SlurmSubmitter.plan(units, store));
+    }
+
+    @Test
+    void groupNamesReadBack() {
+        for (Unit u : Unit.plan(spec())) {
+            UnitGroup g = UnitGroup.of(u);
+            assertEquals(g, Wave.group(g.name()));
+        }
+        assertThrows(UserError.class, () -> Wave.group("iterative-l02"));
+        assertEquals(List.of(new Unit.Dense(4), new Unit.Pruned(4, PruningMode.ONESHOT, Controls.REINIT, 3)),
+                UnitJob.units("dense-l00, oneshot-reinit-l03", 4));
     }
 
     @Test
@@ -102,12 +121,14 @@ class SlurmPlanTest {
         Path results = dir.resolve("my results");
         JavaLauncher launcher = new JavaLauncher(Path.of("/opt/jdk 25/bin/java"), JavaLauncher.REQUIRED_OPTIONS,
                 Path.of("/shared/lottery-cli.jar"), null);
-        JobScript js = new JobScript(new UnitGroup.Pruned(PruningMode.ITERATIVE, Arm.REINIT, 3), results, launcher,
-                List.of("--preset", "lenet-quick", "--seed", "it's"), List.of("--checkpoint-every", "100"), 3);
+        Wave wave = new Wave(2, List.of(new UnitGroup.Pruned(PruningMode.ITERATIVE, Controls.REINIT, 3),
+                new UnitGroup.Pruned(PruningMode.ITERATIVE, Controls.TICKET, 4)));
+        JobScript js = new JobScript(wave, results, launcher,
+                List.of("--device", "cpu", "--data-dir", "/data/it's", "--checkpoint-every", "100"), 3);
         String text = js.render();
         assertTrue(text.contains("'/opt/jdk 25/bin/java' --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector"
-                + " -jar /shared/lottery-cli.jar experiment run-unit --preset lenet-quick --seed 'it'\\''s' --results '"
-                + results + "' --mode iterative --arm reinit --level 3 --checkpoint-every 100 --trial \"$trial\""), text);
+                + " -jar /shared/lottery-cli.jar experiment run-unit --results '" + results + "' --units iterative-reinit-l03,iterative-ticket-l04"
+                + " --device cpu --data-dir '/data/it'\\''s' --checkpoint-every 100 --trial \"$trial\""), text);
         Path script = dir.resolve("job.sh");
         Files.writeString(script, text);
         Process p = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
@@ -122,8 +143,8 @@ class SlurmPlanTest {
         Files.writeString(fakeJava, "#!/bin/sh\necho \"run $*\" >> \"" + dir.resolve("calls") + "\"\nexit 1\n");
         fakeJava.toFile().setExecutable(true);
         Path results = dir.resolve("results");
-        JobScript js = new JobScript(new UnitGroup.Dense(), results, new JavaLauncher(fakeJava, List.of(), null, "cp"),
-                List.of(), List.of(), 3);
+        JobScript js = new JobScript(new Wave(0, List.of(new UnitGroup.Dense())), results, new JavaLauncher(fakeJava, List.of(), null, "cp"),
+                List.of(), 3);
         Path script = dir.resolve("job.sh");
         Files.writeString(script, js.render());
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);

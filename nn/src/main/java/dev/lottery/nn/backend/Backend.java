@@ -44,6 +44,12 @@ public interface Backend extends DenseOps, ConvolutionOps, PruningOps, DataOps, 
     /** A new tensor holding {@code values} (an upload on a device). */
     Tensor upload(String name, float[] values, int... shape);
 
+    /**
+     * Bytes new tensors can still take now: free device memory on a GPU, available physical memory on the CPU. Used to
+     * size populations; an estimate, not a promise.
+     */
+    long availableMemory();
+
     /** {@code dst <- src} for tensors of equal size on this backend. */
     void copy(Tensor src, Tensor dst);
 

@@ -107,6 +107,25 @@ public final class Population implements AutoCloseable {
         return members;
     }
 
+    /**
+     * Roughly the backend memory one more member takes: its parameters with their gradients, masks and momentum, and
+     * the activation buffers its layers keep per batch size (one training batch and one evaluation batch, output and
+     * input gradient each). The engines divide {@link dev.lottery.nn.backend.Backend#availableMemory()} by it to bound a
+     * population's size.
+     */
+    public static long bytesPerMember(ModelSpec spec, int trainBatch, int evalBatch) {
+        ModelSpec.ParameterCount params = spec.parameterCount();
+        long values = 4 * params.weights() + 3 * params.biases();
+        long activations = 0;
+        List<ImageShape> shapes = spec.shapes();
+        for (int i = 0; i < shapes.size(); i++) {
+            // A residual block keeps its two convolutions' and batch norms' outputs (and a projection's) besides its own.
+            activations += (spec.layers().get(i) instanceof LayerSpec.ResidualBlock ? 6L : 1L) * shapes.get(i).features();
+        }
+        values += 2L * activations * (trainBatch + evalBatch);
+        return values * Float.BYTES;
+    }
+
     /** Member {@code index} as a network (a view: closing it leaves the population open). */
     public Network member(int index) {
         if (index < 0 || index >= members) throw new IndexOutOfBoundsException("member " + index + " of " + members);

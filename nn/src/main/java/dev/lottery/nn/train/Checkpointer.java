@@ -105,7 +105,7 @@ public final class Checkpointer {
     }
 
     /** The iteration the checkpoint reached, if one exists (a population resumes only members that agree on it). */
-    Optional<Long> iteration() {
+    public Optional<Long> iteration() {
         if (!Files.exists(file)) return Optional.empty();
         try (InputStream in = Files.newInputStream(file)) {
             ByteBuffer head = ByteBuffer.wrap(in.readNBytes(12)).order(ByteOrder.LITTLE_ENDIAN);

@@ -28,7 +28,7 @@ import java.util.Optional;
  */
 public final class Trainer {
     /** Examples per evaluation forward pass when a whole part does not fit {@link #EVAL_FLOATS_PER_MEMBER}. */
-    static final int EVAL_BATCH = 1000;
+    public static final int EVAL_BATCH = 1000;
     /**
      * Activation floats one member may hold for an evaluation pass (64 MiB): lenet evaluates MNIST's 10,000 test images
      * in one pass, convolutional networks in batches of {@link #EVAL_BATCH}.
@@ -36,6 +36,18 @@ public final class Trainer {
     static final long EVAL_FLOATS_PER_MEMBER = 1L << 24;
 
     private Trainer() {}
+
+    /**
+     * Examples per evaluation forward pass over a part of {@code count} examples for {@code model}: the whole part when
+     * one member's activations for it fit {@link #EVAL_FLOATS_PER_MEMBER}, else as many as fit (at least
+     * {@link #EVAL_BATCH}). What a member's evaluation buffers take in memory scales with it.
+     */
+    public static int evaluationBatch(ModelSpec model, int count) {
+        long activationsPerExample = model.classes();
+        for (ImageShape s : model.inputShapes().subList(1, model.layers().size())) activationsPerExample += s.features();
+        long fits = Math.max(EVAL_BATCH, EVAL_FLOATS_PER_MEMBER / activationsPerExample);
+        return (int) Math.min(count, fits);
+    }
 
     public static TrainingResult train(Network network, ResidentData data, TrainingSpec spec, long seed, TrainingListener listener) {
         return train(network, data, spec, seed, listener, null);
@@ -155,8 +167,6 @@ public final class Trainer {
         private final Population population;
         private final Backend backend;
         private final int members;
-        /** Floats of activations one example makes in one member, over all layers. */
-        private final long activationsPerExample;
         private final Tensor stats; // [members, 2]: summed loss, correct predictions
         private final float[] zeros;
         /** Batch buffers by batch size (a part's last batch may be shorter), so evaluations allocate once. */
@@ -167,10 +177,6 @@ public final class Trainer {
             this.population = population;
             this.backend = population.backend();
             this.members = population.members();
-            ModelSpec spec = population.spec();
-            long floats = spec.classes();
-            for (ImageShape s : spec.inputShapes().subList(1, spec.layers().size())) floats += s.features();
-            this.activationsPerExample = floats;
             this.stats = backend.zeros("eval.stats", members, 2);
             this.zeros = new float[2 * members];
         }
@@ -186,16 +192,10 @@ public final class Trainer {
             return points;
         }
 
-        /** Examples per forward pass over a part of {@code count}. */
-        int batchFor(int count) {
-            long fits = Math.max(EVAL_BATCH, EVAL_FLOATS_PER_MEMBER / activationsPerExample);
-            return (int) Math.min(count, fits);
-        }
-
         /** Each member's mean loss and accuracy over one part. */
         double[][] measure(ResidentData.Part part) {
             stats.copyFrom(zeros);
-            int n = part.count(), batch = batchFor(n);
+            int n = part.count(), batch = evaluationBatch(population.spec(), n);
             if (batch == n) {
                 backend.softmaxCrossEntropy(population.forward(part.images(), Mode.EVALUATION), members, part.labels(), null, stats);
             } else {

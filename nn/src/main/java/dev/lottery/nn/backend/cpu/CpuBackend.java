@@ -15,7 +15,9 @@ import dev.lottery.nn.backend.PoolGeometry;
 import dev.lottery.nn.rng.KeyedRandom;
 import dev.lottery.nn.tensor.HostTensor;
 import dev.lottery.nn.tensor.Tensor;
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
@@ -90,6 +92,12 @@ public final class CpuBackend implements Backend {
     @Override
     public HostTensor upload(String name, float[] values, int... shape) {
         return HostTensor.of(name, values, shape);
+    }
+
+    /** Free physical memory as the operating system reports it (tensors live off the Java heap). */
+    @Override
+    public long availableMemory() {
+        return ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class).getFreeMemorySize();
     }
 
     @Override

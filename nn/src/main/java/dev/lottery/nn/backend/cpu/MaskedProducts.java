@@ -36,10 +36,10 @@ import java.util.function.IntConsumer;
 final class MaskedProducts {
     /*
      * The crossovers, measured on lenet-300-100's layers (batch 60, one thread, sparse and dense calls alternating, the
-     * median of 300 time ratios; docs/performance-cpu.md has the table): every masked product breaks even with the
-     * dense one near half the weights kept, and costs a quarter to a third of it at 5 %, where transposing the batch
-     * in and out dominates. Products over fewer than MIN_SPARSE_WEIGHTS weights (lenet's 10 x 100 output layer) never
-     * gained and stay dense.
+     * median of 300 time ratios; docs/performance-cpu.md says where each kernel runs): every masked product breaks
+     * even with the dense one near half the weights kept, and costs a quarter to a third of it at 5 %, where
+     * transposing the batch in and out dominates. Products over fewer than MIN_SPARSE_WEIGHTS weights (lenet's 10 x 100
+     * output layer) never gained and stay dense.
      */
     /** Below this density the sparse forward product beats the dense one. */
     static final double FORWARD_MAX_DENSITY = 0.45;

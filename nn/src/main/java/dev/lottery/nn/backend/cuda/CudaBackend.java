@@ -201,6 +201,14 @@ public final class CudaBackend implements Backend {
         return t;
     }
 
+    /** Free device memory as the driver reports it, plus what the pool holds for reuse. */
+    @Override
+    public long availableMemory() {
+        current();
+        DevicePool.Stats held = pool.stats();
+        return context.memoryInfo().freeBytes() + held.bytesReserved() - held.bytesInUse();
+    }
+
     @Override
     public void copy(Tensor src, Tensor dst) {
         current();

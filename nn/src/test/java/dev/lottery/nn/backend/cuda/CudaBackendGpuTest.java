@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lottery.gpu.CudaAvailability;
-import dev.lottery.gpu.CudaContext;
 import dev.lottery.gpu.DeviceBuffer;
+import dev.lottery.gpu.RequiresGpu;
 import dev.lottery.gpu.TransferCounters;
 import dev.lottery.gpu.TransferDirection;
 import dev.lottery.gpu.TransferPurpose;
@@ -29,12 +28,9 @@ import dev.lottery.nn.train.TrainingSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The CUDA backend against the CPU backend on a real GPU: identical initial weights and pruning masks, every op
@@ -42,27 +38,15 @@ import org.junit.jupiter.api.Test;
  * +0.0, and no weight bytes copied to the host while training and pruning. Skips, per test with the probe's
  * reason, where there is no GPU.
  */
-@Tag("gpu")
+@RequiresGpu
+@ExtendWith(SharedCudaBackend.class)
 class CudaBackendGpuTest {
-    private static CudaBackend gpu;
     private static final CpuBackend cpu = new CpuBackend();
+    private CudaBackend gpu;
 
     @BeforeEach
-    void requireGpu() {
-        CudaAvailability a = CudaContext.isAvailable();
-        Assumptions.assumeTrue(a.usable(), () -> "no CUDA GPU: " + a.reason());
-    }
-
-    @BeforeAll
-    static void open() {
-        if (!CudaContext.isAvailable().usable()) return;
-        gpu = CudaBackend.open(0);
-        System.out.println("CUDA backend: " + gpu.description());
-    }
-
-    @AfterAll
-    static void close() {
-        if (gpu != null) gpu.close();
+    void use(CudaBackend shared) {
+        gpu = shared;
     }
 
     private static float[] random(int n, long seed) {
@@ -85,7 +69,7 @@ class CudaBackendGpuTest {
         void run(Backend b, List<Tensor> t);
     }
 
-    private static List<float[]>[] onBoth(List<float[]> inputs, List<int[]> shapes, Op op) {
+    private List<float[]>[] onBoth(List<float[]> inputs, List<int[]> shapes, Op op) {
         @SuppressWarnings("unchecked") List<float[]>[] out = new List[2];
         Backend[] backends = {cpu, gpu};
         for (int k = 0; k < 2; k++) {

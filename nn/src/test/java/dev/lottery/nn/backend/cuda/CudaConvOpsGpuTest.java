@@ -3,8 +3,7 @@ package dev.lottery.nn.backend.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lottery.gpu.CudaAvailability;
-import dev.lottery.gpu.CudaContext;
+import dev.lottery.gpu.RequiresGpu;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.cpu.CpuBackend;
 import dev.lottery.nn.data.augment.BatchAugmentation;
@@ -26,12 +25,9 @@ import dev.lottery.nn.train.TrainingSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The CUDA backend's convolutional-network ops against the CPU backend on a real GPU. Tolerances: cuDNN
@@ -41,26 +37,15 @@ import org.junit.jupiter.api.Test;
  * (batch norm, bias gradient); pooling, augmentation and dropout masks bitwise equal to the CPU. Skips, per test
  * with the probe's reason, where there is no GPU.
  */
-@Tag("gpu")
+@RequiresGpu
+@ExtendWith(SharedCudaBackend.class)
 class CudaConvOpsGpuTest {
-    private static CudaBackend gpu;
     private static final CpuBackend cpu = new CpuBackend();
+    private CudaBackend gpu;
 
     @BeforeEach
-    void requireGpu() {
-        CudaAvailability a = CudaContext.isAvailable();
-        Assumptions.assumeTrue(a.usable(), () -> "no CUDA GPU: " + a.reason());
-    }
-
-    @BeforeAll
-    static void open() {
-        if (!CudaContext.isAvailable().usable()) return;
-        gpu = CudaBackend.open(0);
-    }
-
-    @AfterAll
-    static void close() {
-        if (gpu != null) gpu.close();
+    void use(CudaBackend shared) {
+        gpu = shared;
     }
 
     private static float[] gaussian(int n, long seed, float offset) {
@@ -76,7 +61,7 @@ class CudaConvOpsGpuTest {
 
     /** Runs {@code op} on both backends on the same inputs; returns {cpu tensors' values, gpu tensors' values}. */
     @SuppressWarnings("unchecked")
-    private static List<float[]>[] onBoth(Op op, float[]... inputs) {
+    private List<float[]>[] onBoth(Op op, float[]... inputs) {
         List<float[]>[] out = new List[2];
         Backend[] backends = {cpu, gpu};
         for (int k = 0; k < 2; k++) {

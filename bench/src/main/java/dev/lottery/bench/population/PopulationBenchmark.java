@@ -1,0 +1,107 @@
+package dev.lottery.bench.population;
+
+import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.cpu.CpuBackend;
+import dev.lottery.nn.data.DataSplit;
+import dev.lottery.nn.data.Dataset;
+import dev.lottery.nn.data.DatasetName;
+import dev.lottery.nn.model.ImageShape;
+import dev.lottery.nn.model.Parameter;
+import dev.lottery.nn.model.Population;
+import dev.lottery.nn.model.Preset;
+import dev.lottery.nn.model.Presets;
+import dev.lottery.nn.rng.KeyedRandom;
+import dev.lottery.nn.train.ResidentData;
+import dev.lottery.nn.train.Trainer;
+import dev.lottery.nn.train.TrainingListener;
+import dev.lottery.nn.train.TrainingResult;
+import dev.lottery.nn.train.TrainingSpec;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What a sweep's throughput is made of: a population of {@code members} networks trained for {@link #ITERATIONS}
+ * iterations with an evaluation on a 10,000-example test set every 100 (as a lottery unit trains: 50,000 iterations
+ * with 501 evaluations), through the real {@link Trainer} on the CPU backend. One operation is one such run; the
+ * network-iterations per second are {@code ops/s * ITERATIONS * members} ({@code scripts/bench-population.sh}
+ * prints them with the speed-up over one member). Members are masked at different densities (90 % down to about
+ * 10 % of the weights), as the units of a sweep are; the data are random pixels, which cost what images cost.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 1)
+@Measurement(iterations = 3)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+public class PopulationBenchmark {
+    /** Training iterations per operation (evaluations at 0, 100, ..., ITERATIONS). */
+    public static final int ITERATIONS = 500;
+    static final int TRAIN_EXAMPLES = 6_000, TEST_EXAMPLES = 10_000;
+
+    @Param({"lenet-300-100", "conv2"})
+    public String model;
+
+    @Param({"1", "2", "4", "6", "8", "16", "32"})
+    public int members;
+
+    private Backend backend;
+    private ResidentData data;
+    private Population population;
+    private Preset preset;
+
+    @Setup
+    public void setUp() {
+        backend = new CpuBackend();
+        preset = Presets.get(model);
+        var spec = preset.modelFor(DatasetName.MNIST);
+        data = ResidentData.upload(backend, new DataSplit(randomImages("train", TRAIN_EXAMPLES, spec.input()), null,
+                randomImages("test", TEST_EXAMPLES, spec.input())));
+        population = Population.create(spec, backend, members, 1);
+        for (int m = 0; m < members; m++) {
+            double keep = 0.9 - 0.8 * m / Math.max(1, members - 1);
+            for (Parameter p : population.member(m).prunable()) {
+                KeyedRandom r = new KeyedRandom(m, p.name(), "bench-mask");
+                float[] mask = new float[Math.toIntExact(p.size())];
+                for (int i = 0; i < mask.length; i++) mask[i] = r.uniform(i) < keep ? 1f : 0f;
+                p.mask().copyFrom(mask);
+                backend.applyMask(p.value(), p.mask());
+            }
+        }
+    }
+
+    private static Dataset randomImages(String name, int count, ImageShape shape) {
+        KeyedRandom r = new KeyedRandom(7, "bench", name);
+        float[] pixels = new float[count * shape.features()];
+        byte[] labels = new byte[count];
+        for (int i = 0; i < pixels.length; i++) pixels[i] = (float) r.uniform(i);
+        for (int i = 0; i < count; i++) labels[i] = (byte) (i % 10);
+        return new Dataset(name, pixels, labels, count, shape.channels(), shape.height(), shape.width(), 10);
+    }
+
+    @Benchmark
+    public List<TrainingResult> run() {
+        TrainingSpec spec = new TrainingSpec(preset.optimizer(), preset.batchSize(), ITERATIONS, 100, 0);
+        return Trainer.train(population, data, spec, 1, Collections.nCopies(members, TrainingListener.NONE),
+                Collections.nCopies(members, null));
+    }
+
+    @TearDown
+    public void tearDown() {
+        population.close();
+        data.close();
+        backend.close();
+    }
+}

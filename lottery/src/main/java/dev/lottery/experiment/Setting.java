@@ -1,0 +1,85 @@
+package dev.lottery.experiment;
+
+import dev.lottery.nn.UserError;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * One experiment setting, declared once (see {@link ExperimentSettings}): its key (in the canonical string, the
+ * manifest and the diff shown when a resume is refused), how its value is written and read ({@link SettingType}),
+ * its default, which values are valid, the command-line option that sets it, and its help.
+ *
+ * <p>A setting without a default is required and always written to the canonical string. A setting with a default is
+ * left out of the canonical string (and so of the hash) while it holds that default: adding one keeps every existing
+ * results directory where it is.
+ *
+ * @param defaultValue null for a required setting
+ * @param valid        which values are allowed; {@code requirement} says it in words ({@code "positive"})
+ * @param option       the command-line option ({@code --trials}), or null when the command line does not set it
+ */
+public record Setting<T>(String key, SettingType<T> type, T defaultValue, Predicate<? super T> valid, String requirement,
+                         String option, String help) {
+    public Setting {
+        Objects.requireNonNull(key);
+        Objects.requireNonNull(type);
+        Objects.requireNonNull(help);
+        if (!key.matches("[a-z][a-z0-9_.]*")) throw new IllegalArgumentException("bad setting key '" + key + "'");
+    }
+
+    /** A required setting that accepts every value of its type and has no option. */
+    public static <T> Setting<T> required(String key, SettingType<T> type, String help) {
+        return new Setting<>(key, type, null, v -> true, null, null, help);
+    }
+
+    public Setting<T> withDefault(T value) {
+        return new Setting<>(key, type, type.normalize().apply(value), valid, requirement, option, help);
+    }
+
+    /** Only values for which {@code test} holds are valid; {@code requirement} completes "must be ...". */
+    public Setting<T> validWhen(Predicate<? super T> test, String requirement) {
+        return new Setting<>(key, type, defaultValue, test, requirement, option, help);
+    }
+
+    public Setting<T> withOption(String name) {
+        return new Setting<>(key, type, defaultValue, valid, requirement, name, help);
+    }
+
+    public boolean isRequired() {
+        return defaultValue == null;
+    }
+
+    /** Whether {@code value} is the default, and so left out of the canonical string. */
+    public boolean isDefault(T value) {
+        return defaultValue != null && defaultValue.equals(value);
+    }
+
+    /** The value in canonical form; a {@link UserError} naming {@code subject} and the value when it is not valid. */
+    public T check(T value, String subject) {
+        Objects.requireNonNull(value, () -> subject + " has no value");
+        T v = type.normalize().apply(value);
+        if (!valid.test(v)) throw new UserError(subject + " must be " + requirement + ", got '" + type.format().apply(v) + "'");
+        return v;
+    }
+
+    /** Reads {@code text} (canonical, or a form the option accepts) and checks it; errors name {@code subject}. */
+    public T read(String text, String subject) {
+        T value;
+        try {
+            value = type.parse().apply(text);
+        } catch (UserError e) {
+            throw new UserError(subject + ": " + e.getMessage());
+        }
+        return check(value, subject);
+    }
+
+    /** The value's text in the canonical string and the manifest. */
+    public String write(T value) {
+        return type.format().apply(value);
+    }
+
+    /** {@link #write} for a value known only as an object of this setting's type. */
+    @SuppressWarnings("unchecked")
+    String writeObject(Object value) {
+        return write((T) value);
+    }
+}

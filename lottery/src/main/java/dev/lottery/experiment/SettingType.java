@@ -1,0 +1,49 @@
+package dev.lottery.experiment;
+
+import dev.lottery.nn.UserError;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * How one kind of setting value is written and read back: {@code format} gives the text of the canonical string (and
+ * of the manifest), {@code parse} reads it (and any friendlier form a command-line option accepts) and throws a
+ * {@link UserError} whose message starts with the quoted text, e.g. {@code 'x' is not an integer}. {@code normalize}
+ * puts a value in its one canonical form (lists sorted and without repeats), so equal settings hash equally.
+ *
+ * @param form the shape of the text, for help ({@code N}, {@code init|K}, ...)
+ */
+public record SettingType<T>(String form, Function<String, T> parse, Function<T, String> format, UnaryOperator<T> normalize) {
+    public SettingType(String form, Function<String, T> parse, Function<T, String> format) {
+        this(form, parse, format, UnaryOperator.identity());
+    }
+
+    public static final SettingType<Integer> INTEGER = integer(Integer::parseInt, i -> Integer.toString(i));
+    public static final SettingType<Long> LONG = integer(Long::parseLong, l -> Long.toString(l));
+
+    public static final SettingType<String> TEXT = new SettingType<>("TEXT", String::strip, s -> s);
+
+    private static <T> SettingType<T> integer(Function<String, T> parse, Function<T, String> format) {
+        return new SettingType<>("N", text -> {
+            try {
+                return parse.apply(text.strip());
+            } catch (NumberFormatException e) {
+                throw new UserError("'" + text + "' is not an integer");
+            }
+        }, format);
+    }
+
+    /**
+     * Comma-separated elements, kept in {@code order} without repeats (so {@code reinit,ticket} and
+     * {@code ticket,reinit} are one setting).
+     */
+    public static <E> SettingType<List<E>> listOf(String form, Function<String, E> parse, Function<E, String> format, Comparator<E> order) {
+        return new SettingType<>(form,
+                text -> Stream.of(text.split(",", -1)).map(String::strip).map(parse).toList(),
+                list -> list.stream().map(format).collect(Collectors.joining(",")),
+                list -> list.stream().distinct().sorted(order).toList());
+    }
+}

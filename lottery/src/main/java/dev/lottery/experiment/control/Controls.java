@@ -1,0 +1,53 @@
+package dev.lottery.experiment.control;
+
+import dev.lottery.nn.UserError;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+/**
+ * The registry of {@link Control}s by name. Its order is the canonical order of the {@code arms} setting (so the same
+ * set of arms always hashes the same), the order units are planned in, and the order of report columns.
+ */
+public final class Controls {
+    public static final Control TICKET = new Ticket();
+    public static final Control REINIT = new RandomReinit();
+    public static final Control REARRANGE = new RandomRearrangement();
+    public static final Control SIGNS = new SignedConstant();
+
+    private static final List<Control> REGISTERED = new CopyOnWriteArrayList<>(List.of(TICKET, REINIT, REARRANGE, SIGNS));
+
+    private Controls() {}
+
+    /** Every control, in registration order (the ticket first). */
+    public static List<Control> all() {
+        return List.copyOf(REGISTERED);
+    }
+
+    /** The control called {@code name}; a one-line {@link UserError} listing the known ones otherwise. */
+    public static Control get(String name) {
+        for (Control c : REGISTERED) if (c.name().equals(name)) return c;
+        throw new UserError("'" + name + "' is not a known arm (known: " + names() + ")");
+    }
+
+    /** The known names, comma separated. */
+    public static String names() {
+        return REGISTERED.stream().map(Control::name).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * Adds a control after the registered ones. Results directories name it, so a JVM that reads them (reports,
+     * cluster jobs) must register it too.
+     */
+    public static synchronized void register(Control control) {
+        if (!control.name().matches("[a-z][a-z0-9-]*")) throw new IllegalArgumentException("control name '" + control.name() + "' is not lower-case letters, digits and '-'");
+        if (REGISTERED.stream().anyMatch(c -> c.name().equals(control.name()))) {
+            throw new IllegalArgumentException("a control called '" + control.name() + "' is already registered");
+        }
+        REGISTERED.add(control);
+    }
+
+    /** Registration order. */
+    public static final Comparator<Control> ORDER = Comparator.comparingInt(REGISTERED::indexOf);
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Populations on the CPU in one command: network-iterations per second (training with an evaluation on 10,000 test
+# images every 100 iterations) for populations of N networks, and the speed-up over N = 1, measured in one run.
+#
+# Usage: scripts/bench-population.sh [--quick]
+#   --quick               one measured operation per point (default: 1 warm-up + 3 measured)
+# Environment:
+#   LENET_MEMBERS="1,2,4,6,8,16,32"   population sizes for lenet-300-100
+#   CONV_MEMBERS="1,2,4,8"            population sizes for conv2 on 28x28 images (an operation is slow on 2 cores)
+#   OUT=dir                           where results go (default results/bench-population/<timestamp>)
+#   BUILD_SUFFIX=-x                   build into target-x/ (parallel builds in one tree)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+iters=()
+[ "${1:-}" = "--quick" ] && iters=(-wi 0 -i 1)
+suffix=${BUILD_SUFFIX:-}
+out=${OUT:-$root/results/bench-population/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$out"
+JAVA_HOME=$("$root/scripts/find-jdk.sh") || exit 2
+
+echo "== building benchmarks jar"
+./mvnw -q -Dbuild.suffix="$suffix" package -DskipTests -pl bench -am
+jar="bench/target$suffix/benchmarks.jar"
+{
+  echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$out/machine.txt"
+
+run() { # model members-list
+  "$JAVA_HOME/bin/java" -jar "$jar" 'dev\.lottery\.bench\.population\.PopulationBenchmark' -p model="$1" -p members="$2" \
+    "${iters[@]}" -rf json -rff "$out/jmh-$1.json" | tee "$out/jmh-$1.txt"
+}
+run lenet-300-100 "${LENET_MEMBERS:-1,2,4,6,8,16,32}"
+run conv2 "${CONV_MEMBERS:-1,2,4,8}"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
+
+echo "== network-iterations per second ($out)"
+python3 - "$out" <<'PY' | tee "$out/summary.txt"
+import glob, json, sys
+ITERATIONS = 500  # PopulationBenchmark.ITERATIONS
+rows = {}
+for f in sorted(glob.glob(sys.argv[1] + "/jmh-*.json")):
+    for r in json.load(open(f)):
+        p = r["params"]
+        n = int(p["members"])
+        rows.setdefault(p["model"], {})[n] = r["primaryMetric"]["score"] * ITERATIONS * n
+print(f"{'model':<15} {'N':>3} {'network-it/s':>13} {'vs N=1':>7}")
+for model, by_n in rows.items():
+    base = by_n.get(1)
+    for n in sorted(by_n):
+        ratio = f"{by_n[n] / base:6.2f}x" if base else "     -"
+        print(f"{model:<15} {n:>3} {by_n[n]:>13,.0f} {ratio}")
+PY
