@@ -40,5 +40,5 @@ bench_machine_header
 echo "== sweep sample (the data set is fetched on first use)"
 "$JAVA_HOME/bin/java" "${jvm[@]}" -cp "$jar" dev.lottery.bench.cpu.SweepBenchmark "${args[@]}" --json "$out/sweep.json" 2>&1 \
   | grep -v 'Using incubator modules' | tee "$out/sweep.txt"
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 echo "== results in $out"

@@ -78,7 +78,7 @@ public final class SweepBenchmark {
             // Warm-up (untimed): the JIT compiles both backends' kernels before anything is timed.
             for (Backend b : List.of(sparse, dense)) {
                 for (Sample s : List.of(new Sample(null, 0), new Sample(spec.modes().getFirst(), levels[levels.length - 1]))) {
-                    secondsPerIteration(spec, b, data, masks.get(s), shortRun(timed, 300), seed);
+                    secondsPerIteration(spec, b, data, masks.get(s), shortRun(timed, Math.min(300, iterations)), seed);
                 }
             }
             List<Timing> timings = new ArrayList<>();
