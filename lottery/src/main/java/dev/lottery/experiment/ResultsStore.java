@@ -144,13 +144,14 @@ public final class ResultsStore {
     }
 
     /**
-     * Records in the manifest's provenance which kernels compute the units ({@code generation}, from the backend), or
-     * checks it against the record: units computed by other kernels round differently, so resuming with them is
+     * Records in the manifest's provenance which kernels compute the units ({@code generation}, from the backend;
+     * called before a population of units starts), or checks it against the record: units computed by other kernels round differently, so resuming with them is
      * refused with a one-line error rather than mixing the two in one figure. A manifest without a record whose units
      * are all pending takes this one; one with complete or started units came from a version that did not record its
      * kernels.
      */
     public void requireKernels(String generation) {
+        if (generation.equals(provenance().get(KERNELS))) return; // every population after the first
         // Units first, then the manifest: a concurrent job records its kernels before it starts a unit.
         boolean started = plan().stream().anyMatch(u -> state(u) != UnitState.PENDING);
         String recorded = provenance().get(KERNELS);

@@ -45,7 +45,6 @@ public final class UnitRunner {
         this.store = store;
         this.backend = backend;
         this.data = data;
-        store.requireKernels(backend.kernelGeneration());
     }
 
     /** File name of a unit's training checkpoint inside its directory (removed once the unit is complete). */
@@ -79,6 +78,8 @@ public final class UnitRunner {
     public List<ExperimentListener.UnitOutcome> run(List<Unit> units, TrainingListener progress) {
         int trial = units.getFirst().trial();
         if (units.stream().anyMatch(u -> u.trial() != trial)) throw new IllegalArgumentException("a population holds units of one trial: " + units);
+        // Here, not when the runner is made: an engine that hands the units to other machines trains none itself.
+        store.requireKernels(backend.kernelGeneration());
         long seed = spec.trialSeed(trial);
         List<RewindCapture> rewinds = new ArrayList<>(); // per member, null for most
         try (Population population = Population.create(spec.model(), backend, units.size(), seed)) {
