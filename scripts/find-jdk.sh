@@ -11,7 +11,9 @@ feature_version() { # $1 = java home; prints the feature release number or nothi
   # A JDK (javac beside java): the launchers build the project before running it.
   [ -x "$java" ] && [ -x "$1/bin/javac" ] || return 1
   local v
-  v=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n1)
+  # The JDK's release file says it without starting a JVM (which would cost a good part of a short command's start).
+  [ -r "$1/release" ] && v=$(sed -n 's/^JAVA_VERSION="\([0-9.]*\).*/\1/p' "$1/release" | head -n1)
+  [ -n "${v:-}" ] || v=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n1)
   case "$v" in 1.*) v=${v#1.}; v=${v%%.*};; esac
   printf '%s' "${v%%.*}"
 }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lottery describe --model M}: layers, shapes and parameter counts. */
 @Command(name = "describe", mixinStandardHelpOptions = true, description = "Print a model's layers and parameter counts.")
-public final class DescribeCommand implements Callable<Integer> {
+public final class DescribeCommand implements Callable<Integer>, ValidatedOptions {
     @Spec
     CommandSpec spec;
 
@@ -29,10 +29,19 @@ public final class DescribeCommand implements Callable<Integer> {
     String dataset;
 
     @Override
+    public void validateOptions() {
+        dataset(Presets.get(model));
+    }
+
+    private DatasetName dataset(Preset p) {
+        return dataset == null ? p.dataset() : DatasetName.parse(dataset);
+    }
+
+    @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Preset p = Presets.get(model);
-        DatasetName data = dataset == null ? p.dataset() : DatasetName.parse(dataset);
+        DatasetName data = dataset(p);
         ModelSpec m = p.modelFor(data);
         out.println(p.name() + ": " + p.description());
         out.println("  input " + m.input() + " (" + data.cliName() + ")");

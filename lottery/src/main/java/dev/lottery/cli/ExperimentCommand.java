@@ -104,7 +104,7 @@ public final class ExperimentCommand implements Runnable {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Run an experiment, or resume it where it stopped.")
-    static final class Run implements Callable<Integer> {
+    static final class Run implements Callable<Integer>, ValidatedOptions {
         @CommandLine.Spec
         CommandSpec spec;
 
@@ -124,6 +124,15 @@ public final class ExperimentCommand implements Runnable {
                 description = "Train up to N ready units of a trial at once as one population; auto: as many as fit in memory. "
                         + "Results are the same bits whatever N (default: ${DEFAULT-VALUE}).")
         String population;
+
+        @Override
+        public void validateOptions() {
+            options.build();
+            DeviceChoice.parse(device);
+            PopulationSize.parse(population);
+            OptionChecks.writableDirectory("--results", options.results);
+            if (dataDir != null) OptionChecks.directoryOrCreatable("--data-dir", dataDir);
+        }
 
         @Override
         public Integer call() {
@@ -153,15 +162,25 @@ public final class ExperimentCommand implements Runnable {
         Path resolve() {
             return dir != null ? dir : options.directory(options.build());
         }
+
+        /** The directory must hold an experiment (its manifest); nothing is written. */
+        void validate() {
+            ResultsStore.existing(resolve());
+        }
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Show which units of an experiment are done, partial or pending.")
-    static final class Status implements Callable<Integer> {
+    static final class Status implements Callable<Integer>, ValidatedOptions {
         @CommandLine.Spec
         CommandSpec spec;
 
         @Mixin
         ExperimentDirectory target = new ExperimentDirectory();
+
+        @Override
+        public void validateOptions() {
+            target.validate();
+        }
 
         @Override
         public Integer call() {
@@ -190,12 +209,17 @@ public final class ExperimentCommand implements Runnable {
     }
 
     @Command(name = "report", mixinStandardHelpOptions = true, description = "Write the plots (Figures 2, 3, 8) and a Markdown table; works on partial results.")
-    static final class ReportCmd implements Callable<Integer> {
+    static final class ReportCmd implements Callable<Integer>, ValidatedOptions {
         @CommandLine.Spec
         CommandSpec spec;
 
         @Mixin
         ExperimentDirectory target = new ExperimentDirectory();
+
+        @Override
+        public void validateOptions() {
+            target.validate();
+        }
 
         @Override
         public Integer call() {
@@ -242,6 +266,11 @@ public final class ExperimentCommand implements Runnable {
         public void onStart(ExperimentSpec spec, Path dir, int units, int alreadyDone) {
             remaining = units - alreadyDone;
             err.println("experiment " + spec.name() + " -> " + dir + ": " + units + " units, " + alreadyDone + " already done");
+        }
+
+        @Override
+        public void onBackend(String line) {
+            err.println(line);
         }
 
         @Override

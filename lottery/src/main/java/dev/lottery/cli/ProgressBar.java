@@ -6,7 +6,8 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * A one-line progress bar on stderr: iterations, last test accuracy and loss, rate and ETA. On a terminal it
+ * A one-line progress bar on stderr: iterations, the latest test accuracy and loss (labelled with their iteration
+ * when it is not the one shown), rate and ETA. On a terminal it
  * redraws in place at most every 200 ms; otherwise (logs, CI) it prints a line every 10 %.
  */
 public final class ProgressBar implements TrainingListener {
@@ -63,10 +64,13 @@ public final class ProgressBar implements TrainingListener {
         b.append(String.format(Locale.ROOT, "%3.0f%% it %,d/%,d", frac * 100, iteration, total));
         if (lastEval != null) {
             b.append(String.format(Locale.ROOT, " test acc %.2f%% loss %.4f", lastEval.testAccuracy() * 100, lastEval.testLoss()));
+            // Between evaluations the figures are the last evaluation's: say which iteration that was.
+            if (lastEval.iteration() != iteration) b.append(String.format(Locale.ROOT, " (at it %,d)", lastEval.iteration()));
         }
         b.append(String.format(Locale.ROOT, " %,.0f it/s", rate));
-        if (iteration < total && iteration > 0) b.append(" ETA ").append(duration((total - iteration) / rate));
-        else b.append(" ").append(duration(secs));
+        if (iteration == total) b.append(" ").append(duration(secs));
+        // The first iterations include the start-up, so an ETA from them would mislead; wait for 1 % of the run.
+        else if (iteration * 100 >= total) b.append(" ETA ").append(duration((total - iteration) / rate));
         return b.toString();
     }
 

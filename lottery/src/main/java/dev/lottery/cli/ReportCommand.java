@@ -11,14 +11,19 @@ import picocli.CommandLine.Parameters;
 
 /** {@code lottery report DIR}: plots and a Markdown table for an experiment directory (finished or not). */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Write Figure 2, 3 and 8 plots (PNG) and report.md for an experiment directory, or Figures 4-7 for a results root"
-                + " holding the conv/resnet experiments; works on partial results.")
-public final class ReportCommand implements Callable<Integer> {
+        description = "Write the plots of Figures 2, 3 and 8 (PNG) and report.md for an experiment directory (for a results root"
+                + " holding the conv/resnet experiments: Figures 4-7); works on partial results.")
+public final class ReportCommand implements Callable<Integer>, ValidatedOptions {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Parameters(paramLabel = "DIR", description = "Experiment directory (holds manifest.json), or a results root of several.")
     Path dir;
+
+    @Override
+    public void validateOptions() {
+        OptionChecks.existingDirectory("DIR", dir);
+    }
 
     @Override
     public Integer call() {

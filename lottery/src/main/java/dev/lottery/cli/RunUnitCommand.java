@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "run-unit", hidden = true, mixinStandardHelpOptions = true,
         description = "Run units of one trial of an experiment and exit (used by cluster jobs).")
-public final class RunUnitCommand implements Callable<Integer> {
+public final class RunUnitCommand implements Callable<Integer>, ValidatedOptions {
     @Option(names = "--results", required = true, description = "The experiment directory (holds manifest.json).")
     Path results;
 
@@ -53,8 +53,21 @@ public final class RunUnitCommand implements Callable<Integer> {
     long checkpointEvery;
 
     @Override
-    public Integer call() {
+    public void validateOptions() {
+        OptionChecks.nonNegative("--trial", trial);
+        if (level != null) OptionChecks.nonNegative("--level", level);
         if ((level == null) == (units == null)) throw new UserError("run-unit needs either --level (one unit) or --units");
+        if (units != null) UnitJob.units(units, trial);
+        else UnitJob.unit(ResultsStore.existing(results).spec(), trial, mode, arm, level);
+        PopulationSize.parse(population);
+        DeviceChoice.parse(device);
+        OptionChecks.nonNegative("--checkpoint-every", checkpointEvery);
+        OptionChecks.writableDirectory("--results", results);
+        if (dataDir != null) OptionChecks.directoryOrCreatable("--data-dir", dataDir);
+    }
+
+    @Override
+    public Integer call() {
         List<Unit> selected = units != null ? UnitJob.units(units, trial)
                 : List.of(UnitJob.unit(ResultsStore.existing(results).spec(), trial, mode, arm, level));
         UnitJob.run(results, selected, PopulationSize.parse(population), DeviceChoice.parse(device), dataDir, checkpointEvery, System.err);

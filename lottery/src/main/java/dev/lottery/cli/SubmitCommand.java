@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Submit an experiment's units as cluster jobs (Slurm job arrays with dependencies), or run them locally.")
-public final class SubmitCommand implements Callable<Integer> {
+public final class SubmitCommand implements Callable<Integer>, ValidatedOptions {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -53,7 +53,7 @@ public final class SubmitCommand implements Callable<Integer> {
             description = "Train up to N of a job's ready units at once as one population; auto: as many as fit in memory (default: ${DEFAULT-VALUE}).")
     String population;
 
-    @Option(names = "--profile", description = "Slurm resources file: key=value lines or JSON (partition, account, gres, cpus, memory, time, qos, sbatch).")
+    @Option(names = "--profile", description = "Slurm resources file: key=value lines or one JSON object, keys named like the flags below (memory for --mem, sbatch for --sbatch-opt).")
     Path profile;
 
     @Option(names = "--partition", description = "Slurm partition.")
@@ -80,7 +80,7 @@ public final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--qos", description = "Slurm quality of service.")
     String qos;
 
-    @Option(names = "--sbatch-opt", description = "Another sbatch option for every job (repeatable), e.g. --sbatch-opt=--exclusive.")
+    @Option(names = "--sbatch-opt", description = "Another sbatch option for every job (repeatable): e.g. --sbatch-opt=--exclusive.")
     List<String> sbatchOptions = new ArrayList<>();
 
     @Option(names = "--java", description = "java executable on the nodes (default: this one).")
@@ -102,6 +102,31 @@ public final class SubmitCommand implements Callable<Integer> {
     boolean await;
 
     @Override
+    public void validateOptions() {
+        options.build();
+        if (!engine.equals("local") && !engine.equals("slurm")) throw unknownEngine();
+        DeviceChoice.parse(device);
+        PopulationSize.parse(population);
+        OptionChecks.writableDirectory("--results", options.results);
+        if (engine.equals("local") && dataDir != null) OptionChecks.directoryOrCreatable("--data-dir", dataDir);
+        if (profile != null) OptionChecks.readableFile("--profile", profile);
+        if (gpus != null) OptionChecks.positive("--gpus", gpus);
+        resources();
+        OptionChecks.positive("--attempts", attempts);
+        OptionChecks.positive("--checkpoint-every", checkpointEvery);
+    }
+
+    private UserError unknownEngine() {
+        return new UserError("unknown engine '" + engine + "' (expected slurm or local)");
+    }
+
+    /** The Slurm resources of the flags over those of the profile (flags win). */
+    private SlurmResources resources() {
+        SlurmResources flags = new SlurmResources(partition, account, gpus != null ? "gpu:" + gpus : gres, cpus, memory, time, qos, sbatchOptions);
+        return profile == null ? flags : flags.over(SlurmResources.readProfile(profile));
+    }
+
+    @Override
     public Integer call() throws InterruptedException {
         ExperimentSpec s = options.build();
         PopulationSize size = PopulationSize.parse(population);
@@ -117,7 +142,7 @@ public final class SubmitCommand implements Callable<Integer> {
             case "slurm" -> {
                 return submit(s, out);
             }
-            default -> throw new UserError("unknown engine '" + engine + "' (expected slurm or local)");
+            default -> throw unknownEngine();
         }
     }
 
@@ -127,8 +152,7 @@ public final class SubmitCommand implements Callable<Integer> {
         client.unavailableReason().ifPresent(why -> {
             throw new UserError("cannot submit to Slurm: " + why);
         });
-        SlurmResources flags = new SlurmResources(partition, account, gpus != null ? "gpu:" + gpus : gres, cpus, memory, time, qos, sbatchOptions);
-        SlurmResources resources = profile == null ? flags : flags.over(SlurmResources.readProfile(profile));
+        SlurmResources resources = resources();
         JavaLauncher launcher = JavaLauncher.current();
         if (java != null) launcher = launcher.withJava(java.toAbsolutePath());
         if (jar != null) launcher = launcher.withJar(jar.toAbsolutePath());

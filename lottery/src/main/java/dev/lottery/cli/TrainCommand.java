@@ -3,8 +3,6 @@ package dev.lottery.cli;
 import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.Backends;
 import dev.lottery.nn.backend.DeviceChoice;
-import dev.lottery.nn.data.DataSets;
-import dev.lottery.nn.data.DataSplit;
 import dev.lottery.nn.data.DatasetName;
 import dev.lottery.nn.data.augment.BatchAugmentation;
 import dev.lottery.nn.init.Initializer;
@@ -39,7 +37,7 @@ import picocli.CommandLine.Spec;
 /** {@code lottery train}: trains one dense network (no pruning) and reports accuracy and convergence. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a model preset (default: the paper's lenet-300-100 on MNIST) and report test accuracy.")
-public final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand implements Callable<Integer>, ValidatedOptions {
     @Spec
     CommandSpec spec;
 
@@ -67,7 +65,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", description = "L2 weight decay (default: the preset's).")
     Double weightDecay;
 
-    @Option(names = "--init", description = "Weight initializer, e.g. trunc_normal(0.1), xavier_normal (default: the preset's).")
+    @Option(names = "--init", description = "Weight initializer, for example trunc_normal(0.1) or xavier_normal; a wrong one lists them all (default: the preset's).")
     String init;
 
     @Option(names = "--seed", defaultValue = "0", description = "Random seed for initialization and data order (default: ${DEFAULT-VALUE}).")
@@ -93,13 +91,30 @@ public final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Override
-    public Integer call() throws IOException {
-        PrintWriter stdout = spec.commandLine().getOut();
+    public void validateOptions() {
         Preset preset = Presets.get(model);
-        DeviceChoice choice = DeviceChoice.parse(device);
-        DatasetName data = dataset == null ? preset.dataset() : DatasetName.parse(dataset);
-        // The same architecture over the chosen data set's examples (e.g. conv2 on 1x28x28 Fashion-MNIST).
-        ModelSpec modelSpec = init == null ? preset.modelFor(data) : preset.modelFor(data).withWeightInit(Initializer.parse(init));
+        modelSpec(preset, dataset());
+        optimizer(preset);
+        DeviceChoice.parse(device);
+        if (epochs != null) OptionChecks.positive("--epochs", epochs);
+        if (iterations != null) OptionChecks.positive("--iterations", iterations);
+        if (batchSize != null) OptionChecks.positive("--batch-size", batchSize);
+        OptionChecks.positive("--eval-every", evalEvery);
+        if (validation != null) OptionChecks.nonNegative("--validation", validation);
+        if (dataDir != null) OptionChecks.directoryOrCreatable("--data-dir", dataDir);
+        if (out != null) OptionChecks.writableDirectory("--out", out);
+    }
+
+    private DatasetName dataset() {
+        return dataset == null ? Presets.get(model).dataset() : DatasetName.parse(dataset);
+    }
+
+    /** The same architecture over the chosen data set's examples (e.g. conv2 on 1x28x28 Fashion-MNIST). */
+    private ModelSpec modelSpec(Preset preset, DatasetName data) {
+        return init == null ? preset.modelFor(data) : preset.modelFor(data).withWeightInit(Initializer.parse(init));
+    }
+
+    private OptimizerSpec optimizer(Preset preset) {
         OptimizerSpec optimizer = preset.optimizer();
         if (lr != null) optimizer = optimizer.withLearningRate(LearningRateSchedule.parse(lr));
         if (momentum != null || weightDecay != null) {
@@ -107,22 +122,30 @@ public final class TrainCommand implements Callable<Integer> {
                     momentum == null ? optimizer.momentum() : momentum,
                     weightDecay == null ? optimizer.weightDecay() : weightDecay);
         }
+        return optimizer;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        Preset preset = Presets.get(model);
+        DatasetName data = dataset();
+        ModelSpec modelSpec = modelSpec(preset, data);
+        OptimizerSpec optimizer = optimizer(preset);
         int batch = batchSize == null ? preset.batchSize() : batchSize;
         int validationSize = validation == null ? preset.validationSize() : validation;
 
-        Backends.Selection selection = Backends.select(choice);
-        System.err.println("backend: " + selection.backend().description() + " (" + selection.reason() + ")");
-        DataSplit split = DataSets.load(data, dataDir, validationSize, seed);
-        long total = iterations != null ? iterations
-                : TrainingSpec.iterationsFor(epochs == null ? preset.epochs() : epochs, split.train().count(), batch);
         BatchAugmentation augmentation = augment == null ? preset.augmentation()
                 : augment ? BatchAugmentation.FLIP_AND_TRANSLATE : BatchAugmentation.NONE;
-        TrainingSpec training = new TrainingSpec(optimizer, batch, total, evalEvery, validationSize, augmentation);
-        Normalization normalization = Normalization.standard(data);
 
+        Backends.Selection selection = Backends.select(DeviceChoice.parse(device));
+        System.err.println(selection.describe());
         try (var backend = selection.backend();
-             ResidentData resident = ResidentData.upload(backend, split, normalization);
+             ResidentData resident = ResidentData.load(backend, data, dataDir, validationSize, seed);
              Network network = Network.create(modelSpec, backend, seed)) {
+            long total = iterations != null ? iterations
+                    : TrainingSpec.iterationsFor(epochs == null ? preset.epochs() : epochs, resident.train().count(), batch);
+            TrainingSpec training = new TrainingSpec(optimizer, batch, total, evalEvery, validationSize, augmentation);
             System.err.println("training " + modelSpec.name() + " on " + data.cliName()
                     + ": " + training.canonical() + ", seed " + seed);
             TrainingResult result = Trainer.train(network, resident, training, seed, new ProgressBar(System.err, modelSpec.name()));

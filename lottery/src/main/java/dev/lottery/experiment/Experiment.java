@@ -104,11 +104,13 @@ public final class Experiment {
             listener.onStart(spec, store.dir(), units.size(), units.size());
             return store.dir();
         }
-        DataSplit split = data != null ? data : spec.dataset().load(dataDir, spec.training().validationSize(), spec.seed());
-        store.recordProvenance(Provenance.of(spec, split));
-        Backend b = backend != null ? backend : Backends.select(device).backend();
-        try (ResidentData resident = ResidentData.upload(b, split, spec.normalization())) {
-            engine.run(units, store, new UnitRunner(spec, store, b, resident), listener);
+        Backends.Selection selection = backend != null ? new Backends.Selection(backend, "given by the caller") : Backends.select(device);
+        Backend b = selection.backend();
+        try {
+            listener.onBackend(selection.describe());
+            try (ResidentData resident = ExperimentData.resident(spec, data, dataDir, b, store, line -> System.err.println("[data] " + line))) {
+                engine.run(units, store, new UnitRunner(spec, store, b, resident), listener);
+            }
         } finally {
             if (backend == null) b.close();
         }

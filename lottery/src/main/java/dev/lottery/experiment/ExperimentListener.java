@@ -11,6 +11,9 @@ public interface ExperimentListener {
     /** Before the first unit: the results directory, how many units there are and how many are already done. */
     default void onStart(ExperimentSpec spec, Path dir, int units, int alreadyDone) {}
 
+    /** The backend the units run on, as one line for the user (which one and why it was chosen). */
+    default void onBackend(String line) {}
+
     /** A unit that is already complete (its marker exists) and is not run again. */
     default void onSkip(Unit unit) {}
 

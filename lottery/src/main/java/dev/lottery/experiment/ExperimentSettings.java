@@ -48,14 +48,14 @@ public final class ExperimentSettings {
             "How each level prunes: by magnitude per layer (rates per layer kind) or globally.");
 
     public static final Setting<List<PruningMode>> MODES = Setting.required("modes",
-                    SettingType.listOf("MODE[,MODE]", PruningMode::parse, PruningMode::cliName, Comparator.naturalOrder()),
-                    "Pruning modes: iterative, oneshot.")
+                    SettingType.listOf("MODES", PruningMode::parse, PruningMode::cliName, Comparator.naturalOrder()),
+                    "Pruning modes, comma-separated: iterative|oneshot.")
             .validWhen(m -> !m.isEmpty(), "at least one mode")
             .withOption("--modes");
 
     public static final Setting<List<Control>> ARMS = Setting.required("arms",
-                    SettingType.listOf("ARM[,ARM...]", Controls::get, Control::name, Controls.ORDER),
-                    "What is trained at each level: " + Controls.names() + " (see 'experiment list').")
+                    SettingType.listOf("ARMS", Controls::get, Control::name, Controls.ORDER),
+                    "What is trained at each level, comma-separated: " + Controls.names().replace(", ", "|") + " (see 'experiment list').")
             .validWhen(a -> !a.isEmpty() && Controls.all().containsAll(a), "at least one arm, each registered in Controls")
             .withOption("--arms");
 
@@ -70,7 +70,7 @@ public final class ExperimentSettings {
             .withOption("--trials");
 
     public static final Setting<Long> SEED = Setting.required("seed", SettingType.LONG,
-                    "Experiment seed (initialization, data order, held-out examples, controls).")
+                    "The seed that draws the initial weights and the data order, and also the held-out set and the controls.")
             .withOption("--seed");
 
     public static final Setting<ResetMode> RESET = Setting.required("reset",
@@ -105,7 +105,7 @@ public final class ExperimentSettings {
     private static List<Option> options() {
         List<Option> out = new ArrayList<>();
         out.add(new Option("--dataset", "NAME",
-                "Run on another built-in data set (" + DatasetName.knownNames() + "); conv models are rebuilt for its input shape.",
+                "Run on another built-in data set (" + DatasetName.knownNames().replace(", ", "|") + "); conv models are rebuilt for its input shape.",
                 (b, text) -> ExperimentPresets.onDataset(b, DatasetName.parse(text))));
         out.add(new Option(ITERATIONS.option(), ITERATIONS.type().form(), ITERATIONS.help(),
                 (b, text) -> b.set(TRAINING, withIterations(b.get(TRAINING), ITERATIONS.read(text, ITERATIONS.option())))));

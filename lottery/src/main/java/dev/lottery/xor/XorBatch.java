@@ -119,6 +119,11 @@ public final class XorBatch {
         b2[trial] = n.b2();
     }
 
+    /** The parameter arrays in a fixed order: w1a, w1b, b1, w2, b2. */
+    float[][] parameters() {
+        return new float[][]{w1a, w1b, b1, w2, b2};
+    }
+
     public int trials() {
         return trials;
     }

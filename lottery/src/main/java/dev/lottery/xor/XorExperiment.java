@@ -28,46 +28,82 @@ public final class XorExperiment {
         this.trainer = trainer;
     }
 
-    /** A trained batch together with the θ0 it started from and which original units it kept. */
-    private record Trained(XorBatch theta0, XorBatch trained, XorOutcome outcome, int[][] originalUnits) {
+    /** A trained batch together with the θ0 it started from and which of the ten-unit θ0's units it kept. */
+    private record Stage(XorBatch theta0, XorBatch trained, int[][] originalUnits) {
     }
 
-    public XorTables run() {
-        List<XorTables.Figure9Row> fig9 = new ArrayList<>();
-        Trained ten = null;
-        for (int width : FIGURE9_WIDTHS) {
-            Trained t = trainFresh(width);
-            if (width == START_WIDTH) ten = t;
-            fig9.add(new XorTables.Figure9Row(width, t.outcome.decisionBoundaryPercent(), t.outcome.zeroLossPercent()));
+    /**
+     * Every network the experiment trained: Figure 9's batches (in {@link #FIGURE9_WIDTHS} order) and, per Figure
+     * 10 row, the 4- and 2-unit tickets. Success is judged afterwards, so one training serves any
+     * {@link XorCriteria}.
+     */
+    public record Trained(List<XorBatch> figure9, List<Tickets> figure10) {
+        /** One Figure 10 row's winning tickets, trained; their parents are Figure 9's ten-unit networks. */
+        public record Tickets(String strategy, XorBatch four, XorBatch two) {
         }
-        List<XorTables.Figure10Row> fig10 = new ArrayList<>();
+
+        /** Figures 9 and 10 with success judged by {@code criteria}. */
+        public XorTables tables(XorCriteria criteria) {
+            List<XorTables.Figure9Row> fig9 = new ArrayList<>();
+            XorOutcome ten = null;
+            for (int i = 0; i < FIGURE9_WIDTHS.length; i++) {
+                XorOutcome o = XorOutcome.of(figure9.get(i), criteria);
+                if (FIGURE9_WIDTHS[i] == START_WIDTH) ten = o;
+                fig9.add(new XorTables.Figure9Row(FIGURE9_WIDTHS[i], o.decisionBoundaryPercent(), o.zeroLossPercent()));
+            }
+            List<XorTables.Figure10Row> fig10 = new ArrayList<>();
+            for (Tickets t : figure10) {
+                XorOutcome four = XorOutcome.of(t.four, criteria), two = XorOutcome.of(t.two, criteria);
+                fig10.add(new XorTables.Figure10Row(t.strategy, ten.decisionBoundaryPercent(), ten.zeroLossPercent(),
+                        four.decisionBoundaryPercentAlso(ten), four.zeroLossPercentAlso(ten),
+                        two.decisionBoundaryPercentAlso(ten), two.zeroLossPercentAlso(ten)));
+            }
+            return new XorTables(fig9, fig10);
+        }
+    }
+
+    /** Trains and judges with {@code criteria}. */
+    public XorTables run(XorCriteria criteria) {
+        return train().tables(criteria);
+    }
+
+    /** Trains Figure 9's random networks and Figure 10's tickets. */
+    public Trained train() {
+        List<XorBatch> fig9 = new ArrayList<>();
+        Stage ten = null;
+        for (int width : FIGURE9_WIDTHS) {
+            Stage s = trainFresh(width);
+            if (width == START_WIDTH) ten = s;
+            fig9.add(s.trained);
+        }
+        List<Trained.Tickets> fig10 = new ArrayList<>();
         fig10.add(oneShot(ten, PruningHeuristic.MAGNITUDE_PRODUCT));
         for (PruningHeuristic h : new PruningHeuristic[]{PruningHeuristic.INPUT_MAGNITUDE,
                 PruningHeuristic.OUTPUT_MAGNITUDE, PruningHeuristic.MAGNITUDE_PRODUCT}) {
             fig10.add(iterative(ten, h));
         }
-        return new XorTables(fig9, fig10);
+        return new Trained(fig9, fig10);
     }
 
     /** Random networks of {@code width} hidden units, trained. */
-    Trained trainFresh(int width) {
+    private Stage trainFresh(int width) {
         XorBatch theta0 = XorBatch.initialize(seed, trials, width);
         int[][] all = new int[trials][width];
         for (int[] units : all) for (int k = 0; k < width; k++) units[k] = k;
         return train(theta0, all);
     }
 
-    private Trained train(XorBatch theta0, int[][] originalUnits) {
+    private Stage train(XorBatch theta0, int[][] originalUnits) {
         XorBatch trained = theta0.copy();
         trainer.train(trained);
-        return new Trained(theta0, trained, XorOutcome.of(trained), originalUnits);
+        return new Stage(theta0, trained, originalUnits);
     }
 
     /**
      * Prunes {@code from}'s trained network to {@code keep} units by {@code h}, resets the survivors to their
      * values in the ten-unit θ0 and trains that ticket.
      */
-    private Trained pruneResetTrain(Trained ten, Trained from, PruningHeuristic h, int keep) {
+    private Stage pruneResetTrain(Stage ten, Stage from, PruningHeuristic h, int keep) {
         int[][] local = h.keep(from.trained, keep);
         int[][] original = new int[trials][keep];
         for (int t = 0; t < trials; t++) {
@@ -77,26 +113,18 @@ public final class XorExperiment {
     }
 
     /** Paper's first row: one-shot pruning of the trained ten-unit network straight to 4 and to 2 units. */
-    private XorTables.Figure10Row oneShot(Trained ten, PruningHeuristic h) {
-        Trained four = pruneResetTrain(ten, ten, h, 4);
-        Trained two = pruneResetTrain(ten, ten, h, 2);
-        return row("One-shot " + h.label(), ten, four, two);
+    private Trained.Tickets oneShot(Stage ten, PruningHeuristic h) {
+        return new Trained.Tickets("One-shot " + h.label(), pruneResetTrain(ten, ten, h, 4).trained,
+                pruneResetTrain(ten, ten, h, 2).trained);
     }
 
     /** Iterative pruning, two units per round: 10 → 8 → 6 → 4 → 2, each ticket reset to θ0 and retrained. */
-    private XorTables.Figure10Row iterative(Trained ten, PruningHeuristic h) {
-        Trained current = ten, four = null;
+    private Trained.Tickets iterative(Stage ten, PruningHeuristic h) {
+        Stage current = ten, four = null;
         for (int keep = START_WIDTH - 2; keep >= 2; keep -= 2) {
             current = pruneResetTrain(ten, current, h, keep);
             if (keep == 4) four = current;
         }
-        return row(h.label(), ten, four, current);
-    }
-
-    private static XorTables.Figure10Row row(String name, Trained ten, Trained four, Trained two) {
-        XorOutcome t = ten.outcome;
-        return new XorTables.Figure10Row(name, t.decisionBoundaryPercent(), t.zeroLossPercent(),
-                four.outcome.decisionBoundaryPercentAlso(t), four.outcome.zeroLossPercentAlso(t),
-                two.outcome.decisionBoundaryPercentAlso(t), two.outcome.zeroLossPercentAlso(t));
+        return new Trained.Tickets(h.label(), four.trained, current.trained);
     }
 }

@@ -22,9 +22,14 @@ public record XorNetwork(float[] w1a, float[] w1b, float[] b1, float[] w2, float
 
     /** The pre-sigmoid output (logit) for point p, in float32 with the trainer's operation order. */
     public float logit(int p) {
+        return logit(X0[p], X1[p]);
+    }
+
+    /** The logit at any input (x0, x1), in float32. */
+    public float logit(float x0, float x1) {
         float z = b2;
         for (int k = 0; k < hidden(); k++) {
-            float a = w1a[k] * X0[p] + w1b[k] * X1[p] + b1[k];
+            float a = w1a[k] * x0 + w1b[k] * x1 + b1[k];
             z = z + w2[k] * Math.max(a, 0f);
         }
         return z;
@@ -43,32 +48,6 @@ public record XorNetwork(float[] w1a, float[] w1b, float[] b1, float[] w2, float
             sum += Math.log1p(Math.exp(-Math.abs(z))) + Math.max(z, 0) - z * Y[p];
         }
         return sum / 4;
-    }
-
-    /** Decision boundary: every point on the correct side of output 0.5 (logit &gt; 0 for class 1, &lt; 0 for class 0). */
-    public boolean decisionBoundary() {
-        for (int p = 0; p < 4; p++) {
-            float z = logit(p);
-            if (Y[p] == 1 ? !(z > 0) : !(z < 0)) return false;
-        }
-        return true;
-    }
-
-    /**
-     * Per-point cross-entropy at or below which a point counts as fitted "with zero loss": 10^-3, i.e. the output
-     * is within 0.1% of its label (a logit on the correct side by at least ln(1/(e^0.001 − 1)) ≈ 6.9). At three
-     * decimals such an output reads as a hard 0 or 1 and the loss as 0.000. A stricter reading — float32 outputs
-     * of exactly 0 or 1, a margin of about 17.3 — is out of reach for plain gradient descent in 10,000
-     * iterations at any stable learning rate (measured; see docs/xor.md), so it would report 0% everywhere.
-     */
-    public static final double ZERO_LOSS_PER_POINT = 1e-3;
-
-    /** Zero loss: every point's cross-entropy is at most {@link #ZERO_LOSS_PER_POINT} (computed in double). */
-    public boolean zeroLoss() {
-        for (int p = 0; p < 4; p++) {
-            if (pointLoss(p) > ZERO_LOSS_PER_POINT) return false;
-        }
-        return true;
     }
 
     /** Cross-entropy of point p, in double from the float32 logit. */

@@ -1,17 +1,17 @@
 package dev.lottery.xor;
 
 /**
- * Which trials of a trained batch succeeded: {@code decisionBoundary[t]} (all four points on the right side of
- * 0.5) and {@code zeroLoss[t]} (hard 0/1 float32 outputs; see {@link XorNetwork#zeroLoss()}).
+ * Which trials of a trained batch succeeded under some {@link XorCriteria}: {@code decisionBoundary[t]} and
+ * {@code zeroLoss[t]}.
  */
 public record XorOutcome(boolean[] decisionBoundary, boolean[] zeroLoss) {
-    public static XorOutcome of(XorBatch trained) {
+    public static XorOutcome of(XorBatch trained, XorCriteria criteria) {
         int n = trained.trials();
         boolean[] db = new boolean[n], zl = new boolean[n];
         for (int t = 0; t < n; t++) {
             XorNetwork net = trained.network(t);
-            db[t] = net.decisionBoundary();
-            zl[t] = net.zeroLoss();
+            db[t] = criteria.decisionBoundary(net);
+            zl[t] = criteria.zeroLoss(net);
         }
         return new XorOutcome(db, zl);
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** Prints the XOR tables in the paper's layout next to the paper's numbers, and writes them as CSV. */
 public final class XorReport {
@@ -58,13 +59,79 @@ public final class XorReport {
                     .ifPresentOrElse(p -> f10.append(',').append(String.join(",", fmtAll(p))), () -> f10.append(",,,,,,"));
             f10.append('\n');
         }
+        write(dir, "figure9.csv", f9.toString());
+        write(dir, "figure10.csv", f10.toString());
+    }
+
+    private static void write(Path dir, String name, String text) {
         try {
             Files.createDirectories(dir);
-            AtomicFiles.writeString(dir.resolve("figure9.csv"), f9.toString());
-            AtomicFiles.writeString(dir.resolve("figure10.csv"), f10.toString());
+            AtomicFiles.writeString(dir.resolve(name), text);
         } catch (IOException e) {
             throw new UserError("cannot write XOR results to " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The sweep as a table, one line per cell in the given order: the setting, Figure 9's two columns, the
+     * largest deviation from the paper in each, and Figure 10's order of strategies by 2-unit ZL rate with the
+     * number of strategy pairs out of the paper's order (by 2-unit DB and ZL).
+     */
+    public static String formatSweep(List<XorSweep.Cell> cells) {
+        StringBuilder sb = new StringBuilder();
+        String row = "%-39s | %-25s | %-25s | %5s %5s | %-8s %5s %s%n";
+        sb.append(String.format(Locale.ROOT, row, setting("opt", "lr", "loss", "R'(0)", "DB", "ZL"),
+                "DB % (10 8 6 4 2 units)", "ZL % (10 8 6 4 2 units)", "maxDB", "maxZL", "fig10 ZL", "sprd", "swaps DB/ZL"));
+        XorFit paperFit = XorFit.of(XorTables.PAPER, XorTables.PAPER);
+        sb.append(String.format(Locale.ROOT, row, "paper", column(XorTables.PAPER, true), column(XorTables.PAPER, false),
+                "", "", paperFit.zlOrder(), fmt(paperFit.zlSpread()), ""));
+        for (XorSweep.Cell c : cells) {
+            XorTraining t = c.training();
+            XorFit f = c.fit();
+            sb.append(String.format(Locale.ROOT, row,
+                    setting(t.optimizer().label(), Float.toString(t.learningRate()), t.reduction().label(),
+                            Integer.toString(t.reluSlopeAtZero()), c.criteria().decisionBoundary().label(), c.criteria().zeroLoss().label()),
+                    column(c.tables(), true), column(c.tables(), false), fmt(f.decisionBoundary()), fmt(f.zeroLoss()),
+                    f.zlOrder(), fmt(f.zlSpread()), f.dbSwaps() + "/" + f.zlSwaps()));
+        }
+        return sb.toString();
+    }
+
+    private static String setting(String optimizer, String lr, String loss, String slope, String db, String zl) {
+        return String.format(Locale.ROOT, "%-4s %-5s %-4s %-5s %-7s %-9s", optimizer, lr, loss, slope, db, zl);
+    }
+
+    private static String column(XorTables t, boolean decisionBoundary) {
+        return t.figure9().stream().map(r -> fmt(decisionBoundary ? r.decisionBoundary() : r.zeroLoss()))
+                .collect(Collectors.joining(" "));
+    }
+
+    /** Writes {@code sweep.csv}: one row per cell with its setting, both Figure 9 columns, Figure 10's 2-unit rates and the fit. */
+    public static void writeSweepCsv(List<XorSweep.Cell> cells, Path dir) {
+        StringBuilder csv = new StringBuilder("optimizer,lr,reduction,relu_slope_at_zero,iterations,db_criterion,zl_criterion");
+        for (int w : XorExperiment.FIGURE9_WIDTHS) csv.append(",db_").append(w);
+        for (int w : XorExperiment.FIGURE9_WIDTHS) csv.append(",zl_").append(w);
+        for (XorTables.Figure10Row r : XorTables.PAPER.figure10()) {
+            String s = XorFit.abbreviation(r.strategy());
+            csv.append(",two_db_").append(s).append(",two_zl_").append(s);
+        }
+        csv.append(",max_db_deviation,max_zl_deviation,db_swaps,zl_swaps,zl_order\n");
+        for (XorSweep.Cell c : cells) {
+            XorTraining t = c.training();
+            csv.append(String.join(",", t.optimizer().label(), Float.toString(t.learningRate()), t.reduction().label(),
+                    Integer.toString(t.reluSlopeAtZero()), Integer.toString(t.iterations()),
+                    c.criteria().decisionBoundary().label(), c.criteria().zeroLoss().label()));
+            for (XorTables.Figure9Row r : c.tables().figure9()) csv.append(',').append(fmt(r.decisionBoundary()));
+            for (XorTables.Figure9Row r : c.tables().figure9()) csv.append(',').append(fmt(r.zeroLoss()));
+            for (XorTables.Figure10Row p : XorTables.PAPER.figure10()) {
+                XorTables.Figure10Row r = XorFit.row(c.tables().figure10(), p.strategy());
+                csv.append(',').append(fmt(r.twoDb())).append(',').append(fmt(r.twoZl()));
+            }
+            XorFit f = c.fit();
+            csv.append(',').append(fmt(f.decisionBoundary())).append(',').append(fmt(f.zeroLoss()))
+                    .append(',').append(f.dbSwaps()).append(',').append(f.zlSwaps()).append(',').append(f.zlOrder()).append('\n');
+        }
+        write(dir, "sweep.csv", csv.toString());
     }
 
     private static List<String> fmtAll(XorTables.Figure10Row r) {

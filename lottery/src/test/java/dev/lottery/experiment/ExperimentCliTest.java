@@ -9,18 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import dev.lottery.cli.LotteryCli;
+import dev.lottery.cli.CliRun;
 import dev.lottery.experiment.control.Controls;
 import dev.lottery.nn.train.TrainingSpec;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * End to end on real MNIST through the command line: a short iterative lenet-300-100 experiment (2 levels, 200
@@ -28,22 +25,15 @@ import picocli.CommandLine;
  * by {@code run-unit} from the manifest alone.
  */
 class ExperimentCliTest {
-    private record Result(int code, String out, String err) {}
-
-    private static Result cli(String... args) {
-        CommandLine cl = LotteryCli.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void runStatusAndReportAShortLenetExperimentOnMnist(@TempDir Path root) throws Exception {
         String[] common = {"--preset", "lenet-quick", "--results", root.toString(), "--trials", "1", "--levels", "2", "--iterations", "200",
                 "--arms", "ticket,reinit,rearrange,signs"};
-        Result run = cli(concat(new String[] {"experiment", "run", "--device", "cpu"}, common));
+        CliRun run = cli(concat(new String[] {"experiment", "run", "--device", "cpu"}, common));
         assertEquals(0, run.code(), run.err());
         ExperimentSpec quick = ExperimentPresets.get("lenet-quick");
         ExperimentSpec spec = quick.toBuilder().set(TRIALS, 1).set(LEVELS, 2).set(ARMS, Controls.all())
@@ -59,12 +49,12 @@ class ExperimentCliTest {
         assertEquals("sha256:ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
                 ResultsStore.existing(dir).provenance().get(Provenance.DATA_FILE + "train-images-idx3-ubyte"));
 
-        Result status = cli(concat(new String[] {"experiment", "status"}, common));
+        CliRun status = cli(concat(new String[] {"experiment", "status"}, common));
         assertEquals(0, status.code(), status.err());
         assertTrue(status.out().contains("9 units: 9 done, 0 partial, 0 pending"), status.out());
         assertTrue(status.out().contains("done     trial-0/iterative/signs/level-02"), status.out());
 
-        Result report = cli("report", dir.toString());
+        CliRun report = cli("report", dir.toString());
         assertEquals(0, report.code(), report.err());
         assertTrue(Files.isRegularFile(dir.resolve("report/figure3.png")));
         String md = Files.readString(dir.resolve("report/report.md"));
@@ -76,14 +66,14 @@ class ExperimentCliTest {
         Path unit = dir.resolve("trial-0/iterative/signs/level-02");
         Map<String, byte[]> before = ExperimentTest.files(unit);
         Files.delete(unit.resolve(ResultsStore.DONE));
-        Result redo = cli("experiment", "run-unit", "--results", dir.toString(), "--trial", "0", "--level", "2", "--arm", "signs", "--device", "cpu");
+        CliRun redo = cli("experiment", "run-unit", "--results", dir.toString(), "--trial", "0", "--level", "2", "--arm", "signs", "--device", "cpu");
         assertEquals(0, redo.code(), redo.err());
         Map<String, byte[]> after = ExperimentTest.files(unit);
         assertEquals(before.keySet(), after.keySet());
         for (String f : before.keySet()) assertArrayEquals(before.get(f), after.get(f), f);
 
         // resuming the same directory with other settings is refused in one line, exit code 2
-        Result refused = cli("experiment", "run", "--device", "cpu", "--results", dir.toString(), "--trials", "2", "--levels", "2", "--iterations", "200",
+        CliRun refused = cli("experiment", "run", "--device", "cpu", "--results", dir.toString(), "--trials", "2", "--levels", "2", "--iterations", "200",
                 "--arms", "ticket,reinit,rearrange,signs");
         assertEquals(2, refused.code());
         assertTrue(refused.err().contains("trials: 1 in the results vs 2 requested"), refused.err());

@@ -14,10 +14,11 @@ class XorGradientTest {
 
     @Test
     void kernelGradientMatchesFiniteDifferences() {
-        SplittableRandom r = new SplittableRandom(3);
-        XorBatch batch = new XorBatch(TRIALS, HIDDEN);
-        for (int t = 0; t < TRIALS; t++) batch.setNetwork(t, randomNetwork(r));
-        XorBatch g = XorTrainer.gradients(batch);
+        XorBatch batch = randomBatch(3);
+        XorBatch g = trainer(XorTraining.Reduction.MEAN, 0).gradients(batch);
+        // Random parameters put no pre-activation exactly on the kink, where alone the ReLU'(0) choice matters.
+        XorBatch slopeOne = trainer(XorTraining.Reduction.MEAN, 1).gradients(batch);
+        for (int t = 0; t < TRIALS; t++) assertScaled(1, g.network(t), slopeOne.network(t));
         int checked = 0;
         for (int t = 0; t < TRIALS; t++) {
             XorNetwork n = batch.network(t), grad = g.network(t);
@@ -39,13 +40,58 @@ class XorGradientTest {
         float[] neg = {-0.5f}, zero = {0f};
         XorBatch batch = new XorBatch(1, 1);
         batch.setNetwork(0, new XorNetwork(neg, neg.clone(), zero, new float[]{0.3f}, 0.1f));
-        XorNetwork g = XorTrainer.gradients(batch).network(0);
+        XorNetwork g = trainer(XorTraining.Reduction.MEAN, 0).gradients(batch).network(0);
         assertEquals(0f, g.w1a()[0]);
         assertEquals(0f, g.w1b()[0]);
         assertEquals(0f, g.b1()[0]);
         assertEquals(0f, g.w2()[0]);
         // Only b2 moves: d/db2 of the mean loss = mean(sigmoid(0.1) - y) = sigmoid(0.1) - 0.5.
         assertEquals(1 / (1 + Math.exp(-0.1)) - 0.5, g.b2(), 1e-6);
+    }
+
+    @Test
+    void summedLossHasExactlyFourTimesTheMeanGradient() {
+        XorBatch batch = randomBatch(5);
+        XorBatch mean = trainer(XorTraining.Reduction.MEAN, 0).gradients(batch);
+        XorBatch sum = trainer(XorTraining.Reduction.SUM, 0).gradients(batch);
+        for (int t = 0; t < TRIALS; t++) assertScaled(4, mean.network(t), sum.network(t));
+    }
+
+    @Test
+    void reluSlopeOneAtZeroPassesGradientThroughTheKink() {
+        // Both input weights negative, bias 0: the unit's pre-activation is 0 at (0, 0) and negative elsewhere.
+        float[] neg = {-0.5f}, zero = {0f};
+        XorBatch batch = new XorBatch(1, 1);
+        batch.setNetwork(0, new XorNetwork(neg, neg.clone(), zero, new float[]{0.3f}, 0.1f));
+        XorNetwork g = trainer(XorTraining.Reduction.MEAN, 1).gradients(batch).network(0);
+        // Only point (0, 0) passes, with dL/da = d0·w2, d0 = sigmoid(0.1)/4; it reaches the bias alone (x = 0).
+        double d0 = 1 / (1 + Math.exp(-0.1)) / 4;
+        assertEquals(d0 * 0.3, g.b1()[0], 1e-7);
+        assertEquals(0f, g.w1a()[0]);
+        assertEquals(0f, g.w1b()[0]);
+        assertEquals(0f, g.w2()[0], "relu(0) = 0 feeds the output weight nothing");
+    }
+
+    /** {@code scaled} is exactly {@code factor} times {@code g}, parameter by parameter. */
+    private static void assertScaled(float factor, XorNetwork g, XorNetwork scaled) {
+        for (int k = 0; k < HIDDEN; k++) {
+            assertEquals(factor * g.w1a()[k], scaled.w1a()[k]);
+            assertEquals(factor * g.w1b()[k], scaled.w1b()[k]);
+            assertEquals(factor * g.b1()[k], scaled.b1()[k]);
+            assertEquals(factor * g.w2()[k], scaled.w2()[k]);
+        }
+        assertEquals(factor * g.b2(), scaled.b2());
+    }
+
+    private static XorBatch randomBatch(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        XorBatch batch = new XorBatch(TRIALS, HIDDEN);
+        for (int t = 0; t < TRIALS; t++) batch.setNetwork(t, randomNetwork(r));
+        return batch;
+    }
+
+    private static XorTrainer trainer(XorTraining.Reduction reduction, int reluSlopeAtZero) {
+        return new XorTrainer(new XorTraining(XorTraining.Optimizer.GD, 1f, reduction, reluSlopeAtZero, 0));
     }
 
     /** Finite-difference check of one hidden-unit parameter; skipped (returns 0) when a ReLU kink is too close. */

@@ -66,16 +66,16 @@ class XorPartsTest {
         // The paper's footnote-3 solution with n = 10: hard outputs, boundary found.
         float n = 10;
         XorNetwork exact = new XorNetwork(new float[]{n, -n}, new float[]{-n, n}, new float[2], new float[]{1.5f, 1.5f}, -n / 2 - 2.5f);
-        assertTrue(exact.decisionBoundary());
-        assertTrue(exact.zeroLoss());
+        assertTrue(XorSetting.GD.criteria().decisionBoundary(exact));
+        assertTrue(XorSetting.GD.criteria().zeroLoss(exact));
         // Same shape, tiny weights: right side of 0.5 everywhere but far from zero loss.
         float s = 0.1f;
         XorNetwork soft = new XorNetwork(new float[]{s, -s}, new float[]{-s, s}, new float[2], new float[]{1, 1}, -s / 2);
-        assertTrue(soft.decisionBoundary());
-        assertFalse(soft.zeroLoss());
+        assertTrue(XorSetting.GD.criteria().decisionBoundary(soft));
+        assertFalse(XorSetting.GD.criteria().zeroLoss(soft));
         // All outputs exactly 0.5: no boundary.
         XorNetwork flat = new XorNetwork(new float[1], new float[1], new float[1], new float[1], 0f);
-        assertFalse(flat.decisionBoundary());
+        assertFalse(XorSetting.GD.criteria().decisionBoundary(flat));
         assertEquals(Math.log(2), flat.loss(), 1e-12);
     }
 
@@ -91,7 +91,8 @@ class XorPartsTest {
         assertTrue(text.contains("/98.5") && text.contains("/79.4"), "paper numbers shown: " + text);
         assertEquals(6, Files.readAllLines(dir.resolve("figure9.csv")).size());
         assertTrue(Files.readString(dir.resolve("figure10.csv")).contains("One-shot Product,"));
+        // Options are checked before the command runs (the command line calls validateOptions first).
         XorCommand bad = CommandLine.populateCommand(new XorCommand(), "--trials", "0");
-        assertThrows(UserError.class, bad::call);
+        assertThrows(UserError.class, bad::validateOptions);
     }
 }

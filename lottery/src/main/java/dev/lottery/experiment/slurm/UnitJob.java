@@ -1,10 +1,10 @@
 package dev.lottery.experiment.slurm;
 
+import dev.lottery.experiment.ExperimentData;
 import dev.lottery.experiment.ExperimentListener;
 import dev.lottery.experiment.LocalEngine;
 import dev.lottery.experiment.PopulationSize;
 import dev.lottery.experiment.ExperimentSpec;
-import dev.lottery.experiment.Provenance;
 import dev.lottery.experiment.PruningMode;
 import dev.lottery.experiment.ResultsStore;
 import dev.lottery.experiment.Unit;
@@ -14,7 +14,6 @@ import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.Backends;
 import dev.lottery.nn.backend.DeviceChoice;
-import dev.lottery.nn.data.DataSplit;
 import dev.lottery.nn.train.ResidentData;
 import dev.lottery.nn.train.TrainingListener;
 import java.io.PrintStream;
@@ -64,11 +63,10 @@ public final class UnitJob {
         }
         // In plan order, so the engine meets every unit after its dependencies.
         pending.sort(Comparator.comparingInt(plan::indexOf));
-        DataSplit split = spec.dataset().load(dataDir, spec.training().validationSize(), spec.seed());
-        store.recordProvenance(Provenance.of(spec, split));
-        try (Backend backend = Backends.select(device).backend();
-             ResidentData data = ResidentData.upload(backend, split, spec.normalization())) {
-            log.println("lottery: " + pending.size() + " unit(s) on " + backend.description());
+        Backends.Selection selection = Backends.select(device);
+        log.println("lottery: " + pending.size() + " unit(s), " + selection.describe());
+        try (Backend backend = selection.backend();
+             ResidentData data = ExperimentData.resident(spec, null, dataDir, backend, store, line -> log.println("lottery: " + line))) {
             UnitRunner runner = new UnitRunner(spec, store, backend, data).checkpointingEvery(checkpointEvery);
             new LocalEngine(size).run(pending, store, runner, new ExperimentListener() {
                 @Override

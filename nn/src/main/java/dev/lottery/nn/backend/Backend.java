@@ -1,6 +1,9 @@
 package dev.lottery.nn.backend;
 
 import dev.lottery.nn.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Where tensors live and ops run: the CPU backend (Vector API, always available) or the CUDA backend (device
@@ -49,6 +52,17 @@ public interface Backend extends DenseOps, ConvolutionOps, PruningOps, DataOps, 
      * size populations; an estimate, not a promise.
      */
     long availableMemory();
+
+    /**
+     * A tensor holding the float32 {@code values} of {@code shape}, which the caller hands over with the arena that
+     * owns them: a backend that computes in host memory uses them as they are (a memory-mapped data set becomes
+     * resident without a copy) and closes the arena with the tensor; others copy them and close the arena at once.
+     */
+    default Tensor adopt(String name, MemorySegment values, Arena owner, int... shape) {
+        try (owner) {
+            return upload(name, values.toArray(ValueLayout.JAVA_FLOAT), shape);
+        }
+    }
 
     /** {@code dst <- src} for tensors of equal size on this backend. */
     void copy(Tensor src, Tensor dst);

@@ -7,19 +7,23 @@ import java.util.ServiceLoader;
 
 /**
  * Chooses the backend at start-up and says why: CUDA when a provider for it is installed and reports a usable
- * GPU, otherwise the always-available CPU backend.
+ * GPU, otherwise the always-available CPU backend. Nothing is printed or logged here: the caller shows
+ * {@link Selection#describe()} once, where its user looks (the command line prints it on standard error).
  */
 public final class Backends {
-    private static final System.Logger LOG = System.getLogger(Backends.class.getName());
-
     private Backends() {}
 
     /** The opened backend and the one-line reason it was chosen. */
-    public record Selection(Backend backend, String reason) {}
+    public record Selection(Backend backend, String reason) {
+        /** One line for the user: which backend runs and why, e.g. {@code backend: CPU (...): cpu requested}. */
+        public String describe() {
+            return "backend: " + backend.description() + ": " + reason;
+        }
+    }
 
     public static Selection select(DeviceChoice choice) {
         if (choice == DeviceChoice.CPU) {
-            return logged(new Selection(new CpuBackend(), "cpu requested"));
+            return new Selection(new CpuBackend(), "cpu requested");
         }
         Optional<BackendProvider> cuda = ServiceLoader.load(BackendProvider.class).stream()
                 .map(ServiceLoader.Provider::get)
@@ -29,16 +33,11 @@ public final class Backends {
                 ? "no CUDA backend is built into this version"
                 : cuda.get().unavailableReason().orElse(null);
         if (why == null) {
-            return logged(new Selection(cuda.get().open(), "CUDA GPU found"));
+            return new Selection(cuda.get().open(), "CUDA GPU found");
         }
         if (choice == DeviceChoice.CUDA) {
             throw new UserError("--device cuda: CUDA is not usable here: " + why);
         }
-        return logged(new Selection(new CpuBackend(), "CUDA not usable (" + why + "), falling back to the CPU"));
-    }
-
-    private static Selection logged(Selection s) {
-        LOG.log(System.Logger.Level.INFO, "backend: {0}: {1}", s.backend().description(), s.reason());
-        return s;
+        return new Selection(new CpuBackend(), "CUDA not usable (" + why + "), falling back to the CPU");
     }
 }

@@ -85,10 +85,7 @@ final class Cifar10Fetcher {
             for (int n; (n = in.read(buf)) > 0; ) digest.update(buf, 0, n);
         }
         String actual = Sha256.hex(digest);
-        if (!actual.equals(sha256)) {
-            throw new UserError(archive + ": SHA-256 mismatch: expected " + sha256 + ", found " + actual
-                    + " (delete it to download it again)");
-        }
+        if (!actual.equals(sha256)) throw new CorruptDataFile(archive, "SHA-256 mismatch: expected " + sha256 + ", found " + actual);
     }
 
     /** Installs the six batch files out of the (verified) archive; other members are ignored. */

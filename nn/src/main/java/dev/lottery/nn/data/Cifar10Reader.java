@@ -72,7 +72,7 @@ public final class Cifar10Reader {
                     }
                     int label = Byte.toUnsignedInt(record[0]);
                     if (label >= CLASSES) {
-                        throw new UserError(file + ": record " + r + " has label " + label
+                        throw new CorruptDataFile(file, "record " + r + " has label " + label
                                 + ", expected 0..9 (not a CIFAR-10 binary batch?)");
                     }
                     labels[example] = record[0];
@@ -97,7 +97,7 @@ public final class Cifar10Reader {
             throw new UserError(file + ": cannot read: " + FileSource.oneLine(e), e);
         }
         if (size != fileBytes()) {
-            throw new UserError(file + ": " + (size < fileBytes() ? "truncated" : "too long") + ": expected "
+            throw new CorruptDataFile(file, (size < fileBytes() ? "truncated" : "too long") + ": expected "
                     + fileBytes() + " bytes (" + recordsPerFile + " records of " + RECORD_BYTES + "), found " + size);
         }
     }

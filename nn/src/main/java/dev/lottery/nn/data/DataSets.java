@@ -1,7 +1,10 @@
 package dev.lottery.nn.data;
 
+import dev.lottery.nn.UserError;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -26,21 +29,68 @@ public final class DataSets {
      */
     public static DataSplit load(DatasetName name, Path cacheDir, int validationSize, long seed,
                                  Consumer<String> log) {
-        Path root = cacheDir == null ? defaultCacheDir() : cacheDir;
-        Path dir = root.resolve(name.cliName());
+        Path dir = datasetDir(name, cacheDir);
         HostCommands commands = HostCommands.system();
         IdxDatasetLoader.TrainTest sets = switch (name) {
             case MNIST -> new IdxDatasetLoader(name.cliName(), IdxFileSet.MNIST,
                     DatasetFetcher.mnist(commands, log)).load(dir);
             case FASHION_MNIST -> new IdxDatasetLoader(name.cliName(), IdxFileSet.FASHION_MNIST,
                     DatasetFetcher.fashionMnist(commands, log)).load(dir);
-            case CIFAR10 -> {
-                Cifar10Reader reader = Cifar10Reader.standard();
-                Path batches = Cifar10Fetcher.standard(log).ensure(dir);
-                yield new IdxDatasetLoader.TrainTest(reader.readTrain(batches), reader.readTest(batches));
-            }
+            case CIFAR10 -> loadCifar10(dir, log);
         };
         return DataSplit.holdout(sets.train(), sets.test(), validationSize, seed);
+    }
+
+    /**
+     * CIFAR-10 from {@code dir}, downloading it first if needed. A batch file of the wrong size or content, or an
+     * archive with the wrong checksum, is moved aside once and fetched again (as the IDX loader does).
+     */
+    private static IdxDatasetLoader.TrainTest loadCifar10(Path dir, Consumer<String> log) {
+        Cifar10Reader reader = Cifar10Reader.standard();
+        Cifar10Fetcher fetcher = Cifar10Fetcher.standard(log);
+        Set<Path> repaired = new HashSet<>();
+        CorruptDataFile repairing = null;
+        Path aside = null;
+        while (true) {
+            try {
+                Path batches = fetcher.ensure(dir);
+                return new IdxDatasetLoader.TrainTest(reader.readTrain(batches), reader.readTest(batches));
+            } catch (CorruptDataFile e) {
+                if (!repaired.add(e.file())) throw e;
+                repairing = e;
+                aside = e.moveAside(log);
+            } catch (UserError fetchFailure) {
+                if (repairing == null) throw fetchFailure;
+                throw repairing.unrepaired(aside, DatasetName.CIFAR10.cliName(), fetchFailure);
+            }
+        }
+    }
+
+    /** The data set's folder in the cache {@code cacheDir} (null: {@link #defaultCacheDir()}). */
+    public static Path datasetDir(DatasetName name, Path cacheDir) {
+        return (cacheDir == null ? defaultCacheDir() : cacheDir).resolve(name.cliName());
+    }
+
+    /**
+     * The raw content a part ({@code train} or {@code test}) of a data set is made from, as pinned checksums: what a
+     * {@link PreparedSet} records, so that a prepared copy is used only for the content it was made from.
+     */
+    public static String source(DatasetName name, String part) {
+        boolean train = switch (part) {
+            case "train" -> true;
+            case "test" -> false;
+            default -> throw new IllegalArgumentException("part " + part + " is neither train nor test");
+        };
+        return switch (name) {
+            case MNIST -> idxSource(IdxFileSet.MNIST, train);
+            case FASHION_MNIST -> idxSource(IdxFileSet.FASHION_MNIST, train);
+            case CIFAR10 -> "sha256:" + Cifar10Fetcher.SHA256 + (train ? ":data_batch_1-5" : ":test_batch");
+        };
+    }
+
+    private static String idxSource(IdxFileSet files, boolean train) {
+        return "sha256:" + (train ? files.trainImages().sha256() + "," + files.trainLabels().sha256()
+                : files.testImages().sha256() + "," + files.testLabels().sha256());
     }
 
     /** {@code $LOTTERY_DATA}, else {@code $XDG_CACHE_HOME/lottery/data}, else {@code ~/.cache/lottery/data}. */

@@ -33,22 +33,35 @@ public record DataSplit(Dataset train, Dataset validation, Dataset test) {
      * {@code validationSize == 0} gives a null validation set and the full training set.
      */
     public static DataSplit holdout(Dataset fullTrain, Dataset test, int validationSize, long seed) {
-        if (validationSize < 0 || validationSize >= fullTrain.count()) {
-            throw new UserError("validation size " + validationSize + " must be in [0, " + fullTrain.count()
-                    + ") for " + fullTrain.name() + " (" + fullTrain.count() + " training examples)");
+        Holdout h = holdout(fullTrain.name(), fullTrain.count(), validationSize, seed);
+        if (h == null) return new DataSplit(fullTrain, null, test);
+        return new DataSplit(fullTrain.select(h.kept()), fullTrain.select(h.held()).named(validationName(fullTrain.name())),
+                test);
+    }
+
+    /** The training examples a holdout keeps and the ones it holds out for validation, each in increasing order. */
+    public record Holdout(int[] kept, int[] held) {}
+
+    /**
+     * The examples of a {@code count}-example training set that {@link #holdout(Dataset, Dataset, int, long)} keeps
+     * and holds out; null when {@code validationSize} is 0 (nothing held out).
+     */
+    public static Holdout holdout(String trainName, int count, int validationSize, long seed) {
+        if (validationSize < 0 || validationSize >= count) {
+            throw new UserError("validation size " + validationSize + " must be in [0, " + count
+                    + ") for " + trainName + " (" + count + " training examples)");
         }
-        if (validationSize == 0) return new DataSplit(fullTrain, null, test);
-        int[] order = permutation(fullTrain.count(), seed);
+        if (validationSize == 0) return null;
+        int[] order = permutation(count, seed);
         int[] held = Arrays.copyOfRange(order, 0, validationSize);
         int[] kept = Arrays.copyOfRange(order, validationSize, order.length);
         Arrays.sort(held);
         Arrays.sort(kept);
-        return new DataSplit(fullTrain.select(kept), fullTrain.select(held).named(validationName(fullTrain.name())),
-                test);
+        return new Holdout(kept, held);
     }
 
     /** {@code mnist/train} -> {@code mnist/validation}; any other name gets {@code /validation} appended. */
-    static String validationName(String trainName) {
+    public static String validationName(String trainName) {
         return trainName.endsWith("/train")
                 ? trainName.substring(0, trainName.length() - "/train".length()) + "/validation"
                 : trainName + "/validation";

@@ -35,6 +35,11 @@ final class DatasetFetcher {
                 List.of(DebianPackageSource.fashionMnist(commands), HttpMirrorSource.fashionMnist()), log);
     }
 
+    /** Reports a step (a repair, a download) to the user. */
+    void log(String line) {
+        log.accept(line);
+    }
+
     /** Installs {@code missing} into {@code dir}, or throws a one-line {@link UserError}. */
     void fetch(List<PinnedFile> missing, Path dir) {
         List<String> reasons = new ArrayList<>();

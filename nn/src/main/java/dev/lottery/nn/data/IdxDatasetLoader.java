@@ -5,8 +5,10 @@ import dev.lottery.nn.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Loads an MNIST-style data set (four IDX files): finds each file in the cache folder or a system package's folder
@@ -31,18 +33,62 @@ final class IdxDatasetLoader {
     record TrainTest(Dataset train, Dataset test) {
     }
 
-    /** The full training set and the test set, fetching into {@code dir} first if needed. */
+    /**
+     * The full training set and the test set, fetching into {@code dir} first if needed. A file that fails its size,
+     * structure or checksum is repaired once: moved aside to {@code <name>.bad} (when it is in the cache; a bad copy in
+     * a system folder is left alone and a good one fetched into the cache, where it is found first) and fetched again,
+     * with a line to {@code log} saying so.
+     */
     TrainTest load(Path dir) {
+        Set<Path> repaired = new HashSet<>();
+        while (true) {
+            try {
+                fetchMissing(dir);
+                Dataset train = read(name + "/train", locateOrFail(dir, files.trainImages()), files.trainImages(),
+                        locateOrFail(dir, files.trainLabels()), files.trainLabels());
+                Dataset test = read(name + "/test", locateOrFail(dir, files.testImages()), files.testImages(),
+                        locateOrFail(dir, files.testLabels()), files.testLabels());
+                return new TrainTest(train, test);
+            } catch (CorruptDataFile e) {
+                if (!repaired.add(e.file())) throw e; // the fetched copy is bad as well: nothing more to try here
+                repair(e, dir);
+            }
+        }
+    }
+
+    private void fetchMissing(Path dir) {
         List<PinnedFile> missing = new ArrayList<>();
         for (PinnedFile f : files.files()) {
             if (locate(dir, f).isEmpty()) missing.add(f);
         }
         if (!missing.isEmpty()) fetcher.fetch(missing, dir);
-        Dataset train = read(name + "/train", locateOrFail(dir, files.trainImages()), files.trainImages(),
-                locateOrFail(dir, files.trainLabels()), files.trainLabels());
-        Dataset test = read(name + "/test", locateOrFail(dir, files.testImages()), files.testImages(),
-                locateOrFail(dir, files.testLabels()), files.testLabels());
-        return new TrainTest(train, test);
+    }
+
+    /** Moves a corrupt cache file aside and fetches it again (or a good copy of a system folder's bad one). */
+    private void repair(CorruptDataFile e, Path dir) {
+        Path aside = null;
+        try {
+            if (e.file().toAbsolutePath().startsWith(dir.toAbsolutePath())) {
+                aside = e.moveAside(fetcher::log);
+            } else {
+                fetcher.log(e.file() + " failed its check (" + e.problem() + "): fetching a good copy into " + dir);
+                fetcher.fetch(List.of(pinOf(e.file())), dir);
+            }
+            fetchMissing(dir);
+        } catch (CorruptDataFile again) {
+            throw again;
+        } catch (UserError fetchFailure) {
+            throw e.unrepaired(aside, name, fetchFailure);
+        }
+    }
+
+    /** The pinned file {@code file} is a copy of ({@code name} or {@code name.gz}). */
+    private PinnedFile pinOf(Path file) {
+        String n = file.getFileName().toString();
+        for (PinnedFile f : files.files()) {
+            if (n.equals(f.name()) || n.equals(f.name() + ".gz")) return f;
+        }
+        throw new IllegalArgumentException(file + " is not one of " + files.fileNames());
     }
 
     /** {@code dir/name}, {@code dir/name.gz}, then the same in each system folder. */
@@ -75,8 +121,7 @@ final class IdxDatasetLoader {
 
     static void checkPin(Path file, PinnedFile pin, String actual) {
         if (!pin.sha256().equals(actual)) {
-            throw new UserError(file + ": SHA-256 mismatch: expected " + pin.sha256() + ", found " + actual
-                    + " (wrong or corrupt file; delete it to fetch it again)");
+            throw new CorruptDataFile(file, "SHA-256 mismatch: expected " + pin.sha256() + ", found " + actual);
         }
     }
 

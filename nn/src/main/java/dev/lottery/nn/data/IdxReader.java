@@ -58,12 +58,12 @@ public final class IdxReader {
             if (header.length >= 4) {
                 int magic = bigEndianInt(header, 0);
                 if (magic != expectedMagic) {
-                    throw new UserError(file + ": not an " + kind + ": magic 0x" + hex8(magic) + ", expected 0x"
+                    throw new CorruptDataFile(file, "not an " + kind + ": magic 0x" + hex8(magic) + ", expected 0x"
                             + hex8(expectedMagic) + describeMagic(magic));
                 }
             }
             if (header.length < headerBytes) {
-                throw new UserError(file + ": truncated: expected at least " + headerBytes + " header bytes, found "
+                throw new CorruptDataFile(file, "truncated: expected at least " + headerBytes + " header bytes, found "
                         + header.length + (gzipped ? " (after gunzip)" : ""));
             }
             int[] dims = new int[expectedDims];
@@ -71,11 +71,11 @@ public final class IdxReader {
             for (int i = 0; i < expectedDims; i++) {
                 dims[i] = bigEndianInt(header, 4 + 4 * i);
                 if (dims[i] <= 0) {
-                    throw new UserError(file + ": bad dimension " + i + ": " + Integer.toUnsignedString(dims[i]));
+                    throw new CorruptDataFile(file, "bad dimension " + i + ": " + Integer.toUnsignedString(dims[i]));
                 }
                 payload *= dims[i];
                 if (payload > Integer.MAX_VALUE - 64) {
-                    throw new UserError(file + ": implausible dimensions: more than 2^31 values");
+                    throw new CorruptDataFile(file, "implausible dimensions: more than 2^31 values");
                 }
             }
             long expectedTotal = headerBytes + payload;
@@ -96,7 +96,7 @@ public final class IdxReader {
         } catch (AccessDeniedException e) {
             throw new UserError(file + ": permission denied", e);
         } catch (ZipException | EOFException e) {
-            throw new UserError(file + ": corrupt or truncated gzip data: " + e.getMessage(), e);
+            throw new CorruptDataFile(file, "corrupt or truncated gzip data: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UserError(file + ": cannot read: " + e, e);
         }
@@ -104,7 +104,7 @@ public final class IdxReader {
 
     private static UserError lengthError(Path file, long expected, long found, boolean gzipped) {
         String what = found < expected ? "truncated" : "too long";
-        return new UserError(file + ": " + what + ": expected " + expected + " bytes, found " + found
+        return new CorruptDataFile(file, what + ": expected " + expected + " bytes, found " + found
                 + (gzipped ? " (after gunzip)" : ""));
     }
 

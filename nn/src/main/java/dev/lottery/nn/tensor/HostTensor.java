@@ -30,13 +30,16 @@ public final class HostTensor implements Tensor {
         this.segment = arena.allocate(Math.max(1, size) * Float.BYTES, ALIGNMENT); // zero-filled by the arena
     }
 
-    /** A view of {@code segment} (memory owned by another tensor). */
-    private HostTensor(String name, int[] shape, MemorySegment segment) {
+    /**
+     * A tensor over {@code segment}: owned through {@code arena} (closed with the tensor), or, with a null arena, a view
+     * of memory another tensor owns.
+     */
+    private HostTensor(String name, int[] shape, MemorySegment segment, Arena arena) {
         this.name = name;
         this.shape = shape.clone();
         this.strides = stridesOf(shape);
         this.size = sizeOf(shape);
-        this.arena = null;
+        this.arena = arena;
         this.segment = segment;
     }
 
@@ -63,6 +66,17 @@ public final class HostTensor implements Tensor {
             throw new IndexOutOfBoundsException("slice " + index + " of " + name + " " + Arrays.toString(shape));
         }
         return Arrays.copyOfRange(shape, 1, shape.length);
+    }
+
+    /**
+     * A tensor over {@code values} as they are (no copy), e.g. a memory-mapped data set. The tensor owns {@code arena},
+     * which must own {@code values} and be shared (the GEMM workers read tensors), and closes it when it is closed.
+     */
+    public static HostTensor adopt(String name, MemorySegment values, Arena arena, int... shape) {
+        if (values.byteSize() != sizeOf(shape) * Float.BYTES) {
+            throw new IllegalArgumentException(name + ": " + values.byteSize() + " bytes for shape " + Arrays.toString(shape));
+        }
+        return new HostTensor(name, shape, values, arena);
     }
 
     /** A new zero-filled tensor. */
@@ -93,7 +107,7 @@ public final class HostTensor implements Tensor {
     public HostTensor slice(int index) {
         int[] entry = sliceShape(name, shape, index);
         long bytes = sizeOf(entry) * Float.BYTES;
-        return new HostTensor(name + "[" + index + "]", entry, segment.asSlice(index * bytes, bytes));
+        return new HostTensor(name + "[" + index + "]", entry, segment.asSlice(index * bytes, bytes), null);
     }
 
     public float get(long index) { return segment.getAtIndex(F32, index); }

@@ -15,10 +15,17 @@ public record LearningRateSchedule(double initial, List<Drop> drops) {
 
     public LearningRateSchedule {
         drops = List.copyOf(drops);
-        if (!(initial > 0)) throw new UserError("learning rate must be positive, got " + initial);
-        for (int i = 1; i < drops.size(); i++) {
-            if (drops.get(i).at() <= drops.get(i - 1).at()) throw new UserError("learning-rate drops must be in increasing iteration order");
+        requirePositiveRate(initial);
+        for (int i = 0; i < drops.size(); i++) {
+            requirePositiveRate(drops.get(i).rate());
+            if (drops.get(i).at() <= (i == 0 ? 0 : drops.get(i - 1).at())) {
+                throw new UserError("learning-rate drops must be at positive iterations in increasing order");
+            }
         }
+    }
+
+    private static void requirePositiveRate(double lr) {
+        if (!(lr > 0) || Double.isInfinite(lr)) throw new UserError("learning rate must be a positive number, got " + lr);
     }
 
     public static LearningRateSchedule constant(double lr) {

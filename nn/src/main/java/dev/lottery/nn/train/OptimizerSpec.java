@@ -5,8 +5,9 @@ import dev.lottery.nn.UserError;
 /** SGD hyperparameters: learning-rate schedule, momentum (0 = plain SGD) and L2 weight decay. */
 public record OptimizerSpec(LearningRateSchedule learningRate, double momentum, double weightDecay) {
     public OptimizerSpec {
-        if (momentum < 0 || momentum >= 1) throw new UserError("momentum must be in [0, 1), got " + momentum);
-        if (weightDecay < 0) throw new UserError("weight decay must be non-negative, got " + weightDecay);
+        // Written so that NaN fails too.
+        if (!(momentum >= 0 && momentum < 1)) throw new UserError("momentum must be in [0, 1), got " + momentum);
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) throw new UserError("weight decay must be a finite number >= 0, got " + weightDecay);
     }
 
     public static OptimizerSpec sgd(double lr) {

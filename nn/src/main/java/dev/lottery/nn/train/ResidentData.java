@@ -1,9 +1,20 @@
 package dev.lottery.nn.train;
 
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.data.DataSets;
 import dev.lottery.nn.data.DataSplit;
 import dev.lottery.nn.data.Dataset;
+import dev.lottery.nn.data.DatasetName;
+import dev.lottery.nn.data.PreparedSet;
+import dev.lottery.nn.tensor.HostTensor;
 import dev.lottery.nn.tensor.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A data split made resident in a backend's memory once: images as {@code [count, features]}, labels as
@@ -27,6 +38,146 @@ public final class ResidentData implements AutoCloseable {
         this.train = train;
         this.validation = validation;
         this.test = test;
+    }
+
+    /**
+     * Data set {@code name} from the cache {@code cacheDir} (null: the default one), standardized with
+     * {@link Normalization#standard}, with {@code validationSize} training examples held out as
+     * {@link DataSplit#holdout} chooses them by {@code seed}: the same tensors as
+     * {@code upload(backend, DataSets.load(name, cacheDir, validationSize, seed), Normalization.standard(name))}, but
+     * read from prepared sets ({@link PreparedSet}, made from the raw files on first use) by memory-mapping, so a start
+     * does no decoding, and the CPU backend computes on the mapped pages without copying them. Progress and repairs
+     * are reported to {@code log}.
+     */
+    public static ResidentData load(Backend backend, DatasetName name, Path cacheDir, int validationSize, long seed,
+                                    Consumer<String> log) {
+        Prepared p = prepare(name, cacheDir, log);
+        if (p.raw() != null) return upload(backend, DataSplit.holdout(p.raw().train(), p.raw().test(), validationSize, seed), Normalization.standard(name));
+        try {
+            return fromPrepared(backend, p.train(), p.test(), validationSize, seed);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot map " + p.train().file() + " or " + p.test().file(), e);
+        }
+    }
+
+    /**
+     * A data set's prepared train and test sets ({@link PreparedSet}, standardized as {@link Normalization#standard}),
+     * or, where they cannot be written (a read-only cache), the raw split instead ({@code train} and {@code test}
+     * null then).
+     */
+    public record Prepared(PreparedSet train, PreparedSet test, DataSplit raw) {}
+
+    /**
+     * The prepared sets of data set {@code name} in the cache {@code cacheDir} (null: the default), made from the raw
+     * files when missing or damaged: those are fetched, checked against their pins and repaired as
+     * {@link DataSets#load} does. Progress and repairs go to {@code log}.
+     */
+    public static Prepared prepare(DatasetName name, Path cacheDir, Consumer<String> log) {
+        Normalization normalization = Normalization.standard(name);
+        Path dir = DataSets.datasetDir(name, cacheDir);
+        Optional<PreparedSet> train = prepared(dir, name, "train", normalization, log);
+        Optional<PreparedSet> test = prepared(dir, name, "test", normalization, log);
+        if (train.isPresent() && test.isPresent()) return new Prepared(train.get(), test.get(), null);
+        DataSplit raw = DataSets.load(name, cacheDir, 0, 0, log);
+        try {
+            log.accept("preparing " + name.cliName() + " for memory-mapping in " + PreparedSet.folder(dir));
+            write(dir, name, "train", raw.train(), normalization);
+            write(dir, name, "test", raw.test(), normalization);
+            train = prepared(dir, name, "train", normalization, log);
+            test = prepared(dir, name, "test", normalization, log);
+        } catch (IOException e) {
+            log.accept("cannot write the prepared copy (" + e.getMessage() + "); reading the raw files every time");
+        }
+        return train.isPresent() && test.isPresent() ? new Prepared(train.get(), test.get(), null) : new Prepared(null, null, raw);
+    }
+
+    /** As {@link #load(Backend, DatasetName, Path, int, long, Consumer)}, reporting on standard error. */
+    public static ResidentData load(Backend backend, DatasetName name, Path cacheDir, int validationSize, long seed) {
+        return load(backend, name, cacheDir, validationSize, seed, line -> System.err.println("[data] " + line));
+    }
+
+    private static Optional<PreparedSet> prepared(Path dir, DatasetName name, String part, Normalization normalization,
+                                                  Consumer<String> log) {
+        Path file = PreparedSet.file(dir, part);
+        try {
+            return PreparedSet.open(file, name.cliName() + "/" + part, normalization.canonical(), DataSets.source(name, part));
+        } catch (PreparedSet.Mismatch e) {
+            log.accept(e.getMessage() + "; making it again");
+            return Optional.empty();
+        }
+    }
+
+    private static void write(Path dir, DatasetName name, String part, Dataset d, Normalization normalization) throws IOException {
+        PreparedSet.Header h = new PreparedSet.Header(name.cliName() + "/" + part, d.count(), d.channels(), d.height(), d.width(),
+                d.classes(), normalization.canonical(), DataSets.source(name, part));
+        PreparedSet.write(PreparedSet.file(dir, part), h, normalization.apply(d.images()), d.labels());
+    }
+
+    private static ResidentData fromPrepared(Backend backend, PreparedSet train, PreparedSet test, int validationSize, long seed)
+            throws IOException {
+        PreparedSet.Header th = train.header();
+        DataSplit.Holdout holdout = DataSplit.holdout(th.name(), th.count(), validationSize, seed);
+        Part testPart = null, trainPart = null, validationPart = null;
+        try {
+            testPart = mapped(backend, test);
+            if (holdout == null) {
+                trainPart = mapped(backend, train);
+            } else {
+                trainPart = gathered(backend, train, th.name(), holdout.kept());
+                validationPart = gathered(backend, train, DataSplit.validationName(th.name()), holdout.held());
+            }
+            return new ResidentData(trainPart, validationPart, testPart);
+        } catch (IOException | RuntimeException e) {
+            for (Part p : new Part[] {testPart, trainPart, validationPart}) if (p != null) p.close();
+            throw e;
+        }
+    }
+
+    /** A whole prepared set, resident as mapped. */
+    private static Part mapped(Backend backend, PreparedSet set) throws IOException {
+        PreparedSet.Header h = set.header();
+        Arena imagesArena = Arena.ofShared(), labelsArena = Arena.ofShared();
+        Tensor images = null;
+        try {
+            images = backend.adopt(h.name() + ".images", set.mapImages(imagesArena), imagesArena, h.count(), h.features());
+            Tensor labels = backend.adopt(h.name() + ".labels", set.mapLabels(labelsArena), labelsArena, h.count());
+            return new Part(h.name(), images, labels, h.count(), h.features());
+        } catch (IOException | RuntimeException e) {
+            if (images != null) images.close();
+            closeIfOpen(imagesArena, labelsArena);
+            throw e;
+        }
+    }
+
+    /** Arenas a backend did not take over (it closes the ones it did, or they belong to a tensor that was closed). */
+    private static void closeIfOpen(Arena... arenas) {
+        for (Arena a : arenas) if (a.scope().isAlive()) a.close();
+    }
+
+    /** The examples {@code rows} (increasing) of a prepared set, copied out of the mapping, as part {@code name}. */
+    private static Part gathered(Backend backend, PreparedSet set, String name, int[] rows) throws IOException {
+        PreparedSet.Header h = set.header();
+        long rowBytes = (long) h.features() * Float.BYTES;
+        Arena imagesArena = Arena.ofShared(), labelsArena = Arena.ofShared();
+        try (Arena mapping = Arena.ofConfined()) {
+            MemorySegment allImages = set.mapImages(mapping), allLabels = set.mapLabels(mapping);
+            MemorySegment images = imagesArena.allocate(rows.length * rowBytes, HostTensor.ALIGNMENT);
+            MemorySegment labels = labelsArena.allocate((long) rows.length * Float.BYTES, HostTensor.ALIGNMENT);
+            for (int k = 0; k < rows.length; k++) {
+                MemorySegment.copy(allImages, rows[k] * rowBytes, images, k * rowBytes, rowBytes);
+                MemorySegment.copy(allLabels, (long) rows[k] * Float.BYTES, labels, (long) k * Float.BYTES, Float.BYTES);
+            }
+            Tensor imageTensor = backend.adopt(name + ".images", images, imagesArena, rows.length, h.features());
+            try {
+                return new Part(name, imageTensor, backend.adopt(name + ".labels", labels, labelsArena, rows.length), rows.length, h.features());
+            } catch (RuntimeException e) {
+                imageTensor.close();
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            closeIfOpen(imagesArena, labelsArena);
+            throw e;
+        }
     }
 
     /** Uploads the split as it is (pixels in [0, 1]). */

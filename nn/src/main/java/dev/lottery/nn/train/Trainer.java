@@ -111,8 +111,9 @@ public final class Trainer {
                     step.iterate(spec.optimizer().learningRate().at(it), train.images(), train.labels(), x, y, epoch, order,
                             inEpoch * batch, it);
                     long done = it + 1;
-                    for (TrainingListener l : listeners) l.onIteration(done, total);
+                    // The evaluation first, so that a progress line shows the accuracy of the iteration it names.
                     if (done % spec.evalEvery() == 0 || done == total) report(evaluator.evaluate(done, data), series, listeners, total);
+                    for (TrainingListener l : listeners) l.onIteration(done, total);
                     for (int m = 0; m < members; m++) {
                         Checkpointer c = checkpointers.get(m);
                         if (c != null && c.due(done, total)) c.save(population.member(m), sgd, spec, seed, done, series.get(m));

@@ -4,9 +4,12 @@ package dev.lottery.nn.train;
 public interface TrainingListener {
     TrainingListener NONE = new TrainingListener() {};
 
-    /** Called after every iteration (keep it cheap). */
+    /**
+     * Called after every iteration (keep it cheap) — after that iteration's evaluation when it has one, so progress
+     * drawn here shows the evaluation of the iteration it names.
+     */
     default void onIteration(long iteration, long total) {}
 
-    /** Called after every evaluation. */
+    /** Called after every evaluation (at iteration 0 before the first {@link #onIteration}). */
     default void onEvaluation(EvalPoint point, long total) {}
 }

@@ -27,17 +27,12 @@ class DatasetFetcherTest {
     private static final URI DEAD = URI.create("http://127.0.0.1:1/mnist/");
     private static final HostCommands NO_TOOLS = new HostCommands("");
 
-    private final byte[] trainImages = IdxFixtures.images(20, 4, 4);
-    private final byte[] trainLabels = IdxFixtures.labels(20);
-    private final byte[] testImages = IdxFixtures.images(6, 4, 4);
-    private final byte[] testLabels = IdxFixtures.labels(6);
-    private final IdxFileSet toy = new IdxFileSet(pin("train-images-idx3-ubyte", trainImages),
-            pin("train-labels-idx1-ubyte", trainLabels), pin("t10k-images-idx3-ubyte", testImages),
-            pin("t10k-labels-idx1-ubyte", testLabels), List.of());
-
-    private static PinnedFile pin(String name, byte[] content) {
-        return new PinnedFile(name, Sha256.of(content), content.length);
-    }
+    private final IdxFixtures.Toy fixture = new IdxFixtures.Toy();
+    private final byte[] trainImages = fixture.trainImages;
+    private final byte[] trainLabels = fixture.trainLabels;
+    private final byte[] testImages = fixture.testImages;
+    private final byte[] testLabels = fixture.testLabels;
+    private final IdxFileSet toy = fixture.files;
 
     private List<String> cacheListing(Path d) throws IOException {
         try (Stream<Path> s = Files.list(d)) {
@@ -146,7 +141,7 @@ class DatasetFetcherTest {
     }
 
     @Test
-    void fileInTheCacheThatFailsItsPinIsAUserError() throws IOException {
+    void fileInTheCacheThatFailsItsPinIsMovedAsideAndTheErrorSaysHowToRepairIt() throws IOException {
         Path cache = Files.createDirectories(dir.resolve("toy"));
         Files.write(cache.resolve("train-images-idx3-ubyte"), trainImages);
         byte[] other = IdxFixtures.labels(20);
@@ -156,9 +151,11 @@ class DatasetFetcherTest {
         Files.write(cache.resolve("t10k-labels-idx1-ubyte"), testLabels);
         DatasetFetcher never = new DatasetFetcher("Toy", List.of(), l -> { });
         UserError e = assertThrows(UserError.class, () -> new IdxDatasetLoader("toy", toy, never).load(cache));
-        assertEquals(cache.resolve("train-labels-idx1-ubyte") + ": SHA-256 mismatch: expected "
-                + toy.trainLabels().sha256() + ", found " + Sha256.of(other)
-                + " (wrong or corrupt file; delete it to fetch it again)", e.getMessage());
+        assertTrue(e.getMessage().startsWith(cache.resolve("train-labels-idx1-ubyte") + " failed its check (SHA-256 mismatch: expected "
+                + toy.trainLabels().sha256() + ", found " + Sha256.of(other) + ") and was moved aside to train-labels-idx1-ubyte.bad;"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("'lottery fetch --dataset toy' repairs it"), e.getMessage());
+        assertArrayEquals(other, Files.readAllBytes(cache.resolve("train-labels-idx1-ubyte.bad")));
     }
 
     @Test
@@ -185,7 +182,7 @@ class DatasetFetcherTest {
         Files.write(cache.resolve("train-labels-idx1-ubyte"), fewLabels);
         Files.write(cache.resolve("t10k-images-idx3-ubyte"), testImages);
         Files.write(cache.resolve("t10k-labels-idx1-ubyte"), testLabels);
-        IdxFileSet set = new IdxFileSet(toy.trainImages(), pin("train-labels-idx1-ubyte", fewLabels),
+        IdxFileSet set = new IdxFileSet(toy.trainImages(), IdxFixtures.pin("train-labels-idx1-ubyte", fewLabels),
                 toy.testImages(), toy.testLabels(), List.of());
         UserError e = assertThrows(UserError.class,
                 () -> new IdxDatasetLoader("toy", set, new DatasetFetcher("Toy", List.of(), l -> { })).load(cache));

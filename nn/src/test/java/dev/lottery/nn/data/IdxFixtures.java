@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
 /** Builds small IDX files in memory for tests: deterministic pixel and label patterns. */
@@ -32,6 +33,21 @@ final class IdxFixtures {
 
     static int label(int i) {
         return (i * 7 + 3) % 10;
+    }
+
+    /** A toy MNIST-like data set: 20 training and 6 test images of 4x4, and their pins. */
+    static final class Toy {
+        final byte[] trainImages = images(20, 4, 4);
+        final byte[] trainLabels = labels(20);
+        final byte[] testImages = images(6, 4, 4);
+        final byte[] testLabels = labels(6);
+        final IdxFileSet files = new IdxFileSet(pin("train-images-idx3-ubyte", trainImages),
+                pin("train-labels-idx1-ubyte", trainLabels), pin("t10k-images-idx3-ubyte", testImages),
+                pin("t10k-labels-idx1-ubyte", testLabels), List.of());
+    }
+
+    static PinnedFile pin(String name, byte[] content) {
+        return new PinnedFile(name, Sha256.of(content), content.length);
     }
 
     static byte[] gzip(byte[] data) {

@@ -16,6 +16,7 @@ import dev.lottery.nn.rng.KeyedRandom;
 import dev.lottery.nn.tensor.HostTensor;
 import dev.lottery.nn.tensor.Tensor;
 import com.sun.management.OperatingSystemMXBean;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.lang.foreign.ValueLayout;
@@ -98,6 +99,11 @@ public final class CpuBackend implements Backend {
     @Override
     public long availableMemory() {
         return ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class).getFreeMemorySize();
+    }
+
+    @Override
+    public HostTensor adopt(String name, MemorySegment values, Arena owner, int... shape) {
+        return HostTensor.adopt(name, values, owner, shape);
     }
 
     @Override

@@ -1,0 +1,37 @@
+package dev.lottery.experiment;
+
+import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.data.DataSplit;
+import dev.lottery.nn.data.DatasetName;
+import dev.lottery.nn.train.Normalization;
+import dev.lottery.nn.train.ResidentData;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * Makes an experiment's data resident on a backend and records where it came from ({@link Provenance}) in the
+ * results store: one rule for the local engine and for cluster jobs.
+ */
+public final class ExperimentData {
+    private ExperimentData() {}
+
+    /**
+     * The data of {@code spec} on {@code backend}: {@code given} when the caller holds it in memory; otherwise a
+     * built-in data set from the cache {@code dataDir} (null: the default). MNIST and Fashion-MNIST with their standard
+     * normalization are memory-mapped from their prepared sets (no decoding at start); other cases are loaded and
+     * standardized as the spec says. Progress and repairs go to {@code log}.
+     */
+    public static ResidentData resident(ExperimentSpec spec, DataSplit given, Path dataDir, Backend backend, ResultsStore store,
+                                        Consumer<String> log) {
+        int validation = spec.training().validationSize();
+        if (given == null && spec.dataset() instanceof DataSource.BuiltIn(DatasetName name) && name != DatasetName.CIFAR10
+                && spec.normalization().equals(Normalization.standard(name))) {
+            // Pinned files are the provenance here: the split itself is not needed to name them.
+            store.recordProvenance(Provenance.of(spec, null));
+            return ResidentData.load(backend, name, dataDir, validation, spec.seed(), log);
+        }
+        DataSplit split = given != null ? given : spec.dataset().load(dataDir, validation, spec.seed());
+        store.recordProvenance(Provenance.of(spec, split));
+        return ResidentData.upload(backend, split, spec.normalization());
+    }
+}
