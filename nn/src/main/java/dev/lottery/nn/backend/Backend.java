@@ -34,6 +34,13 @@ public interface Backend extends DenseOps, ConvolutionOps, PruningOps, DataOps, 
     /** One line for logs: what runs and why (lanes, threads, device name, ...). */
     String description();
 
+    /**
+     * Which kernels compute results, named so that two backends with the same name give the same bits for the same
+     * settings (the CPU at any vector width or thread count) and any change that moves a result's bits changes the
+     * name. An experiment's results record it, so its units are never computed by a mix of kernels.
+     */
+    String kernelGeneration();
+
     /** A new zero-filled tensor owned by the caller. */
     Tensor zeros(String name, int... shape);
 
