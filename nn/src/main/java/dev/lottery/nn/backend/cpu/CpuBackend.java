@@ -35,10 +35,10 @@ import java.util.List;
 public final class CpuBackend implements Backend {
     /**
      * The CPU kernels' generation, raised whenever a change moves any result's bits: currently the masked products'
-     * weight gradients (sixteen partial sums below the crossovers in {@link MaskedProducts}) and evaluations over a
-     * whole test set in one pass.
+     * weight gradients (sixteen partial sums below the crossovers in {@link MaskedProducts}), evaluations over a
+     * whole test set in one pass, and the convolutions' direct and Winograd kernels.
      */
-    static final int GENERATION = 2;
+    static final int GENERATION = 3;
     /** {@code -Dlottery.cpu.sparse=false}: masked products and updates run dense (the default is true). */
     public static final String SPARSE_PROPERTY = "lottery.cpu.sparse";
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -64,7 +64,7 @@ public final class CpuBackend implements Backend {
         return "cpu";
     }
 
-    /** {@code cpu-2}, or {@code cpu-2-dense} with every masked product dense (their weight gradients round otherwise). */
+    /** {@code cpu-3}, or {@code cpu-3-dense} with every masked product dense (their weight gradients round otherwise). */
     @Override
     public String kernelGeneration() {
         return "cpu-" + GENERATION + (sparse ? "" : "-dense");
