@@ -26,19 +26,9 @@ JAVA_HOME=$("$root/scripts/find-jdk.sh") || exit 2
 jvm_args=()
 [ -n "${GEMM_THREADS:-}" ] && jvm_args=(-jvmArgsPrepend "-Dlottery.gemm.threads=$GEMM_THREADS")
 
-echo "== building benchmarks jar"
-./mvnw -q -Dbuild.suffix="$suffix" package -DskipTests -pl bench -am
-jar="bench/target$suffix/benchmarks.jar"
-
-{
-  echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(grep -o -w -m1 'avx512f\|avx2' /proc/cpuinfo | head -n1)"
-  echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
-  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-} | tee "$out/machine.txt"
-# Other processes on a 2-core box change both sides' numbers by large factors; say so rather than report noise.
-if awk -v n="$(nproc)" '{ exit !($1 > n / 2) }' /proc/loadavg; then
-  echo "WARNING: load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores: other work is running, results will be unreliable" | tee -a "$out/machine.txt"
-fi
+. "$root/scripts/bench-common.sh"
+bench_build_jar
+bench_machine_header
 
 echo "== JMH: lenet step + GEMM (ours)"
 "$JAVA_HOME/bin/java" -jar "$jar" 'dev\.lottery\.bench\.cpu\.(LenetStepBenchmark|GemmBenchmark)' \

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""PyTorch reference for the CUDA backend's convolutional training step, the counterpart of
-dev.lottery.bench.cuda.CudaConvStepBenchmark: the same architectures, batch sizes, optimizers and masks.
+"""PyTorch reference for the convolutional training step, the counterpart of dev.lottery.bench.cuda.CudaConvStepBenchmark
+(--device cuda) and dev.lottery.bench.conv.ConvStepBenchmark (--device cpu, scripts/bench-conv-cpu.sh): the same
+architectures, batch sizes, optimizers and masks.
 
+  conv2    on Fashion-MNIST's 1x28x28: 5x5x64 SAME, maxpool 2, 5x5x64 SAME, maxpool 2 (convolutions with bias, ReLU),
+           fc 3136-384-192-10 (ReLU); batch 50; SGD lr 0.01.
   conv4    3x3x64, 3x3x64, maxpool 2, 3x3x128, 3x3x128, maxpool 2 (VALID convolutions with bias, ReLU),
            fc 3200-256-256-10 (ReLU); batch 50; SGD lr 0.003.
   resnet20 He et al.'s CIFAR resnet, n = 3: 3x3x16 conv (no bias) + BN + ReLU; 3 stages of 3 basic blocks with
@@ -26,8 +29,8 @@ Prints one JSON line per model with the keys of CudaConvStepBenchmark's lines (e
 graph_steps_per_s, augmented_eager_steps_per_s, prunable_weights, other_parameters, masked_weights_zero, ...).
 Without torch, or without CUDA when --device cuda (the default), one JSON error line and exit 3.
 
-Run on the GPU machine: python3 conv_step_torch.py [--steps 300] [--model conv4|resnet20|all]
-Dry run on a CPU:        python3 conv_step_torch.py --device cpu --steps 2 --examples 1000
+Run on the GPU machine: python3 conv_step_torch.py [--steps 300] [--model conv2|conv4|resnet20|all]
+On the CPU:             python3 conv_step_torch.py --device cpu --threads 2 --steps 30 --examples 1000
 """
 import argparse
 import json
@@ -42,12 +45,27 @@ except ImportError as e:  # the device check must read a clean line, not a trace
     print(json.dumps({"error": "PyTorch not importable: %s" % e}))
     sys.exit(3)
 
-MODELS = ("conv4", "resnet20")
+MODELS = ("conv2", "conv4", "resnet20")
 # (batch, lr, momentum, weight decay, augmented) as the presets say (nn/.../model/Presets.java)
 SETTINGS = {
+    "conv2": (50, 0.01, 0.0, 0.0, False),
     "conv4": (50, 0.003, 0.0, 0.0, False),
     "resnet20": (128, 0.1, 0.9, 1e-4, True),
 }
+# One example's shape: conv2 as it trains on Fashion-MNIST, the others on CIFAR-10.
+INPUTS = {"conv2": (1, 28, 28), "conv4": (3, 32, 32), "resnet20": (3, 32, 32)}
+
+
+def conv2():
+    return nn.Sequential(
+        nn.Conv2d(1, 64, 5, padding=2), nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(64, 64, 5, padding=2), nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),  # 64 x 7 x 7 = 3136
+        nn.Linear(3136, 384), nn.ReLU(),
+        nn.Linear(384, 192), nn.ReLU(),
+        nn.Linear(192, 10))
 
 
 def conv4():
@@ -100,7 +118,7 @@ def prunable(model):
 
 def build(name, device, sparsity, seed):
     torch.manual_seed(seed)
-    model = conv4() if name == "conv4" else resnet20()
+    model = {"conv2": conv2, "conv4": conv4, "resnet20": resnet20}[name]()
     for m in model.modules():  # Figure 1: Xavier normal weights, zero biases (BN: scale 1, shift 0)
         if isinstance(m, (nn.Conv2d, nn.Linear)):
             nn.init.xavier_normal_(m.weight)
@@ -148,7 +166,7 @@ def measure_model(name, args, device):
     velocities = [torch.zeros_like(p) for p in params] if momentum else None
     weight_velocities = [v for p, v in zip(params, velocities) if id(p) in weight_ids] if momentum else None
 
-    images = torch.randn(args.examples, 3, 32, 32, device=device)
+    images = torch.randn(args.examples, *INPUTS[name], device=device)
     labels = torch.randint(0, 10, (args.examples,), device=device)
     order = torch.randperm(args.examples, device=device)  # one resident order, as lenet_step_torch.py
     per_epoch = args.examples // batch
@@ -218,19 +236,20 @@ def measure_model(name, args, device):
         except RuntimeError as e:
             graph_error = str(e).splitlines()[0] if str(e) else repr(e)
     else:
-        graph_error = "CUDA graphs need a GPU (CPU dry run)"
+        graph_error = "CUDA graphs need a GPU"
 
     with torch.no_grad():
         zeros_ok = all(bool((w[m == 0] == 0).all()) for w, m in zip(weights, masks))
     result = {
         "benchmark": name + " masked training step",
         "model": name,
-        "device": torch.cuda.get_device_name(device) if cuda else "cpu (dry run)",
+        "device": torch.cuda.get_device_name(device) if cuda else "cpu",
+        "threads": None if cuda else torch.get_num_threads(),
         "torch": torch.__version__,
         "precision": "fp32, no TF32",
         "cudnn_benchmark": bool(torch.backends.cudnn.benchmark),
         "batch": batch,
-        "input": "3x32x32",
+        "input": "x".join(map(str, INPUTS[name])),
         "resident_examples": args.examples,
         "sparsity": args.sparsity,
         "optimizer": "sgd lr %s, momentum %s, weight decay %s" % (lr, momentum, wd),
@@ -239,9 +258,9 @@ def measure_model(name, args, device):
         "warmup": warmup,
         "prunable_weights": prunable_count,
         "other_parameters": other_count,
-        "eager_steps_per_s": round(eager, 1),
-        "graph_steps_per_s": None if graph_steps is None else round(graph_steps, 1),
-        "augmented_eager_steps_per_s": None if augmented is None else round(augmented, 1),
+        "eager_steps_per_s": round(eager, 3),
+        "graph_steps_per_s": None if graph_steps is None else round(graph_steps, 3),
+        "augmented_eager_steps_per_s": None if augmented is None else round(augmented, 3),
         "masked_weights_zero": zeros_ok,
     }
     if graph_error is not None:
@@ -258,6 +277,7 @@ def main():
     ap.add_argument("--examples", type=int, default=45000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--device", choices=("cuda", "cpu"), default="cuda")
+    ap.add_argument("--threads", type=int, default=None, help="CPU threads for PyTorch (default: its own choice)")
     ap.add_argument("--cudnn-benchmark", action="store_true", help="let cuDNN time its algorithms (ours does not)")
     args = ap.parse_args()
     if args.steps <= 0:
@@ -267,6 +287,8 @@ def main():
         print(json.dumps({"error": "no CUDA GPU visible to PyTorch %s (use --device cpu for a dry run)" % torch.__version__}))
         sys.exit(3)
     device = torch.device(args.device)
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
     # Pedantic FP32 like our backend: no TF32 in matmuls or convolutions (cuDNN's default allows it).
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False

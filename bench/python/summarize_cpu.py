@@ -2,7 +2,8 @@
 """Prints the CPU comparison from a JMH JSON result and the NumPy peer's output (both written by scripts/bench-cpu.sh).
 
 Per GEMM shape: our GFLOP/s (JMH products/s x 2mnk), NumPy's, and the ratio; then the lenet-300-100 step:
-ours and NumPy's steps/s and ours / NumPy. Both sides are summarised the same way: the median of the timed
+ours and NumPy's steps/s and ours / NumPy with half the weights kept (our products dense, like NumPy's), and ours
+with fewer kept, where our masked products skip the pruned weights. Both sides are summarised the same way: the median of the timed
 iterations (JMH's per-iteration scores, NumPy's repeats), so one unlucky iteration on a shared machine does
 not decide the ratio. Writes the numbers as JSON too when --json is given.
 """
@@ -40,11 +41,17 @@ def main():
                 numpy[key] = float(value)
 
     ours_step = None
+    masked_steps = {}
     gemm = {}
     for e in jmh:
         name = e["benchmark"].rsplit(".", 2)[-2]
         if name == "LenetStepBenchmark":
-            ours_step = median_score(e)
+            keep = e.get("params", {}).get("keep", "0.5")
+            # Half the weights kept is the NumPy comparison (our products stay dense there, as NumPy's do).
+            if keep == "0.5":
+                ours_step = median_score(e)
+            else:
+                masked_steps[keep] = median_score(e)
         elif name == "GemmBenchmark":
             shape = e["params"]["shape"]
             gemm[shape] = median_score(e) * gemm_flops(shape) / 1e9
@@ -66,6 +73,10 @@ def main():
             print(f"  ratio ours / NumPy:      {ours_step / theirs_step:10.2f}x   (target >= 1.5x)")
         summary["step"] = {"ours_per_s": round(ours_step, 1), "numpy_per_s": theirs_step,
                            "ratio": round(ours_step / theirs_step, 3) if theirs_step else None}
+        for keep, score in sorted(masked_steps.items()):
+            print(f"  ours with {float(keep):.0%} of the weights kept (masked products): {score:10,.0f} steps/s"
+                  + (f"  ({score / theirs_step:.2f}x NumPy's dense step)" if theirs_step else ""))
+            summary["step"][f"ours_per_s_keep_{keep}"] = round(score, 1)
     elif not gemm:
         sys.exit("no CPU benchmark results in " + args.jmh_json)
     if args.json:

@@ -26,6 +26,8 @@ public final class ResultsStore {
     public static final String MANIFEST = "manifest.json";
     public static final String DONE = "DONE";
     public static final String METRICS = "metrics.json";
+    /** The provenance entry naming the kernels ({@code Backend#kernelGeneration}) that compute the units. */
+    public static final String KERNELS = "kernels";
     /** Wall time and backend: kept apart from metrics.json so results are byte-identical between runs. */
     public static final String TIMING = "timing.json";
     static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create();
@@ -139,6 +141,31 @@ public final class ResultsStore {
         });
         m.add("provenance", provenance);
         writeJson(dir.resolve(MANIFEST), m);
+    }
+
+    /**
+     * Records in the manifest's provenance which kernels compute the units ({@code generation}, from the backend;
+     * called before a population of units starts), or checks it against the record: units computed by other kernels round differently, so resuming with them is
+     * refused with a one-line error rather than mixing the two in one figure. A manifest without a record whose units
+     * are all pending takes this one; one with complete or started units came from a version that did not record its
+     * kernels.
+     */
+    public void requireKernels(String generation) {
+        if (generation.equals(provenance().get(KERNELS))) return; // every population after the first
+        // Units first, then the manifest: a concurrent job records its kernels before it starts a unit.
+        boolean started = plan().stream().anyMatch(u -> state(u) != UnitState.PENDING);
+        String recorded = provenance().get(KERNELS);
+        if (generation.equals(recorded)) return;
+        String how = "resume it with the kernels that started it (same version, --device and -Dlottery.cpu.sparse) or start afresh in another results root";
+        if (recorded != null) {
+            throw new UserError(dir + " was computed by the " + recorded + " kernels, this run would compute with " + generation
+                    + ", which rounds differently: " + how);
+        }
+        if (started) {
+            throw new UserError(dir + " holds units of a version that did not record its kernels, this run would compute with "
+                    + generation + ", which may round differently: " + how);
+        }
+        recordProvenance(Map.of(KERNELS, generation));
     }
 
     /** The provenance entries the manifest holds. */

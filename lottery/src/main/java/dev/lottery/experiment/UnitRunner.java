@@ -78,6 +78,8 @@ public final class UnitRunner {
     public List<ExperimentListener.UnitOutcome> run(List<Unit> units, TrainingListener progress) {
         int trial = units.getFirst().trial();
         if (units.stream().anyMatch(u -> u.trial() != trial)) throw new IllegalArgumentException("a population holds units of one trial: " + units);
+        // Here, not when the runner is made: an engine that hands the units to other machines trains none itself.
+        store.requireKernels(backend.kernelGeneration());
         long seed = spec.trialSeed(trial);
         List<RewindCapture> rewinds = new ArrayList<>(); // per member, null for most
         try (Population population = Population.create(spec.model(), backend, units.size(), seed)) {
@@ -141,7 +143,9 @@ public final class UnitRunner {
 
     /** How many members of this experiment's model fit in the backend's free memory (at least 1). */
     public long membersThatFit() {
-        long each = Population.bytesPerMember(spec.model(), spec.training().batchSize(), Trainer.EVAL_BATCH);
+        int evalBatch = Trainer.evaluationBatch(spec.model(), data.test().count());
+        if (data.validation() != null) evalBatch = Math.max(evalBatch, Trainer.evaluationBatch(spec.model(), data.validation().count()));
+        long each = Population.bytesPerMember(spec.model(), spec.training().batchSize(), evalBatch);
         return Math.max(1, backend.availableMemory() / 2 / each);
     }
 

@@ -276,6 +276,42 @@ class ExperimentTest {
         assertEquals(dir, ResultsStore.open(dir, s).dir(), "the same settings resume");
     }
 
+    /** A run killed in its second unit, resumed with other kernels: refused; with the same: resumed. */
+    @Test
+    void resumingWithKernelsThatRoundOtherwiseIsRefused(@TempDir Path root) throws IOException {
+        ExperimentSpec s = onData(spec().with(LEVELS, 1).with(TRIALS, 1).with(MODES, List.of(PruningMode.ITERATIVE)));
+        ExperimentListener killer = new ExperimentListener() {
+            @Override
+            public TrainingListener onPopulationStart(List<Unit> units, int done, int total) {
+                return new TrainingListener() {
+                    @Override
+                    public void onIteration(long iteration, long total) {
+                        if (done == 1) throw new Killed();
+                    }
+                };
+            }
+        };
+        assertThrows(Killed.class, () -> run(root, s, killer));
+        Path dir = root.resolve(s.directoryName());
+        assertEquals(backend.kernelGeneration(), ResultsStore.existing(dir).provenance().get(ResultsStore.KERNELS));
+        try (Backend dense = new CpuBackend(false)) {
+            UserError e = assertThrows(UserError.class, () -> Experiment.of(s).on(dense).withData(DATA).run(dir, ExperimentListener.NONE));
+            assertTrue(e.getMessage().contains("computed by the " + backend.kernelGeneration() + " kernels"), e.getMessage());
+            assertTrue(e.getMessage().contains(dense.kernelGeneration()), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"));
+        }
+        assertEquals(dir, run(dir, s, ExperimentListener.NONE), "the same kernels resume");
+        // A directory whose units a version without the record computed is refused too; a fresh one takes the record.
+        JsonObject manifest = json(dir.resolve(ResultsStore.MANIFEST));
+        manifest.getAsJsonObject("provenance").remove(ResultsStore.KERNELS);
+        Files.writeString(dir.resolve(ResultsStore.MANIFEST), manifest.toString());
+        UserError old = assertThrows(UserError.class, () -> ResultsStore.existing(dir).requireKernels(backend.kernelGeneration()));
+        assertTrue(old.getMessage().contains("did not record its kernels"), old.getMessage());
+        ResultsStore fresh = ResultsStore.open(root.resolve("fresh"), s);
+        fresh.requireKernels("cpu-test");
+        assertEquals("cpu-test", fresh.provenance().get(ResultsStore.KERNELS));
+    }
+
     /** Thrown by the test listener to kill a run in the middle of a unit. */
     static final class Killed extends RuntimeException {
         Killed() {

@@ -2,6 +2,8 @@ package dev.lottery.bench.conv;
 
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.cpu.CpuBackend;
+import dev.lottery.nn.data.DatasetName;
+import dev.lottery.nn.model.ModelSpec;
 import dev.lottery.nn.model.Mode;
 import dev.lottery.nn.model.Population;
 import dev.lottery.nn.model.Preset;
@@ -24,10 +26,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * One training step of a convolutional preset on CIFAR-10-shaped input (3x32x32) through the real engine on the
- * CPU backend, at the paper's batch size (conv4: 50, resnet20: 128): training-mode forward, softmax cross-entropy
- * with its gradient, backward, and an SGD step with the preset's momentum and weight decay. The data are random;
- * the work does not depend on the values. Run: {@code java -jar bench/target-*}{@code /benchmarks.jar ConvStepBenchmark}.
+ * One training step of a convolutional preset through the real engine on the CPU backend, at the paper's batch size
+ * (conv2 and conv4: 50, resnet20: 128): training-mode forward, softmax cross-entropy with its gradient, backward, and
+ * an SGD step with the preset's momentum and weight decay. The input is the preset's data set's shape (CIFAR-10,
+ * 3x32x32) unless {@code dataset} names another ({@code -p model=conv2 -p dataset=fashion-mnist}: 1x28x28). The data
+ * are random; the work does not depend on the values.
+ * Run: {@code java -jar bench/target-*}{@code /benchmarks.jar ConvStepBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.Throughput)
@@ -38,6 +42,10 @@ import org.openjdk.jmh.infra.Blackhole;
 public class ConvStepBenchmark {
     @Param({"conv4", "resnet20"})
     public String model;
+
+    /** A data set name whose input shape to train on; empty for the preset's own. */
+    @Param({""})
+    public String dataset;
 
     private Backend backend;
     private Population network;
@@ -50,9 +58,10 @@ public class ConvStepBenchmark {
         Preset preset = Presets.get(model);
         int batch = preset.batchSize();
         backend = new CpuBackend();
-        network = Population.create(preset.model(), backend, 1, 1);
+        ModelSpec spec = dataset.isEmpty() ? preset.model() : preset.modelFor(DatasetName.parse(dataset));
+        network = Population.create(spec, backend, 1, 1);
         SplittableRandom rnd = new SplittableRandom(7);
-        int features = preset.model().inputFeatures();
+        int features = spec.inputFeatures();
         float[] pixels = new float[batch * features];
         for (int i = 0; i < pixels.length; i++) pixels[i] = (float) rnd.nextGaussian();
         float[] classes = new float[batch];

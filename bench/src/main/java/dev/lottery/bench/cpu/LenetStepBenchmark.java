@@ -2,6 +2,7 @@ package dev.lottery.bench.cpu;
 
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.cpu.CpuBackend;
+import dev.lottery.nn.model.Mode;
 import dev.lottery.nn.model.Population;
 import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.model.Presets;
@@ -14,8 +15,8 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
-import dev.lottery.nn.model.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,8 +27,10 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * One lenet-300-100 training step (batch 60) through the real engine on the CPU backend: {@link Population#forward},
  * softmax cross-entropy with its gradient, {@link Population#backward} and a masked {@link Sgd} step, exactly the
- * calls {@code Trainer} makes per iteration minus the batch gather (the NumPy peer has no gather either). Half
- * of every weight matrix is pruned; the products stay dense, so the rate does not change the work.
+ * calls {@code Trainer} makes per iteration (with the population's masks prepared, as in a training run) minus the
+ * batch gather (the NumPy peer has no gather either). {@code keep} of every weight matrix is kept at random: at 0.5,
+ * the NumPy comparison, the products stay dense (above the masked kernels' crossover); at 0.2 the masked kernels skip
+ * the pruned weights, while NumPy's dense step does the same work at any density.
  *
  * <p>The NumPy equivalent is {@code bench/python/lenet_step_numpy.py}; {@code scripts/bench-cpu.sh} runs both.
  */
@@ -40,9 +43,14 @@ import org.openjdk.jmh.infra.Blackhole;
 public class LenetStepBenchmark {
     static final int BATCH = 60;
 
+    /** Fraction of every weight matrix kept. */
+    @Param({"0.5", "0.2"})
+    public double keep;
+
     private Backend backend;
     private Population network;
     private Sgd sgd;
+    private Population.PreparedMasks masks;
     private Tensor x, labels;
     private long iteration;
 
@@ -53,7 +61,7 @@ public class LenetStepBenchmark {
         SplittableRandom rnd = new SplittableRandom(7);
         for (Parameter p : network.member(0).prunable()) {
             float[] mask = new float[Math.toIntExact(p.size())];
-            for (int i = 0; i < mask.length; i++) mask[i] = rnd.nextBoolean() ? 1f : 0f;
+            for (int i = 0; i < mask.length; i++) mask[i] = rnd.nextDouble() < keep ? 1f : 0f;
             p.mask().copyFrom(mask);
             backend.applyMask(p.value(), p.mask());
         }
@@ -64,6 +72,7 @@ public class LenetStepBenchmark {
         x = backend.upload("bench.x", pixels, BATCH, 28 * 28);
         labels = backend.upload("bench.y", classes, BATCH);
         sgd = new Sgd(OptimizerSpec.sgd(0.05), network);
+        masks = network.prepareMasks();
     }
 
     @Benchmark
@@ -77,6 +86,7 @@ public class LenetStepBenchmark {
 
     @TearDown
     public void tearDown() {
+        masks.close();
         sgd.close();
         x.close();
         labels.close();

@@ -34,6 +34,13 @@ public interface Backend extends DenseOps, ConvolutionOps, PruningOps, DataOps, 
     /** One line for logs: what runs and why (lanes, threads, device name, ...). */
     String description();
 
+    /**
+     * Which kernels compute results, named so that two backends with the same name give the same bits for the same
+     * settings (the CPU at any vector width or thread count) and any change that moves a result's bits changes the
+     * name. An experiment's results record it, so its units are never computed by a mix of kernels.
+     */
+    String kernelGeneration();
+
     /** A new zero-filled tensor owned by the caller. */
     Tensor zeros(String name, int... shape);
 
@@ -59,6 +66,15 @@ public interface Backend extends DenseOps, ConvolutionOps, PruningOps, DataOps, 
 
     /** {@code dst <- src} for tensors of equal size on this backend. */
     void copy(Tensor src, Tensor dst);
+
+    /**
+     * {@link #conv2d} followed by {@link #relu} on y. A backend that applies the ReLU while it writes y (the CPU's
+     * convolution kernels) saves a pass over the activations; the result is the same either way.
+     */
+    default void conv2dRelu(Tensor x, Tensor w, Tensor bias, Tensor y, ConvGeometry g) {
+        conv2d(x, w, bias, y, g);
+        relu(y);
+    }
 
     /**
      * A new recorder for one training run's iterations (CUDA graphs on the GPU, plain calls on the CPU). The caller

@@ -16,6 +16,26 @@ public interface DenseOps {
      */
     void gemm(int members, boolean transA, boolean transB, float alpha, MatrixBatch a, MatrixBatch b, float beta, MatrixBatch c);
 
+    /**
+     * {@link #gemm} where {@code mask} describes one operand, the matrices stored {@code mask.rows() x mask.cols()} of
+     * each member: with {@link MaskedOperand#B} op(B)'s zeros (pruned weights) may be skipped, giving gemm's values up
+     * to the order of summation; with {@link MaskedOperand#C} only C's unmasked entries are computed (a weight
+     * gradient). A backend that has nothing to gain computes the plain product.
+     */
+    default void maskedGemm(int members, boolean transA, boolean transB, float alpha, MatrixBatch a, MatrixBatch b, float beta,
+                            MatrixBatch c, MaskedOperand operand, PreparedMask mask) {
+        gemm(members, transA, transB, alpha, a, b, beta, c);
+    }
+
+    /**
+     * Prepares the stacked mask {@code [members, rows, cols]} of a weight for {@link #maskedGemm} and the masked
+     * {@link #sgdStep(Tensor, Tensor, PreparedMask, Tensor, float, float, float) SGD step}, for as long as the mask stays
+     * as it is now; the caller closes it. By default nothing is prepared.
+     */
+    default PreparedMask prepareMask(Tensor mask, int rows, int cols) {
+        return PreparedMask.plain(mask, rows, cols);
+    }
+
     /** {@code c = alpha * op(a) * op(b) + beta * c} for 2-D tensors. */
     default void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
         gemm(1, transA, transB, alpha, MatrixBatch.of(a), MatrixBatch.of(b), beta, MatrixBatch.of(c));
@@ -66,6 +86,15 @@ public interface DenseOps {
      * stacked parameter of every member.
      */
     void sgdStep(Tensor w, Tensor grad, Tensor mask, Tensor velocity, float lr, float momentum, float weightDecay);
+
+    /**
+     * {@link #sgdStep(Tensor, Tensor, Tensor, Tensor, float, float, float)} with a prepared mask: the same values at the
+     * unmasked entries, while masked entries of {@code w} and {@code velocity} stay zero (a backend may leave them
+     * untouched, since they are zero already) and masked entries of {@code grad} are not read.
+     */
+    default void sgdStep(Tensor w, Tensor grad, PreparedMask mask, Tensor velocity, float lr, float momentum, float weightDecay) {
+        sgdStep(w, grad, mask.mask(), velocity, lr, momentum, weightDecay);
+    }
 
     /**
      * Fills an inverted-dropout mask {@code [batch, members * E]} (E values per example and member):

@@ -65,8 +65,9 @@ public final class Conv2dLayer implements Layer {
         this.input = x;
         ConvGeometry g = geometry(batch);
         Tensor out = buffers.get(OUT, batch);
-        backend.conv2d(x, weight.value(), bias == null ? null : bias.value(), out, g);
-        if (spec.activation() == Activation.RELU) backend.relu(out);
+        Tensor b = bias == null ? null : bias.value();
+        if (spec.activation() == Activation.RELU) backend.conv2dRelu(x, weight.value(), b, out, g);
+        else backend.conv2d(x, weight.value(), b, out, g);
         return out;
     }
 

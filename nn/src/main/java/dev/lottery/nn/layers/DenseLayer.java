@@ -1,7 +1,9 @@
 package dev.lottery.nn.layers;
 
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.MaskedOperand;
 import dev.lottery.nn.backend.MatrixBatch;
+import dev.lottery.nn.backend.PreparedMask;
 import dev.lottery.nn.model.Activation;
 import dev.lottery.nn.model.ImageShape;
 import dev.lottery.nn.model.LayerSpec;
@@ -13,7 +15,9 @@ import java.util.List;
 /**
  * {@code y = act(x W^T + b)} with W {@code [units, inputs]}: one product forward, two backward, each over all members
  * at once. A shared input (the population's mini-batch) makes the forward pass one wide product
- * {@code x [W_1; ...; W_N]^T} and the weight gradient one tall one.
+ * {@code x [W_1; ...; W_N]^T} and the weight gradient one tall one. During a training run (while the population's
+ * masks are prepared) the products are {@link Backend#maskedGemm masked}: the backend may skip pruned weights, and the
+ * weight gradient is needed only where the mask keeps a weight.
  */
 public final class DenseLayer implements Layer {
     private static final int OUT = 0, DX = 1;
@@ -21,6 +25,7 @@ public final class DenseLayer implements Layer {
     private final Backend backend;
     private final int members;
     private final int inputs;
+    private final LayerContext.MaskLookup masks;
     private final boolean sharedInput;
     private final Parameter weight; // [members, units, inputs]
     private final Parameter bias;   // [members, units]
@@ -34,6 +39,7 @@ public final class DenseLayer implements Layer {
         this.members = ctx.members();
         this.inputs = in.features();
         this.sharedInput = sharedInput;
+        this.masks = ctx.masks();
         weight = ctx.parameters().create(spec.name() + ".weight", spec.name(), spec.kind(), true,
                 new int[] {spec.units(), inputs}, inputs, spec.units(), ctx.weightInit());
         bias = ctx.parameters().create(spec.name() + ".bias", spec.name(), spec.kind(), false,
@@ -57,8 +63,7 @@ public final class DenseLayer implements Layer {
         this.input = x;
         this.batch = batch;
         Tensor out = buffers.get(OUT, batch);
-        backend.gemm(members, false, true, 1f, inputs(x), MatrixBatch.stacked(weight.value(), spec.units(), inputs), 0f,
-                MatrixBatch.columnBlocks(out, members, spec.units()));
+        product(false, true, inputs(x), weights(), MatrixBatch.columnBlocks(out, members, spec.units()), MaskedOperand.B);
         if (spec.activation() == Activation.RELU) backend.addBiasRelu(out, bias.value()); // one fused pass on the GPU
         else backend.addBias(out, bias.value());
         return out;
@@ -68,14 +73,24 @@ public final class DenseLayer implements Layer {
     public Tensor backward(Tensor dy, boolean inputGradient) {
         if (spec.activation() == Activation.RELU) backend.reluBackward(buffers.get(OUT, batch), dy);
         MatrixBatch dyBlocks = MatrixBatch.columnBlocks(dy, members, spec.units());
-        backend.gemm(members, true, false, 1f, dyBlocks, inputs(input), 0f, MatrixBatch.stacked(weight.grad(), spec.units(), inputs));
+        product(true, false, dyBlocks, inputs(input), MatrixBatch.stacked(weight.grad(), spec.units(), inputs), MaskedOperand.C);
         backend.sumRows(dy, bias.grad());
         if (!inputGradient) return null;
         if (sharedInput) throw new IllegalStateException(spec.name() + ": no gradient for a shared input");
         Tensor dx = buffers.get(DX, batch);
-        backend.gemm(members, false, false, 1f, dyBlocks, MatrixBatch.stacked(weight.value(), spec.units(), inputs), 0f,
-                MatrixBatch.columnBlocks(dx, members, inputs));
+        product(false, false, dyBlocks, weights(), MatrixBatch.columnBlocks(dx, members, inputs), MaskedOperand.B);
         return dx;
+    }
+
+    private MatrixBatch weights() {
+        return MatrixBatch.stacked(weight.value(), spec.units(), inputs);
+    }
+
+    /** {@code c = op(a) op(b)} for every member; masked on {@code operand} while the run's masks are prepared. */
+    private void product(boolean transA, boolean transB, MatrixBatch a, MatrixBatch b, MatrixBatch c, MaskedOperand operand) {
+        PreparedMask mask = masks.of(weight);
+        if (mask == null) backend.gemm(members, transA, transB, 1f, a, b, 0f, c);
+        else backend.maskedGemm(members, transA, transB, 1f, a, b, 0f, c, operand, mask);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.lottery.nn.model;
 
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.PreparedMask;
 import dev.lottery.nn.init.Initializer;
 import dev.lottery.nn.layers.Layer;
 import dev.lottery.nn.layers.LayerContext;
@@ -10,6 +11,7 @@ import dev.lottery.nn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +24,8 @@ import java.util.Map;
  * every later op covers all members in one call. {@link #member(int)} is one member seen as a {@link Network}.
  *
  * <p>Per-batch-size activation buffers are owned by the layers, so a training step allocates nothing after the first.
- * Masked weights are kept exactly zero by the optimizer, so the forward pass reads the weights directly.
+ * Masked weights are kept exactly zero by the optimizer, so the forward pass reads the weights directly. A training
+ * run {@link #prepareMasks() prepares} the masks, which lets the backend skip pruned weights until the run ends.
  */
 public final class Population implements AutoCloseable {
     private final ModelSpec spec;
@@ -37,6 +40,8 @@ public final class Population implements AutoCloseable {
     private final Map<Integer, Tensor> logitGradients = new HashMap<>();
     private Tensor lastLogitsGradient;
     private boolean lastWasTraining;
+    /** Every prunable parameter's prepared mask while a training run holds the masks fixed; empty otherwise. */
+    private final Map<Parameter, PreparedMask> prepared = new IdentityHashMap<>();
 
     private Population(ModelSpec spec, Backend backend, int members) {
         this.spec = spec;
@@ -53,7 +58,7 @@ public final class Population implements AutoCloseable {
         if (members <= 0) throw new IllegalArgumentException("a population needs at least one member, got " + members);
         Population p = new Population(spec, backend, members);
         try {
-            LayerContext ctx = new LayerContext(backend, members, seed, spec.weightInit(), spec.biasInit(), p::newParameter);
+            LayerContext ctx = new LayerContext(backend, members, seed, spec.weightInit(), spec.biasInit(), p::newParameter, p::preparedMask);
             List<ImageShape> inputs = spec.inputShapes();
             // Every member reads the same mini-batch: layers without parameters pass it on as it is, the first layer
             // with parameters makes each member's own activations.
@@ -183,6 +188,48 @@ public final class Population implements AutoCloseable {
         for (int i = layers.size() - 1; i >= 0 && dy != null; i--) dy = layers.get(i).backward(dy, ownInput.get(i));
     }
 
+    /**
+     * Holds every mask fixed until the returned handle closes (one training run): the backend prepares each weight's
+     * mask ({@link Backend#prepareMask}) so that products and SGD steps may skip pruned weights. Masked weights are set
+     * to zero first, as the prepared kernels assume. Masks must not change while prepared.
+     */
+    public PreparedMasks prepareMasks() {
+        if (!prepared.isEmpty()) throw new IllegalStateException("the masks are prepared already (one training run at a time)");
+        try {
+            for (Parameter p : parameters) {
+                if (p.mask() == null) continue;
+                backend.applyMask(p.value(), p.mask());
+                // A member's weight as a matrix: [units, inputs], or [filters, channels*kernel*kernel].
+                int rows = p.value().dim(1), cols = Math.toIntExact(p.value().size() / ((long) members * rows));
+                prepared.put(p, backend.prepareMask(p.mask(), rows, cols));
+            }
+        } catch (RuntimeException e) {
+            releaseMasks();
+            throw e;
+        }
+        return new PreparedMasks();
+    }
+
+    /** The prepared mask of stacked parameter {@code p} while {@link #prepareMasks()} holds, otherwise null. */
+    public PreparedMask preparedMask(Parameter p) {
+        return prepared.get(p);
+    }
+
+    private void releaseMasks() {
+        prepared.values().forEach(PreparedMask::close);
+        prepared.clear();
+    }
+
+    /** The masks held fixed by {@link #prepareMasks()}; closing it lets them change again. */
+    public final class PreparedMasks implements AutoCloseable {
+        private PreparedMasks() {}
+
+        @Override
+        public void close() {
+            releaseMasks();
+        }
+    }
+
     /** The built layers (tests). */
     List<Layer> layers() {
         return List.copyOf(layers);
@@ -190,6 +237,7 @@ public final class Population implements AutoCloseable {
 
     @Override
     public void close() {
+        releaseMasks();
         layers.forEach(Layer::close);
         layers.clear();
         ownInput.clear();

@@ -1,6 +1,7 @@
 package dev.lottery.nn.train;
 
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.PreparedMask;
 import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.model.Population;
 import dev.lottery.nn.tensor.Tensor;
@@ -9,7 +10,8 @@ import java.util.List;
 
 /**
  * Stochastic gradient descent with optional momentum and weight decay over a population's parameters. The update
- * runs in the backend, one call per stacked parameter for all members, and keeps masked weights exactly zero.
+ * runs in the backend, one call per stacked parameter for all members, and keeps masked weights exactly zero (with
+ * the run's prepared masks, the backend may skip them: they are zero already).
  * Momentum buffers live beside the parameters, stacked the same way.
  */
 public final class Sgd implements AutoCloseable {
@@ -34,7 +36,12 @@ public final class Sgd implements AutoCloseable {
         float lr = (float) spec.learningRate().at(iteration);
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
-            backend.sgdStep(p.value(), p.grad(), p.mask(), velocities.get(i), lr, (float) spec.momentum(), (float) spec.weightDecay());
+            PreparedMask prepared = population.preparedMask(p);
+            if (prepared != null) {
+                backend.sgdStep(p.value(), p.grad(), prepared, velocities.get(i), lr, (float) spec.momentum(), (float) spec.weightDecay());
+            } else {
+                backend.sgdStep(p.value(), p.grad(), p.mask(), velocities.get(i), lr, (float) spec.momentum(), (float) spec.weightDecay());
+            }
         }
     }
 

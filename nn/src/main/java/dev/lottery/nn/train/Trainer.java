@@ -4,7 +4,9 @@ import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.StepRecorder;
 import dev.lottery.nn.data.augment.BatchAugmentation;
+import dev.lottery.nn.model.ImageShape;
 import dev.lottery.nn.model.Mode;
+import dev.lottery.nn.model.ModelSpec;
 import dev.lottery.nn.model.Network;
 import dev.lottery.nn.model.Population;
 import dev.lottery.nn.rng.KeyedRandom;
@@ -25,10 +27,27 @@ import java.util.Optional;
  * would get alone on the CPU (the backends' products and reductions do not depend on the member count).
  */
 public final class Trainer {
-    /** Examples per evaluation forward pass. */
+    /** Examples per evaluation forward pass when a whole part does not fit {@link #EVAL_FLOATS_PER_MEMBER}. */
     public static final int EVAL_BATCH = 1000;
+    /**
+     * Activation floats one member may hold for an evaluation pass (64 MiB): lenet evaluates MNIST's 10,000 test images
+     * in one pass, convolutional networks in batches of {@link #EVAL_BATCH}.
+     */
+    static final long EVAL_FLOATS_PER_MEMBER = 1L << 24;
 
     private Trainer() {}
+
+    /**
+     * Examples per evaluation forward pass over a part of {@code count} examples for {@code model}: the whole part when
+     * one member's activations for it fit {@link #EVAL_FLOATS_PER_MEMBER}, else as many as fit (at least
+     * {@link #EVAL_BATCH}). What a member's evaluation buffers take in memory scales with it.
+     */
+    public static int evaluationBatch(ModelSpec model, int count) {
+        long activationsPerExample = model.classes();
+        for (ImageShape s : model.inputShapes().subList(1, model.layers().size())) activationsPerExample += s.features();
+        long fits = Math.max(EVAL_BATCH, EVAL_FLOATS_PER_MEMBER / activationsPerExample);
+        return (int) Math.min(count, fits);
+    }
 
     /**
      * Trains {@code network}, a population of one, with the data order of seed 0 and no listener: the same as
@@ -86,12 +105,14 @@ public final class Trainer {
              Tensor y = backend.zeros("batch.y", batch);
              Evaluator evaluator = new Evaluator(population)) {
             long first = resume(population, sgd, spec, seed, checkpointers, series);
-            if (first == 0) report(evaluator.evaluate(0, data), series, listeners, total);
             int[] order = null;
             BatchAugmentation augmentation = spec.augmentation();
             boolean replayable = TrainingStep.replayable(population.spec(), augmentation);
-            try (StepRecorder steps = replayable ? backend.stepRecorder() : StepRecorder.direct(backend);
+            // The masks are fixed from here to the end of the run, so the backend may skip pruned weights.
+            try (Population.PreparedMasks fixed = population.prepareMasks();
+                 StepRecorder steps = replayable ? backend.stepRecorder() : StepRecorder.direct(backend);
                  Tensor augmented = augmentation.isNone() ? null : backend.zeros("batch.x.augmented", batch, train.features())) {
+                if (first == 0) report(evaluator.evaluate(0, data), series, listeners, total);
                 TrainingStep step = new TrainingStep(population, sgd, steps, augmentation, augmented, seed);
                 for (long it = first; it < total; it++) {
                     int inEpoch = (int) (it % perEpoch);
@@ -150,14 +171,19 @@ public final class Trainer {
     }
 
     /**
-     * Loss and accuracy of every member over resident data sets, in fixed-size batches: one evaluation-mode forward
-     * pass of the whole population per batch, the sums kept in backend memory.
+     * Loss and accuracy of every member over resident data sets: one evaluation-mode forward pass of the whole
+     * population per batch, the sums kept in backend memory. A part is one batch, read where it lies (one product per
+     * layer over all its examples, no copy), when one member's activations for all of it fit in
+     * {@link #EVAL_FLOATS_PER_MEMBER}; otherwise it is gathered in batches of that size (at least {@link #EVAL_BATCH}).
+     * The batch size depends on the model and the part, never on the member count, so a member's sums round as they do
+     * when it is evaluated alone. Nothing is allocated after the first evaluation.
      */
     static final class Evaluator implements AutoCloseable {
         private final Population population;
         private final Backend backend;
         private final int members;
         private final Tensor stats; // [members, 2]: summed loss, correct predictions
+        private final float[] zeros;
         /** Batch buffers by batch size (a part's last batch may be shorter), so evaluations allocate once. */
         private final Map<Integer, Tensor[]> buffers = new HashMap<>();
         private int[] identity = new int[0];
@@ -167,6 +193,7 @@ public final class Trainer {
             this.backend = population.backend();
             this.members = population.members();
             this.stats = backend.zeros("eval.stats", members, 2);
+            this.zeros = new float[2 * members];
         }
 
         /** One point per member. */
@@ -182,19 +209,26 @@ public final class Trainer {
 
         /** Each member's mean loss and accuracy over one part. */
         double[][] measure(ResidentData.Part part) {
-            stats.copyFrom(new float[2 * members]);
-            int n = part.count();
-            if (identity.length < n) {
-                identity = new int[n];
-                Arrays.setAll(identity, i -> i);
-            }
-            for (int from = 0; from < n; from += EVAL_BATCH) {
-                int count = Math.min(EVAL_BATCH, n - from);
-                Tensor[] xy = buffers.computeIfAbsent(count,
-                        c -> new Tensor[] {backend.zeros("eval.x", c, part.features()), backend.zeros("eval.y", c)});
-                backend.gatherRows(part.images(), identity, from, count, xy[0]);
-                backend.gather(part.labels(), identity, from, count, xy[1]);
-                backend.softmaxCrossEntropy(population.forward(xy[0], Mode.EVALUATION), members, xy[1], null, stats);
+            stats.copyFrom(zeros);
+            int n = part.count(), batch = evaluationBatch(population.spec(), n);
+            if (batch == n) {
+                backend.softmaxCrossEntropy(population.forward(part.images(), Mode.EVALUATION), members, part.labels(), null, stats);
+            } else {
+                if (identity.length < n) {
+                    identity = new int[n];
+                    Arrays.setAll(identity, i -> i);
+                }
+                for (int from = 0; from < n; from += batch) {
+                    int count = Math.min(batch, n - from);
+                    Tensor[] xy = buffers.get(count);
+                    if (xy == null) {
+                        xy = new Tensor[] {backend.zeros("eval.x", count, part.features()), backend.zeros("eval.y", count)};
+                        buffers.put(count, xy);
+                    }
+                    backend.gatherRows(part.images(), identity, from, count, xy[0]);
+                    backend.gather(part.labels(), identity, from, count, xy[1]);
+                    backend.softmaxCrossEntropy(population.forward(xy[0], Mode.EVALUATION), members, xy[1], null, stats);
+                }
             }
             float[] s = stats.toArray();
             double[][] out = new double[members][];

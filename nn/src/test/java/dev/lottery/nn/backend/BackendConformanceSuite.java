@@ -489,6 +489,20 @@ public abstract class BackendConformanceSuite {
         checkConvolution(plain, false, convolutionArgs(plain, 7));
     }
 
+    @Test
+    void aConvolutionWithItsReluFusedIsTheConvolutionThenTheRelu() {
+        long seed = 60;
+        for (ConvGeometry g : CONVOLUTIONS) {
+            Arg[] args = convolutionArgs(g, seed += 10);
+            float[] fused = run(backend(), (b, t) -> b.conv2dRelu(t[0], t[1], t[2], t[3], g), args)[3];
+            float[] apart = run(backend(), (b, t) -> {
+                b.conv2d(t[0], t[1], t[2], t[3], g);
+                b.relu(t[3]);
+            }, args)[3];
+            assertBitwise(apart, fused, "convolution " + g + " with its ReLU fused");
+        }
+    }
+
     /** Arguments of a forward and both backward passes: x, w, bias, y, dy, dx, dw, dbias (outputs start as NaN). */
     private static Arg[] convolutionArgs(ConvGeometry g, long seed) {
         int in = (int) g.inputSize(), out = (int) g.outputSize(), filters = (int) g.filterSize();

@@ -26,6 +26,11 @@ public final class ReferenceBackend implements Backend {
         return "plain Java loops (conformance reference)";
     }
 
+    @Override
+    public String kernelGeneration() {
+        return "reference-1";
+    }
+
     private static HostTensor host(Tensor t) {
         if (t instanceof HostTensor h) return h;
         throw new IllegalArgumentException(t + " is not a host tensor");

@@ -1,6 +1,7 @@
 package dev.lottery.nn.layers;
 
 import dev.lottery.nn.backend.ConvGeometry;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lottery.nn.backend.Backend;
@@ -11,9 +12,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The CPU convolution (im2col + GEMM, grouped or image by image, pointwise shortcut) against a direct six-loop
- * convolution in double, forward and both backward products. The backward products are checked as adjoints:
- * {@code <dy, conv(x, w)> = <dx, x> = <dw, w>} written out element by element.
+ * The CPU convolution (Winograd F(2x2, 3x3) and direct stride-1 kernels; im2col + GEMM, grouped or image by image,
+ * pointwise shortcut) against a six-loop convolution in double, forward and both backward products. The backward
+ * products are checked as adjoints: {@code <dy, conv(x, w)> = <dx, x> = <dw, w>} written out element by element;
+ * the forward with its ReLU fused gives {@code max(0, y)} of the same bits.
  */
 class ConvolutionReferenceTest {
     private final Backend backend = new CpuBackend();
@@ -29,7 +31,13 @@ class ConvolutionReferenceTest {
             "2, 2, 5, 5, 2, 5, 1, 2",   // 5x5 SAME
             "5, 1, 4, 4, 2, 3, 2, 1",   // stride 2 with padding
             "11, 2, 33, 33, 2, 3, 1, 1", // 11 products in 8 filter-gradient chunks of uneven size
-            "40, 3, 10, 10, 4, 3, 1, 1"}) // 4 groups of 10 images (the last one full), run in parallel
+            "40, 3, 10, 10, 4, 3, 1, 1", // 4 groups of 10 images (the last one full), run in parallel
+            "2, 40, 6, 6, 5, 3, 1, 1",   // more than 32 channels: filter gradient on im2col + GEMM
+            "3, 3, 9, 9, 7, 5, 1, 0",    // 5x5 VALID, filters filling no register tile
+            "2, 2, 3, 3, 3, 3, 1, 1",    // a plane smaller than one block of positions
+            "2, 32, 7, 7, 32, 3, 1, 1",  // Winograd forward and data gradient, odd edges dropped
+            "2, 33, 9, 6, 34, 3, 1, 0",  // Winograd, VALID (the data gradient pads by 2), not square
+            "1, 32, 30, 30, 20, 3, 1, 1"}) // Winograd forward in several chunks of tile rows
     void matchesTheDirectConvolution(int n, int c, int h, int w, int k, int r, int stride, int pad) {
         ConvGeometry g = new ConvGeometry(n, c, h, w, k, r, stride, pad);
         int p = g.outHeight(), q = g.outWidth();
@@ -61,6 +69,10 @@ class ConvolutionReferenceTest {
             assertClose(dx, dxt.toArray(), "dx");
             assertClose(dw, dwt.toArray(), "dw");
             assertClose(db, dbt.toArray(), "db");
+            float[] rectified = yt.toArray();
+            for (int i = 0; i < rectified.length; i++) rectified[i] = Math.max(0f, rectified[i]);
+            backend.conv2dRelu(xt, wtt, bt, yt, g);
+            assertArrayEquals(rectified, yt.toArray(), "the fused ReLU is max(0, y) of the same bits");
         }
     }
 

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.cpu.CpuBackend;
+import dev.lottery.nn.backend.cpu.GemmWorkers;
 import dev.lottery.nn.data.DataSplit;
 import dev.lottery.nn.data.augment.BatchAugmentation;
 import dev.lottery.nn.init.Initializer;
@@ -24,6 +26,7 @@ import dev.lottery.nn.model.SyntheticData;
 import dev.lottery.nn.rng.KeyedRandom;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
@@ -36,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A population's members train to exactly the bits each would reach alone: same final weights, same evaluation
  * series, for dense, convolutional, batch-normalized residual and dropout models, with momentum, weight decay and
- * augmentation. Members start apart (their own masks and initial values), so a mix-up between members shows.
+ * augmentation, and with members sparse enough for the masked kernels. Members start apart (their own masks and
+ * initial values), so a mix-up between members shows.
  */
 class PopulationTrainingTest {
     private static final long SEED = 5;
@@ -89,13 +93,17 @@ class PopulationTrainingTest {
 
     /** Member m's own start: fresh values on its own stream and a random mask keeping about (0.5 + 0.15 m) of each weight. */
     private void prepare(Network net, int m) {
+        prepare(net, m, 0.5 + 0.15 * m);
+    }
+
+    private void prepare(Network net, int m, double keep) {
         net.initialize(SEED, "member-" + m);
         for (Parameter p : net.prunable()) {
             KeyedRandom r = new KeyedRandom(SEED + m, p.name(), "mask");
             float[] mask = new float[Math.toIntExact(p.size())];
-            for (int i = 0; i < mask.length; i++) mask[i] = r.uniform(i) < 0.5 + 0.15 * m ? 1f : 0f;
+            for (int i = 0; i < mask.length; i++) mask[i] = r.uniform(i) < keep ? 1f : 0f;
             p.mask().copyFrom(mask);
-            backend.applyMask(p.value(), p.mask());
+            net.backend().applyMask(p.value(), p.mask());
         }
     }
 
@@ -140,6 +148,75 @@ class PopulationTrainingTest {
                 // only if the starts were equal, which prepare() rules out).
                 assertNotEquals(results.get(0).finalTestAccuracy() + "/" + results.get(0).series().getLast().testLoss(),
                         results.get(1).finalTestAccuracy() + "/" + results.get(1).series().getLast().testLoss());
+            }
+        }
+    }
+
+    /** Kept fractions below every masked kernel's crossover, below the products' only, and above them all (fc1 is big enough to gain). */
+    private static final double[] SPARSE_KEEP = {0.04, 0.3, 0.9};
+
+    private static final ModelSpec WIDE = new ModelSpec("wide", ImageShape.flat(300), List.of(
+            dense("fc1", 40, Activation.RELU, LayerKind.FULLY_CONNECTED),
+            dense("fc2", 20, Activation.RELU, LayerKind.FULLY_CONNECTED),
+            dense("out", 4, Activation.NONE, LayerKind.OUTPUT)), WEIGHTS, BIASES);
+
+    private static final TrainingSpec SPARSE_RUN = new TrainingSpec(new OptimizerSpec(LearningRateSchedule.constant(0.05), 0.9, 1e-4),
+            20, 24, 12, 30, BatchAugmentation.NONE);
+
+    /** Every member of {@link #WIDE} trained alone on {@code on}: its weights and masks, then its results. */
+    private List<List<float[]>> trainAlone(Backend on, ResidentData data, List<TrainingResult> results) {
+        List<List<float[]>> out = new ArrayList<>();
+        for (int m = 0; m < MEMBERS; m++) {
+            try (Network net = Network.create(WIDE, on, SEED)) {
+                prepare(net, m, SPARSE_KEEP[m]);
+                results.add(Trainer.train(net, data, SPARSE_RUN, SEED, TrainingListener.NONE));
+                out.add(weights(net));
+            }
+        }
+        return out;
+    }
+
+    /** The whole population of {@link #WIDE}, trained together: each member's weights and masks, then its results. */
+    private List<List<float[]>> trainTogether(ResidentData data, List<TrainingResult> results) {
+        try (Population population = Population.create(WIDE, backend, MEMBERS, SEED)) {
+            for (int m = 0; m < MEMBERS; m++) prepare(population.member(m), m, SPARSE_KEEP[m]);
+            results.addAll(Trainer.train(population, data, SPARSE_RUN, SEED, Collections.nCopies(MEMBERS, TrainingListener.NONE),
+                    Collections.nCopies(MEMBERS, null)));
+            List<List<float[]>> out = new ArrayList<>();
+            for (int m = 0; m < MEMBERS; m++) out.add(weights(population.member(m)));
+            return out;
+        }
+    }
+
+    /**
+     * Members sparse enough for every masked kernel (and the sparse SGD step), for the masked products only, and too
+     * dense for any: each trains to the bits it reaches alone, on one thread as on the whole crew. The sparse paths
+     * really ran: the two sparse members end elsewhere than on a backend whose products all stay dense (their weight
+     * gradients round differently), the dense one at the same bits.
+     */
+    @Test
+    void sparseMembersTrainToTheBitsTheyReachAloneOnAnyNumberOfThreads() {
+        assumeTrue(GemmWorkers.threadCount() >= 2, "needs at least two GEMM threads (one core here)");
+        try (ResidentData data = ResidentData.upload(backend, SyntheticData.split(240, 60, 300, 4));
+             Backend denseBackend = new CpuBackend(false)) {
+            List<TrainingResult> aloneResults = new ArrayList<>(), togetherResults = new ArrayList<>(), serialResults = new ArrayList<>();
+            List<TrainingResult> denseResults = new ArrayList<>();
+            List<List<float[]>> alone = trainAlone(backend, data, aloneResults);
+            long crewBefore = GemmWorkers.crewTasks();
+            List<List<float[]>> together = trainTogether(data, togetherResults);
+            assertTrue(GemmWorkers.crewTasks() > crewBefore, "the crew ran none of the population's tasks");
+            List<List<float[]>> serial = GemmWorkers.onCallingThread(() -> trainTogether(data, serialResults));
+            List<List<float[]>> dense = trainAlone(denseBackend, data, denseResults);
+            for (int m = 0; m < MEMBERS; m++) {
+                assertEquals(aloneResults.get(m).series(), togetherResults.get(m).series(), "member " + m + "'s evaluations");
+                assertEquals(togetherResults.get(m).series(), serialResults.get(m).series(), "member " + m + " on one thread");
+                for (int t = 0; t < alone.get(m).size(); t++) {
+                    assertArrayEquals(alone.get(m).get(t), together.get(m).get(t), "member " + m + ", tensor " + t);
+                    assertArrayEquals(together.get(m).get(t), serial.get(m).get(t), "member " + m + " on one thread, tensor " + t);
+                }
+                boolean sameAsDense = alone.get(m).stream().map(Arrays::hashCode).toList()
+                        .equals(dense.get(m).stream().map(Arrays::hashCode).toList());
+                assertEquals(SPARSE_KEEP[m] >= 0.5, sameAsDense, "member " + m + " (keeps " + SPARSE_KEEP[m] + ") against all-dense products");
             }
         }
     }

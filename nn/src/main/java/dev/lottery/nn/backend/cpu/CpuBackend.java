@@ -7,6 +7,8 @@ import dev.lottery.nn.backend.MatrixBatch;
 import dev.lottery.nn.backend.ShiftAndFlipRequest;
 import dev.lottery.nn.backend.StepRecorder;
 import dev.lottery.nn.backend.LayerOpSizes;
+import dev.lottery.nn.backend.MaskedOperand;
+import dev.lottery.nn.backend.PreparedMask;
 import dev.lottery.nn.backend.ChannelGeometry;
 import dev.lottery.nn.backend.ConvGeometry;
 import dev.lottery.nn.backend.PoolGeometry;
@@ -18,31 +20,60 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The portable backend: off-heap {@link HostTensor}s, {@link CpuGemm} for matrix products and Vector API loops
- * for the element-wise ops. Always available; the fallback when no GPU is usable.
+ * The portable backend: off-heap {@link HostTensor}s, {@link CpuGemm} for matrix products and {@link CpuKernels}
+ * (Vector API, or scalar without it) for the element-wise ops. Always available; the fallback when no GPU is usable.
+ *
+ * <p>Masked weights: {@link #prepareMask} lists each sparse member's kept weights, and {@link #maskedGemm} and the
+ * masked {@link #sgdStep(Tensor, Tensor, PreparedMask, Tensor, float, float, float) SGD step} then do work in
+ * proportion to them ({@link MaskedProducts}). {@code -D}{@value #SPARSE_PROPERTY}{@code =false} (or
+ * {@link #CpuBackend(boolean)}) keeps every product dense, as before the masked kernels existed.
  */
 public final class CpuBackend implements Backend {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The CPU kernels' generation, raised whenever a change moves any result's bits: currently the masked products'
+     * weight gradients (sixteen partial sums below the crossovers in {@link MaskedProducts}), evaluations over a
+     * whole test set in one pass, and the convolutions' direct and Winograd kernels.
+     */
+    static final int GENERATION = 3;
+    /** {@code -Dlottery.cpu.sparse=false}: masked products and updates run dense (the default is true). */
+    public static final String SPARSE_PROPERTY = "lottery.cpu.sparse";
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /** Below this many floats an element-wise op runs on the calling thread alone. */
+    private static final long PARALLEL_MIN_FLOATS = 1L << 15;
+    private final CpuKernels k;
+    private final boolean sparse;
+
+    /** The backend with masked kernels unless {@value #SPARSE_PROPERTY} is false. */
+    public CpuBackend() {
+        this(!"false".equalsIgnoreCase(System.getProperty(SPARSE_PROPERTY, "true").trim()));
+    }
+
+    /** @param sparse whether masked products and updates skip pruned weights (false: every product dense) */
+    public CpuBackend(boolean sparse) {
+        CpuKernels.requestedBits(); // a bad -Dlottery.vector.bits is a one-line user error, before any kernel loads
+        this.k = CpuKernels.active();
+        this.sparse = sparse;
+    }
 
     @Override
     public String name() {
         return "cpu";
     }
 
+    /** {@code cpu-3}, or {@code cpu-3-dense} with every masked product dense (their weight gradients round otherwise). */
+    @Override
+    public String kernelGeneration() {
+        return "cpu-" + GENERATION + (sparse ? "" : "-dense");
+    }
+
     @Override
     public String description() {
-        return "CPU (Vector API " + S.length() + " float lanes, " + Runtime.getRuntime().availableProcessors() + " cores)";
+        return "CPU (" + k.description() + ", " + Runtime.getRuntime().availableProcessors() + " cores"
+                + (sparse ? "" : ", masked products dense") + ")";
     }
 
     private static HostTensor host(Tensor t) {
@@ -98,6 +129,35 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    @Override
+    public PreparedMask prepareMask(Tensor mask, int rows, int cols) {
+        PreparedMask.requireShape(mask, rows, cols);
+        if (!sparse) return PreparedMask.plain(mask, rows, cols);
+        return new CpuMaskPlan(mask, seg(mask), rows, cols, MaskedProducts.maxDensity());
+    }
+
+    @Override
+    public void maskedGemm(int members, boolean transA, boolean transB, float alpha, MatrixBatch a, MatrixBatch b, float beta,
+                           MatrixBatch c, MaskedOperand operand, PreparedMask mask) {
+        GemmDims d = GemmDims.of(members, transA, transB, a, b, c);
+        MatrixBatch masked = operand == MaskedOperand.B ? b : c;
+        if (masked.rows() != mask.rows() || masked.cols() != mask.cols() || mask.members() != members) {
+            throw new IllegalArgumentException("mask of " + mask.members() + " x " + mask.rows() + "x" + mask.cols() + " for " + members
+                    + " members' " + masked);
+        }
+        // The lists index a member's matrix by row * cols + col; other strides and scalings take the dense path.
+        if (!(mask instanceof CpuMaskPlan plan) || alpha != 1f || beta != 0f || masked.ld() != mask.cols() || d.m() == 0 || d.n() == 0 || d.k() == 0) {
+            gemm(members, transA, transB, alpha, a, b, beta, c);
+        } else if (operand == MaskedOperand.B && !transA) {
+            if (transB) MaskedProducts.forward(members, a, b, c, plan, d);
+            else MaskedProducts.inputGradient(members, a, b, c, plan, d);
+        } else if (operand == MaskedOperand.C && transA && !transB) {
+            MaskedProducts.weightGradient(members, a, b, c, plan, d);
+        } else {
+            gemm(members, transA, transB, alpha, a, b, beta, c);
+        }
+    }
+
     private static void product(boolean transA, boolean transB, int m, int n, int k, float alpha, MatrixBatch a, int memberA,
                                 MatrixBatch b, int memberB, float beta, MatrixBatch c, int memberC) {
         CpuGemm.sgemm(transA, transB, m, n, k, alpha,
@@ -108,70 +168,31 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void addBias(Tensor y, Tensor bias) {
-        int rows = y.dim(0), cols = y.dim(1);
-        if (bias.size() != cols) throw new IllegalArgumentException("bias " + bias + " for " + y);
-        MemorySegment ys = seg(y), bs = seg(bias);
-        int bound = S.loopBound(cols);
-        for (int i = 0; i < rows; i++) {
-            long row = (long) i * cols;
-            int j = 0;
-            for (; j < bound; j += S.length()) {
-                long off = (row + j) * Float.BYTES;
-                FloatVector.fromMemorySegment(S, ys, off, NATIVE)
-                        .add(FloatVector.fromMemorySegment(S, bs, (long) j * Float.BYTES, NATIVE))
-                        .intoMemorySegment(ys, off, NATIVE);
-            }
-            for (; j < cols; j++) ys.setAtIndex(F, row + j, ys.getAtIndex(F, row + j) + bs.getAtIndex(F, j));
-        }
+        if (bias.size() != y.dim(1)) throw new IllegalArgumentException("bias " + bias + " for " + y);
+        k.addBias(seg(y), seg(bias), y.dim(0), y.dim(1), false);
+    }
+
+    @Override
+    public void addBiasRelu(Tensor y, Tensor bias) {
+        if (bias.size() != y.dim(1)) throw new IllegalArgumentException("bias " + bias + " for " + y);
+        k.addBias(seg(y), seg(bias), y.dim(0), y.dim(1), true);
     }
 
     @Override
     public void sumRows(Tensor dy, Tensor dbias) {
-        int rows = dy.dim(0), cols = dy.dim(1);
-        if (dbias.size() != cols) throw new IllegalArgumentException("dbias " + dbias + " for " + dy);
-        MemorySegment ds = seg(dy), bs = seg(dbias);
-        bs.fill((byte) 0);
-        int bound = S.loopBound(cols);
-        for (int i = 0; i < rows; i++) {
-            long row = (long) i * cols;
-            int j = 0;
-            for (; j < bound; j += S.length()) {
-                long boff = (long) j * Float.BYTES;
-                FloatVector.fromMemorySegment(S, bs, boff, NATIVE)
-                        .add(FloatVector.fromMemorySegment(S, ds, (row + j) * Float.BYTES, NATIVE))
-                        .intoMemorySegment(bs, boff, NATIVE);
-            }
-            for (; j < cols; j++) bs.setAtIndex(F, j, bs.getAtIndex(F, j) + ds.getAtIndex(F, row + j));
-        }
+        if (dbias.size() != dy.dim(1)) throw new IllegalArgumentException("dbias " + dbias + " for " + dy);
+        k.sumRows(seg(dy), seg(dbias), dy.dim(0), dy.dim(1));
     }
 
     @Override
     public void relu(Tensor y) {
-        MemorySegment s = seg(y);
-        long n = y.size();
-        long bound = n - n % S.length();
-        long i = 0;
-        for (; i < bound; i += S.length()) {
-            long off = i * Float.BYTES;
-            FloatVector.fromMemorySegment(S, s, off, NATIVE).max(0f).intoMemorySegment(s, off, NATIVE);
-        }
-        for (; i < n; i++) s.setAtIndex(F, i, Math.max(0f, s.getAtIndex(F, i)));
+        k.relu(seg(y), 0, y.size());
     }
 
     @Override
     public void reluBackward(Tensor y, Tensor dy) {
         if (y.size() != dy.size()) throw new IllegalArgumentException(y + " vs " + dy);
-        MemorySegment ys = seg(y), ds = seg(dy);
-        long n = y.size();
-        long bound = n - n % S.length();
-        long i = 0;
-        FloatVector zero = FloatVector.zero(S);
-        for (; i < bound; i += S.length()) {
-            long off = i * Float.BYTES;
-            VectorMask<Float> dead = FloatVector.fromMemorySegment(S, ys, off, NATIVE).compare(VectorOperators.LE, 0f);
-            FloatVector.fromMemorySegment(S, ds, off, NATIVE).blend(zero, dead).intoMemorySegment(ds, off, NATIVE);
-        }
-        for (; i < n; i++) if (ys.getAtIndex(F, i) <= 0f) ds.setAtIndex(F, i, 0f);
+        k.reluBackward(seg(y), seg(dy), 0, y.size());
     }
 
     @Override
@@ -223,42 +244,38 @@ public final class CpuBackend implements Backend {
         if (grad.size() != n || (mask != null && mask.size() != n) || (velocity != null && velocity.size() != n)) {
             throw new IllegalArgumentException("sgdStep sizes: " + w + ", " + grad + ", " + mask + ", " + velocity);
         }
-        MemorySegment ws = seg(w), gs = seg(grad);
-        MemorySegment ms = mask == null ? null : seg(mask);
-        MemorySegment vs = velocity == null ? null : seg(velocity);
-        long bound = n - n % S.length();
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector decay = FloatVector.broadcast(S, weightDecay);
-        FloatVector mom = FloatVector.broadcast(S, momentum);
-        FloatVector negLr = FloatVector.broadcast(S, -lr);
-        long i = 0;
-        for (; i < bound; i += S.length()) {
-            long off = i * Float.BYTES;
-            FloatVector wv = FloatVector.fromMemorySegment(S, ws, off, NATIVE);
-            FloatVector g = FloatVector.fromMemorySegment(S, gs, off, NATIVE);
-            if (weightDecay != 0f) g = wv.fma(decay, g);
-            if (vs != null) {
-                g = FloatVector.fromMemorySegment(S, vs, off, NATIVE).fma(mom, g);
-            }
-            wv = g.fma(negLr, wv);
-            if (ms != null) {
-                VectorMask<Float> pruned = FloatVector.fromMemorySegment(S, ms, off, NATIVE).compare(VectorOperators.EQ, 0f);
-                wv = wv.blend(zero, pruned);
-                g = g.blend(zero, pruned);
-            }
-            wv.intoMemorySegment(ws, off, NATIVE);
-            if (vs != null) g.intoMemorySegment(vs, off, NATIVE);
+        MemorySegment ws = seg(w), gs = seg(grad), ms = segOrNull(mask), vs = segOrNull(velocity);
+        inParallel(n, (from, to) -> k.sgd(ws, gs, ms, vs, from, to, lr, momentum, weightDecay), ws, gs, ms, vs);
+    }
+
+    @Override
+    public void sgdStep(Tensor w, Tensor grad, PreparedMask mask, Tensor velocity, float lr, float momentum, float weightDecay) {
+        if (!(mask instanceof CpuMaskPlan plan)) {
+            sgdStep(w, grad, mask.mask(), velocity, lr, momentum, weightDecay);
+            return;
         }
-        for (; i < n; i++) {
-            float wi = ws.getAtIndex(F, i);
-            float g = gs.getAtIndex(F, i);
-            if (weightDecay != 0f) g = Math.fma(weightDecay, wi, g);
-            if (vs != null) g = Math.fma(momentum, vs.getAtIndex(F, i), g);
-            wi = Math.fma(-lr, g, wi);
-            if (ms != null && ms.getAtIndex(F, i) == 0f) { wi = 0f; g = 0f; }
-            ws.setAtIndex(F, i, wi);
-            if (vs != null) vs.setAtIndex(F, i, g);
+        long n = w.size();
+        if (grad.size() != n || plan.mask().size() != n || (velocity != null && velocity.size() != n)) {
+            throw new IllegalArgumentException("sgdStep sizes: " + w + ", " + grad + ", " + plan.mask() + ", " + velocity);
         }
+        MaskedProducts.sgd(seg(w), seg(grad), segOrNull(velocity), plan, seg(plan.mask()), lr, momentum, weightDecay);
+    }
+
+    /** A loop over the floats [from, to) of an element-wise op. */
+    @FunctionalInterface
+    private interface Range {
+        void run(long from, long to);
+    }
+
+    /** Runs {@code body} over [0, n) in one range per crew thread when n is large enough (element-wise: same bits). */
+    private static void inParallel(long n, Range body, MemorySegment... segments) {
+        int threads = GemmWorkers.shared().threads();
+        if (threads == 1 || n < PARALLEL_MIN_FLOATS) {
+            body.run(0, n);
+            return;
+        }
+        long chunk = (n / threads + 15) / 16 * 16;
+        GemmWorkers.forEach(threads, t -> body.run(Math.min(n, t * chunk), t == threads - 1 ? n : Math.min(n, (t + 1) * chunk)), segments);
     }
 
     @Override
@@ -359,7 +376,13 @@ public final class CpuBackend implements Backend {
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, Tensor y, ConvGeometry g) {
         LayerOpSizes.conv2d(x, w, bias, y, g);
-        CpuConvolution.forward(seg(x), seg(w), segOrNull(bias), seg(y), g);
+        CpuConvolution.forward(seg(x), seg(w), segOrNull(bias), seg(y), g, false);
+    }
+
+    @Override
+    public void conv2dRelu(Tensor x, Tensor w, Tensor bias, Tensor y, ConvGeometry g) {
+        LayerOpSizes.conv2d(x, w, bias, y, g);
+        CpuConvolution.forward(seg(x), seg(w), segOrNull(bias), seg(y), g, true);
     }
 
     @Override
@@ -427,27 +450,13 @@ public final class CpuBackend implements Backend {
     @Override
     public void multiply(Tensor y, Tensor factors) {
         requireSize(factors, y.size(), "multiply");
-        MemorySegment ys = seg(y), fs = seg(factors);
-        long n = y.size(), bound = n - n % S.length(), i = 0;
-        for (; i < bound; i += S.length()) {
-            long off = i * Float.BYTES;
-            FloatVector.fromMemorySegment(S, ys, off, NATIVE).mul(FloatVector.fromMemorySegment(S, fs, off, NATIVE))
-                    .intoMemorySegment(ys, off, NATIVE);
-        }
-        for (; i < n; i++) ys.setAtIndex(F, i, ys.getAtIndex(F, i) * fs.getAtIndex(F, i));
+        k.multiply(seg(y), seg(factors), 0, y.size());
     }
 
     @Override
     public void add(Tensor y, Tensor x) {
         requireSize(x, y.size(), "add");
-        MemorySegment ys = seg(y), xs = seg(x);
-        long n = y.size(), bound = n - n % S.length(), i = 0;
-        for (; i < bound; i += S.length()) {
-            long off = i * Float.BYTES;
-            FloatVector.fromMemorySegment(S, ys, off, NATIVE).add(FloatVector.fromMemorySegment(S, xs, off, NATIVE))
-                    .intoMemorySegment(ys, off, NATIVE);
-        }
-        for (; i < n; i++) ys.setAtIndex(F, i, ys.getAtIndex(F, i) + xs.getAtIndex(F, i));
+        k.add(seg(y), seg(x), 0, y.size());
     }
 
     @Override

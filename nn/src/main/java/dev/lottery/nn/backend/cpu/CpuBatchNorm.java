@@ -3,33 +3,37 @@ package dev.lottery.nn.backend.cpu;
 import dev.lottery.nn.backend.ChannelGeometry;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
-/** Spatial batch normalization on the CPU (per channel over batch and positions); sums in double. */
+/**
+ * Spatial batch normalization on the CPU (per channel over batch and positions). Channels are independent, so they
+ * run in parallel on the {@link GemmWorkers} crew, and each channel's result depends on its own values only (a
+ * population's members see exactly what they would alone). Each element's arithmetic is the CUDA kernel's
+ * ({@code conv_ops.cu}): sums of {@code x}, then of {@code (x - mean)^2}, in double, each product rounded before it
+ * is added. The sums are vectorized (each vector of floats widened to two vectors of doubles, lanes added in order at
+ * the end of the channel), so the bits depend on the geometry and the vector width only; a double sum of floats is
+ * nearly always exact, which is why the order rarely shows in the float results.
+ */
 public final class CpuBatchNorm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = S.withLanes(double.class);
+    private static final int L = S.length();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
     private CpuBatchNorm() {}
 
     public static void training(MemorySegment x, MemorySegment gamma, MemorySegment beta, MemorySegment runningMean,
                                 MemorySegment runningVar, float momentum, float epsilon, MemorySegment savedMean,
                                 MemorySegment savedInvStd, MemorySegment y, ChannelGeometry g) {
-        int n = g.batch(), c = g.channels(), s = g.spatial();
-        long m = (long) n * s;
-        for (int ch = 0; ch < c; ch++) {
-            double sum = 0;
-            for (int b = 0; b < n; b++) {
-                long base = ((long) b * c + ch) * s;
-                for (int i = 0; i < s; i++) sum += x.getAtIndex(F, base + i);
-            }
-            double mean = sum / m;
-            double sq = 0;
-            for (int b = 0; b < n; b++) {
-                long base = ((long) b * c + ch) * s;
-                for (int i = 0; i < s; i++) {
-                    double d = x.getAtIndex(F, base + i) - mean;
-                    sq += d * d;
-                }
-            }
+        long m = (long) g.batch() * g.spatial();
+        GemmWorkers.forEach(g.channels(), ch -> {
+            double mean = sum(x, g, ch) / m;
+            double sq = squares(x, mean, g, ch);
             double var = sq / m;
             double invStd = 1 / Math.sqrt(var + epsilon);
             savedMean.setAtIndex(F, ch, (float) mean);
@@ -38,54 +42,149 @@ public final class CpuBatchNorm {
             runningMean.setAtIndex(F, ch, (float) ((1 - momentum) * runningMean.getAtIndex(F, ch) + momentum * mean));
             runningVar.setAtIndex(F, ch, (float) ((1 - momentum) * runningVar.getAtIndex(F, ch) + momentum * unbiased));
             normalize(x, y, g, ch, (float) mean, (float) invStd, gamma.getAtIndex(F, ch), beta.getAtIndex(F, ch));
-        }
+        }, x, gamma, beta, runningMean, runningVar, savedMean, savedInvStd, y);
     }
 
     public static void inference(MemorySegment x, MemorySegment gamma, MemorySegment beta, MemorySegment runningMean,
                                  MemorySegment runningVar, float epsilon, MemorySegment y, ChannelGeometry g) {
-        for (int ch = 0; ch < g.channels(); ch++) {
+        GemmWorkers.forEach(g.channels(), ch -> {
             float invStd = (float) (1 / Math.sqrt(runningVar.getAtIndex(F, ch) + (double) epsilon));
             normalize(x, y, g, ch, runningMean.getAtIndex(F, ch), invStd, gamma.getAtIndex(F, ch), beta.getAtIndex(F, ch));
+        }, x, gamma, beta, runningMean, runningVar, y);
+    }
+
+    /** {@code y = x * scale + shift} over one channel, {@code scale = gamma * invStd}, {@code shift = beta - mean * scale}. */
+    private static void normalize(MemorySegment x, MemorySegment y, ChannelGeometry g, int ch, float mean, float invStd, float gamma, float beta) {
+        int s = g.spatial(), bound = S.loopBound(s);
+        float scale = gamma * invStd, shift = beta - mean * scale;
+        FloatVector vs = FloatVector.broadcast(S, scale), vb = FloatVector.broadcast(S, shift);
+        for (int b = 0; b < g.batch(); b++) {
+            long base = ((long) b * g.channels() + ch) * s;
+            int i = 0;
+            for (; i < bound; i += L) {
+                long at = (base + i) * Float.BYTES;
+                FloatVector.fromMemorySegment(S, x, at, NATIVE).fma(vs, vb).intoMemorySegment(y, at, NATIVE);
+            }
+            for (; i < s; i++) y.setAtIndex(F, base + i, Math.fma(x.getAtIndex(F, base + i), scale, shift));
         }
     }
 
-    private static void normalize(MemorySegment x, MemorySegment y, ChannelGeometry g, int ch, float mean, float invStd, float gamma, float beta) {
-        int c = g.channels(), s = g.spatial();
-        float scale = gamma * invStd, shift = beta - mean * scale;
+    /** {@code sum(x)} over one channel, in double. */
+    private static double sum(MemorySegment x, ChannelGeometry g, int ch) {
+        int s = g.spatial(), bound = S.loopBound(s);
+        DoubleVector a0 = DoubleVector.zero(D), a1 = a0;
+        double tail = 0;
         for (int b = 0; b < g.batch(); b++) {
-            long base = ((long) b * c + ch) * s;
-            for (int i = 0; i < s; i++) y.setAtIndex(F, base + i, Math.fma(x.getAtIndex(F, base + i), scale, shift));
+            long base = ((long) b * g.channels() + ch) * s;
+            int i = 0;
+            for (; i < bound; i += L) {
+                FloatVector v = FloatVector.fromMemorySegment(S, x, (base + i) * Float.BYTES, NATIVE);
+                a0 = a0.add(low(v));
+                a1 = a1.add(high(v));
+            }
+            for (; i < s; i++) tail += x.getAtIndex(F, base + i);
         }
+        return lanes(a0, a1) + tail;
+    }
+
+    /** {@code sum((x - mean)^2)} over one channel, in double. */
+    private static double squares(MemorySegment x, double mean, ChannelGeometry g, int ch) {
+        int s = g.spatial(), bound = S.loopBound(s);
+        DoubleVector a0 = DoubleVector.zero(D), a1 = a0, vm = DoubleVector.broadcast(D, mean);
+        double tail = 0;
+        for (int b = 0; b < g.batch(); b++) {
+            long base = ((long) b * g.channels() + ch) * s;
+            int i = 0;
+            for (; i < bound; i += L) {
+                FloatVector v = FloatVector.fromMemorySegment(S, x, (base + i) * Float.BYTES, NATIVE);
+                DoubleVector d0 = low(v).sub(vm), d1 = high(v).sub(vm);
+                a0 = a0.add(d0.mul(d0));
+                a1 = a1.add(d1.mul(d1));
+            }
+            for (; i < s; i++) {
+                double d = x.getAtIndex(F, base + i) - mean;
+                tail += d * d;
+            }
+        }
+        return lanes(a0, a1) + tail;
+    }
+
+    /** {@code {sum(dy), sum(dy * (x - mean) * invStd)}} over one channel, in double ({@code x - mean} in float). */
+    private static double[] gradientSums(MemorySegment x, MemorySegment dy, float mean, float invStd, ChannelGeometry g, int ch) {
+        int s = g.spatial(), bound = S.loopBound(s);
+        DoubleVector a0 = DoubleVector.zero(D), a1 = a0, b0 = a0, b1 = a0, vi = DoubleVector.broadcast(D, invStd);
+        FloatVector vm = FloatVector.broadcast(S, mean);
+        double ta = 0, tb = 0;
+        for (int b = 0; b < g.batch(); b++) {
+            long base = ((long) b * g.channels() + ch) * s;
+            int i = 0;
+            for (; i < bound; i += L) {
+                long at = (base + i) * Float.BYTES;
+                FloatVector centred = FloatVector.fromMemorySegment(S, x, at, NATIVE).sub(vm);
+                FloatVector d = FloatVector.fromMemorySegment(S, dy, at, NATIVE);
+                DoubleVector d0 = low(d), d1 = high(d);
+                a0 = a0.add(d0);
+                a1 = a1.add(d1);
+                b0 = b0.add(d0.mul(low(centred)).mul(vi));
+                b1 = b1.add(d1.mul(high(centred)).mul(vi));
+            }
+            for (; i < s; i++) {
+                double d = dy.getAtIndex(F, base + i);
+                ta += d;
+                tb += d * (x.getAtIndex(F, base + i) - mean) * invStd;
+            }
+        }
+        return new double[] {lanes(a0, a1) + ta, lanes(b0, b1) + tb};
+    }
+
+    /** The lower and upper halves of a float vector, widened to double. */
+    private static DoubleVector low(FloatVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    private static DoubleVector high(FloatVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
+    }
+
+    /** The lanes of two double vectors added in order. */
+    private static double lanes(DoubleVector v0, DoubleVector v1) {
+        double s = 0;
+        for (int l = 0; l < D.length(); l++) s += v0.lane(l);
+        for (int l = 0; l < D.length(); l++) s += v1.lane(l);
+        return s;
     }
 
     /** {@code dx = gamma * invStd / M * (M * dy - sum(dy) - xhat * sum(dy * xhat))}, M = batch * spatial. */
     public static void backward(MemorySegment x, MemorySegment dy, MemorySegment gamma, MemorySegment savedMean,
                                 MemorySegment savedInvStd, MemorySegment dx, MemorySegment dgamma, MemorySegment dbeta,
                                 ChannelGeometry g) {
-        int n = g.batch(), c = g.channels(), s = g.spatial();
-        long m = (long) n * s;
-        for (int ch = 0; ch < c; ch++) {
+        long m = (long) g.batch() * g.spatial();
+        GemmWorkers.forEach(g.channels(), ch -> {
             float mean = savedMean.getAtIndex(F, ch), invStd = savedInvStd.getAtIndex(F, ch);
-            double sumDy = 0, sumDyXhat = 0;
-            for (int b = 0; b < n; b++) {
-                long base = ((long) b * c + ch) * s;
-                for (int i = 0; i < s; i++) {
-                    double d = dy.getAtIndex(F, base + i);
-                    sumDy += d;
-                    sumDyXhat += d * (x.getAtIndex(F, base + i) - mean) * invStd;
-                }
-            }
+            double[] sums = gradientSums(x, dy, mean, invStd, g, ch);
+            double sumDy = sums[0], sumDyXhat = sums[1];
             dgamma.setAtIndex(F, ch, (float) sumDyXhat);
             dbeta.setAtIndex(F, ch, (float) sumDy);
             float k = gamma.getAtIndex(F, ch) * invStd / m;
-            float sDy = (float) sumDy, sDyXhat = (float) sumDyXhat;
-            for (int b = 0; b < n; b++) {
-                long base = ((long) b * c + ch) * s;
-                for (int i = 0; i < s; i++) {
+            float sDy = (float) sumDy, sDyXhat = (float) sumDyXhat, mf = m;
+            int s = g.spatial(), bound = S.loopBound(s);
+            FloatVector vm = FloatVector.broadcast(S, mean), vi = FloatVector.broadcast(S, invStd);
+            FloatVector vk = FloatVector.broadcast(S, k), vmf = FloatVector.broadcast(S, mf);
+            FloatVector vsDy = FloatVector.broadcast(S, sDy), vsX = FloatVector.broadcast(S, sDyXhat);
+            for (int b = 0; b < g.batch(); b++) {
+                long base = ((long) b * g.channels() + ch) * s;
+                int i = 0;
+                for (; i < bound; i += L) {
+                    long at = (base + i) * Float.BYTES;
+                    FloatVector xhat = FloatVector.fromMemorySegment(S, x, at, NATIVE).sub(vm).mul(vi);
+                    FloatVector d = FloatVector.fromMemorySegment(S, dy, at, NATIVE);
+                    vk.mul(vmf.mul(d).sub(vsDy).sub(xhat.mul(vsX))).intoMemorySegment(dx, at, NATIVE);
+                }
+                for (; i < s; i++) {
                     float xhat = (x.getAtIndex(F, base + i) - mean) * invStd;
-                    dx.setAtIndex(F, base + i, k * (m * dy.getAtIndex(F, base + i) - sDy - xhat * sDyXhat));
+                    dx.setAtIndex(F, base + i, k * (mf * dy.getAtIndex(F, base + i) - sDy - xhat * sDyXhat));
                 }
             }
-        }
+        }, x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta);
     }
 }

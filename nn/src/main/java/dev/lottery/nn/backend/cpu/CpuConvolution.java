@@ -84,14 +84,24 @@ public final class CpuConvolution {
         }, segments);
     }
 
-    public static void forward(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g) {
+    /** {@code y = conv(x, w) + bias}, then {@code max(0, y)} when {@code relu}, in the pass that writes y. */
+    public static void forward(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g,
+                               boolean relu) {
+        if (WinogradConvolution.appliesForward(g)) {
+            WinogradConvolution.forward(x, w, bias, y, g, relu);
+            return;
+        }
+        if (DirectConvolution.applies(g)) {
+            DirectConvolution.forward(x, w, bias, y, g, relu);
+            return;
+        }
         ConvGeometry one = g.group();
         forEachGroup(g, (group, n0, count) -> forwardGroup(input(x, g, group), w, filters(g, group), bias,
-                (long) group * one.filters(), output(y, g, group), one, n0, count), x, w, bias, y);
+                (long) group * one.filters(), relu, output(y, g, group), one, n0, count), x, w, bias, y);
     }
 
-    private static void forwardGroup(Planes x, MemorySegment w, long wOff, MemorySegment bias, long biasOff, Planes y,
-                                     ConvGeometry g, int n0, int count) {
+    private static void forwardGroup(Planes x, MemorySegment w, long wOff, MemorySegment bias, long biasOff, boolean relu,
+                                     Planes y, ConvGeometry g, int n0, int count) {
         int k = g.filters(), crs = g.channels() * g.kernel() * g.kernel(), pq = g.outHeight() * g.outWidth();
         LayerScratch scratch = LayerScratch.get();
         int cols = count * pq;
@@ -119,18 +129,29 @@ public final class CpuConvolution {
                 }
             }
         }
-        if (bias != null) {
+        if (bias != null || relu) {
             for (int n = n0; n < n0 + count; n++) {
                 for (int f = 0; f < k; f++) {
-                    float b = bias.getAtIndex(F, biasOff + f);
+                    float b = bias == null ? 0f : bias.getAtIndex(F, biasOff + f);
                     long base = y.at(n) + (long) f * pq;
-                    for (int i = 0; i < pq; i++) y.seg().setAtIndex(F, base + i, y.seg().getAtIndex(F, base + i) + b);
+                    for (int i = 0; i < pq; i++) {
+                        float v = y.seg().getAtIndex(F, base + i) + b;
+                        y.seg().setAtIndex(F, base + i, relu ? Math.max(0f, v) : v);
+                    }
                 }
             }
         }
     }
 
     public static void backwardData(MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g) {
+        if (WinogradConvolution.appliesToDataGradient(g)) {
+            WinogradConvolution.backwardData(dy, w, dx, g);
+            return;
+        }
+        if (DirectConvolution.applies(g)) {
+            DirectConvolution.backwardData(dy, w, dx, g);
+            return;
+        }
         ConvGeometry one = g.group();
         int per = imagesPerProduct(one);
         // Each pair writes its own planes of dx.
@@ -169,7 +190,9 @@ public final class CpuConvolution {
         int imageGroups = ceilDiv(g.batch(), per);
         int chunks = Math.min(imageGroups, FILTER_CHUNKS);
         long filterSize = (long) k * crs;
-        if (chunks == 1) {
+        if (DirectConvolution.appliesToFilterGradient(g)) {
+            DirectConvolution.backwardFilter(x, dy, dw, g);
+        } else if (chunks == 1) {
             GemmWorkers.forEach(g.groups(), group -> backwardFilterChunk(input(x, g, group), output(dy, g, group), dw,
                     filters(g, group), one, per, 0, imageGroups), x, dy, dw);
         } else {

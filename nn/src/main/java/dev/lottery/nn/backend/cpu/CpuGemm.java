@@ -2,28 +2,30 @@ package dev.lottery.nn.backend.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
+import java.util.Arrays;
 
 /**
- * Single-precision GEMM on off-heap row-major matrices with the Vector API, in the GotoBLAS shape: the problem is
+ * Single-precision GEMM on off-heap row-major matrices, in the GotoBLAS shape: the problem is
  * cut into {@code KC}-deep slabs, each slab of {@code op(B)} is packed into {@code NR}-wide column panels and each
  * block of {@code op(A)} into {@code MR}-tall row panels (heap arrays reused per thread), and a register-blocked
  * {@code MR x NR} micro-kernel runs FMAs on the packed panels. Packing is where transposition is absorbed, so all
- * four {@code (transA, transB)} combinations share one kernel.
+ * four {@code (transA, transB)} combinations share one kernel. The micro-kernel is {@link CpuKernels}' (Vector API
+ * or scalar).
+ *
+ * <p>Each value of C is summed along k in {@code KC}-sized slabs of equal length, each slab one FMA chain from +0, the
+ * slabs' sums added in order: the order depends on k alone, not on m, n, the blocking or the threads, which is what
+ * lets a population's members share one product and a masked product skip zeros with the same bits.
  *
  * <p>Large products are split over column (or row) blocks of C across the {@link GemmWorkers} crew; small ones run
  * on the calling thread, because for a few tens of thousands of multiply-adds the hand-over costs more than it
  * saves. Segments of a confined arena are computed on the calling thread too, since no other thread may touch them.
  */
 public final class CpuGemm {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
+    private static final CpuKernels K = CpuKernels.active();
     /** Rows of C per micro-tile: 6 rows x 2 vectors = 12 accumulators, leaving registers for 2 B loads + 1 A broadcast on AVX2. */
-    static final int MR = 6;
+    static final int MR = CpuKernels.MR;
     /** Columns of C per micro-tile: two vectors. */
-    static final int NR = 2 * L;
+    static final int NR = K.nr();
     /** Depth of a packed slab: an {@code KC x NR} B panel (16 KiB for 8 lanes) stays in L1 across a row block. */
     static final int KC = 256;
     /** Rows per packed A block (a multiple of MR): 120 x 256 floats = 120 KiB, comfortably inside L2. */
@@ -36,7 +38,6 @@ public final class CpuGemm {
     static final long PARALLEL_MIN_MACS = 1L << 17;
 
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
     /** Per-thread packing buffers, allocated once per thread and reused by every call. */
     private static final class Scratch {
@@ -45,6 +46,13 @@ public final class CpuGemm {
         final float[] tile = new float[MR * NR];
         /** One source row, bulk-copied off-heap -> heap before it is scattered into a panel. */
         final float[] row = new float[Math.max(KC, MC)];
+        /** A panel's source rows (or a C block's), bulk-copied to the heap before one vector transpose. */
+        float[] rows = new float[NR * KC];
+
+        float[] rows(int size) {
+            if (rows.length < size) rows = new float[size];
+            return rows;
+        }
         /** A swapped product's C^T block, accumulated here over the slabs and written to C once, transposed. */
         float[] ct = new float[0];
 
@@ -124,6 +132,19 @@ public final class CpuGemm {
         if (ld < Math.max(1, width)) throw new IllegalArgumentException(name + "=" + ld + " is smaller than the row width " + width);
     }
 
+    /**
+     * How many slabs a sum along {@code k} is cut into: equal ones (784 -> 4 x 196, not 3 x 256 + 16), since a thin
+     * last slab would run the kernel at a poor load/FMA ratio and re-read all of C once more.
+     */
+    static int slabs(int k) {
+        return Math.max(1, ceilDiv(k, KC));
+    }
+
+    /** The length of every slab but the last (which may be shorter). */
+    static int slabLength(int k) {
+        return Math.max(1, ceilDiv(k, slabs(k)));
+    }
+
     private static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;
     }
@@ -148,14 +169,12 @@ public final class CpuGemm {
         float[] ct = p.transC ? s.ct((m1 - m0) * (n1 - n0)) : null;
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = Math.min(NC, n1 - jc);
-            // Equal slabs (784 -> 4 x 196, not 3 x 256 + 16): a thin last slab would run the kernel at a poor
-            // load/FMA ratio and re-read all of C once more.
-            int slabs = ceilDiv(p.k, KC), slab = ceilDiv(p.k, slabs);
+            int slab = slabLength(p.k);
             for (int pc = 0; pc < p.k; pc += slab) {
                 int kc = Math.min(slab, p.k - pc);
                 // The first slab applies the caller's beta; later slabs accumulate onto what the first wrote.
                 float beta = pc == 0 ? p.beta : 1f;
-                packB(p, pc, kc, jc, nc, s.b, s.row);
+                packB(p, pc, kc, jc, nc, s);
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
                     packA(p, ic, mc, pc, kc, s.a, s.row);
@@ -164,7 +183,7 @@ public final class CpuGemm {
                 }
             }
         }
-        if (ct != null) writeTransposed(p, ct, m0, m1, n0, n1);
+        if (ct != null) writeTransposed(p, ct, m0, m1, n0, n1, s);
     }
 
     /** {@link #macroKernel} for a swapped product: tiles go to {@code ct} (row stride w) at block-relative (ic, jc). */
@@ -174,35 +193,34 @@ public final class CpuGemm {
             int bOff = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                if (p.transA) microKernel(kc, s.a, ir * kc, s.b, bOff, s.tile);
-                else microKernelRows(kc, s.a, ir * kc, s.b, bOff, s.tile);
+                if (p.transA) K.microKernel(kc, s.a, ir * kc, s.b, bOff, s.tile);
+                else K.microKernelRows(kc, s.a, ir * kc, s.b, bOff, s.tile);
                 int at = (ic + ir) * w + jc + jr;
                 for (int i = 0; i < mr; i++, at += w) {
-                    int t = i * NR;
-                    if (nr == NR) {
-                        FloatVector v0 = FloatVector.fromArray(S, s.tile, t), v1 = FloatVector.fromArray(S, s.tile, t + L);
-                        if (!first) {
-                            v0 = v0.add(FloatVector.fromArray(S, ct, at));
-                            v1 = v1.add(FloatVector.fromArray(S, ct, at + L));
-                        }
-                        v0.intoArray(ct, at);
-                        v1.intoArray(ct, at + L);
-                    } else {
-                        for (int j = 0; j < nr; j++) ct[at + j] = first ? s.tile[t + j] : ct[at + j] + s.tile[t + j];
-                    }
+                    if (first) System.arraycopy(s.tile, i * NR, ct, at, nr);
+                    else K.addInto(s.tile, i * NR, ct, at, nr);
                 }
             }
         }
     }
 
-    /** C[j, i] = alpha * ct[i - m0, j - n0] + beta * C[j, i] for the block; walks C's rows so writes are neighbours. */
-    private static void writeTransposed(Problem p, float[] ct, int m0, int m1, int n0, int n1) {
-        int w = n1 - n0;
+    /**
+     * C[j, i] = alpha * ct[i - m0, j - n0] + beta * C[j, i] for the block. With alpha 1 and beta 0 (every layer's
+     * product) the block is transposed on the heap and each row of C written in bulk; otherwise C's rows are walked.
+     */
+    private static void writeTransposed(Problem p, float[] ct, int m0, int m1, int n0, int n1, Scratch s) {
+        int w = n1 - n0, h = m1 - m0;
         MemorySegment c = p.c;
+        if (p.alpha == 1f && p.beta == 0f) {
+            float[] rows = s.rows(w * h);
+            K.transpose(ct, 0, w, h, w, rows, 0, h);
+            for (int j = 0; j < w; j++) MemorySegment.copy(rows, j * h, c, F, (p.cOffset + (long) (n0 + j) * p.ldc + m0) * Float.BYTES, h);
+            return;
+        }
         float alpha = p.alpha, beta = p.beta;
         for (int j = n0; j < n1; j++) {
             long at = p.cOffset + (long) j * p.ldc + m0;
-            for (int i = 0, src = j - n0; i < m1 - m0; i++, src += w) {
+            for (int i = 0, src = j - n0; i < h; i++, src += w) {
                 float v = alpha * ct[src];
                 if (beta != 0f) v = Math.fma(beta, c.getAtIndex(F, at + i), v);
                 c.setAtIndex(F, at + i, v);
@@ -227,7 +245,7 @@ public final class CpuGemm {
                     long src = p.aOffset + (long) (ic + ir + i) * p.lda + pc;
                     MemorySegment.copy(a, F, src * Float.BYTES, ap, dst + i * kc, kc);
                 }
-                if (mr < MR) java.util.Arrays.fill(ap, dst + mr * kc, dst + MR * kc, 0f);
+                if (mr < MR) Arrays.fill(ap, dst + mr * kc, dst + MR * kc, 0f);
             }
         } else {
             // Stored A is [k, m]: each depth step is one contiguous run of mc values, dealt out MR per panel.
@@ -245,33 +263,25 @@ public final class CpuGemm {
     }
 
     /** Packs op(B)[pc..pc+kc, jc..jc+nc] as NR-column panels: panel j holds, for each depth step, its NR values. */
-    private static void packB(Problem p, int pc, int kc, int jc, int nc, float[] bp, float[] row) {
+    private static void packB(Problem p, int pc, int kc, int jc, int nc, Scratch s) {
         MemorySegment b = p.b;
+        float[] bp = s.b;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int dst = jr * kc; // == (jr / NR) * NR * kc
             if (!p.transB) {
-                if (nr == NR) {
-                    for (int q = 0; q < kc; q++) {
-                        long src = (p.bOffset + (long) (pc + q) * p.ldb + jc + jr) * Float.BYTES;
-                        int d = dst + q * NR;
-                        FloatVector.fromMemorySegment(S, b, src, NATIVE).intoArray(bp, d);
-                        FloatVector.fromMemorySegment(S, b, src + (long) L * Float.BYTES, NATIVE).intoArray(bp, d + L);
-                    }
-                } else {
-                    for (int q = 0; q < kc; q++) {
-                        long src = p.bOffset + (long) (pc + q) * p.ldb + jc + jr;
-                        int d = dst + q * NR;
-                        for (int j = 0; j < nr; j++) bp[d + j] = b.getAtIndex(F, src + j);
-                    }
+                for (int q = 0; q < kc; q++) {
+                    long src = p.bOffset + (long) (pc + q) * p.ldb + jc + jr;
+                    MemorySegment.copy(b, F, src * Float.BYTES, bp, dst + q * NR, nr);
                 }
             } else {
-                // Rows of stored B run along k: copy each in bulk, then scatter it with stride NR.
+                // Rows of stored B run along k: the panel is their transpose. Copy them in bulk, then transpose.
+                float[] rows = s.rows(nr * kc);
                 for (int j = 0; j < nr; j++) {
                     long src = p.bOffset + (long) (jc + jr + j) * p.ldb + pc;
-                    MemorySegment.copy(b, F, src * Float.BYTES, row, 0, kc);
-                    for (int q = 0, d = dst + j; q < kc; q++, d += NR) bp[d] = row[q];
+                    MemorySegment.copy(b, F, src * Float.BYTES, rows, j * kc, kc);
                 }
+                K.transpose(rows, 0, kc, nr, kc, bp, dst, NR);
             }
             if (nr < NR) {
                 for (int q = 0; q < kc; q++) {
@@ -288,122 +298,12 @@ public final class CpuGemm {
             int bOff = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                if (p.transA) microKernel(kc, s.a, ir * kc, s.b, bOff, s.tile);
-                else microKernelRows(kc, s.a, ir * kc, s.b, bOff, s.tile);
+                if (p.transA) K.microKernel(kc, s.a, ir * kc, s.b, bOff, s.tile);
+                else K.microKernelRows(kc, s.a, ir * kc, s.b, bOff, s.tile);
                 long cIdx = p.cOffset + (long) (ic + ir) * p.ldc + jc + jr;
-                if (mr == MR && nr == NR) updateFull(s.tile, p.c, cIdx, p.ldc, p.alpha, beta);
+                if (mr == MR && nr == NR) K.storeTile(s.tile, p.c, cIdx, p.ldc, p.alpha, beta);
                 else updateEdge(s.tile, mr, nr, p.c, cIdx, p.ldc, p.alpha, beta);
             }
-        }
-    }
-
-    /**
-     * 6 x 2-vector register tile for an interleaved A panel: {@code tile = A-panel . B-panel} over kc depth steps. The accumulators go to a small
-     * heap tile rather than straight to C: C2 keeps all twelve in registers only when the method has a single exit
-     * through plain array stores (with the C update inlined here, it measured ~5x slower).
-     */
-    private static void microKernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        for (int q = 0, ai = aOff, bi = bOff; q < kc; q++, ai += MR, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector av = FloatVector.broadcast(S, ap[ai]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
-    }
-
-    /** {@link #microKernel} for an A panel packed row by row: row i's depth step q is at {@code aOff + i * kc + q}. */
-    private static void microKernelRows(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        for (int q = 0, bi = bOff; q < kc; q++, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector av = FloatVector.broadcast(S, ap[aOff + q]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, ap[aOff + 1 * kc + q]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, ap[aOff + 2 * kc + q]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, ap[aOff + 3 * kc + q]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, ap[aOff + 4 * kc + q]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, ap[aOff + 5 * kc + q]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
-    }
-
-    /** C = alpha * tile + beta * C for a full MR x NR tile, two vectors per row. */
-    private static void updateFull(float[] tile, MemorySegment c, long cIdx, int ldc, float alpha, float beta) {
-        long row = cIdx * Float.BYTES, step = (long) ldc * Float.BYTES;
-        for (int i = 0; i < MR; i++, row += step) {
-            storeRow(c, row, FloatVector.fromArray(S, tile, i * NR), FloatVector.fromArray(S, tile, i * NR + L), alpha, beta);
-        }
-    }
-
-    private static void storeRow(MemorySegment c, long byteOff, FloatVector v0, FloatVector v1, float alpha, float beta) {
-        long byteOff1 = byteOff + (long) L * Float.BYTES;
-        if (beta == 0f) {
-            v0.mul(alpha).intoMemorySegment(c, byteOff, NATIVE);
-            v1.mul(alpha).intoMemorySegment(c, byteOff1, NATIVE);
-        } else {
-            FloatVector o0 = FloatVector.fromMemorySegment(S, c, byteOff, NATIVE);
-            FloatVector o1 = FloatVector.fromMemorySegment(S, c, byteOff1, NATIVE);
-            if (beta != 1f) {
-                o0 = o0.mul(beta);
-                o1 = o1.mul(beta);
-            }
-            FloatVector va = FloatVector.broadcast(S, alpha);
-            v0.fma(va, o0).intoMemorySegment(c, byteOff, NATIVE);
-            v1.fma(va, o1).intoMemorySegment(c, byteOff1, NATIVE);
         }
     }
 

@@ -2,9 +2,11 @@ package dev.lottery.nn.backend.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * A small fixed crew of daemon threads that run the parallel parts of the CPU backend: {@link CpuGemm}, and the
@@ -41,10 +43,11 @@ public final class GemmWorkers {
             this.tasks = tasks;
         }
 
-        /** Runs claimed tasks until none are left. */
-        void work() {
+        /** Runs claimed tasks until none are left; {@code crew} when a worker (not the caller) runs them. */
+        void work(boolean crew) {
             for (int t; (t = next.getAndIncrement()) < tasks; ) {
                 try {
+                    if (crew) CREW_TASKS.incrementAndGet();
                     body.accept(t);
                 } catch (Throwable e) {
                     failure = e;
@@ -54,6 +57,11 @@ public final class GemmWorkers {
             }
         }
     }
+
+    /** Tasks the crew's threads (not callers) have run: how much work really ran in parallel. */
+    private static final AtomicLong CREW_TASKS = new AtomicLong();
+    /** Set on a thread inside {@link #onCallingThread}: its jobs run there alone. */
+    private static final ThreadLocal<Boolean> ALONE = ThreadLocal.withInitial(() -> false);
 
     private final int threads;
     private final Thread[] crew;
@@ -83,9 +91,9 @@ public final class GemmWorkers {
         return crew.length == 0 || segment.isAccessibleBy(crew[0]);
     }
 
-    /** Threads that take part in a job, the caller included. */
+    /** Threads that take part in a job, the caller included (1 inside {@link #onCallingThread}). */
     int threads() {
-        return threads;
+        return ALONE.get() ? 1 : threads;
     }
 
     /**
@@ -106,13 +114,38 @@ public final class GemmWorkers {
     }
 
     /**
+     * Runs {@code work} as with one thread per GEMM ({@code -Dlottery.gemm.threads=1}): every job it issues runs on
+     * the calling thread, cut as for one thread. Results are the same bits either way (the work is cut so that no value
+     * depends on the cut or the thread), which the tests check.
+     */
+    public static <T> T onCallingThread(Supplier<T> work) {
+        boolean before = ALONE.get();
+        ALONE.set(true);
+        try {
+            return work.get();
+        } finally {
+            ALONE.set(before);
+        }
+    }
+
+    /** Threads per job in this process, the caller included ({@value #THREADS_PROPERTY}). */
+    public static int threadCount() {
+        return SHARED.threads;
+    }
+
+    /** Tasks that the crew's threads, rather than their callers, have run since start (diagnostics and tests). */
+    public static long crewTasks() {
+        return CREW_TASKS.get();
+    }
+
+    /**
      * Runs {@code body.accept(0 .. tasks-1)}, in parallel when the crew is free, and returns when all are done.
      * The first failure of any task is rethrown here.
      */
     void run(int tasks, IntConsumer body) {
         // A job issued from inside a task (on the caller's thread, which holds the lock re-entrantly, or on a
         // worker) runs on that thread: one job at a time.
-        if (tasks <= 1 || crew.length == 0 || entry.isHeldByCurrentThread() || !entry.tryLock()) {
+        if (tasks <= 1 || crew.length == 0 || ALONE.get() || entry.isHeldByCurrentThread() || !entry.tryLock()) {
             for (int t = 0; t < tasks; t++) body.accept(t);
             return;
         }
@@ -123,7 +156,7 @@ public final class GemmWorkers {
             for (int i = 0; parked != 0 && i < crew.length; i++) {
                 if ((parked & (1 << i)) != 0) LockSupport.unpark(crew[i]);
             }
-            job.work();
+            job.work(false);
             // Whatever is still running was claimed by a worker that is busy with it: wait, yielding now and then
             // so a worker descheduled on an oversubscribed machine gets the core back quickly.
             for (int spins = 0; job.done.get() < tasks; spins++) {
@@ -147,7 +180,7 @@ public final class GemmWorkers {
             Job job = current;
             if (job != null && job != seen) {
                 seen = job;
-                job.work();
+                job.work(true);
                 continue;
             }
             long spinUntil = System.nanoTime() + SPIN_NANOS;

@@ -112,6 +112,12 @@ public final class CudaBackend implements Backend {
         return "cuda";
     }
 
+    /** Raised whenever a change moves any result's bits (currently: evaluations over a whole test set in one pass). */
+    @Override
+    public String kernelGeneration() {
+        return "cuda-2";
+    }
+
     @Override
     public String description() {
         return description;

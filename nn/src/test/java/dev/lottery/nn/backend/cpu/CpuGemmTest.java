@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@link CpuGemm} against a double-precision triple loop, over transposes, odd sizes, strides, offsets, alpha/beta. */
@@ -124,6 +125,38 @@ class CpuGemmTest {
     @MethodSource("lenetShapes")
     void matchesReferenceAtLenetAndBlockCrossingShapes(boolean tA, boolean tB, int m, int n, int k) {
         check(tA, tB, m, n, k, 1f, 0f, 0, 0, false);
+    }
+
+    /**
+     * Every value is summed along k in equal slabs of at most 256 terms, each slab one FMA chain from +0, the slabs'
+     * sums added in order: an order that depends on k alone (what population members and masked products rely on),
+     * checked bit for bit at splits of m and n that cross every tile and block edge.
+     */
+    @ParameterizedTest(name = "tA={0} tB={1} {2}x{3}x{4}")
+    @CsvSource({"false, true, 60, 300, 784", "true, false, 300, 784, 60", "false, false, 60, 100, 300", "true, true, 13, 61, 1000",
+            "false, true, 130, 7, 257", "false, false, 1, 1100, 13"})
+    void sumsEachValueSlabBySlabInOneChainPerSlab(boolean tA, boolean tB, int m, int n, int k) {
+        SplittableRandom rnd = new SplittableRandom(m + 7L * n + 13L * k);
+        try (Arena arena = Arena.ofShared()) {
+            Stored a = tA ? store(arena, rnd, k, m, 0, 0, 0f) : store(arena, rnd, m, k, 0, 0, 0f);
+            Stored b = tB ? store(arena, rnd, n, k, 0, 0, 0f) : store(arena, rnd, k, n, 0, 0, 0f);
+            Stored c = store(arena, rnd, m, n, 0, 0, 0f);
+            CpuGemm.sgemm(tA, tB, m, n, k, 1f, a.seg, 0, a.ld, b.seg, 0, b.ld, 0f, c.seg, 0, c.ld);
+            int slabs = Math.max(1, (k + 255) / 256), slab = (k + slabs - 1) / slabs;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float total = 0f;
+                    for (int p0 = 0; p0 < k; p0 += slab) {
+                        float chain = 0f;
+                        for (int p = p0; p < Math.min(k, p0 + slab); p++) {
+                            chain = Math.fma(tA ? a.at(p, i) : a.at(i, p), tB ? b.at(j, p) : b.at(p, j), chain);
+                        }
+                        total = p0 == 0 ? chain : chain + total;
+                    }
+                    assertEquals(total, c.seg.getAtIndex(F, (long) i * c.ld + j), 0f, "C[" + i + "," + j + "]");
+                }
+            }
+        }
     }
 
     @Test

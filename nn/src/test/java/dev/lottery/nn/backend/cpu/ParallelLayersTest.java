@@ -1,32 +1,41 @@
 package dev.lottery.nn.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.lottery.nn.backend.ChannelGeometry;
 import dev.lottery.nn.backend.ConvGeometry;
 import dev.lottery.nn.backend.PoolGeometry;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The convolution and pooling kernels give the same bits whether their image groups and plane ranges run on the
- * worker crew or one after another on the caller: segments of a confined arena cannot be shared with the crew, so
- * they take the serial path, while shared-arena segments take the parallel one. Same seed, same result, whatever
- * the number of cores.
+ * The convolution, pooling and batch-norm kernels give the same bits whether their tasks (images, filter tiles, plane
+ * ranges, channels) run on the worker crew or one after another on the caller: segments of a confined arena cannot
+ * be shared with the crew, so they take the serial path, while shared-arena segments take the parallel one. Same
+ * seed, same result, whatever the number of cores. Needs a crew of two threads or more (it skips, saying so, on one
+ * core, where both paths would be serial).
  */
 class ParallelLayersTest {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
 
-    @ParameterizedTest(name = "N={0} C={1} H={2} K={3} R={4} stride={5} pad={6}")
+    @ParameterizedTest(name = "N={0} C={1} H={2} K={3} R={4} stride={5} pad={6} groups={7}")
     @CsvSource({
-            "11, 2, 33, 4, 3, 1, 1",  // one image per product, 8 filter-gradient chunks
-            "50, 8, 14, 6, 5, 1, 2",  // conv2's second layer shape (scaled down): groups of 5 images
-            "9, 3, 16, 4, 1, 2, 0"})  // 1x1 stride-2 projection
-    void parallelAndSerialAgreeBitForBit(int n, int c, int h, int k, int r, int stride, int pad) {
-        ConvGeometry g = new ConvGeometry(n, c, h, h, k, r, stride, pad);
+            "11, 2, 33, 4, 3, 1, 1, 1",  // direct kernels, several position blocks and filter tiles
+            "50, 8, 14, 6, 5, 1, 2, 1",  // conv2's second layer shape (scaled down)
+            "9, 3, 16, 4, 1, 2, 0, 1",   // 1x1 stride-2 projection: im2col, one image per product
+            "12, 6, 8, 6, 3, 2, 1, 1",   // stride 2: im2col in groups of images, 8 filter-gradient chunks
+            "6, 36, 8, 5, 3, 1, 1, 1",   // more than 32 channels: the filter gradient on im2col + GEMM
+            "5, 32, 9, 32, 3, 1, 1, 1",  // Winograd forward and data gradient
+            "7, 6, 9, 9, 3, 1, 1, 3"})   // three groups (a population's members)
+    void parallelAndSerialAgreeBitForBit(int n, int c, int h, int k, int r, int stride, int pad, int groups) {
+        assumeTrue(GemmWorkers.shared().threads() > 1, "one core: the crew has no second thread to compare with");
+        ConvGeometry g = new ConvGeometry(n, c, h, h, k, r, stride, pad, groups);
         SplittableRandom rnd = new SplittableRandom(n * 131L + h);
         float[] x = rand(rnd, g.inputSize()), w = rand(rnd, g.filterSize()), b = rand(rnd, k), dy = rand(rnd, g.outputSize());
         float[][] shared, confined;
@@ -36,7 +45,7 @@ class ParallelLayersTest {
         try (Arena arena = Arena.ofConfined()) {
             confined = run(arena, g, x, w, b, dy);
         }
-        String[] names = {"y", "dx", "dw", "db", "pooled", "pool dx"};
+        String[] names = {"y", "dx", "dw", "db", "pooled", "pool dx", "bn y", "bn dx", "bn dgamma", "bn dbeta"};
         for (int i = 0; i < names.length; i++) assertArrayEquals(confined[i], shared[i], names[i]);
     }
 
@@ -44,14 +53,23 @@ class ParallelLayersTest {
         MemorySegment xs = copy(arena, x), ws = copy(arena, w), bs = copy(arena, b), dys = copy(arena, dy);
         MemorySegment y = arena.allocate(g.outputSize() * Float.BYTES), dx = arena.allocate(g.inputSize() * Float.BYTES);
         MemorySegment dw = arena.allocate(g.filterSize() * Float.BYTES), db = arena.allocate((long) g.filters() * Float.BYTES);
-        CpuConvolution.forward(xs, ws, bs, y, g);
+        CpuConvolution.forward(xs, ws, bs, y, g, false);
         CpuConvolution.backwardData(dys, ws, dx, g);
         CpuConvolution.backwardFilter(xs, dys, dw, db, g);
         PoolGeometry pg = new PoolGeometry(g.batch(), g.filters(), g.outHeight(), g.outWidth(), 2, 2);
         MemorySegment pooled = arena.allocate(pg.outputSize() * Float.BYTES), poolDx = arena.allocate(pg.inputSize() * Float.BYTES);
         CpuPooling.maxPool(y, pooled, pg);
         CpuPooling.maxPoolBackward(y, pooled, poolDx, pg);
-        return new float[][] {y.toArray(F), dx.toArray(F), dw.toArray(F), db.toArray(F), pooled.toArray(F), poolDx.toArray(F)};
+        ChannelGeometry cg = new ChannelGeometry(g.batch(), g.filters(), g.outHeight() * g.outWidth());
+        MemorySegment gamma = copy(arena, Arrays.copyOf(b, g.filters())), mean = arena.allocate((long) g.filters() * Float.BYTES);
+        MemorySegment var = arena.allocate((long) g.filters() * Float.BYTES), saved = arena.allocate((long) g.filters() * Float.BYTES);
+        MemorySegment invStd = arena.allocate((long) g.filters() * Float.BYTES), bnY = arena.allocate(g.outputSize() * Float.BYTES);
+        MemorySegment bnDx = arena.allocate(g.outputSize() * Float.BYTES), dgamma = arena.allocate((long) g.filters() * Float.BYTES);
+        MemorySegment dbeta = arena.allocate((long) g.filters() * Float.BYTES);
+        CpuBatchNorm.training(y, gamma, bs, mean, var, 0.1f, 1e-5f, saved, invStd, bnY, cg);
+        CpuBatchNorm.backward(y, dys, gamma, saved, invStd, bnDx, dgamma, dbeta, cg);
+        return new float[][] {y.toArray(F), dx.toArray(F), dw.toArray(F), db.toArray(F), pooled.toArray(F), poolDx.toArray(F),
+                bnY.toArray(F), bnDx.toArray(F), dgamma.toArray(F), dbeta.toArray(F)};
     }
 
     private static MemorySegment copy(Arena arena, float[] values) {

@@ -1,0 +1,365 @@
+package dev.lottery.nn.backend.cpu;
+
+import dev.lottery.nn.backend.ConvGeometry;
+import dev.lottery.nn.backend.cpu.DirectConvolution.PackedFilters;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * 3x3 stride-1 convolutions (and their data gradients) as Winograd F(2x2, 3x3): each 2x2 block of outputs ("tile")
+ * is {@code A^T [sum over channels of (G g G^T) . (B^T d B)] A} for the tile's 4x4 input patch {@code d}, so the
+ * products take 16 multiply-adds per tile, channel and filter instead of 36. Per image (in parallel over images and
+ * groups) and per chunk of tile rows that fits in L2: the channels' patches are transformed (vectorized over a row of
+ * tiles, from a staging that splits each padded row into its even and odd columns), the 16 transformed products are
+ * the direct kernels' register tiles ({@link DirectConvolution#tile}) with one step per channel, and the outputs are
+ * transformed back, biased and rectified, and written out.
+ *
+ * <p>Same bits whatever the population: each output is a fixed function of its own filter's transformed weights and
+ * its own group's channels (each product an FMA chain over the channels in order; steps whose transformed weights
+ * are zero for a whole register tile are skipped, which changes no bits). Which algorithm runs depends on the
+ * geometry only (kernel, stride, channels per group), never on the number of filters, so a population's shared first
+ * layer computes what each member computes alone. The sums differ from the direct kernels' in rounding only: the
+ * transforms add and subtract (and the filter transform halves) before multiplying.
+ */
+final class WinogradConvolution {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /**
+     * The fewest channels (forward) or filters (data gradient) per group for which the transforms pay: measured
+     * against the direct kernels on resnet20's and conv4's layers, Winograd is about 1.2x as fast at 32 channels,
+     * 1.5-2.4x at 64-128, but 0.6-0.7x at 16, where the transforms cost more than the products they save.
+     */
+    static final int MIN_CHANNELS = 32;
+    /** Floats of transformed inputs and products per chunk of tile rows: 256 KiB, to stay in L2. */
+    private static final int CHUNK_FLOATS = 64 * 1024;
+    private static final int MR = DirectConvolution.MR;
+
+    private WinogradConvolution() {}
+
+    /** Whether the forward product runs here: 3x3, stride 1, at most 2 of padding, at least {@link #MIN_CHANNELS} channels per group. */
+    static boolean appliesForward(ConvGeometry g) {
+        return threeByThree(g) && g.groupChannels() >= MIN_CHANNELS;
+    }
+
+    /** Whether the data gradient runs here: as {@link #appliesForward}, counting the filters per group (its channels). */
+    static boolean appliesToDataGradient(ConvGeometry g) {
+        return threeByThree(g) && g.groupFilters() >= MIN_CHANNELS;
+    }
+
+    private static boolean threeByThree(ConvGeometry g) {
+        return g.kernel() == 3 && g.stride() == 1 && g.pad() <= 2;
+    }
+
+    /**
+     * One transform: {@code inputs} planes of {@code height x width}, padded by {@code pad}, into {@code outputs}
+     * planes of {@code outRows x outCols}. The staging holds each padded row as its even columns then its odd columns,
+     * {@link #half} floats each (a vector of slack after the tiles' columns); rows past the padding are zero.
+     */
+    private record Plan(int inputs, int outputs, int height, int width, int pad) {
+        int outRows() {
+            return height + 2 * pad - 2;
+        }
+
+        int outCols() {
+            return width + 2 * pad - 2;
+        }
+
+        int tileRows() {
+            return (outRows() + 1) / 2;
+        }
+
+        int tileCols() {
+            return (outCols() + 1) / 2;
+        }
+
+        int half() {
+            return tileCols() + 1 + L;
+        }
+
+        int plane() {
+            return (2 * tileRows() + 2) * 2 * half();
+        }
+
+        int paddedOutputs() {
+            return ConvFrame.ceilDiv(outputs, MR) * MR;
+        }
+
+        /** Tile rows per chunk: the transformed inputs and products of a chunk stay within {@link #CHUNK_FLOATS}. */
+        int chunkRows() {
+            return Math.clamp(CHUNK_FLOATS / (16 * (inputs + paddedOutputs()) * tileCols()), 1, tileRows());
+        }
+
+        /** Floats per (transformed position, channel) in a chunk: its tiles in whole vectors, at least one kernel block, plus a vector of slack. */
+        int chunkStride() {
+            return (Math.max(ConvFrame.ceilDiv(chunkRows() * tileCols(), L), DirectConvolution.NV) + 1) * L;
+        }
+    }
+
+    /** {@code y = conv(x, w) + bias}, then {@code max(0, y)} when {@code relu}. */
+    static void forward(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g, boolean relu) {
+        int c = g.groupChannels(), k = g.groupFilters();
+        Plan plan = new Plan(c, k, g.height(), g.width(), g.pad());
+        PackedFilters filters = pack(w, g, plan, false);
+        float[] biases = bias == null ? null : bias.toArray(F);
+        long inPlane = (long) g.height() * g.width(), outPlane = (long) g.outHeight() * g.outWidth();
+        GemmWorkers.forEach(g.groups() * g.batch(), t -> {
+            int group = t / g.batch(), n = t % g.batch();
+            convolveImage(plan, x, (n * g.channels() + (long) group * c) * inPlane, filters, group, biases, group * k, relu,
+                    y, (n * g.filters() + (long) group * k) * outPlane);
+        }, x, w, bias, y);
+    }
+
+    /** {@code dx = conv^T(dy, w)} (overwrites dx): the correlation of dy, padded by {@code 2 - pad}, with the flipped, transposed filters. */
+    static void backwardData(MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g) {
+        int c = g.groupChannels(), k = g.groupFilters();
+        Plan plan = new Plan(k, c, g.outHeight(), g.outWidth(), 2 - g.pad());
+        PackedFilters filters = pack(w, g, plan, true);
+        long inPlane = (long) g.height() * g.width(), outPlane = (long) g.outHeight() * g.outWidth();
+        GemmWorkers.forEach(g.groups() * g.batch(), t -> {
+            int group = t / g.batch(), n = t % g.batch();
+            convolveImage(plan, dy, (n * g.filters() + (long) group * k) * outPlane, filters, group, null, 0, false,
+                    dx, (n * g.channels() + (long) group * c) * inPlane);
+        }, dy, w, dx);
+    }
+
+    /**
+     * The transformed filters {@code U = G g G^T} as register tiles: per group, transformed position {@code xi} and
+     * tile of {@code MR} outputs, one step per input channel (skipped where the whole tile's values are zero) at
+     * offset {@code channel * chunkStride}. Transposed (the data gradient): output {@code m} is input channel
+     * {@code m}, input {@code i} is filter {@code i}, and the 3x3 filter is flipped.
+     */
+    private static PackedFilters pack(MemorySegment w, ConvGeometry g, Plan plan, boolean transposed) {
+        LayerScratch scratch = LayerScratch.get();
+        int k = g.groupFilters(), c = g.groupChannels(), groupSize = k * c * 9;
+        int inputs = plan.inputs(), outputs = plan.outputs(), tiles = plan.paddedOutputs() / MR, stride = plan.chunkStride();
+        int maxSteps = g.groups() * 16 * tiles * inputs;
+        int[] start = scratch.tileStarts(g.groups() * 16 * tiles + 1), offsets = scratch.stepOffsets(maxSteps);
+        float[] weights = scratch.stepWeights(maxSteps * MR), raw = scratch.filters(groupSize);
+        float[] u = scratch.transformedOutputs(outputs * inputs * 16), filter = new float[9], gg = new float[12];
+        int steps = 0;
+        for (int group = 0; group < g.groups(); group++) {
+            MemorySegment.copy(w, F, (long) group * groupSize * Float.BYTES, raw, 0, groupSize);
+            for (int m = 0; m < outputs; m++) {
+                for (int i = 0; i < inputs; i++) {
+                    for (int t = 0; t < 9; t++) filter[t] = transposed ? raw[(i * c + m) * 9 + 8 - t] : raw[(m * c + i) * 9 + t];
+                    transformFilter(filter, gg, u, (m * inputs + i) * 16);
+                }
+            }
+            for (int xi = 0; xi < 16; xi++) {
+                for (int tile = 0; tile < tiles; tile++) {
+                    start[(group * 16 + xi) * tiles + tile] = steps;
+                    for (int i = 0; i < inputs; i++) {
+                        boolean any = false;
+                        for (int j = 0; j < MR; j++) {
+                            int m = tile * MR + j;
+                            float v = m < outputs ? u[(m * inputs + i) * 16 + xi] : 0f;
+                            weights[steps * MR + j] = v;
+                            any |= v != 0f;
+                        }
+                        if (any) offsets[steps++] = i * stride;
+                    }
+                }
+            }
+        }
+        start[g.groups() * 16 * tiles] = steps;
+        return new PackedFilters(start, offsets, weights, 16 * tiles);
+    }
+
+    /**
+     * {@code u[at + 4a + b] = (G g G^T)[a][b]} for the 3x3 filter {@code g}, G = [[1,0,0],[1/2,1/2,1/2],[1/2,-1/2,1/2],[0,0,1]];
+     * {@code gg} holds {@code G g} (4 x 3) in between.
+     */
+    private static void transformFilter(float[] g, float[] gg, float[] u, int at) {
+        for (int s = 0; s < 3; s++) {
+            float g0 = g[s], g1 = g[3 + s], g2 = g[6 + s];
+            gg[s] = g0;
+            gg[3 + s] = 0.5f * (g0 + g1 + g2);
+            gg[6 + s] = 0.5f * (g0 - g1 + g2);
+            gg[9 + s] = g2;
+        }
+        for (int a = 0; a < 4; a++) {
+            float g0 = gg[3 * a], g1 = gg[3 * a + 1], g2 = gg[3 * a + 2];
+            u[at + 4 * a] = g0;
+            u[at + 4 * a + 1] = 0.5f * (g0 + g1 + g2);
+            u[at + 4 * a + 2] = 0.5f * (g0 - g1 + g2);
+            u[at + 4 * a + 3] = g2;
+        }
+    }
+
+    /**
+     * One image of one group: stages {@code plan.inputs()} planes from {@code src} at {@code from}, then per chunk of
+     * tile rows transforms them, multiplies with the packed filters and writes the outputs' tiles; finally copies the
+     * {@code plan.outputs()} planes to {@code dst} at {@code to}.
+     */
+    private static void convolveImage(Plan plan, MemorySegment src, long from, PackedFilters filters, int group,
+                                      float[] bias, int biasAt, boolean relu, MemorySegment dst, long to) {
+        LayerScratch scratch = LayerScratch.get();
+        int inputs = plan.inputs(), outputs = plan.outputs(), stride = plan.chunkStride();
+        float[] staged = scratch.frames(inputs * plan.plane());
+        stage(plan, src, from, scratch.images(inputs * plan.height() * plan.width()), staged);
+        float[] v = scratch.transformedInputs(16 * inputs * stride);
+        float[] m = scratch.transformedOutputs(16 * plan.paddedOutputs() * stride);
+        float[] out = scratch.compact(outputs * plan.outRows() * plan.outCols());
+        int[] start = filters.start(), offsets = filters.offsets();
+        float[] weights = filters.weights();
+        int tiles = plan.paddedOutputs() / MR, tileCols = plan.tileCols();
+        for (int i0 = 0; i0 < plan.tileRows(); i0 += plan.chunkRows()) {
+            int rows = Math.min(plan.chunkRows(), plan.tileRows() - i0), count = rows * tileCols;
+            transformInputs(plan, staged, i0, rows, v);
+            int vectors = Math.max(ConvFrame.ceilDiv(count, L), DirectConvolution.NV);
+            for (int xi = 0; xi < 16; xi++) {
+                for (int v0 = 0; v0 < vectors; v0 += DirectConvolution.NV) {
+                    int o = Math.min(v0, vectors - DirectConvolution.NV) * L;
+                    for (int tile = 0; tile < tiles; tile++) {
+                        int at = filters.tile(group, xi * tiles + tile);
+                        DirectConvolution.tile(v, xi * inputs * stride + o, offsets, weights, start[at], start[at + 1],
+                                m, (xi * plan.paddedOutputs() + tile * MR) * stride + o, stride);
+                    }
+                }
+            }
+            transformOutputs(plan, m, i0, count, bias, biasAt, relu, out);
+        }
+        MemorySegment.copy(out, 0, dst, F, to * Float.BYTES, outputs * plan.outRows() * plan.outCols());
+    }
+
+    /** Copies the input planes into the staging: each padded row split into even and odd columns, zeros elsewhere. */
+    private static void stage(Plan plan, MemorySegment src, long from, float[] raw, float[] staged) {
+        int h = plan.height(), w = plan.width(), pad = plan.pad(), half = plan.half(), plane = plan.plane();
+        MemorySegment.copy(src, F, from * Float.BYTES, raw, 0, plan.inputs() * h * w);
+        Arrays.fill(staged, 0, plan.inputs() * plane, 0f);
+        for (int c = 0; c < plan.inputs(); c++) {
+            for (int r = 0; r < h; r++) {
+                int row = c * plane + (r + pad) * 2 * half, in = (c * h + r) * w;
+                for (int col = 0; col < w; col++) {
+                    int p = col + pad;
+                    staged[row + (p & 1) * half + (p >> 1)] = raw[in + col];
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code V[xi][c][t] = (B^T d B)[xi]} for the tiles {@code t} of tile rows {@code [i0, i0 + rows)} (numbered from
+     * the chunk's first), B^T = [[1,0,-1,0],[0,1,1,0],[0,-1,1,0],[0,1,0,-1]]. A vector covers consecutive tiles of one
+     * row; the lanes past the row's end land on the next row's tiles (or the slack), which are written after them.
+     */
+    private static void transformInputs(Plan plan, float[] staged, int i0, int rows, float[] v) {
+        int half = plan.half(), plane = plan.plane(), tileCols = plan.tileCols(), stride = plan.chunkStride();
+        int perXi = plan.inputs() * stride;
+        for (int c = 0; c < plan.inputs(); c++) {
+            for (int i = 0; i < rows; i++) {
+                int row0 = c * plane + 2 * (i0 + i) * 2 * half;
+                for (int j0 = 0; j0 < tileCols; j0 += L) {
+                    // Row transforms t_ab = (d B)[a][b] of the patches' four rows, then the column transforms.
+                    int r0 = row0 + j0, r1 = r0 + 2 * half, r2 = r1 + 2 * half, r3 = r2 + 2 * half;
+                    FloatVector e, e1, o, o1;
+                    e = FloatVector.fromArray(S, staged, r0);
+                    e1 = FloatVector.fromArray(S, staged, r0 + 1);
+                    o = FloatVector.fromArray(S, staged, r0 + half);
+                    o1 = FloatVector.fromArray(S, staged, r0 + half + 1);
+                    FloatVector t00 = e.sub(e1), t01 = o.add(e1), t02 = e1.sub(o), t03 = o.sub(o1);
+                    e = FloatVector.fromArray(S, staged, r1);
+                    e1 = FloatVector.fromArray(S, staged, r1 + 1);
+                    o = FloatVector.fromArray(S, staged, r1 + half);
+                    o1 = FloatVector.fromArray(S, staged, r1 + half + 1);
+                    FloatVector t10 = e.sub(e1), t11 = o.add(e1), t12 = e1.sub(o), t13 = o.sub(o1);
+                    e = FloatVector.fromArray(S, staged, r2);
+                    e1 = FloatVector.fromArray(S, staged, r2 + 1);
+                    o = FloatVector.fromArray(S, staged, r2 + half);
+                    o1 = FloatVector.fromArray(S, staged, r2 + half + 1);
+                    FloatVector t20 = e.sub(e1), t21 = o.add(e1), t22 = e1.sub(o), t23 = o.sub(o1);
+                    int at = c * stride + i * tileCols + j0;
+                    t00.sub(t20).intoArray(v, at);
+                    t01.sub(t21).intoArray(v, perXi + at);
+                    t02.sub(t22).intoArray(v, 2 * perXi + at);
+                    t03.sub(t23).intoArray(v, 3 * perXi + at);
+                    t10.add(t20).intoArray(v, 4 * perXi + at);
+                    t11.add(t21).intoArray(v, 5 * perXi + at);
+                    t12.add(t22).intoArray(v, 6 * perXi + at);
+                    t13.add(t23).intoArray(v, 7 * perXi + at);
+                    t20.sub(t10).intoArray(v, 8 * perXi + at);
+                    t21.sub(t11).intoArray(v, 9 * perXi + at);
+                    t22.sub(t12).intoArray(v, 10 * perXi + at);
+                    t23.sub(t13).intoArray(v, 11 * perXi + at);
+                    e = FloatVector.fromArray(S, staged, r3);
+                    e1 = FloatVector.fromArray(S, staged, r3 + 1);
+                    o = FloatVector.fromArray(S, staged, r3 + half);
+                    o1 = FloatVector.fromArray(S, staged, r3 + half + 1);
+                    t10.sub(e.sub(e1)).intoArray(v, 12 * perXi + at);
+                    t11.sub(o.add(e1)).intoArray(v, 13 * perXi + at);
+                    t12.sub(e1.sub(o)).intoArray(v, 14 * perXi + at);
+                    t13.sub(o.sub(o1)).intoArray(v, 15 * perXi + at);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code y = A^T M A} for the chunk's {@code count} tiles (tile rows from {@code i0}), A^T = [[1,1,1,0],[0,1,-1,-1]],
+     * plus the bias and the ReLU, written to {@code out} as {@code [outputs][outRows][outCols]} (a tile's row or column
+     * past an odd edge is dropped).
+     */
+    private static void transformOutputs(Plan plan, float[] m, int i0, int count, float[] bias, int biasAt, boolean relu, float[] out) {
+        int stride = plan.chunkStride(), perXi = plan.paddedOutputs() * stride, tileCols = plan.tileCols();
+        int p = plan.outRows(), q = plan.outCols();
+        float[] y = new float[4 * L];
+        for (int f = 0; f < plan.outputs(); f++) {
+            FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasAt + f]);
+            for (int t0 = 0; t0 < count; t0 += L) {
+                int at = f * stride + t0;
+                // Column sums s_ab = (A^T M)[a][b], then the rows: y_a0 = s_a0 + s_a1 + s_a2, y_a1 = s_a1 - s_a2 - s_a3.
+                FloatVector m0, m1, m2, m3;
+                m0 = FloatVector.fromArray(S, m, at);
+                m1 = FloatVector.fromArray(S, m, 4 * perXi + at);
+                m2 = FloatVector.fromArray(S, m, 8 * perXi + at);
+                m3 = FloatVector.fromArray(S, m, 12 * perXi + at);
+                FloatVector s00 = m0.add(m1).add(m2), s10 = m1.sub(m2).sub(m3);
+                m0 = FloatVector.fromArray(S, m, perXi + at);
+                m1 = FloatVector.fromArray(S, m, 5 * perXi + at);
+                m2 = FloatVector.fromArray(S, m, 9 * perXi + at);
+                m3 = FloatVector.fromArray(S, m, 13 * perXi + at);
+                FloatVector s01 = m0.add(m1).add(m2), s11 = m1.sub(m2).sub(m3);
+                m0 = FloatVector.fromArray(S, m, 2 * perXi + at);
+                m1 = FloatVector.fromArray(S, m, 6 * perXi + at);
+                m2 = FloatVector.fromArray(S, m, 10 * perXi + at);
+                m3 = FloatVector.fromArray(S, m, 14 * perXi + at);
+                FloatVector s02 = m0.add(m1).add(m2), s12 = m1.sub(m2).sub(m3);
+                m0 = FloatVector.fromArray(S, m, 3 * perXi + at);
+                m1 = FloatVector.fromArray(S, m, 7 * perXi + at);
+                m2 = FloatVector.fromArray(S, m, 11 * perXi + at);
+                m3 = FloatVector.fromArray(S, m, 15 * perXi + at);
+                FloatVector s03 = m0.add(m1).add(m2), s13 = m1.sub(m2).sub(m3);
+                FloatVector y00 = s00.add(s01).add(s02).add(b), y01 = s01.sub(s02).sub(s03).add(b);
+                FloatVector y10 = s10.add(s11).add(s12).add(b), y11 = s11.sub(s12).sub(s13).add(b);
+                if (relu) {
+                    y00 = y00.max(0f);
+                    y01 = y01.max(0f);
+                    y10 = y10.max(0f);
+                    y11 = y11.max(0f);
+                }
+                y00.intoArray(y, 0);
+                y01.intoArray(y, L);
+                y10.intoArray(y, 2 * L);
+                y11.intoArray(y, 3 * L);
+                int t = t0, i = i0 + t / tileCols, j = t % tileCols;
+                for (int l = 0; l < L && t < count; l++, t++) {
+                    int row = 2 * i, col = 2 * j, plane = f * p * q;
+                    out[plane + row * q + col] = y[l];
+                    if (col + 1 < q) out[plane + row * q + col + 1] = y[L + l];
+                    if (row + 1 < p) {
+                        out[plane + (row + 1) * q + col] = y[2 * L + l];
+                        if (col + 1 < q) out[plane + (row + 1) * q + col + 1] = y[3 * L + l];
+                    }
+                    if (++j == tileCols) {
+                        j = 0;
+                        i++;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.lottery.nn.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CPU kernels at every vector width ({@code -Dlottery.vector.bits=128, 256, 512}) and in the scalar fallback (a
+ * JVM without {@code --add-modules jdk.incubator.vector}) compute the same bits: {@link KernelDigest} in one child JVM
+ * per configuration, each checked for the width it was asked for, against the digest of this JVM. The fallback also
+ * says so, in one line.
+ */
+class VectorWidthsTest {
+    private record Child(int lanes, String digest, String stderr) {}
+
+    private static Child run(boolean vectorModule, String bits) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx512m"));
+        if (vectorModule) cmd.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+        if (bits != null) cmd.add("-D" + CpuKernels.BITS_PROPERTY + "=" + bits);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), KernelDigest.class.getName()));
+        Process p = new ProcessBuilder(cmd).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "child JVM did not finish");
+        assertEquals(0, p.exitValue(), "child JVM failed: " + err);
+        String[] fields = out.substring(out.lastIndexOf("lanes=")).split("[ =]");
+        return new Child(Integer.parseInt(fields[1]), fields[3], err);
+    }
+
+    @Test
+    void everyWidthAndTheScalarFallbackComputeTheSameBits() throws Exception {
+        String here = KernelDigest.compute();
+        for (String bits : new String[] {"128", "256", "512"}) {
+            Child c = run(true, bits);
+            assertEquals(Integer.parseInt(bits) / Float.SIZE, c.lanes(), bits + "-bit species");
+            assertEquals(here, c.digest(), bits + "-bit kernels");
+        }
+        Child scalar = run(false, null);
+        assertEquals(1, scalar.lanes());
+        assertEquals(here, scalar.digest(), "scalar kernels");
+        List<String> notices = scalar.stderr().lines().filter(l -> l.contains("jdk.incubator.vector")).toList();
+        assertEquals(1, notices.size(), scalar.stderr());
+        assertTrue(notices.getFirst().startsWith("lottery: jdk.incubator.vector is not available"), notices.getFirst());
+    }
+}

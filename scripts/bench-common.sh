@@ -1,0 +1,26 @@
+# Shared by the CPU benchmark scripts (sourced, not run): builds the benchmarks jar and writes the machine header.
+# Expects $root (the repository), $suffix (BUILD_SUFFIX), $out (the results folder) and $JAVA_HOME.
+
+# Builds bench/target$suffix/benchmarks.jar and sets $jar to it.
+bench_build_jar() {
+  echo "== building benchmarks jar"
+  (cd "$root" && ./mvnw -q -Dbuild.suffix="$suffix" package -DskipTests -pl bench -am)
+  jar="$root/bench/target$suffix/benchmarks.jar"
+}
+
+# Machine, Java, commit and load average into $out/machine.txt, with a warning when other work is running: on a
+# 2-core box other processes change every number by large factors, so say so rather than report noise.
+bench_machine_header() {
+  local isa=avx2
+  grep -q -w avx512f /proc/cpuinfo && isa=avx512f
+  grep -q -w avx2 /proc/cpuinfo || isa=none
+  {
+    echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $isa"
+    echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
+    echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  } | tee "$out/machine.txt"
+  if awk -v n="$(nproc)" '{ exit !($1 > n / 2) }' /proc/loadavg; then
+    echo "WARNING: load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores: other work is running, results will be unreliable" | tee -a "$out/machine.txt"
+  fi
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# CPU convolution speed against PyTorch in one command: builds the benchmarks jar, runs our training step
+# (JMH ConvStepBenchmark: conv4 and resnet20 on 3x32x32, conv2 on Fashion-MNIST's 1x28x28, the paper's batch sizes)
+# and PyTorch's CPU step for the same models (bench/python/conv_step_torch.py --device cpu: same layers, batch,
+# optimizer and 50 % masks), one after the other on this machine, then prints steps/s and ours / PyTorch. With
+# BASELINE, the same JMH steps of an earlier commit run in the same invocation too (before/after on one machine).
+#
+# Usage: scripts/bench-conv-cpu.sh [--quick]
+#   --quick             JMH 1 x 5 s warm-up + 2 x 5 s measured, PyTorch 3 + 10 steps
+#                       (default: JMH 2 x 5 s + 3 x 5 s, PyTorch 5 + 30 steps)
+# Environment:
+#   THREADS=n           threads for both sides (default: all cores): our GEMM crew and PyTorch's OpenMP pool
+#   JAVA_OPTS="..."     extra JVM options for ours, e.g. -XX:UseAVX=3 where the JVM leaves AVX-512 off
+#   PYTHON=path         a Python that imports torch (default: the first of python3, /usr/bin/python3 that does;
+#                       on Debian: apt-get install python3-torch libopenblas0-openmp)
+#   BUILD_SUFFIX=-x     build into target-x/ (parallel builds in one tree)
+#   BASELINE=rev        also build rev (e.g. main, or a commit) in a temporary git worktree and run its
+#                       ConvStepBenchmark right before ours; the summary adds its steps/s and ours / before
+#   OUT=dir             where results go (default results/bench-conv-cpu/<timestamp>)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+jmh_iters=()
+torch_steps=(--warmup 5 --steps 30)
+if [ "${1:-}" = "--quick" ]; then
+  jmh_iters=(-wi 1 -w 5s -i 2 -r 5s)
+  torch_steps=(--warmup 3 --steps 10)
+fi
+threads=${THREADS:-$(nproc)}
+suffix=${BUILD_SUFFIX:-}
+out=${OUT:-$root/results/bench-conv-cpu/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$out"
+JAVA_HOME=$("$root/scripts/find-jdk.sh") || exit 2
+
+python=""
+for p in ${PYTHON:-python3 /usr/bin/python3}; do
+  if command -v "$p" >/dev/null && "$p" -c 'import torch' 2>/dev/null; then python=$p; break; fi
+done
+if [ -z "$python" ]; then
+  echo "no Python with PyTorch found (tried ${PYTHON:-python3 /usr/bin/python3}); on Debian: apt-get install python3-torch" >&2
+  exit 3
+fi
+
+echo "== building benchmarks jar"
+./mvnw -q -Dbuild.suffix="$suffix" package -DskipTests -pl bench -am
+jar="bench/target$suffix/benchmarks.jar"
+base_jar=""
+if [ -n "${BASELINE:-}" ]; then
+  base_tree=$(mktemp -d)/tree
+  git worktree add -q --detach "$base_tree" "$BASELINE"
+  trap 'git worktree remove --force "$base_tree"; rmdir "$(dirname "$base_tree")"' EXIT
+  echo "== building the baseline's benchmarks jar ($BASELINE = $(git rev-parse --short "$BASELINE"))"
+  (cd "$base_tree" && ./mvnw -q package -DskipTests -pl bench -am)
+  base_jar="$base_tree/bench/target/benchmarks.jar"
+fi
+
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+vector_flags=$("$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -XX:+PrintFlagsFinal -version 2>/dev/null \
+  | awk '$2 == "UseAVX" || $2 == "MaxVectorSize" { printf "%s=%s ", $2, $4 }')
+{
+  echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(grep -o -w -m1 'avx512f\|avx2' /proc/cpuinfo | head -n1)"
+  echo "threads: $threads for ours (-Dlottery.gemm.threads) and for PyTorch (torch.set_num_threads, OMP_NUM_THREADS)"
+  echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1); ${vector_flags}${JAVA_OPTS:+; options: $JAVA_OPTS}"
+  echo "pytorch: $("$python" -c 'import torch; print(torch.__version__, "oneDNN", torch.backends.mkldnn.is_available())')${DNNL_MAX_CPU_ISA:+, DNNL_MAX_CPU_ISA=$DNNL_MAX_CPU_ISA}"
+  echo "load before: $(load)"
+} | tee "$out/machine.txt"
+# Other processes on a small machine change both sides' numbers by large factors; say so rather than report noise.
+if awk -v n="$(nproc)" '{ exit !($1 > n / 2) }' /proc/loadavg; then
+  echo "WARNING: load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores: other work is running, results will be unreliable" | tee -a "$out/machine.txt"
+fi
+
+jvm=(-jvmArgsPrepend "-Dlottery.gemm.threads=$threads")
+[ -n "${JAVA_OPTS:-}" ] && jvm+=(-jvmArgsAppend "$JAVA_OPTS")
+# The steps of one benchmarks jar ($1), results under the name prefix $2: conv4 and resnet20 on CIFAR-10, and conv2
+# on Fashion-MNIST where the jar's benchmark has the dataset parameter (JMH ignores parameters a benchmark lacks).
+conv_steps() {
+  local bench='dev\.lottery\.bench\.conv\.ConvStepBenchmark'
+  "$JAVA_HOME/bin/java" -jar "$1" "$bench" -p model=conv4,resnet20 \
+    "${jmh_iters[@]}" "${jvm[@]}" -rf json -rff "$out/$2-cifar.json" | tee "$out/$2-cifar.txt"
+  if "$JAVA_HOME/bin/java" -jar "$1" "$bench" -lp | grep -q 'param "dataset"'; then
+    "$JAVA_HOME/bin/java" -jar "$1" "$bench" -p model=conv2 -p dataset=fashion-mnist \
+      "${jmh_iters[@]}" "${jvm[@]}" -rf json -rff "$out/$2-fashion.json" | tee "$out/$2-fashion.txt"
+  else
+    echo "($2: this ConvStepBenchmark has no dataset parameter; conv2 on Fashion-MNIST left out)"
+    echo '[]' > "$out/$2-fashion.json"
+  fi
+  echo "load after the $2 steps: $(load)" | tee -a "$out/machine.txt"
+}
+baseline=()
+if [ -n "$base_jar" ]; then
+  echo "== before ($BASELINE): JMH ConvStepBenchmark"
+  conv_steps "$base_jar" before
+  baseline=(--baseline "$out/before-cifar.json" "$out/before-fashion.json")
+fi
+echo "== ours: JMH ConvStepBenchmark"
+conv_steps "$jar" jmh
+
+echo "== PyTorch: conv_step_torch.py --device cpu"
+OMP_NUM_THREADS=$threads "$python" bench/python/conv_step_torch.py --device cpu --threads "$threads" --examples 2000 \
+  "${torch_steps[@]}" | tee "$out/torch.txt"
+echo "load after: $(load)" | tee -a "$out/machine.txt"
+
+echo "== summary ($out)"
+python3 bench/python/summarize_conv_cpu.py "$out/torch.txt" "$out/jmh-cifar.json" "$out/jmh-fashion.json" \
+  "${baseline[@]}" --json "$out/summary.json" | tee "$out/summary.txt"
