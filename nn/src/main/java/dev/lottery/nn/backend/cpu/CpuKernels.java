@@ -107,7 +107,7 @@ public sealed interface CpuKernels permits VectorKernels, ScalarKernels {
     void dotRows(int from, int to, int[] starts, int[] index, float[] a, int lda, float[] x, int ldx, int width,
                  MemorySegment out, long outBase, int ldo);
 
-    /** {@code dst[dOff + c * ldd + r] = src[sOff + r * lds + c]} for r < rows, c < cols: a transposed copy. */
+    /** {@code dst[dOff + c * ldd + r] = src[sOff + r * lds + c]} for {@code r < rows}, {@code c < cols}: a transposed copy. */
     void transpose(float[] src, int sOff, int lds, int rows, int cols, float[] dst, int dOff, int ldd);
 
     /** The most batch positions {@link #sparseRows} keeps in registers at once (eight vectors): a chunk of a long batch. */
