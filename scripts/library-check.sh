@@ -4,8 +4,9 @@
 #      else from ~/.m2/repository and leaves it untouched;
 #   2. builds scripts/library-check/ (a separate project that depends on dev.lottery:lottery) offline against them;
 #   3. checks that its runtime dependencies hold no picocli, XChart, pdfbox, commons-logging or JUnit;
-#   4. runs it on the module path and on the class path: it trains a small custom model on in-memory arrays, saves,
-#      loads and predicts, and runs a one-level lottery experiment (LibraryCheck.java).
+#   4. runs it on the module path and on the class path (with the Vector API, and once without it: the scalar
+#      kernels after a one-line notice): it trains a small custom model on in-memory arrays, saves, loads and predicts,
+#      and runs a one-level lottery experiment (LibraryCheck.java).
 # Takes about a minute and a half on 2 cores once the modules are compiled.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,7 +49,15 @@ run() {  # run <label> <java arguments...>: fails on a non-zero exit or a warnin
 }
 # The module path needs no --add-modules: dev.lottery.nn's descriptor requires jdk.incubator.vector.
 run module-path --enable-native-access=dev.lottery.bindings,dev.lottery.gpu \
-  --module-path "$classes:$work/lib" --module dev.lottery.check/dev.lottery.check.LibraryCheck "$work/module-path"
+  --module-path "$classes:$work/lib" --module dev.lottery.check/dev.lottery.check.LibraryCheck "$work/module-path" vector
 run class-path --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
-  -cp "$classes:$work/lib/*" dev.lottery.check.LibraryCheck "$work/class-path"
+  -cp "$classes:$work/lib/*" dev.lottery.check.LibraryCheck "$work/class-path" vector
+# Without the Vector API flag on the class path: the scalar kernels, after a one-line notice that names the flag.
+run class-path-scalar --enable-native-access=ALL-UNNAMED \
+  -cp "$classes:$work/lib/*" dev.lottery.check.LibraryCheck "$work/class-path-scalar" scalar
+if ! grep -q 'add-modules jdk.incubator.vector' "$work/class-path-scalar.log"; then
+  cat "$work/class-path-scalar.log" >&2
+  echo "library-check: no notice naming --add-modules jdk.incubator.vector when the Vector API is missing" >&2
+  exit 1
+fi
 echo "library-check: ok"

@@ -20,6 +20,7 @@ public final class DataFingerprint {
 
     private DataFingerprint() {}
 
+    /** {@code sha256:<hex>} of the split's content. */
     public static String of(DataSplit split) {
         MessageDigest sha = sha256();
         add(sha, "train", split.train());

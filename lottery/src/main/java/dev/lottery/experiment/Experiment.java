@@ -87,6 +87,7 @@ public final class Experiment {
         return withEngine(new LocalEngine(size));
     }
 
+    /** Runs the units with engine {@code e} (e.g. a {@link SlurmEngine}). */
     public Experiment withEngine(Engine e) {
         return new Experiment(spec, backend, device, data, dataDir, e);
     }
@@ -117,6 +118,7 @@ public final class Experiment {
         return store.dir();
     }
 
+    /** {@link #run(Path, ExperimentListener)} without a listener. */
     public Path run(Path resultsRoot) {
         return run(resultsRoot, ExperimentListener.NONE);
     }

@@ -6,6 +6,7 @@ import java.util.List;
 
 /** Progress of an experiment run: which units start (together, as one population), finish or are skipped as complete. */
 public interface ExperimentListener {
+    /** Listens to nothing. */
     ExperimentListener NONE = new ExperimentListener() {};
 
     /** Before the first unit: the results directory, how many units there are and how many are already done. */

@@ -177,17 +177,20 @@ public final class ExperimentPresets {
         DESCRIPTIONS.put(name, description);
     }
 
+    /** The preset {@code name}; an unknown name is a {@link UserError} that lists the known ones. */
     public static ExperimentSpec get(String name) {
         ExperimentSpec s = PRESETS.get(name);
         if (s == null) throw new UserError("unknown experiment preset '" + name + "' (known: " + String.join(", ", PRESETS.keySet()) + ")");
         return s;
     }
 
+    /** One line on what preset {@code name} runs. */
     public static String description(String name) {
         get(name);
         return DESCRIPTIONS.get(name);
     }
 
+    /** The presets' names. */
     public static List<String> names() {
         return List.copyOf(PRESETS.keySet());
     }

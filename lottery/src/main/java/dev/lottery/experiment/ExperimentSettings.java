@@ -27,52 +27,64 @@ import java.util.function.BiConsumer;
 public final class ExperimentSettings {
     private ExperimentSettings() {}
 
+    /** The experiment's name; its results directory is {@code <name>-<hash12>}. */
     public static final Setting<String> NAME = Setting.required("name", SettingType.TEXT,
                     "Experiment name; the results directory is <name>-<hash12>.")
             .validWhen(n -> n.matches("[A-Za-z0-9._-]+"), "letters, digits, '.', '_' and '-'");
 
+    /** The network: input shape, layers and initializers. */
     public static final Setting<ModelSpec> MODEL = Setting.required("model", CanonicalForms.MODEL,
             "The network: input shape, layers and initializers.");
 
+    /** The data: a built-in data set, or custom data named by its content fingerprint. */
     public static final Setting<DataSource> DATASET = Setting.required("dataset", DataSource.TYPE,
             "The data: a built-in data set by name, or custom data by name and content fingerprint.");
 
+    /** Per-pixel standardization applied when the data is made resident. */
     public static final Setting<Normalization> NORMALIZATION = Setting.required("normalization", CanonicalForms.NORMALIZATION,
             "Per-pixel standardization applied when the data is made resident (a built-in set's usual statistics).");
 
+    /** How each network trains (optimizer, batch size, iterations, evaluation, validation holdout, augmentation). */
     public static final Setting<TrainingSpec> TRAINING = Setting.required("training", CanonicalForms.TRAINING,
             "Optimizer, batch size, iterations per network, evaluation interval, validation holdout, augmentation.");
 
+    /** How each level prunes: by magnitude per layer kind, or globally. */
     public static final Setting<PruningStrategy> STRATEGY = Setting.required("strategy",
             new SettingType<>("STRATEGY", PruningStrategy::parse, PruningStrategy::canonical),
             "How each level prunes: by magnitude per layer (rates per layer kind) or globally.");
 
+    /** Iterative and/or one-shot pruning. */
     public static final Setting<List<PruningMode>> MODES = Setting.required("modes",
                     SettingType.listOf("MODES", PruningMode::parse, PruningMode::cliName, Comparator.naturalOrder()),
                     "Pruning modes, comma-separated: iterative|oneshot.")
             .validWhen(m -> !m.isEmpty(), "at least one mode")
             .withOption("--modes");
 
+    /** What is trained at each pruned level: the ticket and the controls. */
     public static final Setting<List<Control>> ARMS = Setting.required("arms",
                     SettingType.listOf("ARMS", Controls::get, Control::name, Controls.ORDER),
                     "What is trained at each level, comma-separated: " + Controls.names().replace(", ", "|") + " (see 'experiment list').")
             .validWhen(a -> !a.isEmpty() && Controls.all().containsAll(a), "at least one arm, each registered in Controls")
             .withOption("--arms");
 
+    /** Pruning levels after the dense level 0. */
     public static final Setting<Integer> LEVELS = Setting.required("levels", SettingType.INTEGER,
                     "Pruning levels after the dense level 0.")
             .validWhen(l -> l >= 0, "non-negative")
             .withOption("--levels");
 
+    /** Independent trials, each with its own seed derived from the experiment's. */
     public static final Setting<Integer> TRIALS = Setting.required("trials", SettingType.INTEGER,
                     "Independent trials, each with its own seed derived from the experiment's.")
             .validWhen(t -> t > 0, "positive")
             .withOption("--trials");
 
+    /** The seed of the initial weights, the data order, the held-out set and the controls. */
     public static final Setting<Long> SEED = Setting.required("seed", SettingType.LONG,
                     "The seed that draws the initial weights and the data order, and also the held-out set and the controls.")
             .withOption("--seed");
 
+    /** What survivors are reset to: the initial weights (the paper) or those after iteration K. */
     public static final Setting<ResetMode> RESET = Setting.required("reset",
                     new SettingType<>("init|K", ResetMode::parse, ResetMode::canonical),
                     "What survivors are reset to: init (θ0, the paper) or K, the dense network's weights after iteration K (late resetting).")

@@ -46,6 +46,7 @@ public final class ExperimentSpec {
         ExperimentSettings.checkTogether(this);
     }
 
+    /** A builder with every setting at its default (required ones must be set). */
     public static Builder builder() {
         return new Builder(new LinkedHashMap<>());
     }
@@ -60,6 +61,7 @@ public final class ExperimentSpec {
         return new ExperimentSpec(SCHEMA.parse(canonical));
     }
 
+    /** The value of {@code setting}. */
     @SuppressWarnings("unchecked")
     public <T> T get(Setting<T> setting) {
         if (!values.containsKey(setting)) throw new IllegalArgumentException("'" + setting.key() + "' is not an experiment setting");
@@ -71,30 +73,37 @@ public final class ExperimentSpec {
         return toBuilder().set(setting, value).build();
     }
 
+    /** The {@link ExperimentSettings#NAME} setting. */
     public String name() {
         return get(NAME);
     }
 
+    /** The {@link ExperimentSettings#MODEL} setting. */
     public ModelSpec model() {
         return get(MODEL);
     }
 
+    /** The {@link ExperimentSettings#DATASET} setting. */
     public DataSource dataset() {
         return get(DATASET);
     }
 
+    /** The {@link ExperimentSettings#NORMALIZATION} setting. */
     public Normalization normalization() {
         return get(NORMALIZATION);
     }
 
+    /** The {@link ExperimentSettings#TRAINING} setting. */
     public TrainingSpec training() {
         return get(TRAINING);
     }
 
+    /** The {@link ExperimentSettings#STRATEGY} setting. */
     public PruningStrategy strategy() {
         return get(STRATEGY);
     }
 
+    /** The {@link ExperimentSettings#MODES} setting. */
     public List<PruningMode> modes() {
         return get(MODES);
     }
@@ -114,10 +123,12 @@ public final class ExperimentSpec {
         return get(TRIALS);
     }
 
+    /** The {@link ExperimentSettings#SEED} setting. */
     public long seed() {
         return get(SEED);
     }
 
+    /** The {@link ExperimentSettings#RESET} setting. */
     public ResetMode reset() {
         return get(RESET);
     }
@@ -186,11 +197,13 @@ public final class ExperimentSpec {
             return set(DATASET, new DataSource.BuiltIn(name)).set(NORMALIZATION, Normalization.standard(name));
         }
 
+        /** The value set for {@code setting} so far (null when not set and without a default). */
         @SuppressWarnings("unchecked")
         public <T> T get(Setting<T> setting) {
             return (T) values.get(setting);
         }
 
+        /** The spec; defaults filled in, every setting checked. */
         public ExperimentSpec build() {
             return new ExperimentSpec(values);
         }

@@ -15,6 +15,7 @@ public record PopulationSize(int limit) {
     /** Largest population {@code auto} forms: beyond it a step's work no longer grows cheaper per network. */
     public static final int AUTO_CAP = 64;
 
+    /** Checks that the limit is not negative. */
     public PopulationSize {
         if (limit < 0) throw new UserError("population size must be positive or auto, got " + limit);
     }

@@ -5,9 +5,12 @@ import java.util.Locale;
 
 /** Iterative (train, prune, reset, repeat) or one-shot (from the one trained dense network, straight to each level). */
 public enum PruningMode {
+    /** Train, prune, reset, repeat: each level starts from the previous level's mask. */
     ITERATIVE,
+    /** Each level prunes the trained dense network's weights at once. */
     ONESHOT;
 
+    /** The name on the command line and in settings: {@code iterative} or {@code oneshot}. */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
  * (beyond the paper, "late resetting") the weights of the dense network after {@code iteration} iterations.
  */
 public sealed interface ResetMode {
+    /** The setting's text: {@code init} or {@code rewind(K)}. */
     String canonical();
 
     /** The paper: the values the weights had before training began. */
@@ -21,6 +22,7 @@ public sealed interface ResetMode {
 
     /** The dense network's weights after {@code iteration} training iterations (captured during level 0). */
     record Rewind(long iteration) implements ResetMode {
+        /** Checks that the iteration is positive. */
         public Rewind {
             if (iteration <= 0) throw new UserError("rewind iteration must be positive (0 is reset to θ0), got " + iteration);
         }
@@ -31,6 +33,7 @@ public sealed interface ResetMode {
         }
     }
 
+    /** A rewind iteration as written: {@code rewind(500)} or {@code 500}. */
     Pattern REWIND = Pattern.compile("(?:rewind\\()?(\\d+)\\)?");
 
     /** {@link #canonical()}, or as typed on the command line: {@code init} ({@code 0}) or a rewind iteration such as {@code 500}. */

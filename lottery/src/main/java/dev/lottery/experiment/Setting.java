@@ -19,6 +19,7 @@ import java.util.function.Predicate;
  */
 public record Setting<T>(String key, SettingType<T> type, T defaultValue, Predicate<? super T> valid, String requirement,
                          String option, String help) {
+    /** Checks that key, type and help are given and the key is lower-case. */
     public Setting {
         Objects.requireNonNull(key);
         Objects.requireNonNull(type);
@@ -31,6 +32,7 @@ public record Setting<T>(String key, SettingType<T> type, T defaultValue, Predic
         return new Setting<>(key, type, null, v -> true, null, null, help);
     }
 
+    /** The same setting, optional, with the default {@code value}. */
     public Setting<T> withDefault(T value) {
         return new Setting<>(key, type, type.normalize().apply(value), valid, requirement, option, help);
     }
@@ -40,10 +42,12 @@ public record Setting<T>(String key, SettingType<T> type, T defaultValue, Predic
         return new Setting<>(key, type, defaultValue, test, requirement, option, help);
     }
 
+    /** The same setting, set on the command line with the option {@code name}. */
     public Setting<T> withOption(String name) {
         return new Setting<>(key, type, defaultValue, valid, requirement, name, help);
     }
 
+    /** Whether the setting has no default. */
     public boolean isRequired() {
         return defaultValue == null;
     }

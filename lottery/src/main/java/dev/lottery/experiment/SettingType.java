@@ -17,6 +17,7 @@ import java.util.stream.Stream;
  * @param form the shape of the text, for help ({@code N}, {@code init|K}, ...)
  */
 public record SettingType<T>(String form, Function<String, T> parse, Function<T, String> format, UnaryOperator<T> normalize) {
+    /** A type whose values have one form each (no normalization). */
     public SettingType(String form, Function<String, T> parse, Function<T, String> format) {
         this(form, parse, format, UnaryOperator.identity());
     }

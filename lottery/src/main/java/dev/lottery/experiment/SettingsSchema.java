@@ -14,6 +14,7 @@ import java.util.Set;
  * the manifest's settings (every setting, defaults included) and the differences between two sets of values.
  */
 public record SettingsSchema(List<Setting<?>> settings) {
+    /** Checks that no key is declared twice. */
     public SettingsSchema {
         settings = List.copyOf(settings);
         Set<String> keys = new HashSet<>();

@@ -13,8 +13,10 @@ import java.util.Locale;
  * {@link #path()}.
  */
 public sealed interface Unit {
+    /** The trial this unit belongs to. */
     int trial();
 
+    /** The pruning level: 0 for the dense network. */
     int level();
 
     /** Directory relative to the experiment's results directory. */
@@ -51,6 +53,7 @@ public sealed interface Unit {
 
     /** A pruned network at level {@code level >= 1}, started as its {@link Control} says. */
     record Pruned(int trial, PruningMode mode, Control control, int level) implements Unit {
+        /** Checks that the level is at least 1. */
         public Pruned {
             if (level < 1) throw new IllegalArgumentException("pruned levels start at 1");
         }

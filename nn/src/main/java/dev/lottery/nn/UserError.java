@@ -6,10 +6,12 @@ package dev.lottery.nn;
  * Bugs are ordinary exceptions and keep their stack traces.
  */
 public class UserError extends RuntimeException {
+    /** A user error with the one-line {@code message}. */
     public UserError(String message) {
         super(message);
     }
 
+    /** A user error with the one-line {@code message}, caused by {@code cause}. */
     public UserError(String message, Throwable cause) {
         super(message, cause);
     }

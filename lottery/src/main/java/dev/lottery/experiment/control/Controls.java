@@ -11,9 +11,13 @@ import java.util.stream.Collectors;
  * set of arms always hashes the same), the order units are planned in, and the order of report columns.
  */
 public final class Controls {
+    /** The winning ticket: the survivors reset to their initial values. */
     public static final Control TICKET = new Ticket();
+    /** The random-reinitialization control: the mask kept, the survivors drawn afresh. */
     public static final Control REINIT = new RandomReinit();
+    /** The random-rearrangement control: each layer's mask permuted at random. */
     public static final Control REARRANGE = new RandomRearrangement();
+    /** Only the signs of the initial weights kept, every magnitude one constant. */
     public static final Control SIGNS = new SignedConstant();
 
     private static final List<Control> REGISTERED = new CopyOnWriteArrayList<>(List.of(TICKET, REINIT, REARRANGE, SIGNS));

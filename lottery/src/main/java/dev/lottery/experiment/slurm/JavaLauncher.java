@@ -24,6 +24,7 @@ public record JavaLauncher(Path java, List<String> jvmOptions, Path jar, String 
     /** The flags every lottery JVM needs: FFM native access and the Vector API (the CPU backend's GEMM). */
     public static final List<String> REQUIRED_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector");
 
+    /** Checks that exactly one of a jar and a class path is given. */
     public JavaLauncher {
         jvmOptions = List.copyOf(jvmOptions);
         if ((jar == null) == (classpath == null)) throw new IllegalArgumentException("exactly one of jar and classpath");
@@ -55,14 +56,17 @@ public record JavaLauncher(Path java, List<String> jvmOptions, Path jar, String 
         }
     }
 
+    /** The same launch with the {@code java} executable {@code j}. */
     public JavaLauncher withJava(Path j) {
         return new JavaLauncher(j, jvmOptions, jar, classpath);
     }
 
+    /** The same launch from the jar {@code j}. */
     public JavaLauncher withJar(Path j) {
         return new JavaLauncher(java, jvmOptions, j, null);
     }
 
+    /** The same launch with the JVM options {@code o}. */
     public JavaLauncher withJvmOptions(List<String> o) {
         return new JavaLauncher(java, o, jar, classpath);
     }

@@ -7,10 +7,12 @@ import java.util.Locale;
 public enum DeviceChoice {
     /** The CUDA backend when a GPU is usable, otherwise the CPU (with the reason logged). */
     AUTO,
+    /** The CPU backend. */
     CPU,
     /** The CUDA backend or a one-line error. */
     CUDA;
 
+    /** Reads {@code auto}, {@code cpu} or {@code cuda} (any case); anything else is a {@link UserError}. */
     public static DeviceChoice parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));

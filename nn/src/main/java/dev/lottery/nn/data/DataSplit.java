@@ -12,6 +12,7 @@ import dev.lottery.nn.rng.KeyedRandom;
  */
 public record DataSplit(Dataset train, Dataset validation, Dataset test) {
 
+    /** Checks that the sets share image shape and classes. */
     public DataSplit {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(test, "test");

@@ -14,6 +14,7 @@ import java.util.Objects;
 public record Dataset(String name, float[] images, byte[] labels, int count, int channels, int height, int width,
                       int classes) {
 
+    /** Checks the shape, the array sizes and that every label is a class. */
     public Dataset {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(images, "images");

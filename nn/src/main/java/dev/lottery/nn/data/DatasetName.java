@@ -8,8 +8,11 @@ import java.util.stream.Collectors;
 
 /** The data sets this project knows how to fetch and read, with their command-line names. */
 public enum DatasetName {
+    /** Handwritten digits: 60,000 training and 10,000 test images, 1x28x28, 10 classes. */
     MNIST("mnist", "MNIST"),
+    /** Zalando's clothing images in MNIST's format: 60,000 and 10,000, 1x28x28, 10 classes. */
     FASHION_MNIST("fashion-mnist", "Fashion-MNIST"),
+    /** Small colour images: 50,000 training and 10,000 test, 3x32x32, 10 classes. */
     CIFAR10("cifar10", "CIFAR-10");
 
     private final String cliName;

@@ -32,6 +32,7 @@ public sealed interface Initializer {
      * The resulting variance is 0.774·std² (the truncation is not rescaled, matching the paper's description).
      */
     record TruncatedNormal(double std) implements Initializer {
+        /** Checks that {@code std} is positive. */
         public TruncatedNormal {
             requirePositive(std, "trunc_normal");
         }
@@ -49,6 +50,7 @@ public sealed interface Initializer {
 
     /** N(0, std²), untruncated. */
     record Normal(double std) implements Initializer {
+        /** Checks that {@code std} is positive. */
         public Normal {
             requirePositive(std, "normal");
         }

@@ -23,6 +23,7 @@ public final class AtomicFiles {
     /** Writes the file's bytes to the channel of the temporary file. */
     @FunctionalInterface
     public interface Body {
+        /** Writes the file's content to {@code channel}. */
         void write(FileChannel channel) throws IOException;
     }
 

@@ -11,6 +11,7 @@ import java.util.Objects;
  */
 public record NpyArray(int[] shape, NpyDtype dtype, byte[] data) {
 
+    /** Checks that the data holds exactly the shape of the dtype. */
     public NpyArray {
         Objects.requireNonNull(dtype, "dtype");
         shape = shape.clone();

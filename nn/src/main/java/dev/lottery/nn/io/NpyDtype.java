@@ -2,8 +2,11 @@ package dev.lottery.nn.io;
 
 /** The .npy element types this project writes and reads: float32 weights, byte arrays and boolean masks. */
 public enum NpyDtype {
+    /** {@code <f4}: little-endian float32. */
     FLOAT32("<f4", 4),
+    /** {@code |u1}: unsigned bytes. */
     UINT8("|u1", 1),
+    /** {@code |b1}: booleans, one byte each. */
     BOOL("|b1", 1);
 
     private final String descr;

@@ -5,6 +5,7 @@ package dev.lottery.nn.model;
  * activations are flat: {@code units x 1 x 1}.
  */
 public record ImageShape(int channels, int height, int width) {
+    /** Checks that every dimension is positive. */
     public ImageShape {
         if (channels <= 0 || height <= 0 || width <= 0) {
             throw new IllegalArgumentException("bad shape " + channels + "x" + height + "x" + width);
@@ -16,6 +17,7 @@ public record ImageShape(int channels, int height, int width) {
         return new ImageShape(features, 1, 1);
     }
 
+    /** Whether this is a flat vector ({@code height} and {@code width} 1). */
     public boolean isFlat() {
         return height == 1 && width == 1;
     }

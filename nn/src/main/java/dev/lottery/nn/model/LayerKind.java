@@ -2,8 +2,11 @@ package dev.lottery.nn.model;
 
 /** What a layer is, for pruning rates: the paper prunes fully-connected, convolutional and output layers at different rates. */
 public enum LayerKind {
+    /** A hidden fully-connected layer. */
     FULLY_CONNECTED("fc"),
+    /** A convolutional layer. */
     CONVOLUTIONAL("conv"),
+    /** The last layer, which gives the class scores. */
     OUTPUT("output");
 
     private final String shortName;
@@ -12,6 +15,7 @@ public enum LayerKind {
         this.shortName = shortName;
     }
 
+    /** The name in settings and tables: {@code fc}, {@code conv} or {@code output}. */
     public String shortName() {
         return shortName;
     }

@@ -35,6 +35,7 @@ public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Conv2d, Lay
 
     /** A fully-connected layer {@code y = x W^T + b} with weights stored {@code [units, inputs]}; its input must be flat. */
     record Dense(String name, int units, Activation activation, LayerKind kind) implements LayerSpec {
+        /** Checks that the layer has units and is not marked convolutional. */
         public Dense {
             if (units <= 0) throw new IllegalArgumentException(name + ": units must be positive");
             if (kind == LayerKind.CONVOLUTIONAL) throw new IllegalArgumentException(name + ": a dense layer is not convolutional");
@@ -74,6 +75,7 @@ public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Conv2d, Lay
      */
     record Conv2d(String name, int filters, int kernel, int stride, Padding padding, Activation activation, boolean bias)
             implements LayerSpec {
+        /** Checks that filters, kernel and stride are positive and the padding fits the kernel. */
         public Conv2d {
             if (filters <= 0 || kernel <= 0 || stride <= 0) throw new IllegalArgumentException(name + ": filters, kernel and stride must be positive");
             padding.amount(kernel);
@@ -114,6 +116,7 @@ public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Conv2d, Lay
 
     /** Max pooling over {@code window x window} windows moved by {@code stride}, no padding. */
     record MaxPool(String name, int window, int stride) implements LayerSpec {
+        /** Checks that window and stride are positive. */
         public MaxPool {
             if (window <= 0 || stride <= 0) throw new IllegalArgumentException(name + ": window and stride must be positive");
         }
@@ -150,6 +153,7 @@ public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Conv2d, Lay
      * by {@code 1 / (1 - rate)}; in evaluation it is the identity.
      */
     record Dropout(String name, double rate) implements LayerSpec {
+        /** Checks that the rate is in [0, 1). */
         public Dropout {
             if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException(name + ": dropout rate must be in [0, 1), got " + rate);
         }
@@ -171,14 +175,18 @@ public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Conv2d, Lay
      * running variance uses the unbiased batch variance).
      */
     record BatchNorm(String name, Activation activation, double momentum, double epsilon) implements LayerSpec {
+        /** The running statistics' update weight unless given (PyTorch's default). */
         public static final double DEFAULT_MOMENTUM = 0.1;
+        /** Added to the variance before its square root unless given (PyTorch's default). */
         public static final double DEFAULT_EPSILON = 1e-5;
 
+        /** Checks that momentum is in (0, 1] and epsilon positive. */
         public BatchNorm {
             if (!(momentum > 0 && momentum <= 1)) throw new IllegalArgumentException(name + ": momentum must be in (0, 1]");
             if (!(epsilon > 0)) throw new IllegalArgumentException(name + ": epsilon must be positive");
         }
 
+        /** Batch normalization with the default momentum and epsilon. */
         public BatchNorm(String name, Activation activation) {
             this(name, activation, DEFAULT_MOMENTUM, DEFAULT_EPSILON);
         }
@@ -206,30 +214,37 @@ public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Conv2d, Lay
      * {@code name.bn2}, {@code name.shortcut} and {@code name.shortcut_bn}.
      */
     record ResidualBlock(String name, int filters, int stride) implements LayerSpec {
+        /** Checks that filters and stride are positive. */
         public ResidualBlock {
             if (filters <= 0 || stride <= 0) throw new IllegalArgumentException(name + ": filters and stride must be positive");
         }
 
+        /** The block's first 3x3 convolution (stride {@code stride}). */
         public Conv2d conv1() {
             return new Conv2d(name + ".conv1", filters, 3, stride, Padding.SAME, Activation.NONE, false);
         }
 
+        /** The batch norm and ReLU after the first convolution. */
         public BatchNorm bn1() {
             return new BatchNorm(name + ".bn1", Activation.RELU);
         }
 
+        /** The block's second 3x3 convolution (stride 1). */
         public Conv2d conv2() {
             return new Conv2d(name + ".conv2", filters, 3, 1, Padding.SAME, Activation.NONE, false);
         }
 
+        /** The batch norm after the second convolution, before the sum. */
         public BatchNorm bn2() {
             return new BatchNorm(name + ".bn2", Activation.NONE);
         }
 
+        /** The 1x1 projection convolution of the shortcut, used when {@link #projects(ImageShape)} says so. */
         public Conv2d shortcut() {
             return new Conv2d(name + ".shortcut", filters, 1, stride, Padding.VALID, Activation.NONE, false);
         }
 
+        /** The projection's batch norm. */
         public BatchNorm shortcutNorm() {
             return new BatchNorm(name + ".shortcut_bn", Activation.NONE);
         }

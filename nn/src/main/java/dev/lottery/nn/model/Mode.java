@@ -9,19 +9,23 @@ public sealed interface Mode {
     /** Evaluation: deterministic, touches no state. */
     Mode EVALUATION = new Evaluation();
 
+    /** The mode of training step {@code iteration}. */
     static Mode training(long iteration) {
         return new Training(iteration);
     }
 
     /** A training step; {@code iteration} keys the dropout masks, so a step's masks never depend on call order. */
     record Training(long iteration) implements Mode {
+        /** Checks that the iteration is not negative. */
         public Training {
             if (iteration < 0) throw new IllegalArgumentException("negative iteration " + iteration);
         }
     }
 
+    /** Evaluation (use {@link Mode#EVALUATION}). */
     record Evaluation() implements Mode {}
 
+    /** Whether this is a training step. */
     default boolean training() {
         return this instanceof Training;
     }

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
  * @param input one example's shape: {@code 784x1x1} for a flat MNIST vector, {@code 3x32x32} for CIFAR-10 images
  */
 public record ModelSpec(String name, ImageShape input, List<LayerSpec> layers, Initializer weightInit, Initializer biasInit) {
+    /** Checks that there are layers, each accepts its input shape and the last one ends flat. */
     public ModelSpec {
         layers = List.copyOf(layers);
         if (layers.isEmpty()) throw new IllegalArgumentException(name + ": no layers");
@@ -95,11 +96,13 @@ public record ModelSpec(String name, ImageShape input, List<LayerSpec> layers, I
 
     /** Parameter counts: weights (prunable) and biases (every other parameter: biases, batch-norm scales and shifts). */
     public record ParameterCount(long weights, long biases) {
+        /** Weights and biases together. */
         public long total() {
             return weights + biases;
         }
     }
 
+    /** The model's weights and other parameters. */
     public ParameterCount parameterCount() {
         long weights = 0, others = 0;
         List<ImageShape> ins = inputShapes();

@@ -49,6 +49,7 @@ public final class Network implements AutoCloseable {
         return new Network(Population.create(spec, backend, 1, seed), 0, true);
     }
 
+    /** The population this network belongs to (its own population of one when made by {@link #create}). */
     public Population population() {
         return population;
     }
@@ -58,10 +59,12 @@ public final class Network implements AutoCloseable {
         return member;
     }
 
+    /** The network's model. */
     public ModelSpec spec() {
         return population.spec();
     }
 
+    /** The backend holding its parameters. */
     public Backend backend() {
         return population.backend();
     }

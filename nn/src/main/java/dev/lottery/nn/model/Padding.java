@@ -6,7 +6,9 @@ package dev.lottery.nn.model;
  * symmetric padding is what cuDNN's descriptors express. {@code VALID} pads nothing.
  */
 public enum Padding {
+    /** Zero padding that keeps the size at stride 1 (odd kernels). */
     SAME,
+    /** No padding. */
     VALID;
 
     /** Zeros added on each side for a {@code kernel}-wide window. */

@@ -14,6 +14,7 @@ import dev.lottery.nn.tensor.Tensor;
  */
 public record Parameter(String name, String layer, LayerKind kind, boolean prunable, Tensor value, Tensor grad, Tensor mask,
                         int fanIn, int fanOut, Initializer init) {
+    /** The number of values. */
     public long size() {
         return value.size();
     }

@@ -95,14 +95,17 @@ public final class Population implements AutoCloseable {
         return p;
     }
 
+    /** The members' model. */
     public ModelSpec spec() {
         return spec;
     }
 
+    /** The backend holding the parameters. */
     public Backend backend() {
         return backend;
     }
 
+    /** How many networks train side by side. */
     public int members() {
         return members;
     }

@@ -12,6 +12,7 @@ import dev.lottery.nn.train.TrainingSpec;
  */
 public record Preset(String name, String description, ModelSpec model, DatasetName dataset, OptimizerSpec optimizer,
                      int batchSize, int epochs, int validationSize, BatchAugmentation augmentation) {
+    /** A preset without data augmentation. */
     public Preset(String name, String description, ModelSpec model, DatasetName dataset, OptimizerSpec optimizer,
                   int batchSize, int epochs, int validationSize) {
         this(name, description, model, dataset, optimizer, batchSize, epochs, validationSize, BatchAugmentation.NONE);

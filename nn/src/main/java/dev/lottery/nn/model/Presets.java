@@ -115,12 +115,14 @@ public final class Presets {
         return new ModelSpec("resnet20", CIFAR, layers, XAVIER, new Initializer.Zeros());
     }
 
+    /** The preset {@code name}; an unknown name is a {@link UserError} that lists the known ones. */
     public static Preset get(String name) {
         Preset p = PRESETS.get(name);
         if (p == null) throw new UserError("unknown model '" + name + "' (known: " + String.join(", ", PRESETS.keySet()) + ")");
         return p;
     }
 
+    /** Every preset, lenet-300-100 first. */
     public static List<Preset> all() {
         return List.copyOf(PRESETS.values());
     }

@@ -42,6 +42,7 @@ public final class KeyedRandom {
     private final int k0;
     private final int k1;
 
+    /** The stream keyed by ({@code seed}, {@code tensorName}, {@code purpose}). */
     public KeyedRandom(long seed, String tensorName, String purpose) {
         this.seed = seed;
         this.tensorName = Objects.requireNonNull(tensorName, "tensorName");
@@ -72,14 +73,17 @@ public final class KeyedRandom {
         return new KeyedRandom(seed, tensorName, otherPurpose);
     }
 
+    /** The stream's seed. */
     public long seed() {
         return seed;
     }
 
+    /** The name of the tensor the stream draws for. */
     public String tensorName() {
         return tensorName;
     }
 
+    /** What the draws are for ({@code init}, {@code reinit}, ...). */
     public String purpose() {
         return purpose;
     }

@@ -60,6 +60,7 @@ public final class DeviceTensor implements Tensor {
     @Override public long[] strides() { return strides.clone(); }
     @Override public long size() { return size; }
 
+    /** The device memory holding the values. */
     public DeviceBuffer buffer() { return buffer; }
 
     @Override
@@ -72,10 +73,13 @@ public final class DeviceTensor implements Tensor {
     /** The device pointer of element 0. */
     public long address() { return buffer.address(); }
 
+    /** The stream that orders work on this tensor. */
     public Stream stream() { return stream; }
 
+    /** What uploads to this tensor are counted as. */
     public TransferPurpose uploadPurpose() { return uploadPurpose; }
 
+    /** What downloads from this tensor are counted as. */
     public TransferPurpose downloadPurpose() { return downloadPurpose; }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Arrays;
  * and frees it on {@link #close()}.
  */
 public final class HostTensor implements Tensor {
+    /** Byte alignment of every host tensor (a cache line, and the widest vector). */
     public static final long ALIGNMENT = 64;
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
@@ -95,6 +96,7 @@ public final class HostTensor implements Tensor {
         return t;
     }
 
+    /** The off-heap memory holding the values. */
     @Override public String name() { return name; }
     @Override public int[] shape() { return shape.clone(); }
     @Override public int dim(int i) { return shape[i]; }
@@ -110,7 +112,9 @@ public final class HostTensor implements Tensor {
         return new HostTensor(name + "[" + index + "]", entry, segment.asSlice(index * bytes, bytes), null);
     }
 
+    /** Element {@code index} in row-major order. */
     public float get(long index) { return segment.getAtIndex(F32, index); }
+    /** Sets element {@code index} in row-major order to {@code v}. */
     public void set(long index, float v) { segment.setAtIndex(F32, index, v); }
 
     /** Copies all values to a new heap array (for snapshots and tests). */
@@ -128,11 +132,13 @@ public final class HostTensor implements Tensor {
         MemorySegment.copy(values, 0, segment, F32, 0, values.length);
     }
 
+    /** Overwrites all values with those of {@code other} (of the same size). */
     public void copyFrom(HostTensor other) {
         if (other.size != size) throw new IllegalArgumentException(name + ": size " + size + " != " + other.size);
         MemorySegment.copy(other.segment, 0, segment, 0, size * Float.BYTES);
     }
 
+    /** Sets every element to {@code v}. */
     public void fill(float v) {
         if (v == 0f) segment.fill((byte) 0);
         else for (long i = 0; i < size; i++) segment.setAtIndex(F32, i, v);

@@ -7,16 +7,22 @@ package dev.lottery.nn.tensor;
  * {@link #copyFrom(float[])}): those are the only weight copies, used for snapshots and tests.
  */
 public sealed interface Tensor extends AutoCloseable permits HostTensor, DeviceTensor {
+    /** The name given when the tensor was made (in messages and files). */
     String name();
 
+    /** The size of each dimension (a copy). */
     int[] shape();
 
+    /** The size of dimension {@code i}. */
     int dim(int i);
 
+    /** The number of dimensions. */
     int rank();
 
+    /** Elements between neighbours along each dimension (row-major). */
     long[] strides();
 
+    /** The number of elements. */
     long size();
 
     /**

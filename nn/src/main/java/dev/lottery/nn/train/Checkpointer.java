@@ -42,10 +42,12 @@ public final class Checkpointer {
         this.every = every;
     }
 
+    /** The checkpoint file. */
     public Path file() {
         return file;
     }
 
+    /** Iterations between checkpoints. */
     public long every() {
         return every;
     }

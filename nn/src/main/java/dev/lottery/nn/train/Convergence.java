@@ -21,8 +21,11 @@ public final class Convergence {
     /** An iteration and the test accuracy measured there. */
     public record Point(long iteration, double testAccuracy) {}
 
+    /** The moving average spans the test losses of this many iterations (the paper: 1000). */
     public static final long WINDOW = 1000;
+    /** The moving average must stay stable for this many iterations (the paper: 1000). */
     public static final long PATIENCE = 1000;
+    /** A change of the moving average below this is stable (the paper: 0.001). */
     public static final double THRESHOLD = 0.001;
 
     /** The early-stop point, or null when the run never satisfied the criterion. */
@@ -30,6 +33,7 @@ public final class Convergence {
         return earlyStop(series, WINDOW, PATIENCE, THRESHOLD);
     }
 
+    /** The early-stop point with another window, patience and threshold, or null when the run never satisfied it. */
     public static Point earlyStop(List<EvalPoint> series, long window, long patience, double threshold) {
         int n = series.size();
         if (n < 3) return null;

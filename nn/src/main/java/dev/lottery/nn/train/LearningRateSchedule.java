@@ -13,6 +13,7 @@ public record LearningRateSchedule(double initial, List<Drop> drops) {
     /** From iteration {@code at} on, the rate is {@code rate}. */
     public record Drop(long at, double rate) {}
 
+    /** Checks that every rate is positive and the drops come at increasing positive iterations. */
     public LearningRateSchedule {
         drops = List.copyOf(drops);
         requirePositiveRate(initial);
@@ -28,10 +29,12 @@ public record LearningRateSchedule(double initial, List<Drop> drops) {
         if (!(lr > 0) || Double.isInfinite(lr)) throw new UserError("learning rate must be a positive number, got " + lr);
     }
 
+    /** The rate {@code lr} at every iteration. */
     public static LearningRateSchedule constant(double lr) {
         return new LearningRateSchedule(lr, List.of());
     }
 
+    /** The rate at {@code iteration}. */
     public double at(long iteration) {
         double lr = initial;
         for (Drop d : drops) {
@@ -57,6 +60,7 @@ public record LearningRateSchedule(double initial, List<Drop> drops) {
         }
     }
 
+    /** The schedule as {@link #parse} reads it: {@code 0.1} or {@code 0.1,20000:0.01}. */
     public String canonical() {
         return initial + drops.stream().map(d -> "," + d.at() + ":" + d.rate()).collect(Collectors.joining());
     }

@@ -210,6 +210,7 @@ public final class ResidentData implements AutoCloseable {
         return new Part(d.name(), images, labelTensor, d.count(), d.featureSize());
     }
 
+    /** The training set. */
     public Part train() {
         return train;
     }
@@ -219,6 +220,7 @@ public final class ResidentData implements AutoCloseable {
         return validation;
     }
 
+    /** The test set. */
     public Part test() {
         return test;
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 public final class ResultJson {
     private ResultJson() {}
 
+    /** A run's result and the settings it ran with as a JSON document (what {@code train --out} writes). */
     public static String toJson(TrainingResult r, Map<String, String> settings) {
         StringBuilder b = new StringBuilder(256 + r.series().size() * 96);
         b.append("{\n  \"settings\": {");

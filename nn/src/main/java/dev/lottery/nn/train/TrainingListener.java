@@ -2,6 +2,7 @@ package dev.lottery.nn.train;
 
 /** Progress callbacks from the {@link Trainer}; the command line draws its progress bar from them. */
 public interface TrainingListener {
+    /** Listens to nothing. */
     TrainingListener NONE = new TrainingListener() {};
 
     /**

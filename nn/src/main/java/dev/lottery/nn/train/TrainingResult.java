@@ -10,10 +10,15 @@ import java.util.List;
  */
 public record TrainingResult(List<EvalPoint> series, Convergence.Point earlyStop, Convergence.Point minimumLoss,
                              double finalTestAccuracy, double bestTestAccuracy, long iterations, double seconds) {
+    /** Copies the series. */
     public TrainingResult {
         series = List.copyOf(series);
     }
 
+    /**
+     * The result of a run with evaluation series {@code series}: convergence points, final and best accuracy computed
+     * from it.
+     */
     public static TrainingResult of(List<EvalPoint> series, long iterations, double seconds) {
         double best = series.stream().mapToDouble(EvalPoint::testAccuracy).max().orElse(Double.NaN);
         double last = series.isEmpty() ? Double.NaN : series.getLast().testAccuracy();

@@ -32,13 +32,15 @@ import java.util.stream.Stream;
 /**
  * Trains a small custom model on in-memory arrays, saves it, loads it back, checks that both predict the same, and
  * runs a one-level lottery experiment on the same data. Exits non-zero with one line on the first failure.
- * Argument: a scratch folder.
+ * Arguments: a scratch folder, and the CPU kernels expected ({@code vector}: the Vector API's, {@code scalar}: the
+ * fallback when {@code jdk.incubator.vector} is not resolved).
  */
 public final class LibraryCheck {
     private static final int FEATURES = 8, CLASSES = 3;
 
     public static void main(String[] args) throws IOException {
         Path work = Path.of(args[0]);
+        boolean vector = args[1].equals("vector");
         boolean modular = LibraryCheck.class.getModule().isNamed();
         String where = modular ? "module path" : "class path";
         checkNoCliOrPlotting(modular);
@@ -54,6 +56,8 @@ public final class LibraryCheck {
         TrainingSpec training = TrainingSpec.builder(OptimizerSpec.sgd(0.1)).batchSize(30).iterations(300).build();
 
         try (Backend backend = Backends.select(DeviceChoice.CPU).backend()) {
+            require(backend.description().contains("scalar kernels") != vector,
+                    "expected the " + (vector ? "Vector API" : "scalar") + " kernels: " + backend.description());
             int[] predicted;
             Path saved = work.resolve("tiny");
             try (ResidentData data = ResidentData.upload(backend, split);
@@ -81,7 +85,7 @@ public final class LibraryCheck {
                 units = files.filter(f -> f.getFileName().toString().equals("metrics.json")).count();
             }
             require(units >= 2, units + " units with metrics in " + results + ", expected level 0 and level 1");
-            System.out.println("library-check (" + where + "): trained, saved, loaded and predicted a custom model ("
+            System.out.println("library-check (" + where + ", " + backend.description() + "): trained, saved, loaded and predicted a custom model ("
                     + correct(predicted, testLabels) + "/" + testLabels.length + " correct); a one-level experiment wrote "
                     + units + " units");
         }

@@ -21,14 +21,17 @@ public record BatchAugmentation(int maxShift, boolean flip) {
     /** He et al.'s CIFAR-10 augmentation: 4-pixel translations and horizontal flips. */
     public static final BatchAugmentation FLIP_AND_TRANSLATE = new BatchAugmentation(4, true);
 
+    /** Checks that the shift is not negative. */
     public BatchAugmentation {
         if (maxShift < 0) throw new IllegalArgumentException("negative shift " + maxShift);
     }
 
+    /** Whether batches are left as they are. */
     public boolean isNone() {
         return maxShift == 0 && !flip;
     }
 
+    /** The settings as one line: {@code augment(shift=...,flip=...)}. */
     public String canonical() {
         return isNone() ? "none" : "augment(shift=" + maxShift + ",flip=" + flip + ")";
     }
