@@ -46,7 +46,7 @@ public final class ExperimentSpec {
         ExperimentSettings.checkTogether(this);
     }
 
-    /** A builder with every setting at its default (required ones must be set). */
+    /** An empty builder: {@link Builder#build()} gives every unset setting its default (required ones must be set). */
     public static Builder builder() {
         return new Builder(new LinkedHashMap<>());
     }
