@@ -41,6 +41,7 @@ public sealed interface DataSource {
      * @param fingerprint {@code sha256:<hex>} of the content, or the caller's own identifier of it
      */
     record Custom(String name, String fingerprint) implements DataSource {
+        /** Checks that the name and fingerprint use only the characters a setting allows. */
         public Custom {
             if (!name.matches("[A-Za-z0-9._-]+")) throw new UserError("data name '" + name + "' may only use letters, digits, '.', '_' and '-'");
             if (!fingerprint.matches("[A-Za-z0-9._:+-]+")) {

@@ -23,8 +23,11 @@ import java.util.Map;
  * marker is written last.
  */
 public final class ResultsStore {
+    /** The experiment's manifest (settings, provenance) in its results directory. */
     public static final String MANIFEST = "manifest.json";
+    /** A unit's marker, written last: the unit is complete. */
     public static final String DONE = "DONE";
+    /** A unit's metrics (evaluation series, convergence points, survivors). */
     public static final String METRICS = "metrics.json";
     /** The provenance entry naming the kernels ({@code Backend#kernelGeneration}) that compute the units. */
     public static final String KERNELS = "kernels";
@@ -173,6 +176,7 @@ public final class ResultsStore {
         return strings(readManifest(dir).getAsJsonObject("provenance"), dir);
     }
 
+    /** The experiment's results directory. */
     public Path dir() {
         return dir;
     }
@@ -187,18 +191,22 @@ public final class ResultsStore {
         return Unit.plan(spec);
     }
 
+    /** The directory of unit {@code u}. */
     public Path unitDir(Unit u) {
         return dir.resolve(u.path());
     }
 
+    /** Where trial {@code trial}'s initial weights (θ0) are kept. */
     public Path theta0Dir(int trial) {
         return dir.resolve("trial-" + trial).resolve("theta0");
     }
 
+    /** Where trial {@code trial}'s rewind-point weights are kept (late resetting). */
     public Path rewindDir(int trial) {
         return dir.resolve("trial-" + trial).resolve("rewind");
     }
 
+    /** Whether unit {@code u} is complete (its {@value #DONE} marker exists). */
     public boolean isDone(Unit u) {
         return Files.isRegularFile(unitDir(u).resolve(DONE));
     }

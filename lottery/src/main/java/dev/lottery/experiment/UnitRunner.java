@@ -40,6 +40,7 @@ public final class UnitRunner {
     /** Training checkpoint interval in iterations; 0 = none (see {@link #checkpointingEvery(long)}). */
     private long checkpointEvery;
 
+    /** Runs {@code spec}'s units on {@code backend} over {@code data}, storing results in {@code store}. */
     public UnitRunner(ExperimentSpec spec, ResultsStore store, Backend backend, ResidentData data) {
         this.spec = spec;
         this.store = store;
@@ -61,6 +62,7 @@ public final class UnitRunner {
         return this;
     }
 
+    /** The experiment whose units this runs. */
     public ExperimentSpec spec() {
         return spec;
     }

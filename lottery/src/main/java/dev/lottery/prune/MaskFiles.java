@@ -12,6 +12,7 @@ import java.util.Arrays;
 public final class MaskFiles {
     private MaskFiles() {}
 
+    /** The mask file of {@code parameter} in {@code dir}. */
     public static Path file(Path dir, String parameter) {
         return dir.resolve(parameter + ".mask.npy");
     }

@@ -51,6 +51,7 @@ public sealed interface PruningStrategy {
      * by the layer's kind. A rate of 0 leaves that kind unpruned.
      */
     record LayerwiseMagnitude(double fc, double conv, double output) implements PruningStrategy {
+        /** Checks that every rate is in [0, 1). */
         public LayerwiseMagnitude {
             for (double r : new double[] {fc, conv, output}) {
                 if (!(r >= 0 && r < 1)) throw new UserError("pruning rates must be in [0, 1), got " + r);
@@ -62,6 +63,7 @@ public sealed interface PruningStrategy {
             return new LayerwiseMagnitude(fc, 0, fc / 2);
         }
 
+        /** The rate for layers of {@code kind}. */
         public double rateFor(LayerKind kind) {
             return switch (kind) {
                 case FULLY_CONNECTED -> fc;
@@ -109,6 +111,7 @@ public sealed interface PruningStrategy {
 
     /** Removes the smallest-magnitude fraction of all surviving prunable weights, ranked together across layers. */
     record GlobalMagnitude(double rate) implements PruningStrategy {
+        /** Checks that the rate is in [0, 1). */
         public GlobalMagnitude {
             if (!(rate >= 0 && rate < 1)) throw new UserError("pruning rate must be in [0, 1), got " + rate);
         }

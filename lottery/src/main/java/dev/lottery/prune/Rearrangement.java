@@ -15,6 +15,7 @@ import dev.lottery.nn.tensor.Tensor;
 public final class Rearrangement {
     private Rearrangement() {}
 
+    /** Permutes, in place, the mask of every prunable layer of {@code network} by its keyed permutation. */
     public static void apply(Network network, long seed, String purpose) {
         Backend b = network.backend();
         for (Parameter p : network.prunable()) {

@@ -7,10 +7,12 @@ import java.util.List;
 
 /** How many weights of one prunable tensor survive (read from its mask in the backend: one scalar per tensor). */
 public record SurvivorCount(String name, LayerKind kind, long total, long remaining) {
+    /** The fraction of the weights that survive. */
     public double fraction() {
         return (double) remaining / total;
     }
 
+    /** The survivors of each of {@code network}'s prunable tensors, in layer order. */
     public static List<SurvivorCount> of(Network network) {
         return network.prunable().stream()
                 .map(p -> new SurvivorCount(p.name(), p.kind(), p.size(), network.backend().countNonZero(p.mask())))

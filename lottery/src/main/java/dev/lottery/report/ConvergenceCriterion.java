@@ -6,7 +6,9 @@ package dev.lottery.report;
  * never mixes the two.
  */
 public enum ConvergenceCriterion {
+    /** Section 2's early-stopping point. */
     EARLY_STOP("early stopping (1000-it moving average of test loss)"),
+    /** Section 3's iteration of minimum validation (or test) loss. */
     MINIMUM_LOSS("minimum validation/test loss");
 
     private final String description;
@@ -15,6 +17,7 @@ public enum ConvergenceCriterion {
         this.description = description;
     }
 
+    /** The criterion in words, for plot labels. */
     public String description() {
         return description;
     }

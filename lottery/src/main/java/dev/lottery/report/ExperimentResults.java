@@ -31,6 +31,7 @@ public final class ExperimentResults {
         this.units = units;
     }
 
+    /** The finished units of the experiment in results directory {@code dir}. */
     public static ExperimentResults load(Path dir) {
         ResultsStore store = ResultsStore.existing(dir);
         List<UnitResult> out = new ArrayList<>();
@@ -78,22 +79,27 @@ public final class ExperimentResults {
         return new UnitResult.Point(p.get("iteration").getAsLong(), number(p, "test_accuracy"));
     }
 
+    /** The experiment's results store. */
     public ResultsStore store() {
         return store;
     }
 
+    /** The finished units, each with its metrics. */
     public List<UnitResult> units() {
         return units;
     }
 
+    /** The experiment these results are of. */
     public ExperimentSpec spec() {
         return store.spec();
     }
 
+    /** The experiment's pruning modes. */
     public List<PruningMode> modes() {
         return spec().modes();
     }
 
+    /** The experiment's arms. */
     public List<Control> arms() {
         return spec().arms();
     }

@@ -8,6 +8,7 @@ package dev.lottery.nn.backend;
  * that many independent convolutions side by side, which is how a population's members are laid out.
  */
 public record ConvGeometry(int batch, int channels, int height, int width, int filters, int kernel, int stride, int pad, int groups) {
+    /** Checks that every size is positive, the groups divide channels and filters, and the kernel fits. */
     public ConvGeometry {
         if (batch <= 0 || channels <= 0 || height <= 0 || width <= 0 || filters <= 0 || kernel <= 0 || stride <= 0 || pad < 0 || groups <= 0) {
             throw new IllegalArgumentException("bad convolution geometry " + batch + "x" + channels + "x" + height + "x" + width
@@ -24,10 +25,12 @@ public record ConvGeometry(int batch, int channels, int height, int width, int f
         this(batch, channels, height, width, filters, kernel, stride, pad, 1);
     }
 
+    /** Output rows. */
     public int outHeight() {
         return (height + 2 * pad - kernel) / stride + 1;
     }
 
+    /** Output columns. */
     public int outWidth() {
         return (width + 2 * pad - kernel) / stride + 1;
     }
@@ -42,14 +45,17 @@ public record ConvGeometry(int batch, int channels, int height, int width, int f
         return filters / groups;
     }
 
+    /** Elements of the input. */
     public long inputSize() {
         return (long) batch * channels * height * width;
     }
 
+    /** Elements of the output. */
     public long outputSize() {
         return (long) batch * filters * outHeight() * outWidth();
     }
 
+    /** Elements of the filters. */
     public long filterSize() {
         return (long) filters * groupChannels() * kernel * kernel;
     }

@@ -13,6 +13,7 @@ import dev.lottery.nn.tensor.Tensor;
  * @param stride floats between consecutive members' matrices (0: shared)
  */
 public record MatrixBatch(Tensor tensor, long offset, int rows, int cols, int ld, long stride) {
+    /** Checks that sizes and offsets are not negative and rows fit their leading dimension. */
     public MatrixBatch {
         if (rows < 0 || cols < 0 || ld < Math.max(1, cols) || offset < 0 || stride < 0) {
             throw new IllegalArgumentException("bad matrix batch over " + tensor + ": " + rows + "x" + cols + " ld " + ld
