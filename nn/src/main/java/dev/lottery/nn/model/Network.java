@@ -166,28 +166,36 @@ public final class Network implements AutoCloseable {
      * Writes this network to the folder {@code dir}: {@value #MODEL_FILE} (the model's canonical text),
      * {@value #PARAMETERS_FILE} (the parameters in layer order) and, per parameter, {@code <name>.npy} (float32)
      * and for weights {@code <name>.mask.npy} (bool). The folder is written under a temporary name beside
-     * {@code dir} and renamed into place, so {@code dir} holds either the previous network or this one, never a mix.
-     * Batch-norm running statistics are not parameters and are not saved.
+     * {@code dir} and renamed into place, so {@code dir} holds the previous network or this one, never a mix (while a
+     * previous one is replaced there is an instant between the two renames without either). Batch-norm running
+     * statistics are not parameters and are not saved.
      */
     public void save(Path dir) {
         Path target = dir.toAbsolutePath();
+        // Not Files.createTempDirectory: its owner-only permissions would stay on the saved folder.
+        Path tmp = target.resolveSibling(target.getFileName() + ".part-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         try {
             Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempDirectory(target.getParent(), target.getFileName() + ".part-");
-            List<String> names = new ArrayList<>();
-            for (Parameter p : parameters()) {
-                names.add(p.name());
-                Npy.write(tmp.resolve(p.name() + ".npy"), p.value().toArray(), p.value().shape());
-                if (p.mask() != null) {
-                    float[] mask = p.mask().toArray();
-                    boolean[] kept = new boolean[mask.length];
-                    for (int i = 0; i < mask.length; i++) kept[i] = mask[i] != 0f;
-                    Npy.write(tmp.resolve(p.name() + ".mask.npy"), kept, p.mask().shape());
+            Files.createDirectory(tmp);
+            try {
+                List<String> names = new ArrayList<>();
+                for (Parameter p : parameters()) {
+                    names.add(p.name());
+                    Npy.write(tmp.resolve(p.name() + ".npy"), p.value().toArray(), p.value().shape());
+                    if (p.mask() != null) {
+                        float[] mask = p.mask().toArray();
+                        boolean[] kept = new boolean[mask.length];
+                        for (int i = 0; i < mask.length; i++) kept[i] = mask[i] != 0f;
+                        Npy.write(tmp.resolve(p.name() + ".mask.npy"), kept, p.mask().shape());
+                    }
                 }
+                Files.writeString(tmp.resolve(PARAMETERS_FILE), String.join("\n", names) + "\n");
+                Files.writeString(tmp.resolve(MODEL_FILE), spec().canonical() + "\n");
+                replace(target, tmp);
+            } catch (IOException | RuntimeException e) {
+                deleteTree(tmp);
+                throw e;
             }
-            Files.writeString(tmp.resolve(PARAMETERS_FILE), String.join("\n", names) + "\n");
-            Files.writeString(tmp.resolve(MODEL_FILE), spec().canonical() + "\n");
-            replace(target, tmp);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the network to " + target, e);
         }
@@ -199,10 +207,15 @@ public final class Network implements AutoCloseable {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             return;
         }
-        Path old = target.resolveSibling(target.getFileName() + ".old-" + System.nanoTime());
+        Path old = target.resolveSibling(target.getFileName() + ".old-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        try (Stream<Path> files = Files.walk(old)) {
+        deleteTree(old);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(f);
         }
     }
