@@ -24,6 +24,7 @@ public final class Blas implements AutoCloseable {
         this.stream = stream;
     }
 
+    /** A cuBLAS handle whose work runs on {@code stream}. */
     public static Blas create(Stream stream) {
         NativeLibraries.CUBLAS.load();
         try (Arena arena = Arena.ofConfined()) {
@@ -42,8 +43,10 @@ public final class Blas implements AutoCloseable {
         }
     }
 
+    /** The stream the handle runs on. */
     public Stream stream() { return stream; }
 
+    /** cuBLAS's version number. */
     public int version() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
@@ -52,6 +55,7 @@ public final class Blas implements AutoCloseable {
         }
     }
 
+    /** Lets single-precision products use TF32 tensor cores (faster, 10-bit mantissas). */
     public void allowTf32() {
         checkCublas(cublas_v2_h.cublasSetMathMode(handle(), cublas_v2_h.CUBLAS_TF32_TENSOR_OP_MATH()), "cublasSetMathMode");
     }

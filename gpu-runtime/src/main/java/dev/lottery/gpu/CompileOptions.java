@@ -12,15 +12,18 @@ import java.util.List;
  * @param extra further NVRTC options, passed as given
  */
 public record CompileOptions(int computeCapability, boolean fusedMultiplyAdd, List<String> extra) {
+    /** Checks the architecture and copies the extra options. */
     public CompileOptions {
         if (computeCapability < 50) throw new IllegalArgumentException("compute capability " + computeCapability + " is too old");
         extra = List.copyOf(extra);
     }
 
+    /** Options for {@code computeCapability} with fused multiply-add on and nothing extra. */
     public static CompileOptions forArchitecture(int computeCapability) {
         return new CompileOptions(computeCapability, true, List.of());
     }
 
+    /** The same options with fused multiply-add {@code on} or off. */
     public CompileOptions withFusedMultiplyAdd(boolean on) {
         return new CompileOptions(computeCapability, on, extra);
     }

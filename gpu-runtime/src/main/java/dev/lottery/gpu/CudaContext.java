@@ -89,18 +89,22 @@ public final class CudaContext implements AutoCloseable {
         }
     }
 
+    /** Makes this context the calling thread's current one. */
     public void makeCurrent() {
         checkOpen();
         checkDriver(cuda_h.cuCtxSetCurrent(context), "cuCtxSetCurrent");
     }
 
+    /** The device's ordinal. */
     public int ordinal() { return ordinal; }
 
+    /** The {@code CUcontext} handle, for the bindings. */
     public MemorySegment handle() { return context; }
 
     /** Host/device copy counters for everything done through this context's buffers. */
     public TransferCounters transfers() { return transfers; }
 
+    /** The device's name as the driver reports it. */
     public String deviceName() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = arena.allocate(256);
@@ -109,6 +113,7 @@ public final class CudaContext implements AutoCloseable {
         }
     }
 
+    /** The device attribute {@code attribute} (a {@code CU_DEVICE_ATTRIBUTE_*} constant). */
     public int attribute(int attribute) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.JAVA_INT);
@@ -123,6 +128,7 @@ public final class CudaContext implements AutoCloseable {
                 + attribute(cuda_h.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR());
     }
 
+    /** The device's memory in bytes. */
     public long totalMemory() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG);
@@ -141,8 +147,10 @@ public final class CudaContext implements AutoCloseable {
         }
     }
 
+    /** Free and total device memory in bytes. */
     public record MemoryInfo(long freeBytes, long totalBytes) {}
 
+    /** Waits until all work in this context is done. */
     public void synchronize() {
         checkDriver(cuda_h.cuCtxSynchronize(), "cuCtxSynchronize");
     }

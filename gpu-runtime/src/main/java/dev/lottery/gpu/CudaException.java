@@ -24,6 +24,9 @@ public final class CudaException extends RuntimeException {
     private final String errorName;
     private final String log;
 
+    /**
+     * A failure of {@code call} in {@code api} with its status code, name, description and compiler log (may be null).
+     */
     public CudaException(Api api, String call, int code, String errorName, String description, String log) {
         super(call + " failed: " + errorName + " (" + description + ")" + (log == null || log.isBlank() ? "" : "\n" + log.strip()));
         this.api = api;
@@ -33,12 +36,16 @@ public final class CudaException extends RuntimeException {
         this.log = log == null ? "" : log;
     }
 
+    /** The library whose call failed. */
     public Api api() { return api; }
 
+    /** The call that failed, with what it was called on. */
     public String call() { return call; }
 
+    /** The status code returned. */
     public int code() { return code; }
 
+    /** The status code's name ({@code CUDA_ERROR_OUT_OF_MEMORY}, ...). */
     public String errorName() { return errorName; }
 
     /** The NVRTC compile log, or "" for other errors. */
@@ -60,6 +67,7 @@ public final class CudaException extends RuntimeException {
         return new CudaException(Api.DRIVER, call, result, name, text, null);
     }
 
+    /** Throws for an NVRTC status other than success, with the compiler log {@code log}. */
     public static void checkNvrtc(int result, String call, String log) {
         if (result != nvrtc_h.NVRTC_SUCCESS()) {
             String name = cString(nvrtc_h.nvrtcGetErrorString(result));
@@ -67,6 +75,7 @@ public final class CudaException extends RuntimeException {
         }
     }
 
+    /** Throws for a cuBLAS status other than success. */
     public static void checkCublas(int status, String call) {
         if (status != cublas_v2_h.CUBLAS_STATUS_SUCCESS()) {
             throw new CudaException(Api.CUBLAS, call, status, cString(cublas_v2_h.cublasGetStatusName(status)),
@@ -74,6 +83,7 @@ public final class CudaException extends RuntimeException {
         }
     }
 
+    /** Throws for a cuDNN status other than success. */
     public static void checkCudnn(int status, String call) {
         if (status != cudnn_h.CUDNN_STATUS_SUCCESS()) {
             String text = cString(cudnn_h.cudnnGetErrorString(status));

@@ -5,7 +5,9 @@ package dev.lottery.gpu;
  * ({@link StreamOrderedAllocator}), or in tests a fake. Addresses are device pointers ({@code CUdeviceptr}).
  */
 public interface DeviceAllocator {
+    /** A block of at least {@code bytes} bytes of device memory; its address. */
     long allocate(long bytes);
 
+    /** Gives back the block at {@code address}. */
     void free(long address);
 }

@@ -56,6 +56,7 @@ public final class DeviceBuffer implements AutoCloseable {
         return address;
     }
 
+    /** The size in bytes. */
     public long byteSize() { return byteSize; }
 
     long blockBytes() { return blockBytes; }
@@ -63,6 +64,7 @@ public final class DeviceBuffer implements AutoCloseable {
     /** The address even after close, for the pool's bookkeeping. */
     long blockAddress() { return address; }
 
+    /** Copies {@code host} into this buffer on {@code stream}, counted as {@code purpose}. */
     public void copyFromHost(MemorySegment host, TransferPurpose purpose, Stream stream) {
         long n = checkHost(host);
         if (stream == null) checkDriver(cuda_h.cuMemcpyHtoD_v2(address(), host, n), "cuMemcpyHtoD");
@@ -70,6 +72,7 @@ public final class DeviceBuffer implements AutoCloseable {
         pool.transfers().record(TransferDirection.HOST_TO_DEVICE, purpose, n);
     }
 
+    /** Copies this buffer into {@code host} on {@code stream}, counted as {@code purpose}. */
     public void copyToHost(MemorySegment host, TransferPurpose purpose, Stream stream) {
         long n = checkHost(host);
         if (stream == null) checkDriver(cuda_h.cuMemcpyDtoH_v2(host, address(), n), "cuMemcpyDtoH");

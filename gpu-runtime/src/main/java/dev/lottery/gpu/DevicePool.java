@@ -29,6 +29,7 @@ public final class DevicePool implements AutoCloseable {
     private long bytesInUse;
     private boolean closed;
 
+    /** A pool over {@code allocator}, counting transfers in {@code transfers}. */
     public DevicePool(DeviceAllocator allocator, TransferCounters transfers) {
         this.allocator = allocator;
         this.transfers = transfers;
@@ -39,6 +40,7 @@ public final class DevicePool implements AutoCloseable {
         return new DevicePool(new DriverAllocator(), context.transfers());
     }
 
+    /** The counters of its buffers' transfers. */
     public TransferCounters transfers() { return transfers; }
 
     /** A buffer of exactly {@code bytes} usable bytes (its block may be larger). */
@@ -92,6 +94,7 @@ public final class DevicePool implements AutoCloseable {
         free.clear();
     }
 
+    /** What the pool has done so far and holds now. */
     public synchronized Stats stats() {
         return new Stats(driverAllocations, driverFrees, reuses, bytesReserved, bytesInUse, live.size());
     }

@@ -2,10 +2,12 @@ package dev.lottery.gpu;
 
 /** A launch grid or block shape. */
 public record Dim3(int x, int y, int z) {
+    /** Checks that every dimension is positive. */
     public Dim3 {
         if (x < 1 || y < 1 || z < 1) throw new IllegalArgumentException("dimensions must be >= 1: " + x + "x" + y + "x" + z);
     }
 
+    /** A one-dimensional size {@code (x, 1, 1)}. */
     public static Dim3 of(int x) { return new Dim3(x, 1, 1); }
 
     /** Enough blocks of {@code blockSize} threads to cover {@code n} elements. */

@@ -24,6 +24,7 @@ public final class Dnn implements AutoCloseable {
         this.stream = stream;
     }
 
+    /** A cuDNN handle whose work runs on {@code stream}. */
     public static Dnn create(Stream stream) {
         NativeLibraries.CUDNN.load();
         try (Arena arena = Arena.ofConfined()) {
@@ -46,6 +47,7 @@ public final class Dnn implements AutoCloseable {
         return cudnn_h.cudnnGetVersion();
     }
 
+    /** The stream the handle runs on. */
     public Stream stream() { return stream; }
 
     MemorySegment handle() {
@@ -57,6 +59,7 @@ public final class Dnn implements AutoCloseable {
         return b == null ? MemorySegment.NULL : MemorySegment.ofAddress(b.address());
     }
 
+    /** {@code y = pool(x)}. */
     public void poolingForward(DnnPooling pooling, DnnTensor xDesc, DeviceBuffer x, DnnTensor yDesc, DeviceBuffer y) {
         try (Arena arena = Arena.ofConfined()) {
             checkCudnn(cudnn_h.cudnnPoolingForward(handle(), pooling.handle(), one(arena), xDesc.handle(), ptr(x), zero(arena),
@@ -72,6 +75,7 @@ public final class Dnn implements AutoCloseable {
         }
     }
 
+    /** {@code y = activation(x)}. */
     public void activationForward(DnnActivation activation, DnnTensor desc, DeviceBuffer x, DeviceBuffer y) {
         try (Arena arena = Arena.ofConfined()) {
             checkCudnn(cudnn_h.cudnnActivationForward(handle(), activation.handle(), one(arena), desc.handle(), ptr(x), zero(arena),
@@ -79,6 +83,7 @@ public final class Dnn implements AutoCloseable {
         }
     }
 
+    /** {@code dx} from {@code dy} through the activation that gave {@code y} from {@code x}. */
     public void activationBackward(DnnActivation activation, DnnTensor desc, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer x, DeviceBuffer dx) {
         try (Arena arena = Arena.ofConfined()) {
             checkCudnn(cudnn_h.cudnnActivationBackward(handle(), activation.handle(), one(arena), desc.handle(), ptr(y), desc.handle(), ptr(dy),

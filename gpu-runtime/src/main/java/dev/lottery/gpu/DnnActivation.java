@@ -18,10 +18,13 @@ public final class DnnActivation implements AutoCloseable {
         this.handle = handle;
     }
 
+    /** The rectifier {@code max(0, x)}. */
     public static DnnActivation relu() { return create(cudnn_h.CUDNN_ACTIVATION_RELU()); }
 
+    /** The logistic function. */
     public static DnnActivation sigmoid() { return create(cudnn_h.CUDNN_ACTIVATION_SIGMOID()); }
 
+    /** The hyperbolic tangent. */
     public static DnnActivation tanh() { return create(cudnn_h.CUDNN_ACTIVATION_TANH()); }
 
     private static DnnActivation create(int mode) {

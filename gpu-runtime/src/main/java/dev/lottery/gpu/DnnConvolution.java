@@ -133,12 +133,16 @@ public final class DnnConvolution implements AutoCloseable {
                 "no usable " + what + " algorithm among " + returned + " candidates", null);
     }
 
+    /** The forward algorithm chosen (cuDNN's enumeration). */
     public int forwardAlgorithm() { return forwardAlgo; }
 
+    /** The backward-data algorithm chosen. */
     public int backwardDataAlgorithm() { return backwardDataAlgo; }
 
+    /** The backward-filter algorithm chosen. */
     public int backwardFilterAlgorithm() { return backwardFilterAlgo; }
 
+    /** The workspace the algorithms need, in bytes. */
     public long workspaceBytes() { return workspace == null ? 0 : workspace.byteSize(); }
 
     /** {@code y = conv(x, w)}. */

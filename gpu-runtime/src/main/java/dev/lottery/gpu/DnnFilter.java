@@ -18,6 +18,7 @@ public final class DnnFilter implements AutoCloseable {
         this.handle = handle;
     }
 
+    /** Float filters {@code [k, c, r, s]}: output channels, input channels, rows, columns. */
     public static DnnFilter kcrs(int k, int c, int r, int s) {
         NativeLibraries.CUDNN.load();
         try (Arena arena = Arena.ofConfined()) {

@@ -18,10 +18,12 @@ public final class DnnPooling implements AutoCloseable {
         this.handle = handle;
     }
 
+    /** Max pooling over square windows. */
     public static DnnPooling max2d(int window, int padding, int stride) {
         return create(cudnn_h.CUDNN_POOLING_MAX(), window, padding, stride);
     }
 
+    /** Average pooling over square windows (padding excluded from the count). */
     public static DnnPooling average2d(int window, int padding, int stride) {
         return create(cudnn_h.CUDNN_POOLING_AVERAGE_COUNT_EXCLUDE_PADDING(), window, padding, stride);
     }

@@ -23,6 +23,7 @@ public final class DnnTensor implements AutoCloseable {
         this.w = w;
     }
 
+    /** A packed float tensor {@code [n, c, h, w]}. */
     public static DnnTensor nchw(int n, int c, int h, int w) {
         NativeLibraries.CUDNN.load();
         try (Arena arena = Arena.ofConfined()) {
@@ -40,8 +41,10 @@ public final class DnnTensor implements AutoCloseable {
         }
     }
 
+    /** {@code [n, c, h, w]}. */
     public int[] dims() { return new int[] {n, c, h, w}; }
 
+    /** The number of elements. */
     public long elements() { return (long) n * c * h * w; }
 
     MemorySegment handle() {

@@ -22,6 +22,7 @@ public final class Event implements AutoCloseable {
         return create(cuda_h.CU_EVENT_DEFAULT());
     }
 
+    /** An event with the {@code CU_EVENT_*} {@code flags}. */
     public static Event create(int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
@@ -30,15 +31,18 @@ public final class Event implements AutoCloseable {
         }
     }
 
+    /** The {@code CUevent} handle, for the bindings. */
     public MemorySegment handle() {
         if (closed) throw new IllegalStateException("event closed");
         return handle;
     }
 
+    /** Records the event at {@code stream}'s current position. */
     public void record(Stream stream) {
         checkDriver(cuda_h.cuEventRecord(handle(), stream.handle()), "cuEventRecord");
     }
 
+    /** Waits until the event has happened. */
     public void synchronize() {
         checkDriver(cuda_h.cuEventSynchronize(handle()), "cuEventSynchronize");
     }

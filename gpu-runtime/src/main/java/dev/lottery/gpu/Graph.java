@@ -45,11 +45,13 @@ public final class Graph implements AutoCloseable {
         }
     }
 
+    /** The {@code CUgraph} handle, for the bindings. */
     public MemorySegment handle() {
         if (closed) throw new IllegalStateException("graph closed");
         return handle;
     }
 
+    /** An executable instance of this graph. */
     public Exec instantiate() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
@@ -74,6 +76,7 @@ public final class Graph implements AutoCloseable {
             this.handle = handle;
         }
 
+        /** Launches the instantiated graph on {@code stream}. */
         public void launch(Stream stream) {
             checkDriver(cuda_h.cuGraphLaunch(handle(), stream.handle()), "cuGraphLaunch");
         }
@@ -92,6 +95,7 @@ public final class Graph implements AutoCloseable {
             }
         }
 
+        /** The {@code CUgraphExec} handle, for the bindings. */
         public MemorySegment handle() {
             if (closed) throw new IllegalStateException("graph exec closed");
             return handle;

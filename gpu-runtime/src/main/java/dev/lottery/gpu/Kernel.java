@@ -18,8 +18,10 @@ public final class Kernel {
         this.function = function;
     }
 
+    /** The kernel's name in its module. */
     public String name() { return name; }
 
+    /** The module the kernel belongs to. */
     public Module module() { return module; }
 
     /** Queues the kernel on {@code stream}. Errors in the launch configuration throw here; faults inside the kernel surface at the next sync. */
@@ -28,6 +30,7 @@ public final class Kernel {
                 sharedMemBytes, stream.handle(), args.kernelParams(), MemorySegment.NULL), "cuLaunchKernel(" + name + ")");
     }
 
+    /** The function attribute {@code attribute} (a {@code CU_FUNC_ATTRIBUTE_*} constant). */
     public int attribute(int attribute) {
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
             MemorySegment out = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT);

@@ -21,17 +21,21 @@ import java.util.Optional;
 public final class KernelCache {
     private final Path directory;
 
+    /** A cache in {@code directory} (made on first write). */
     public KernelCache(Path directory) {
         this.directory = directory;
     }
 
+    /** The cache in {@code -Dlottery.kernel.cache}, else {@code ~/.cache/lottery/kernels}. */
     public static KernelCache defaultCache() {
         String dir = System.getProperty("lottery.kernel.cache");
         return new KernelCache(dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "lottery", "kernels"));
     }
 
+    /** The cache's directory. */
     public Path directory() { return directory; }
 
+    /** The cache key of a compilation: a SHA-256 of the source, the options and the compiler version. */
     public static String key(KernelSource source, CompileOptions options, String compilerVersion) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -51,6 +55,7 @@ public final class KernelCache {
         return directory.resolve(key + ".cubin");
     }
 
+    /** The cached image of {@code key}, if any. */
     public Optional<byte[]> get(String key) {
         Path f = file(key);
         try {
@@ -60,6 +65,7 @@ public final class KernelCache {
         }
     }
 
+    /** Stores {@code image} under {@code key} (atomically). */
     public void put(String key, byte[] image) {
         try {
             Files.createDirectories(directory);

@@ -17,6 +17,7 @@ import static dev.lottery.gpu.CudaException.checkNvrtc;
 public final class KernelCompiler {
     private final KernelCache cache;
 
+    /** A compiler that keeps its results in {@code cache}. */
     public KernelCompiler(KernelCache cache) {
         this.cache = cache;
     }
@@ -42,6 +43,7 @@ public final class KernelCompiler {
         });
     }
 
+    /** Compiles {@code source} with NVRTC to a cubin, without the cache. */
     public static byte[] compileUncached(KernelSource source, CompileOptions options) {
         NativeLibraries.NVRTC.load();
         try (Arena arena = Arena.ofConfined()) {

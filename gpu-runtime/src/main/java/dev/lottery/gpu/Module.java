@@ -33,6 +33,7 @@ public final class Module implements AutoCloseable {
         return load(compiler.compile(source, CompileOptions.forArchitecture(context.computeCapability()).withFusedMultiplyAdd(fusedMultiplyAdd)));
     }
 
+    /** The kernel {@code name} of this module. */
     public Kernel kernel(String name) {
         if (closed) throw new IllegalStateException("module closed");
         try (Arena arena = Arena.ofConfined()) {

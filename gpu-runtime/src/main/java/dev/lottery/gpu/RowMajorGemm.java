@@ -12,6 +12,7 @@ import dev.lottery.bindings.cublas_v2_h;
  * @param transB use Bᵀ (B is stored n×k) instead of B (stored k×n)
  */
 public record RowMajorGemm(boolean transA, boolean transB, int m, int n, int k) {
+    /** Checks the sizes. */
     public RowMajorGemm {
         if (m < 1 || n < 1 || k < 1) throw new IllegalArgumentException("gemm dimensions must be >= 1: m=" + m + " n=" + n + " k=" + k);
     }
@@ -33,10 +34,13 @@ public record RowMajorGemm(boolean transA, boolean transB, int m, int n, int k) 
                 transA ? cublas_v2_h.CUBLAS_OP_T() : cublas_v2_h.CUBLAS_OP_N(), n, m, k, ldb, lda, ldc);
     }
 
+    /** Elements of {@code A}. */
     public long aElements() { return (long) m * k; }
 
+    /** Elements of {@code B}. */
     public long bElements() { return (long) k * n; }
 
+    /** Elements of {@code C}. */
     public long cElements() { return (long) m * n; }
 
     /**

@@ -6,12 +6,16 @@ package dev.lottery.gpu;
  * The waste is under 50% for small blocks and under 2 MiB for large ones.
  */
 public final class SizeClass {
+    /** The smallest block (the driver's alignment). */
     public static final long MIN = 256;
+    /** Blocks up to this size are powers of two. */
     public static final long SMALL_LIMIT = 1L << 20;
+    /** Larger blocks are multiples of this. */
     public static final long LARGE_STEP = 2L << 20;
 
     private SizeClass() {}
 
+    /** The block size a request of {@code bytes} gets. */
     public static long of(long bytes) {
         if (bytes <= 0) throw new IllegalArgumentException("allocation size must be positive, was " + bytes);
         if (bytes <= MIN) return MIN;

@@ -19,6 +19,7 @@ public final class Stream implements AutoCloseable {
         this.handle = handle;
     }
 
+    /** A non-blocking stream in {@code context}. */
     public static Stream create(CudaContext context) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
@@ -27,13 +28,16 @@ public final class Stream implements AutoCloseable {
         }
     }
 
+    /** The context the stream belongs to. */
     public CudaContext context() { return context; }
 
+    /** The {@code CUstream} handle, for the bindings. */
     public MemorySegment handle() {
         if (closed) throw new IllegalStateException("stream closed");
         return handle;
     }
 
+    /** Waits until all work queued on the stream is done. */
     public void synchronize() {
         checkDriver(cuda_h.cuStreamSynchronize(handle()), "cuStreamSynchronize");
     }

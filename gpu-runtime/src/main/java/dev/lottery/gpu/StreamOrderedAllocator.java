@@ -16,6 +16,7 @@ import static dev.lottery.gpu.CudaException.checkDriver;
 public final class StreamOrderedAllocator implements DeviceAllocator {
     private final Stream stream;
 
+    /** An allocator on {@code stream} whose pool keeps up to {@code releaseThresholdBytes} of freed memory. */
     public StreamOrderedAllocator(Stream stream, long releaseThresholdBytes) {
         this.stream = stream;
         try (Arena arena = Arena.ofConfined()) {

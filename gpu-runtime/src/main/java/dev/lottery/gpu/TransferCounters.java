@@ -14,6 +14,7 @@ public final class TransferCounters {
     private final Map<TransferDirection, Map<TransferPurpose, LongAdder>> bytes = new EnumMap<>(TransferDirection.class);
     private final Map<TransferDirection, Map<TransferPurpose, LongAdder>> copies = new EnumMap<>(TransferDirection.class);
 
+    /** Counters at zero. */
     public TransferCounters() {
         for (TransferDirection d : TransferDirection.values()) {
             bytes.put(d, new EnumMap<>(TransferPurpose.class));
@@ -25,20 +26,24 @@ public final class TransferCounters {
         }
     }
 
+    /** Counts one copy of {@code byteCount} bytes. */
     public void record(TransferDirection direction, TransferPurpose purpose, long byteCount) {
         if (byteCount < 0) throw new IllegalArgumentException("negative byte count " + byteCount);
         bytes.get(direction).get(purpose).add(byteCount);
         copies.get(direction).get(purpose).increment();
     }
 
+    /** Bytes copied so far in {@code direction} for {@code purpose}. */
     public long bytes(TransferDirection direction, TransferPurpose purpose) {
         return bytes.get(direction).get(purpose).sum();
     }
 
+    /** Copies made so far in {@code direction} for {@code purpose}. */
     public long copies(TransferDirection direction, TransferPurpose purpose) {
         return copies.get(direction).get(purpose).sum();
     }
 
+    /** The counts now, as a value. */
     public Snapshot snapshot() {
         long[][] b = new long[2][TransferPurpose.values().length];
         long[][] c = new long[2][TransferPurpose.values().length];
@@ -53,8 +58,10 @@ public final class TransferCounters {
 
     /** Counter values at one moment. */
     public record Snapshot(long[][] bytes, long[][] copies) {
+        /** Bytes copied in {@code d} for {@code p}. */
         public long bytes(TransferDirection d, TransferPurpose p) { return bytes[d.ordinal()][p.ordinal()]; }
 
+        /** Copies made in {@code d} for {@code p}. */
         public long copies(TransferDirection d, TransferPurpose p) { return copies[d.ordinal()][p.ordinal()]; }
 
         /** What happened between {@code earlier} and this snapshot. */
