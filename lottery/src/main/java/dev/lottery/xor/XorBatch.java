@@ -124,10 +124,12 @@ public final class XorBatch {
         return new float[][]{w1a, w1b, b1, w2, b2};
     }
 
+    /** Trials in the batch. */
     public int trials() {
         return trials;
     }
 
+    /** Hidden units per network. */
     public int hidden() {
         return hidden;
     }

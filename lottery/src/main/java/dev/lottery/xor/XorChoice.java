@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 /** One of a closed set of XOR options, named on the command line and in tables by its constant's name in lower case. */
 public interface XorChoice {
+    /** The constant's name; its lower case names the choice. */
     String name();
 
     default String label() {

@@ -20,14 +20,17 @@ public record XorCriteria(DecisionBoundary decisionBoundary, ZeroLoss zeroLoss) 
      */
     public static final float ON_BOUNDARY_LOGIT = 0.02f;
 
+    /** Checks that both criteria are given. */
     public XorCriteria {
         if (decisionBoundary == null || zeroLoss == null) throw new IllegalArgumentException("both criteria are required");
     }
 
+    /** Whether {@code n} puts the four points on the right sides of its decision boundary. */
     public boolean decisionBoundary(XorNetwork n) {
         return decisionBoundary.holds(n);
     }
 
+    /** Whether {@code n} reaches (near) zero loss by this criterion. */
     public boolean zeroLoss(XorNetwork n) {
         return zeroLoss.holds(n);
     }
@@ -90,6 +93,7 @@ public record XorCriteria(DecisionBoundary decisionBoundary, ZeroLoss zeroLoss) 
             return classOne ? logit > 0 : logit < 0;
         }
 
+        /** The criterion named {@code s}; another name is a {@code UserError} listing the known ones. */
         public static DecisionBoundary parse(String s) {
             return XorChoice.parse(DecisionBoundary.class, s, "decision-boundary criterion");
         }
@@ -124,6 +128,7 @@ public record XorCriteria(DecisionBoundary decisionBoundary, ZeroLoss zeroLoss) 
 
         abstract boolean holds(XorNetwork n);
 
+        /** The criterion named {@code s}; another name is a {@code UserError} listing the known ones. */
         public static ZeroLoss parse(String s) {
             return XorChoice.parse(ZeroLoss.class, s, "zero-loss criterion");
         }

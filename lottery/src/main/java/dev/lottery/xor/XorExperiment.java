@@ -21,6 +21,7 @@ public final class XorExperiment {
     private final int trials;
     private final XorTrainer trainer;
 
+    /** {@code trials} trials from {@code seed}, each network trained by {@code trainer}. */
     public XorExperiment(long seed, int trials, XorTrainer trainer) {
         if (trials <= 0) throw new IllegalArgumentException("trials must be positive");
         this.seed = seed;

@@ -29,6 +29,7 @@ public record XorFit(double decisionBoundary, double zeroLoss, int dbSwaps, int 
             .thenComparingDouble(f -> f.meetsTarget() ? f.swaps() : f.worst())
             .thenComparingDouble(f -> f.meetsTarget() ? f.worst() : f.swaps());
 
+    /** How far {@code ours} is from the paper's tables. */
     public static XorFit of(XorTables ours, XorTables paper) {
         double db = 0, zl = 0;
         for (XorTables.Figure9Row r : ours.figure9()) {

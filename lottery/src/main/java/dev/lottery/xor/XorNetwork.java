@@ -8,14 +8,18 @@ package dev.lottery.xor;
 public record XorNetwork(float[] w1a, float[] w1b, float[] b1, float[] w2, float b2) {
     /** The four XOR points (x0, x1) and their labels: (0,0)→0, (0,1)→1, (1,0)→1, (1,1)→0. */
     public static final float[] X0 = {0, 0, 1, 1};
+    /** The points' second coordinates. */
     public static final float[] X1 = {0, 1, 0, 1};
+    /** The points' labels. */
     public static final float[] Y = {0, 1, 1, 0};
 
+    /** Checks that the hidden layer's arrays have one length. */
     public XorNetwork {
         int h = w1a.length;
         if (w1b.length != h || b1.length != h || w2.length != h) throw new IllegalArgumentException("ragged parameters");
     }
 
+    /** Hidden units. */
     public int hidden() {
         return w1a.length;
     }

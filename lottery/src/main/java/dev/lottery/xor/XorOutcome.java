@@ -5,6 +5,7 @@ package dev.lottery.xor;
  * {@code zeroLoss[t]}.
  */
 public record XorOutcome(boolean[] decisionBoundary, boolean[] zeroLoss) {
+    /** Which trials of {@code trained} meet {@code criteria}. */
     public static XorOutcome of(XorBatch trained, XorCriteria criteria) {
         int n = trained.trials();
         boolean[] db = new boolean[n], zl = new boolean[n];
@@ -16,6 +17,7 @@ public record XorOutcome(boolean[] decisionBoundary, boolean[] zeroLoss) {
         return new XorOutcome(db, zl);
     }
 
+    /** Trials judged. */
     public int trials() {
         return decisionBoundary.length;
     }

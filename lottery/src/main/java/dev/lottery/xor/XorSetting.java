@@ -37,10 +37,12 @@ public enum XorSetting implements XorChoice {
         return new XorTraining(optimizer, optimizer.defaultLearningRate(), Reduction.MEAN, 0, iterations);
     }
 
+    /** The setting's success criteria. */
     public XorCriteria criteria() {
         return criteria;
     }
 
+    /** The setting named {@code s}; another name is a {@code UserError} listing the known ones. */
     public static XorSetting parse(String s) {
         return XorChoice.parse(XorSetting.class, s, "setting");
     }

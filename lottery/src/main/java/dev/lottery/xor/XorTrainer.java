@@ -31,6 +31,7 @@ public final class XorTrainer {
      */
     private final float kink;
 
+    /** A trainer with the settings {@code training}. */
     public XorTrainer(XorTraining training) {
         this.training = training;
         this.kink = training.reluSlopeAtZero() == 1 ? -Float.MIN_VALUE : 0f;

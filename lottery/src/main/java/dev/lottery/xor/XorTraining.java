@@ -20,6 +20,7 @@ public record XorTraining(Optimizer optimizer, float learningRate, Reduction red
     /** Adam's moment decay rates and ε, Kingma &amp; Ba's defaults. */
     public static final float ADAM_BETA1 = 0.9f, ADAM_BETA2 = 0.999f, ADAM_EPSILON = 1e-8f;
 
+    /** Checks the settings. */
     public XorTraining {
         if (optimizer == null || reduction == null) throw new IllegalArgumentException("optimizer and reduction are required");
         if (!(learningRate > 0) || Float.isInfinite(learningRate)) throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
@@ -43,10 +44,12 @@ public record XorTraining(Optimizer optimizer, float learningRate, Reduction red
             this.defaultLearningRate = defaultLearningRate;
         }
 
+        /** The optimizer's rate unless one is given. */
         public float defaultLearningRate() {
             return defaultLearningRate;
         }
 
+        /** The optimizer named {@code s}; another name is a {@code UserError} listing the known ones. */
         public static Optimizer parse(String s) {
             return XorChoice.parse(Optimizer.class, s, "optimizer");
         }
@@ -63,6 +66,7 @@ public record XorTraining(Optimizer optimizer, float learningRate, Reduction red
             this.weight = weight;
         }
 
+        /** The reduction named {@code s}; another name is a {@code UserError} listing the known ones. */
         public static Reduction parse(String s) {
             return XorChoice.parse(Reduction.class, s, "loss reduction");
         }

@@ -32,10 +32,12 @@ import java.util.Map;
  */
 public record SlurmResources(String partition, String account, String gres, Integer cpus, String memory, String time,
                              String qos, List<String> extra) {
+    /** Nothing asked for: the cluster's defaults. */
     public static final SlurmResources NONE = new SlurmResources(null, null, null, null, null, null, null, List.of());
 
     private static final List<String> KEYS = List.of("partition", "account", "gres", "cpus", "memory", "time", "qos", "sbatch");
 
+    /** Checks cpus, memory and time limit, and copies the extra options. */
     public SlurmResources {
         extra = extra == null ? List.of() : List.copyOf(extra);
         if (cpus != null && cpus <= 0) throw new UserError("cpus per job must be positive, got " + cpus);

@@ -14,12 +14,14 @@ import java.util.List;
  */
 public record SlurmSettings(JavaLauncher launcher, SlurmResources resources, List<String> runOptions, int attempts,
                             long checkpointEvery) {
+    /** Checks that attempts and the checkpoint interval are positive. */
     public SlurmSettings {
         runOptions = List.copyOf(runOptions);
         if (attempts < 1) throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
         if (checkpointEvery < 1) throw new IllegalArgumentException("checkpoint interval must be positive, got " + checkpointEvery);
     }
 
+    /** This JVM as the launcher, the cluster's default resources, 2 attempts, a checkpoint every 500 iterations. */
     public static SlurmSettings defaults(List<String> runOptions) {
         return new SlurmSettings(JavaLauncher.current(), SlurmResources.NONE, runOptions, 2, 500);
     }

@@ -37,6 +37,7 @@ public final class SlurmSubmitter {
     private final SlurmClient client;
     private final SlurmSettings settings;
 
+    /** Submits through {@code client} with {@code settings}. */
     public SlurmSubmitter(SlurmClient client, SlurmSettings settings) {
         this.client = client;
         this.settings = settings;
@@ -47,6 +48,7 @@ public final class SlurmSubmitter {
 
     /** What one submission sent to Slurm (empty when every unit was already complete). */
     public record Submission(Path resultsDir, List<SubmittedJob> jobs) {
+        /** The submitted arrays' job ids. */
         public List<String> jobIds() {
             return jobs.stream().map(SubmittedJob::jobId).toList();
         }

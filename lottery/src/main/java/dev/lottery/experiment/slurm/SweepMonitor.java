@@ -8,6 +8,7 @@ public final class SweepMonitor {
     private final SlurmClient client;
     private final Duration poll;
 
+    /** Polls the queue through {@code client} every {@code poll}. */
     public SweepMonitor(SlurmClient client, Duration poll) {
         this.client = client;
         this.poll = poll;

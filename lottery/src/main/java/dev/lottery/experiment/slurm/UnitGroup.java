@@ -14,6 +14,7 @@ import java.util.Set;
  * {@link Wave}, one Slurm job array over the trials.
  */
 public sealed interface UnitGroup {
+    /** The group's unit of trial {@code trial}. */
     Unit unit(int trial);
 
     /** Job name and log file stem, e.g. {@code dense-l00} or {@code iterative-reinit-l03}. */

@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
 public record Wave(int depth, List<UnitGroup> groups) {
     private static final Pattern GROUP = Pattern.compile("([a-z]+)-(.+)-l(\\d+)");
 
+    /** Checks that the wave has groups. */
     public Wave {
         groups = List.copyOf(groups);
         if (groups.isEmpty()) throw new IllegalArgumentException("an empty wave");
