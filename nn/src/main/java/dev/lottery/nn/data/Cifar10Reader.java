@@ -16,14 +16,22 @@ import java.util.stream.IntStream;
  * plane row-major 32x32, which is already CHW. The standard files hold 10,000 records each; tests use smaller ones.
  */
 public final class Cifar10Reader {
+    /** Colour planes per image. */
     public static final int CHANNELS = 3;
+    /** Rows and columns per image. */
     public static final int SIDE = 32;
+    /** Classes. */
     public static final int CLASSES = 10;
+    /** Bytes of pixels per image. */
     public static final int PIXELS = CHANNELS * SIDE * SIDE;
+    /** Bytes per record: the label, then the pixels. */
     public static final int RECORD_BYTES = 1 + PIXELS;
+    /** Records in each file of the official archive. */
     public static final int STANDARD_RECORDS_PER_FILE = 10_000;
+    /** The five training files. */
     public static final List<String> TRAIN_FILES =
             IntStream.rangeClosed(1, 5).mapToObj(i -> "data_batch_" + i + ".bin").toList();
+    /** The test file. */
     public static final String TEST_FILE = "test_batch.bin";
     /** The folder the official archive extracts to. */
     public static final String BATCHES_DIR = "cifar-10-batches-bin";

@@ -10,6 +10,7 @@ import java.util.List;
 public record IdxFileSet(PinnedFile trainImages, PinnedFile trainLabels, PinnedFile testImages, PinnedFile testLabels,
                          List<Path> systemDirs) {
 
+    /** Copies the list of system folders. */
     public IdxFileSet {
         systemDirs = List.copyOf(systemDirs);
     }
@@ -41,6 +42,7 @@ public record IdxFileSet(PinnedFile trainImages, PinnedFile trainLabels, PinnedF
                     "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34", 10_008),
             List.of(Path.of("/usr/share/datasets/fashion-mnist")));
 
+    /** The four files: training images and labels, test images and labels. */
     public List<PinnedFile> files() {
         return List.of(trainImages, trainLabels, testImages, testLabels);
     }

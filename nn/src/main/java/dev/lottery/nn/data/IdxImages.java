@@ -5,6 +5,7 @@ package dev.lottery.nn.data;
  * row-major. {@code sha256} is the digest of the whole (decompressed) file, header included, for checking pins.
  */
 public record IdxImages(int count, int rows, int cols, byte[] pixels, String sha256) {
+    /** Checks that the pixels fill exactly {@code count} images. */
     public IdxImages {
         if ((long) count * rows * cols != pixels.length) {
             throw new IllegalArgumentException(pixels.length + " pixels for " + count + "x" + rows + "x" + cols);

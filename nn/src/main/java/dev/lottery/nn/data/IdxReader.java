@@ -24,7 +24,9 @@ import java.util.zip.ZipException;
  * truncated download or a mislabelled file is something the user fixes, not a bug.
  */
 public final class IdxReader {
+    /** An image file's magic number. */
     public static final int IMAGES_MAGIC = 0x00000803;
+    /** A label file's magic number. */
     public static final int LABELS_MAGIC = 0x00000801;
 
     private IdxReader() {

@@ -6,6 +6,7 @@ package dev.lottery.nn.data;
  * against the same value.
  */
 public record PinnedFile(String name, String sha256, long bytes) {
+    /** Checks that the digest is SHA-256 hex and the length positive. */
     public PinnedFile {
         if (!sha256.matches("[0-9a-f]{64}")) throw new IllegalArgumentException("not a SHA-256 hex digest: " + sha256);
         if (bytes <= 0) throw new IllegalArgumentException(name + ": non-positive length " + bytes);

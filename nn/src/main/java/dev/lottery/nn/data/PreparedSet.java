@@ -37,6 +37,7 @@ public final class PreparedSet {
 
     /** What a prepared set is: which part, its shape, how its values were made and from which raw content. */
     public record Header(String name, int count, int channels, int height, int width, int classes, String values, String source) {
+        /** Values per example. */
         public int features() {
             return channels * height * width;
         }
@@ -68,10 +69,12 @@ public final class PreparedSet {
         this.header = header;
     }
 
+    /** The prepared file. */
     public Path file() {
         return file;
     }
 
+    /** The file's header. */
     public Header header() {
         return header;
     }
