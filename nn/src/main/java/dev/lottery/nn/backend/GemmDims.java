@@ -8,6 +8,7 @@ import dev.lottery.nn.tensor.Tensor;
  * every member's matrices lie inside their tensors.
  */
 public record GemmDims(int m, int n, int k) {
+    /** The dimensions of {@code c = op(a) op(b)} for every one of {@code members}, checked. */
     public static GemmDims of(int members, boolean transA, boolean transB, MatrixBatch a, MatrixBatch b, MatrixBatch c) {
         if (members <= 0) throw new IllegalArgumentException("gemm over " + members + " members");
         int m = a.opRows(transA), k = a.opCols(transA);

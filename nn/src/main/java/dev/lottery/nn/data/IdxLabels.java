@@ -5,6 +5,7 @@ package dev.lottery.nn.data;
  * {@code sha256} is the digest of the whole (decompressed) file, header included, for checking pins.
  */
 public record IdxLabels(byte[] labels, String sha256) {
+    /** The number of labels. */
     public int count() {
         return labels.length;
     }
