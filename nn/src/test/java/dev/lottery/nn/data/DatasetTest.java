@@ -20,6 +20,24 @@ class DatasetTest {
     }
 
     @Test
+    void ofCopiesFlatExamplesFromArrays() {
+        float[][] x = {{1, 2, 3}, {4, 5, 6}};
+        Dataset d = Dataset.of("arrays", x, new int[] {2, 0}, 3);
+        x[0][0] = 99; // a copy: later changes to the arrays do not reach the data set
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, d.images());
+        assertEquals(3, d.featureSize());
+        assertEquals(2, d.label(0));
+        assertEquals(0, d.label(1));
+    }
+
+    @Test
+    void ofRejectsRaggedExamplesAndLabelsOutsideTheClasses() {
+        assertThrows(IllegalArgumentException.class, () -> Dataset.of("r", new float[][] {{1, 2}, {3}}, new int[] {0, 0}, 2));
+        assertThrows(IllegalArgumentException.class, () -> Dataset.of("l", new float[][] {{1}, {2}}, new int[] {0, 2}, 2));
+        assertThrows(IllegalArgumentException.class, () -> Dataset.of("n", new float[][] {{1}}, new int[] {0, 1}, 2));
+    }
+
+    @Test
     void featureSizeIsChannelsTimesHeightTimesWidth() {
         assertEquals(4, sample(2).featureSize());
         assertEquals(3 * 32 * 32, new Dataset("c", new float[3072], new byte[1], 1, 3, 32, 32, 10).featureSize());

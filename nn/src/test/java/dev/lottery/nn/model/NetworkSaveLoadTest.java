@@ -114,5 +114,8 @@ class NetworkSaveLoadTest {
                 TrainingSpec.builder(sgd).batchSize(60).iterations(1000).validationSize(5000).build());
         assertThrows(UserError.class, () -> TrainingSpec.builder(sgd).batchSize(60).build(), "iterations are required");
         assertTrue(TrainingSpec.builder(sgd).batchSize(1).iterations(1).build().augmentation().isNone());
+        Preset lenet = Presets.get("lenet-300-100");
+        assertEquals(new TrainingSpec(lenet.optimizer(), lenet.batchSize(), 500, 100, lenet.validationSize(), lenet.augmentation()),
+                lenet.training().iterations(500).build(), "a preset's training settings, the length given");
     }
 }
