@@ -22,9 +22,12 @@ public record SettingType<T>(String form, Function<String, T> parse, Function<T,
         this(form, parse, format, UnaryOperator.identity());
     }
 
+    /** Integers, written in decimal. */
     public static final SettingType<Integer> INTEGER = integer(Integer::parseInt, i -> Integer.toString(i));
+    /** Long integers, written in decimal. */
     public static final SettingType<Long> LONG = integer(Long::parseLong, l -> Long.toString(l));
 
+    /** Text, stripped of surrounding blanks. */
     public static final SettingType<String> TEXT = new SettingType<>("TEXT", String::strip, s -> s);
 
     private static <T> SettingType<T> integer(Function<String, T> parse, Function<T, String> format) {

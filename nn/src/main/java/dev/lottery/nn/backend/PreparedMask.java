@@ -41,6 +41,7 @@ public interface PreparedMask extends AutoCloseable {
 
     /** No preparation. */
     record Plain(Tensor mask, int rows, int cols) implements PreparedMask {
+        /** Checks that the mask holds {@code rows x cols} values. */
         public Plain {
             requireShape(mask, rows, cols);
         }

@@ -21,6 +21,7 @@ public final class Sgd implements AutoCloseable {
     /** One per parameter, stacked {@code [members, ...]}; null entries without momentum. */
     private final List<Tensor> velocities = new ArrayList<>();
 
+    /** SGD with {@code spec} over {@code population}'s parameters (momentum buffers made when momentum is used). */
     public Sgd(OptimizerSpec spec, Population population) {
         this.spec = spec;
         this.population = population;
