@@ -82,11 +82,29 @@ stamp() {
     }' "$out"
 }
 
-unit() { # $1 = side, $2 = run index: one dense unit in a fresh results folder, as a cluster job starts it
-  "$java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx8g -jar "${jar[$1]}" \
-    experiment run-unit --preset lenet-quick --trials 1 --levels 1 --iterations 200 --device cpu \
-    --results "$work/results-$1-$2" --trial 0 --level 0
+# The experiment a unit belongs to: a cluster job finds its settings in the manifest of the experiment directory,
+# which the submission writes; a finished short run provides one, copied into a fresh folder for every timed unit.
+unit_experiment=(--preset lenet-quick --trials 1 --levels 1 --iterations 200)
+template_manifest() {
+  lottery after experiment run "${unit_experiment[@]}" --device cpu --no-report --results "$work/template" >/dev/null 2>&1
+  ls "$work"/template/*/manifest.json
 }
+
+unit() { # $1 = side, $2 = run index: one dense unit in a fresh results folder, as a cluster job starts it
+  local run=("$java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx8g -jar "${jar[$1]}"
+             experiment run-unit --trial 0 --level 0 --device cpu)
+  if [ "$1" = before ] && [ "$before_takes_settings" = 1 ]; then
+    "${run[@]}" "${unit_experiment[@]}" --results "$work/results-$1-$2"
+  else
+    mkdir -p "$work/results-$1-$2" && cp "$manifest" "$work/results-$1-$2/"
+    "${run[@]}" --results "$work/results-$1-$2"
+  fi
+}
+
+manifest=$(template_manifest) || { echo "bench-startup: could not make the experiment for the unit case" >&2; exit 1; }
+# Revisions before run-unit read the manifest took the experiment's settings as options.
+before_takes_settings=0
+[ -n "$before_rev" ] && grep -q 'SpecOptions' "$work/before/lottery/src/main/java/dev/lottery/cli/RunUnitCommand.java" && before_takes_settings=1
 
 cases=(train-1000 train-1 unit)
 load "before the runs"

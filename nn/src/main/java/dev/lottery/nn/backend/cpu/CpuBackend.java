@@ -9,6 +9,7 @@ import dev.lottery.nn.backend.StepRecorder;
 import dev.lottery.nn.backend.LayerOpSizes;
 import dev.lottery.nn.backend.MaskedOperand;
 import dev.lottery.nn.backend.PreparedMask;
+import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.ChannelGeometry;
 import dev.lottery.nn.backend.ConvGeometry;
 import dev.lottery.nn.backend.PoolGeometry;
@@ -67,7 +68,9 @@ public final class CpuBackend implements Backend {
     /** {@code cpu-3}, or {@code cpu-3-dense} with every masked product dense (their weight gradients round otherwise). */
     @Override
     public String kernelGeneration() {
-        return "cpu-" + GENERATION + (sparse ? "" : "-dense");
+        // Without the Vector API, convolutions take the im2col path and round differently from the Winograd and
+        // direct kernels, so those results carry their own name.
+        return "cpu-" + GENERATION + (sparse ? "" : "-dense") + (CpuKernels.vectorModulePresent() ? "" : "-scalar");
     }
 
     @Override
@@ -409,10 +412,21 @@ public final class CpuBackend implements Backend {
         CpuPooling.maxPoolBackward(seg(x), seg(dy), seg(dx), g);
     }
 
+    /**
+     * Batch normalization's kernels are written with the Vector API only; without {@code jdk.incubator.vector} a
+     * network with batch norm is refused in one line rather than failing with a missing class.
+     */
+    private static void requireVectorsForBatchNorm() {
+        if (!CpuKernels.vectorModulePresent()) {
+            throw new UserError("batch normalization on the CPU needs the Vector API: run java with --add-modules jdk.incubator.vector");
+        }
+    }
+
     @Override
     public void batchNormTraining(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float momentum,
                                   float epsilon, Tensor savedMean, Tensor savedInvStd, Tensor y, ChannelGeometry g) {
         LayerOpSizes.batchNormTraining(x, gamma, beta, runningMean, runningVar, savedMean, savedInvStd, y, g);
+        requireVectorsForBatchNorm();
         CpuBatchNorm.training(seg(x), seg(gamma), seg(beta), seg(runningMean), seg(runningVar), momentum, epsilon,
                 seg(savedMean), seg(savedInvStd), seg(y), g);
     }
@@ -421,6 +435,7 @@ public final class CpuBackend implements Backend {
     public void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float epsilon,
                                    Tensor y, ChannelGeometry g) {
         LayerOpSizes.batchNormInference(x, gamma, beta, runningMean, runningVar, y, g);
+        requireVectorsForBatchNorm();
         CpuBatchNorm.inference(seg(x), seg(gamma), seg(beta), seg(runningMean), seg(runningVar), epsilon, seg(y), g);
     }
 
@@ -428,6 +443,7 @@ public final class CpuBackend implements Backend {
     public void batchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor savedMean, Tensor savedInvStd, Tensor dx,
                                   Tensor dgamma, Tensor dbeta, ChannelGeometry g) {
         LayerOpSizes.batchNormBackward(x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta, g);
+        requireVectorsForBatchNorm();
         CpuBatchNorm.backward(seg(x), seg(dy), seg(gamma), seg(savedMean), seg(savedInvStd), seg(dx), seg(dgamma), seg(dbeta), g);
     }
 

@@ -21,6 +21,12 @@ import java.util.Arrays;
  */
 public final class CpuConvolution {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /**
+     * Whether the Winograd and direct kernels can run: they are written with the Vector API, so without
+     * {@code jdk.incubator.vector} every layer takes the im2col path, whose products go through {@link CpuKernels}
+     * (and so through the scalar kernels then). Their classes are never loaded in that case.
+     */
+    private static final boolean VECTORS = CpuKernels.vectorModulePresent();
     /** Columns per product: wide enough to split across the GEMM crew and to amortize packing the filters. */
     static final int TARGET_COLUMNS = 1024;
 
@@ -87,11 +93,11 @@ public final class CpuConvolution {
     /** {@code y = conv(x, w) + bias}, then {@code max(0, y)} when {@code relu}, in the pass that writes y. */
     public static void forward(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g,
                                boolean relu) {
-        if (WinogradConvolution.appliesForward(g)) {
+        if (VECTORS && WinogradConvolution.appliesForward(g)) {
             WinogradConvolution.forward(x, w, bias, y, g, relu);
             return;
         }
-        if (DirectConvolution.applies(g)) {
+        if (VECTORS && DirectConvolution.applies(g)) {
             DirectConvolution.forward(x, w, bias, y, g, relu);
             return;
         }
@@ -144,11 +150,11 @@ public final class CpuConvolution {
     }
 
     public static void backwardData(MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g) {
-        if (WinogradConvolution.appliesToDataGradient(g)) {
+        if (VECTORS && WinogradConvolution.appliesToDataGradient(g)) {
             WinogradConvolution.backwardData(dy, w, dx, g);
             return;
         }
-        if (DirectConvolution.applies(g)) {
+        if (VECTORS && DirectConvolution.applies(g)) {
             DirectConvolution.backwardData(dy, w, dx, g);
             return;
         }
@@ -190,7 +196,7 @@ public final class CpuConvolution {
         int imageGroups = ceilDiv(g.batch(), per);
         int chunks = Math.min(imageGroups, FILTER_CHUNKS);
         long filterSize = (long) k * crs;
-        if (DirectConvolution.appliesToFilterGradient(g)) {
+        if (VECTORS && DirectConvolution.appliesToFilterGradient(g)) {
             DirectConvolution.backwardFilter(x, dy, dw, g);
         } else if (chunks == 1) {
             GemmWorkers.forEach(g.groups(), group -> backwardFilterChunk(input(x, g, group), output(dy, g, group), dw,

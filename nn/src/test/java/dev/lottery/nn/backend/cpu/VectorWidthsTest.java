@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -15,25 +17,33 @@ import org.junit.jupiter.api.Test;
  * The CPU kernels at every vector width ({@code -Dlottery.vector.bits=128, 256, 512}) and in the scalar fallback (a
  * JVM without {@code --add-modules jdk.incubator.vector}) compute the same bits: {@link KernelDigest} in one child JVM
  * per configuration, each checked for the width it was asked for, against the digest of this JVM. The fallback also
- * says so, in one line.
+ * says so, in one line. Without the Vector API, convolutions fall back to im2col and batch norm is refused in one line.
  */
 class VectorWidthsTest {
     private record Child(int lanes, String digest, String stderr) {}
 
+    private record Output(String out, String err) {}
+
     private static Child run(boolean vectorModule, String bits) throws IOException, InterruptedException {
+        Output o = child(vectorModule, bits, KernelDigest.class);
+        String[] fields = o.out().substring(o.out().lastIndexOf("lanes=")).split("[ =]");
+        return new Child(Integer.parseInt(fields[1]), fields[3], o.err());
+    }
+
+    /** Runs {@code main} in a child JVM that must exit with 0 and returns what it printed. */
+    private static Output child(boolean vectorModule, String bits, Class<?> main) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-Xmx512m"));
         if (vectorModule) cmd.addAll(List.of("--add-modules", "jdk.incubator.vector"));
         if (bits != null) cmd.add("-D" + CpuKernels.BITS_PROPERTY + "=" + bits);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), KernelDigest.class.getName()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         Process p = new ProcessBuilder(cmd).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "child JVM did not finish");
         assertEquals(0, p.exitValue(), "child JVM failed: " + err);
-        String[] fields = out.substring(out.lastIndexOf("lanes=")).split("[ =]");
-        return new Child(Integer.parseInt(fields[1]), fields[3], err);
+        return new Output(out, err);
     }
 
     @Test
@@ -50,5 +60,22 @@ class VectorWidthsTest {
         List<String> notices = scalar.stderr().lines().filter(l -> l.contains("jdk.incubator.vector")).toList();
         assertEquals(1, notices.size(), scalar.stderr());
         assertTrue(notices.getFirst().startsWith("lottery: jdk.incubator.vector is not available"), notices.getFirst());
+    }
+
+    @Test
+    void withoutTheVectorApiConvolutionsTakeIm2colAndBatchNormIsRefusedInOneLine() throws Exception {
+        String out = child(false, null, ScalarConvolutionCheck.class).out();
+        Map<String, String> fields = new HashMap<>();
+        for (String f : out.lines().reduce((a, b) -> b).orElseThrow().split(" (?=\\w+=)")) {
+            fields.put(f.substring(0, f.indexOf('=')), f.substring(f.indexOf('=') + 1));
+        }
+        try (CpuBackend here = new CpuBackend()) {
+            assertEquals(here.kernelGeneration() + "-scalar", fields.get("kernels"), out);
+        }
+        for (String pass : new String[] {"forward", "data", "filter"}) {
+            assertTrue(Double.parseDouble(fields.get(pass)) < 1e-3, pass + ": " + out);
+        }
+        assertEquals("batch normalization on the CPU needs the Vector API: run java with --add-modules jdk.incubator.vector",
+                fields.get("bn"), out);
     }
 }

@@ -1,0 +1,80 @@
+package dev.lottery.nn.backend.cpu;
+
+import dev.lottery.nn.UserError;
+import dev.lottery.nn.backend.ChannelGeometry;
+import dev.lottery.nn.backend.ConvGeometry;
+import dev.lottery.nn.tensor.Tensor;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Run by {@code VectorWidthsTest} in a JVM without the Vector API: a 3x3 convolution whose shape takes the Winograd
+ * and direct kernels when vectors are available (32 channels, stride 1) runs forward and backward on the im2col path
+ * instead, and batch norm is refused in one line. Prints {@code kernels=<generation> forward=<max error>
+ * data=<max error> filter=<max error> bn=<message>}, errors against plain loops.
+ */
+public final class ScalarConvolutionCheck {
+    private ScalarConvolutionCheck() {}
+
+    public static void main(String[] args) {
+        // x: [n, c, h, w]; w: [k, c, 3, 3]; y: [n, k, h, w] (padding 1 keeps the size)
+        int n = 2, c = 32, h = 6, wd = 6, k = 32;
+        ConvGeometry g = new ConvGeometry(n, c, h, wd, k, 3, 1, 1, 1);
+        SplittableRandom rnd = new SplittableRandom(7);
+        float[] x = gaussian(rnd, n * c * h * wd), w = gaussian(rnd, k * c * 9), b = gaussian(rnd, k), dy = gaussian(rnd, n * k * h * wd);
+        try (CpuBackend cpu = new CpuBackend()) {
+            Tensor tx = cpu.upload("x", x, n, c, h, wd), tw = cpu.upload("w", w, k, c, 3, 3), tb = cpu.upload("b", b, k);
+            Tensor ty = cpu.zeros("y", n, k, h, wd), tdy = cpu.upload("dy", dy, n, k, h, wd);
+            Tensor tdx = cpu.zeros("dx", n, c, h, wd), tdw = cpu.zeros("dw", k, c, 3, 3), tdb = cpu.zeros("db", k);
+            cpu.conv2d(tx, tw, tb, ty, g);
+            cpu.conv2dBackwardData(tdy, tw, tdx, g);
+            cpu.conv2dBackwardFilter(tx, tdy, tdw, tdb, g);
+            float[] y = new float[n * k * h * wd], dx = new float[x.length], dw = new float[w.length];
+            for (int i = 0; i < n; i++) {
+                for (int f = 0; f < k; f++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        for (int p = 0; p < h; p++) {
+                            for (int q = 0; q < wd; q++) {
+                                for (int r = 0; r < 3; r++) {
+                                    for (int s = 0; s < 3; s++) {
+                                        int u = p + r - 1, v = q + s - 1;
+                                        if (u < 0 || v < 0 || u >= h || v >= wd) continue;
+                                        int xi = ((i * c + ch) * h + u) * wd + v, yi = ((i * k + f) * h + p) * wd + q;
+                                        int wi = ((f * c + ch) * 3 + r) * 3 + s;
+                                        y[yi] += x[xi] * w[wi];
+                                        dx[xi] += dy[yi] * w[wi];
+                                        dw[wi] += dy[yi] * x[xi];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < y.length; i++) y[i] += b[(i / (h * wd)) % k];
+            String bn;
+            try {
+                Tensor one = cpu.upload("one", new float[] {1}, 1), zero = cpu.zeros("zero", 1);
+                cpu.batchNormInference(cpu.upload("bx", new float[4], 1, 1, 4), one, zero, zero, one, 1e-5f,
+                        cpu.zeros("by", 1, 1, 4), new ChannelGeometry(1, 1, 4));
+                bn = "ran";
+            } catch (UserError e) {
+                bn = e.getMessage();
+            }
+            System.out.printf(Locale.ROOT, "kernels=%s forward=%g data=%g filter=%g bn=%s%n", cpu.kernelGeneration(),
+                    maxError(ty.toArray(), y), maxError(tdx.toArray(), dx), maxError(tdw.toArray(), dw), bn);
+        }
+    }
+
+    private static float[] gaussian(SplittableRandom rnd, int size) {
+        float[] v = new float[size];
+        for (int i = 0; i < size; i++) v[i] = (float) rnd.nextGaussian();
+        return v;
+    }
+
+    private static double maxError(float[] got, float[] want) {
+        double e = 0;
+        for (int i = 0; i < got.length; i++) e = Math.max(e, Math.abs(got[i] - want[i]));
+        return e;
+    }
+}
