@@ -2,8 +2,8 @@ package dev.lottery.nn.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lottery.nn.UserError;
 import java.lang.foreign.Arena;
@@ -27,7 +27,7 @@ class CpuKernelsTest {
 
     @Test
     void usesTheRequestedWidthOrThePreferredOne() {
-        assumeTrue(vector instanceof VectorKernels, "no Vector API in this JVM");
+        assertInstanceOf(VectorKernels.class, vector, "the tests run with --add-modules jdk.incubator.vector (pom.xml)");
         int bits = CpuKernels.requestedBits().orElse(FloatVector.SPECIES_PREFERRED.vectorBitSize());
         assertEquals(bits / Float.SIZE, vector.lanes());
         assertEquals(2 * vector.lanes(), vector.nr());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lottery.nn.backend.MaskedOperand;
 import dev.lottery.nn.backend.MatrixBatch;
@@ -235,7 +234,7 @@ class MaskedProductsTest {
     /** One thread or the whole crew: the same bits, and the crew really took part. */
     @Test
     void oneThreadAndTheCrewGiveTheSameBits() {
-        assumeTrue(GemmWorkers.threadCount() >= 2, "needs at least two GEMM threads (one core here)");
+        assertTrue(GemmWorkers.threadCount() >= 2, "the tests run with -Dlottery.gemm.threads=2 (pom.xml): the crew must have a second thread to compare with");
         SplittableRandom rnd = new SplittableRandom(5);
         int units = 120, inputs = 300, members = DENSITIES.length;
         try (Weight w = Weight.random(backend, rnd, units, inputs, DENSITIES);

@@ -1,7 +1,7 @@
 package dev.lottery.nn.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lottery.nn.backend.ChannelGeometry;
 import dev.lottery.nn.backend.ConvGeometry;
@@ -34,7 +34,7 @@ class ParallelLayersTest {
             "5, 32, 9, 32, 3, 1, 1, 1",  // Winograd forward and data gradient
             "7, 6, 9, 9, 3, 1, 1, 3"})   // three groups (a population's members)
     void parallelAndSerialAgreeBitForBit(int n, int c, int h, int k, int r, int stride, int pad, int groups) {
-        assumeTrue(GemmWorkers.shared().threads() > 1, "one core: the crew has no second thread to compare with");
+        assertTrue(GemmWorkers.shared().threads() > 1, "the tests run with -Dlottery.gemm.threads=2 (pom.xml): the crew must have a second thread to compare with");
         ConvGeometry g = new ConvGeometry(n, c, h, h, k, r, stride, pad, groups);
         SplittableRandom rnd = new SplittableRandom(n * 131L + h);
         float[] x = rand(rnd, g.inputSize()), w = rand(rnd, g.filterSize()), b = rand(rnd, k), dy = rand(rnd, g.outputSize());
