@@ -134,7 +134,14 @@ public sealed interface CpuKernels permits VectorKernels, ScalarKernels {
 
     /** Whether the Vector API module is resolved in this process (it needs {@code --add-modules jdk.incubator.vector}). */
     static boolean vectorModulePresent() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        return VectorModule.PRESENT;
+    }
+
+    /** Looked up once: kernels ask on every call (batch norm, for instance). */
+    final class VectorModule {
+        static final boolean PRESENT = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+        private VectorModule() {}
     }
 
     final class Holder {
