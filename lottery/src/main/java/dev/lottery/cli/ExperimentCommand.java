@@ -11,7 +11,6 @@ import dev.lottery.experiment.Unit;
 import dev.lottery.experiment.control.Control;
 import dev.lottery.experiment.control.Controls;
 import dev.lottery.experiment.slurm.FailedUnit;
-import dev.lottery.nn.backend.DeviceChoice;
 import dev.lottery.nn.train.TrainingListener;
 import dev.lottery.report.Report;
 import java.io.PrintStream;
@@ -114,6 +113,9 @@ public final class ExperimentCommand implements Runnable {
         @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
         String device;
 
+        @Mixin
+        ThreadsOption threads = new ThreadsOption();
+
         @Option(names = "--data-dir", description = "Data cache directory (default: $LOTTERY_DATA or ~/.cache/lottery/data).")
         Path dataDir;
 
@@ -128,7 +130,7 @@ public final class ExperimentCommand implements Runnable {
         @Override
         public void validateOptions() {
             options.build();
-            DeviceChoice.parse(device);
+            threads.backendOptions(device);
             PopulationSize.parse(population);
             OptionChecks.writableDirectory("--results", options.results);
             if (dataDir != null) OptionChecks.directoryOrCreatable("--data-dir", dataDir);
@@ -139,7 +141,7 @@ public final class ExperimentCommand implements Runnable {
             ExperimentSpec s = options.build();
             PopulationSize size = PopulationSize.parse(population);
             PrintWriter out = spec.commandLine().getOut();
-            Path dir = Experiment.of(s).on(DeviceChoice.parse(device)).withDataDir(dataDir).withPopulation(size)
+            Path dir = Experiment.of(s).on(threads.backendOptions(device)).withDataDir(dataDir).withPopulation(size)
                     .run(options.results, new Progress(System.err));
             out.println("results: " + dir);
             if (!noReport) {

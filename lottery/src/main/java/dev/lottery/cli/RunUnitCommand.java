@@ -5,11 +5,11 @@ import dev.lottery.experiment.ResultsStore;
 import dev.lottery.experiment.Unit;
 import dev.lottery.experiment.slurm.UnitJob;
 import dev.lottery.nn.UserError;
-import dev.lottery.nn.backend.DeviceChoice;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,6 +46,9 @@ public final class RunUnitCommand implements Callable<Integer>, ValidatedOptions
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
+
     @Option(names = "--data-dir", description = "Data cache directory (default: $LOTTERY_DATA or ~/.cache/lottery/data).")
     Path dataDir;
 
@@ -60,7 +63,7 @@ public final class RunUnitCommand implements Callable<Integer>, ValidatedOptions
         if (units != null) UnitJob.units(units, trial);
         else UnitJob.unit(ResultsStore.existing(results).spec(), trial, mode, arm, level);
         PopulationSize.parse(population);
-        DeviceChoice.parse(device);
+        threads.backendOptions(device);
         OptionChecks.nonNegative("--checkpoint-every", checkpointEvery);
         OptionChecks.writableDirectory("--results", results);
         if (dataDir != null) OptionChecks.directoryOrCreatable("--data-dir", dataDir);
@@ -70,7 +73,8 @@ public final class RunUnitCommand implements Callable<Integer>, ValidatedOptions
     public Integer call() {
         List<Unit> selected = units != null ? UnitJob.units(units, trial)
                 : List.of(UnitJob.unit(ResultsStore.existing(results).spec(), trial, mode, arm, level));
-        UnitJob.run(results, selected, PopulationSize.parse(population), DeviceChoice.parse(device), dataDir, checkpointEvery, System.err);
+        UnitJob.run(results, selected, PopulationSize.parse(population), threads.backendOptions(device), dataDir, checkpointEvery,
+                System.err);
         return 0;
     }
 }

@@ -46,6 +46,9 @@ public final class SubmitCommand implements Callable<Integer>, ValidatedOptions 
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda, on the nodes (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
+
     @Option(names = "--data-dir", description = "Data cache directory as the nodes see it (default: theirs, $LOTTERY_DATA or ~/.cache/lottery/data).")
     Path dataDir;
 
@@ -105,7 +108,7 @@ public final class SubmitCommand implements Callable<Integer>, ValidatedOptions 
     public void validateOptions() {
         options.build();
         if (!engine.equals("local") && !engine.equals("slurm")) throw unknownEngine();
-        DeviceChoice.parse(device);
+        threads.backendOptions(device);
         PopulationSize.parse(population);
         OptionChecks.writableDirectory("--results", options.results);
         if (engine.equals("local") && dataDir != null) OptionChecks.directoryOrCreatable("--data-dir", dataDir);
@@ -133,7 +136,7 @@ public final class SubmitCommand implements Callable<Integer>, ValidatedOptions 
         PrintWriter out = spec.commandLine().getOut();
         switch (engine) {
             case "local" -> {
-                Path dir = Experiment.of(s).on(DeviceChoice.parse(device)).withDataDir(dataDir).withPopulation(size)
+                Path dir = Experiment.of(s).on(threads.backendOptions(device)).withDataDir(dataDir).withPopulation(size)
                         .run(options.results, new ExperimentCommand.Progress(System.err));
                 out.println("results: " + dir);
                 out.flush();
@@ -188,6 +191,7 @@ public final class SubmitCommand implements Callable<Integer>, ValidatedOptions 
     /** The {@code run-unit} options every job gets besides the unit: where it runs and where its data is. */
     private List<String> runOptions() {
         List<String> args = new ArrayList<>(List.of("--device", device, "--population", population));
+        args.addAll(threads.asArguments());
         if (dataDir != null) args.addAll(List.of("--data-dir", dataDir.toAbsolutePath().toString()));
         return args;
     }

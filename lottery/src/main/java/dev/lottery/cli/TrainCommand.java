@@ -2,7 +2,6 @@ package dev.lottery.cli;
 
 import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.Backends;
-import dev.lottery.nn.backend.DeviceChoice;
 import dev.lottery.nn.data.DatasetName;
 import dev.lottery.nn.data.augment.BatchAugmentation;
 import dev.lottery.nn.init.Initializer;
@@ -30,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -84,6 +84,9 @@ public final class TrainCommand implements Callable<Integer>, ValidatedOptions {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
+
     @Option(names = "--data-dir", description = "Data cache directory (default: $LOTTERY_DATA or ~/.cache/lottery/data).")
     Path dataDir;
 
@@ -95,7 +98,7 @@ public final class TrainCommand implements Callable<Integer>, ValidatedOptions {
         Preset preset = Presets.get(model);
         modelSpec(preset, dataset());
         optimizer(preset);
-        DeviceChoice.parse(device);
+        threads.backendOptions(device);
         if (epochs != null) OptionChecks.positive("--epochs", epochs);
         if (iterations != null) OptionChecks.positive("--iterations", iterations);
         if (batchSize != null) OptionChecks.positive("--batch-size", batchSize);
@@ -138,7 +141,7 @@ public final class TrainCommand implements Callable<Integer>, ValidatedOptions {
         BatchAugmentation augmentation = augment == null ? preset.augmentation()
                 : augment ? BatchAugmentation.FLIP_AND_TRANSLATE : BatchAugmentation.NONE;
 
-        Backends.Selection selection = Backends.select(DeviceChoice.parse(device));
+        Backends.Selection selection = Backends.select(threads.backendOptions(device));
         System.err.println(selection.describe());
         try (var backend = selection.backend();
              ResidentData resident = ResidentData.load(backend, data, dataDir, validationSize, seed);

@@ -1,6 +1,7 @@
 package dev.lottery.experiment;
 
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.BackendOptions;
 import dev.lottery.nn.backend.Backends;
 import dev.lottery.nn.backend.DeviceChoice;
 import dev.lottery.nn.data.DataSets;
@@ -21,16 +22,17 @@ import java.util.Objects;
 public final class Experiment {
     private final ExperimentSpec spec;
     private final Backend backend;
-    private final DeviceChoice device;
+    /** What opens the backend when none is given: the device and each backend's settings. */
+    private final BackendOptions options;
     /** Custom data given with {@link #withData}; null: the spec's built-in data set, loaded when the run starts. */
     private final DataSplit data;
     private final Path dataDir;
     private final Engine engine;
 
-    private Experiment(ExperimentSpec spec, Backend backend, DeviceChoice device, DataSplit data, Path dataDir, Engine engine) {
+    private Experiment(ExperimentSpec spec, Backend backend, BackendOptions options, DataSplit data, Path dataDir, Engine engine) {
         this.spec = Objects.requireNonNull(spec);
         this.backend = backend;
-        this.device = device;
+        this.options = options;
         this.data = data;
         this.dataDir = dataDir;
         this.engine = engine;
@@ -38,17 +40,22 @@ public final class Experiment {
 
     /** Runs on the device {@code auto} picks, with the spec's data set from the default cache, on a {@link LocalEngine}. */
     public static Experiment of(ExperimentSpec spec) {
-        return new Experiment(spec, null, DeviceChoice.AUTO, null, null, new LocalEngine());
+        return new Experiment(spec, null, BackendOptions.of(DeviceChoice.AUTO), null, null, new LocalEngine());
     }
 
     /** Runs on {@code backend} (owned by the caller, not closed). */
     public Experiment on(Backend b) {
-        return new Experiment(spec, b, device, data, dataDir, engine);
+        return new Experiment(spec, b, options, data, dataDir, engine);
     }
 
-    /** Opens the backend for {@code choice} when the run starts (and closes it at the end). */
+    /** Opens the backend for {@code choice}, with every backend's defaults, when the run starts (and closes it at the end). */
     public Experiment on(DeviceChoice choice) {
-        return new Experiment(spec, null, choice, data, dataDir, engine);
+        return on(BackendOptions.of(choice));
+    }
+
+    /** Opens the backend {@code backendOptions} describe (device, CPU threads, ...) when the run starts, and closes it at the end. */
+    public Experiment on(BackendOptions backendOptions) {
+        return new Experiment(spec, null, backendOptions, data, dataDir, engine);
     }
 
     /**
@@ -69,7 +76,7 @@ public final class Experiment {
     public Experiment withData(String name, DataSplit split, Normalization normalization, String fingerprint) {
         ExperimentSpec custom = spec.toBuilder().set(ExperimentSettings.DATASET, new DataSource.Custom(name, fingerprint))
                 .set(ExperimentSettings.NORMALIZATION, normalization).build();
-        return new Experiment(custom, backend, device, split, dataDir, engine);
+        return new Experiment(custom, backend, options, split, dataDir, engine);
     }
 
     /** {@link #withData(String, DataSplit, Normalization)}, named {@code custom}, without normalization. */
@@ -79,7 +86,7 @@ public final class Experiment {
 
     /** Data cache directory (default: {@link DataSets#defaultCacheDir()}). */
     public Experiment withDataDir(Path dir) {
-        return new Experiment(spec, backend, device, data, dir, engine);
+        return new Experiment(spec, backend, options, data, dir, engine);
     }
 
     /** Trains ready units of one trial together, in populations of at most {@code size} units, in this process. */
@@ -89,7 +96,7 @@ public final class Experiment {
 
     /** Runs the units with engine {@code e} (e.g. a {@link SlurmEngine}). */
     public Experiment withEngine(Engine e) {
-        return new Experiment(spec, backend, device, data, dataDir, e);
+        return new Experiment(spec, backend, options, data, dataDir, e);
     }
 
     /** The spec that runs, custom data included (it decides the results directory). */
@@ -105,7 +112,7 @@ public final class Experiment {
             listener.onStart(spec, store.dir(), units.size(), units.size());
             return store.dir();
         }
-        Backends.Selection selection = backend != null ? new Backends.Selection(backend, "given by the caller") : Backends.select(device);
+        Backends.Selection selection = backend != null ? new Backends.Selection(backend, "given by the caller") : Backends.select(options);
         Backend b = selection.backend();
         try {
             listener.onBackend(selection.describe());

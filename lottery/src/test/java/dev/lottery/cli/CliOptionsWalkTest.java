@@ -38,6 +38,7 @@ class CliOptionsWalkTest {
             entry("--dataset", List.of("imagenet")),
             entry("--preset", List.of("no-such-preset")),
             entry("--device", List.of("gpu")),
+            entry("--threads", List.of("0", "33")),
             entry("--init", List.of("bogus(1)")),
             entry("--lr", List.of("0", "-0.5", "fast")),
             entry("train --lr", List.of("0.1,100:0", "0.1,0:0.01", "Infinity")),

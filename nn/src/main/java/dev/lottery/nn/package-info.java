@@ -7,8 +7,10 @@
  *
  * <h2>Threads</h2>
  * A {@link dev.lottery.nn.backend.Backend} and everything made on it (tensors, networks, populations, resident data)
- * is used by one thread at a time; none of them locks. The CPU backend runs its own worker threads inside a call, and
- * separate CPU backends may be used from parallel threads. The CUDA backend belongs to the thread that opened it.
+ * is used by one thread at a time; none of them locks. Each CPU backend owns a crew of worker threads, sized by
+ * {@link dev.lottery.nn.backend.BackendOptions#cpuThreads()}, that run inside its calls and stop when it is closed;
+ * several CPU backends, each used by its own thread, run side by side with their own thread counts. The CUDA backend
+ * belongs to the thread that opened it.
  * Specifications and settings ({@code ModelSpec}, {@code TrainingSpec}, {@code Preset}, {@code OptimizerSpec}, ...)
  * are immutable records that any thread may share.
  */

@@ -1,9 +1,8 @@
 package dev.lottery.bench.cpu;
 
-import dev.lottery.nn.backend.cpu.CpuGemm;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import dev.lottery.nn.backend.MatrixBatch;
+import dev.lottery.nn.backend.cpu.CpuBackend;
+import dev.lottery.nn.tensor.Tensor;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,9 +19,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link CpuGemm#sgemm} at the products of a lenet-300-100 step (batch 60; weights stored [out, in]) and at a few
- * square sizes. Scores are products per second; GFLOP/s = score x {@link GemmShape#flops()} / 1e9, which
- * {@code bench/python/summarize_cpu.py} prints from the JSON result.
+ * The CPU backend's GEMM (one matrix, on {@code -Dlottery.gemm.threads} threads) at the products of a lenet-300-100
+ * step (batch 60; weights stored [out, in]) and at a few square sizes. Scores are products per second;
+ * GFLOP/s = score x {@link GemmShape#flops()} / 1e9, which {@code bench/python/summarize_cpu.py} prints from the
+ * JSON result.
  *
  * <p>Forward: {@code NT_60x300x784}, {@code NT_60x100x300}, {@code NT_60x10x100} (X . W^T). Weight gradients:
  * {@code TN_300x784x60}, {@code TN_100x300x60}, {@code TN_10x100x60} (dY^T . X). Input gradients:
@@ -42,34 +42,40 @@ public class GemmBenchmark {
     public String shape;
 
     private GemmShape s;
-    private Arena arena;
-    private MemorySegment a, b, c;
+    private CpuBackend backend;
+    private Tensor a, b, c;
+    private MatrixBatch ab, bb, cb;
 
     @Setup
     public void setUp() {
         s = GemmShape.parse(shape);
-        // Shared, like HostTensor's arenas: the GEMM's worker threads read and write these.
-        arena = Arena.ofShared();
+        backend = new CpuBackend();
         SplittableRandom rnd = new SplittableRandom(42);
-        a = random(arena, (long) s.aRows() * s.aCols(), rnd);
-        b = random(arena, (long) s.bRows() * s.bCols(), rnd);
-        c = arena.allocate((long) s.m() * s.n() * Float.BYTES, 64);
+        a = backend.upload("a", random((long) s.aRows() * s.aCols(), rnd), s.aRows(), s.aCols());
+        b = backend.upload("b", random((long) s.bRows() * s.bCols(), rnd), s.bRows(), s.bCols());
+        c = backend.zeros("c", s.m(), s.n());
+        ab = MatrixBatch.of(a);
+        bb = MatrixBatch.of(b);
+        cb = MatrixBatch.of(c);
     }
 
-    static MemorySegment random(Arena arena, long floats, SplittableRandom rnd) {
-        MemorySegment seg = arena.allocate(floats * Float.BYTES, 64);
-        for (long i = 0; i < floats; i++) seg.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (rnd.nextDouble() * 2 - 1));
-        return seg;
+    private static float[] random(long floats, SplittableRandom rnd) {
+        float[] values = new float[Math.toIntExact(floats)];
+        for (int i = 0; i < values.length; i++) values[i] = (float) (rnd.nextDouble() * 2 - 1);
+        return values;
     }
 
     /** One product; C is off-heap memory, so the JIT cannot drop the writes and no Blackhole is needed. */
     @Benchmark
     public void sgemm() {
-        CpuGemm.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, 0, s.aCols(), b, 0, s.bCols(), 0f, c, 0, s.n());
+        backend.gemm(1, s.transA(), s.transB(), 1f, ab, bb, 0f, cb);
     }
 
     @TearDown
     public void tearDown() {
-        arena.close();
+        c.close();
+        b.close();
+        a.close();
+        backend.close();
     }
 }

@@ -13,7 +13,7 @@ import dev.lottery.experiment.control.Controls;
 import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.Backends;
-import dev.lottery.nn.backend.DeviceChoice;
+import dev.lottery.nn.backend.BackendOptions;
 import dev.lottery.nn.train.ResidentData;
 import dev.lottery.nn.train.TrainingListener;
 import java.io.PrintStream;
@@ -40,7 +40,7 @@ public final class UnitJob {
     public enum Result { RAN, ALREADY_DONE }
 
     /** Runs {@code units} of the experiment in {@code experimentDir}, in populations of at most {@code size}. */
-    public static Result run(Path experimentDir, List<Unit> units, PopulationSize size, DeviceChoice device, Path dataDir,
+    public static Result run(Path experimentDir, List<Unit> units, PopulationSize size, BackendOptions backendOptions, Path dataDir,
                              long checkpointEvery, PrintStream log) {
         ResultsStore store = ResultsStore.existing(experimentDir);
         ExperimentSpec spec = store.spec();
@@ -63,7 +63,7 @@ public final class UnitJob {
         }
         // In plan order, so the engine meets every unit after its dependencies.
         pending.sort(Comparator.comparingInt(plan::indexOf));
-        Backends.Selection selection = Backends.select(device);
+        Backends.Selection selection = Backends.select(backendOptions);
         log.println("lottery: " + pending.size() + " unit(s), " + selection.describe());
         try (Backend backend = selection.backend();
              ResidentData data = ExperimentData.resident(spec, null, dataDir, backend, store, line -> log.println("lottery: " + line))) {

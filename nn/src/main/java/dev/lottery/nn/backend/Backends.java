@@ -34,7 +34,7 @@ public final class Backends {
     public static Selection select(BackendOptions options) {
         DeviceChoice choice = options.device();
         if (choice == DeviceChoice.CPU) {
-            return new Selection(new CpuBackend(), "cpu requested");
+            return new Selection(new CpuBackend(options), "cpu requested");
         }
         Optional<BackendProvider> cuda = ServiceLoader.load(BackendProvider.class).stream()
                 .map(ServiceLoader.Provider::get)
@@ -49,6 +49,6 @@ public final class Backends {
         if (choice == DeviceChoice.CUDA) {
             throw new UserError("--device cuda: CUDA is not usable here: " + why);
         }
-        return new Selection(new CpuBackend(), "CUDA not usable (" + why + "), falling back to the CPU");
+        return new Selection(new CpuBackend(options), "CUDA not usable (" + why + "), falling back to the CPU");
     }
 }

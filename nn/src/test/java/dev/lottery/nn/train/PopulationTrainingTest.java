@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.BackendOptions;
+import dev.lottery.nn.backend.DeviceChoice;
 import dev.lottery.nn.backend.cpu.CpuBackend;
-import dev.lottery.nn.backend.cpu.GemmWorkers;
+import dev.lottery.nn.backend.cpu.CrewProbe;
 import dev.lottery.nn.data.DataSplit;
 import dev.lottery.nn.data.augment.BatchAugmentation;
 import dev.lottery.nn.init.Initializer;
@@ -32,6 +34,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +47,13 @@ import org.junit.jupiter.api.io.TempDir;
 class PopulationTrainingTest {
     private static final long SEED = 5;
     private static final int MEMBERS = 3;
-    private final Backend backend = new CpuBackend();
+    /** Two threads, so the crew takes part; the thread-count test compares it with a one-thread backend. */
+    private final CpuBackend backend = new CpuBackend(BackendOptions.of(DeviceChoice.CPU).withCpuThreads(2));
+
+    @AfterEach
+    void closeBackend() {
+        backend.close();
+    }
 
     private static final Initializer WEIGHTS = new Initializer.Normal(0.3), BIASES = new Initializer.Normal(0.05);
 
@@ -176,8 +185,8 @@ class PopulationTrainingTest {
     }
 
     /** The whole population of {@link #WIDE}, trained together: each member's weights and masks, then its results. */
-    private List<List<float[]>> trainTogether(ResidentData data, List<TrainingResult> results) {
-        try (Population population = Population.create(WIDE, backend, MEMBERS, SEED)) {
+    private List<List<float[]>> trainTogether(Backend on, ResidentData data, List<TrainingResult> results) {
+        try (Population population = Population.create(WIDE, on, MEMBERS, SEED)) {
             for (int m = 0; m < MEMBERS; m++) prepare(population.member(m), m, SPARSE_KEEP[m]);
             results.addAll(Trainer.train(population, data, SPARSE_RUN, SEED, Collections.nCopies(MEMBERS, TrainingListener.NONE),
                     Collections.nCopies(MEMBERS, null)));
@@ -189,22 +198,23 @@ class PopulationTrainingTest {
 
     /**
      * Members sparse enough for every masked kernel (and the sparse SGD step), for the masked products only, and too
-     * dense for any: each trains to the bits it reaches alone, on one thread as on the whole crew. The sparse paths
+     * dense for any: each trains to the bits it reaches alone, on a one-thread backend as on a two-thread one. The sparse paths
      * really ran: the two sparse members end elsewhere than on a backend whose products all stay dense (their weight
      * gradients round differently), the dense one at the same bits.
      */
     @Test
     void sparseMembersTrainToTheBitsTheyReachAloneOnAnyNumberOfThreads() {
-        assertTrue(GemmWorkers.threadCount() >= 2, "the tests run with -Dlottery.gemm.threads=2 (pom.xml): the crew must have a second thread to compare with");
+        assertEquals(2, CrewProbe.threads(backend));
         try (ResidentData data = ResidentData.upload(backend, SyntheticData.split(240, 60, 300, 4));
-             Backend denseBackend = new CpuBackend(false)) {
+             Backend denseBackend = new CpuBackend(false);
+             Backend oneThread = new CpuBackend(BackendOptions.of(DeviceChoice.CPU).withCpuThreads(1))) {
             List<TrainingResult> aloneResults = new ArrayList<>(), togetherResults = new ArrayList<>(), serialResults = new ArrayList<>();
             List<TrainingResult> denseResults = new ArrayList<>();
             List<List<float[]>> alone = trainAlone(backend, data, aloneResults);
-            long crewBefore = GemmWorkers.crewTasks();
-            List<List<float[]>> together = trainTogether(data, togetherResults);
-            assertTrue(GemmWorkers.crewTasks() > crewBefore, "the crew ran none of the population's tasks");
-            List<List<float[]>> serial = GemmWorkers.onCallingThread(() -> trainTogether(data, serialResults));
+            long crewBefore = CrewProbe.crewTasks(backend);
+            List<List<float[]>> together = trainTogether(backend, data, togetherResults);
+            assertTrue(CrewProbe.crewTasks(backend) > crewBefore, "the crew ran none of the population's tasks");
+            List<List<float[]>> serial = trainTogether(oneThread, data, serialResults);
             List<List<float[]>> dense = trainAlone(denseBackend, data, denseResults);
             for (int m = 0; m < MEMBERS; m++) {
                 assertEquals(aloneResults.get(m).series(), togetherResults.get(m).series(), "member " + m + "'s evaluations");

@@ -1,6 +1,7 @@
 package dev.lottery.nn.backend.cpu;
 
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.BackendOptions;
 import dev.lottery.nn.backend.GemmDims;
 import dev.lottery.nn.backend.GlobalPruneRequest;
 import dev.lottery.nn.backend.MatrixBatch;
@@ -20,6 +21,7 @@ import com.sun.management.OperatingSystemMXBean;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
+import java.lang.ref.Cleaner;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +34,10 @@ import java.util.List;
  * masked {@link #sgdStep(Tensor, Tensor, PreparedMask, Tensor, float, float, float) SGD step} then do work in
  * proportion to them ({@link MaskedProducts}). {@code -D}{@value #SPARSE_PROPERTY}{@code =false} (or
  * {@link #CpuBackend(boolean)}) keeps every product dense, as before the masked kernels existed.
+ *
+ * <p>Threads: each backend owns a crew of worker threads ({@link GemmWorkers}) of its
+ * {@link BackendOptions#cpuThreads() thread count}, which its kernels use and {@link #close()} stops; backends with
+ * different thread counts live side by side in one JVM. Results are the same bits for any thread count.
  */
 public final class CpuBackend implements Backend {
     /**
@@ -42,22 +48,70 @@ public final class CpuBackend implements Backend {
     static final int GENERATION = 3;
     /** {@code -Dlottery.cpu.sparse=false}: masked products and updates run dense (the default is true). */
     public static final String SPARSE_PROPERTY = "lottery.cpu.sparse";
+    /**
+     * {@code -Dlottery.gemm.threads=N}: the thread count of a backend whose options give none (by default one per
+     * available core).
+     */
+    public static final String THREADS_PROPERTY = "lottery.gemm.threads";
+    /** Stops an unclosed backend's crew once the backend is unreachable (the crew's threads never reach it). */
+    private static final Cleaner CLEANER = Cleaner.create();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     /** Below this many floats an element-wise op runs on the calling thread alone. */
     private static final long PARALLEL_MIN_FLOATS = 1L << 15;
     private final CpuKernels k;
     private final boolean sparse;
+    private final GemmWorkers workers;
+    private final Cleaner.Cleanable crewStop;
 
-    /** The backend with masked kernels unless {@value #SPARSE_PROPERTY} is false. */
+    /**
+     * The backend with the default thread count ({@value #THREADS_PROPERTY}) and masked kernels unless
+     * {@value #SPARSE_PROPERTY} is false.
+     */
     public CpuBackend() {
-        this(!"false".equalsIgnoreCase(System.getProperty(SPARSE_PROPERTY, "true").trim()));
+        this(defaultThreads(), sparseByDefault());
     }
 
-    /** @param sparse whether masked products and updates skip pruned weights (false: every product dense) */
+    /**
+     * The backend with the default thread count ({@value #THREADS_PROPERTY}).
+     *
+     * @param sparse whether masked products and updates skip pruned weights (false: every product dense)
+     */
     public CpuBackend(boolean sparse) {
+        this(defaultThreads(), sparse);
+    }
+
+    /**
+     * The backend on {@link BackendOptions#cpuThreads() options.cpuThreads()} threads, with masked kernels unless
+     * {@value #SPARSE_PROPERTY} is false.
+     *
+     * @param options the thread count (the device choice is not read here)
+     */
+    public CpuBackend(BackendOptions options) {
+        this(options.cpuThreads(), sparseByDefault());
+    }
+
+    /** The backend on {@code threads} threads, with masked kernels when {@code sparse}. */
+    CpuBackend(int threads, boolean sparse) {
         CpuKernels.requestedBits(); // a bad -Dlottery.vector.bits is a one-line user error, before any kernel loads
         this.k = CpuKernels.active();
         this.sparse = sparse;
+        this.workers = new GemmWorkers(threads);
+        this.crewStop = CLEANER.register(this, workers::close);
+    }
+
+    /** The thread count of a backend opened without one: {@value #THREADS_PROPERTY}, or one per available core. */
+    public static int defaultThreads() {
+        int threads = Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors());
+        return Math.clamp(threads, 1, BackendOptions.MAX_CPU_THREADS);
+    }
+
+    private static boolean sparseByDefault() {
+        return !"false".equalsIgnoreCase(System.getProperty(SPARSE_PROPERTY, "true").trim());
+    }
+
+    /** The crew this backend's kernels run on. */
+    GemmWorkers workers() {
+        return workers;
     }
 
     @Override
@@ -75,7 +129,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String description() {
-        return "CPU (" + k.description() + ", " + Runtime.getRuntime().availableProcessors() + " cores"
+        return "CPU (" + k.description() + ", " + workers.threads() + " threads on " + Runtime.getRuntime().availableProcessors()
+                + " cores"
                 + (sparse ? "" : ", masked products dense") + ")";
     }
 
@@ -127,7 +182,7 @@ public final class CpuBackend implements Backend {
         } else {
             // Members' products run side by side on the crew, each on one thread, rather than each cut into pieces
             // too small to pay for the hand-over.
-            GemmWorkers.forEach(members, n -> product(transA, transB, d.m(), d.n(), d.k(), alpha, a, n, b, n, beta, c, n),
+            workers.forEach(members, n -> product(transA, transB, d.m(), d.n(), d.k(), alpha, a, n, b, n, beta, c, n),
                     seg(a.tensor()), seg(b.tensor()), seg(c.tensor()));
         }
     }
@@ -152,18 +207,18 @@ public final class CpuBackend implements Backend {
         if (!(mask instanceof CpuMaskPlan plan) || alpha != 1f || beta != 0f || masked.ld() != mask.cols() || d.m() == 0 || d.n() == 0 || d.k() == 0) {
             gemm(members, transA, transB, alpha, a, b, beta, c);
         } else if (operand == MaskedOperand.B && !transA) {
-            if (transB) MaskedProducts.forward(members, a, b, c, plan, d);
-            else MaskedProducts.inputGradient(members, a, b, c, plan, d);
+            if (transB) MaskedProducts.forward(workers, members, a, b, c, plan, d);
+            else MaskedProducts.inputGradient(workers, members, a, b, c, plan, d);
         } else if (operand == MaskedOperand.C && transA && !transB) {
-            MaskedProducts.weightGradient(members, a, b, c, plan, d);
+            MaskedProducts.weightGradient(workers, members, a, b, c, plan, d);
         } else {
             gemm(members, transA, transB, alpha, a, b, beta, c);
         }
     }
 
-    private static void product(boolean transA, boolean transB, int m, int n, int k, float alpha, MatrixBatch a, int memberA,
-                                MatrixBatch b, int memberB, float beta, MatrixBatch c, int memberC) {
-        CpuGemm.sgemm(transA, transB, m, n, k, alpha,
+    private void product(boolean transA, boolean transB, int m, int n, int k, float alpha, MatrixBatch a, int memberA,
+                         MatrixBatch b, int memberB, float beta, MatrixBatch c, int memberC) {
+        CpuGemm.sgemm(workers, transA, transB, m, n, k, alpha,
                 seg(a.tensor()), a.offset() + memberA * a.stride(), a.ld(),
                 seg(b.tensor()), b.offset() + memberB * b.stride(), b.ld(),
                 beta, seg(c.tensor()), c.offset() + memberC * c.stride(), c.ld());
@@ -261,7 +316,7 @@ public final class CpuBackend implements Backend {
         if (grad.size() != n || plan.mask().size() != n || (velocity != null && velocity.size() != n)) {
             throw new IllegalArgumentException("sgdStep sizes: " + w + ", " + grad + ", " + plan.mask() + ", " + velocity);
         }
-        MaskedProducts.sgd(seg(w), seg(grad), segOrNull(velocity), plan, seg(plan.mask()), lr, momentum, weightDecay);
+        MaskedProducts.sgd(workers, seg(w), seg(grad), segOrNull(velocity), plan, seg(plan.mask()), lr, momentum, weightDecay);
     }
 
     /** A loop over the floats [from, to) of an element-wise op. */
@@ -271,14 +326,14 @@ public final class CpuBackend implements Backend {
     }
 
     /** Runs {@code body} over [0, n) in one range per crew thread when n is large enough (element-wise: same bits). */
-    private static void inParallel(long n, Range body, MemorySegment... segments) {
-        int threads = GemmWorkers.shared().threads();
+    private void inParallel(long n, Range body, MemorySegment... segments) {
+        int threads = workers.threads();
         if (threads == 1 || n < PARALLEL_MIN_FLOATS) {
             body.run(0, n);
             return;
         }
         long chunk = (n / threads + 15) / 16 * 16;
-        GemmWorkers.forEach(threads, t -> body.run(Math.min(n, t * chunk), t == threads - 1 ? n : Math.min(n, (t + 1) * chunk)), segments);
+        workers.forEach(threads, t -> body.run(Math.min(n, t * chunk), t == threads - 1 ? n : Math.min(n, (t + 1) * chunk)), segments);
     }
 
     @Override
@@ -379,37 +434,37 @@ public final class CpuBackend implements Backend {
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, Tensor y, ConvGeometry g) {
         LayerOpSizes.conv2d(x, w, bias, y, g);
-        CpuConvolution.forward(seg(x), seg(w), segOrNull(bias), seg(y), g, false);
+        CpuConvolution.forward(workers, seg(x), seg(w), segOrNull(bias), seg(y), g, false);
     }
 
     @Override
     public void conv2dRelu(Tensor x, Tensor w, Tensor bias, Tensor y, ConvGeometry g) {
         LayerOpSizes.conv2d(x, w, bias, y, g);
-        CpuConvolution.forward(seg(x), seg(w), segOrNull(bias), seg(y), g, true);
+        CpuConvolution.forward(workers, seg(x), seg(w), segOrNull(bias), seg(y), g, true);
     }
 
     @Override
     public void conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, ConvGeometry g) {
         LayerOpSizes.conv2dBackwardData(dy, w, dx, g);
-        CpuConvolution.backwardData(seg(dy), seg(w), seg(dx), g);
+        CpuConvolution.backwardData(workers, seg(dy), seg(w), seg(dx), g);
     }
 
     @Override
     public void conv2dBackwardFilter(Tensor x, Tensor dy, Tensor dw, Tensor dbias, ConvGeometry g) {
         LayerOpSizes.conv2dBackwardFilter(x, dy, dw, dbias, g);
-        CpuConvolution.backwardFilter(seg(x), seg(dy), seg(dw), segOrNull(dbias), g);
+        CpuConvolution.backwardFilter(workers, seg(x), seg(dy), seg(dw), segOrNull(dbias), g);
     }
 
     @Override
     public void maxPool(Tensor x, Tensor y, PoolGeometry g) {
         LayerOpSizes.maxPool(x, y, g);
-        CpuPooling.maxPool(seg(x), seg(y), g);
+        CpuPooling.maxPool(workers, seg(x), seg(y), g);
     }
 
     @Override
     public void maxPoolBackward(Tensor x, Tensor y, Tensor dy, Tensor dx, PoolGeometry g) {
         LayerOpSizes.maxPoolBackward(x, y, dy, dx, g);
-        CpuPooling.maxPoolBackward(seg(x), seg(dy), seg(dx), g);
+        CpuPooling.maxPoolBackward(workers, seg(x), seg(dy), seg(dx), g);
     }
 
     /**
@@ -427,7 +482,7 @@ public final class CpuBackend implements Backend {
                                   float epsilon, Tensor savedMean, Tensor savedInvStd, Tensor y, ChannelGeometry g) {
         LayerOpSizes.batchNormTraining(x, gamma, beta, runningMean, runningVar, savedMean, savedInvStd, y, g);
         requireVectorsForBatchNorm();
-        CpuBatchNorm.training(seg(x), seg(gamma), seg(beta), seg(runningMean), seg(runningVar), momentum, epsilon,
+        CpuBatchNorm.training(workers, seg(x), seg(gamma), seg(beta), seg(runningMean), seg(runningVar), momentum, epsilon,
                 seg(savedMean), seg(savedInvStd), seg(y), g);
     }
 
@@ -436,7 +491,7 @@ public final class CpuBackend implements Backend {
                                    Tensor y, ChannelGeometry g) {
         LayerOpSizes.batchNormInference(x, gamma, beta, runningMean, runningVar, y, g);
         requireVectorsForBatchNorm();
-        CpuBatchNorm.inference(seg(x), seg(gamma), seg(beta), seg(runningMean), seg(runningVar), epsilon, seg(y), g);
+        CpuBatchNorm.inference(workers, seg(x), seg(gamma), seg(beta), seg(runningMean), seg(runningVar), epsilon, seg(y), g);
     }
 
     @Override
@@ -444,7 +499,7 @@ public final class CpuBackend implements Backend {
                                   Tensor dgamma, Tensor dbeta, ChannelGeometry g) {
         LayerOpSizes.batchNormBackward(x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta, g);
         requireVectorsForBatchNorm();
-        CpuBatchNorm.backward(seg(x), seg(dy), seg(gamma), seg(savedMean), seg(savedInvStd), seg(dx), seg(dgamma), seg(dbeta), g);
+        CpuBatchNorm.backward(workers, seg(x), seg(dy), seg(gamma), seg(savedMean), seg(savedInvStd), seg(dx), seg(dgamma), seg(dbeta), g);
     }
 
     @Override
@@ -498,9 +553,10 @@ public final class CpuBackend implements Backend {
         return StepRecorder.direct(this);
     }
 
+    /** Stops this backend's worker threads; tensors are owned by their creators and stay theirs to close. */
     @Override
     public void close() {
-        // Nothing held: tensors are owned by their creators.
+        crewStop.clean();
     }
 
     @Override

@@ -27,11 +27,11 @@ public final class CpuBatchNorm {
 
     private CpuBatchNorm() {}
 
-    public static void training(MemorySegment x, MemorySegment gamma, MemorySegment beta, MemorySegment runningMean,
+    static void training(GemmWorkers workers, MemorySegment x, MemorySegment gamma, MemorySegment beta, MemorySegment runningMean,
                                 MemorySegment runningVar, float momentum, float epsilon, MemorySegment savedMean,
                                 MemorySegment savedInvStd, MemorySegment y, ChannelGeometry g) {
         long m = (long) g.batch() * g.spatial();
-        GemmWorkers.forEach(g.channels(), ch -> {
+        workers.forEach(g.channels(), ch -> {
             double mean = sum(x, g, ch) / m;
             double sq = squares(x, mean, g, ch);
             double var = sq / m;
@@ -45,9 +45,9 @@ public final class CpuBatchNorm {
         }, x, gamma, beta, runningMean, runningVar, savedMean, savedInvStd, y);
     }
 
-    public static void inference(MemorySegment x, MemorySegment gamma, MemorySegment beta, MemorySegment runningMean,
+    static void inference(GemmWorkers workers, MemorySegment x, MemorySegment gamma, MemorySegment beta, MemorySegment runningMean,
                                  MemorySegment runningVar, float epsilon, MemorySegment y, ChannelGeometry g) {
-        GemmWorkers.forEach(g.channels(), ch -> {
+        workers.forEach(g.channels(), ch -> {
             float invStd = (float) (1 / Math.sqrt(runningVar.getAtIndex(F, ch) + (double) epsilon));
             normalize(x, y, g, ch, runningMean.getAtIndex(F, ch), invStd, gamma.getAtIndex(F, ch), beta.getAtIndex(F, ch));
         }, x, gamma, beta, runningMean, runningVar, y);
@@ -155,11 +155,11 @@ public final class CpuBatchNorm {
     }
 
     /** {@code dx = gamma * invStd / M * (M * dy - sum(dy) - xhat * sum(dy * xhat))}, M = batch * spatial. */
-    public static void backward(MemorySegment x, MemorySegment dy, MemorySegment gamma, MemorySegment savedMean,
+    static void backward(GemmWorkers workers, MemorySegment x, MemorySegment dy, MemorySegment gamma, MemorySegment savedMean,
                                 MemorySegment savedInvStd, MemorySegment dx, MemorySegment dgamma, MemorySegment dbeta,
                                 ChannelGeometry g) {
         long m = (long) g.batch() * g.spatial();
-        GemmWorkers.forEach(g.channels(), ch -> {
+        workers.forEach(g.channels(), ch -> {
             float mean = savedMean.getAtIndex(F, ch), invStd = savedInvStd.getAtIndex(F, ch);
             double[] sums = gradientSums(x, dy, mean, invStd, g, ch);
             double sumDy = sums[0], sumDyXhat = sums[1];

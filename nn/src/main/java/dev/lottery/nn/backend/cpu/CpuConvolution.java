@@ -13,7 +13,7 @@ import java.util.Arrays;
  * {@code [K, G*P*Q]}, which is scattered to NCHW. With {@code G == 1} the product writes NCHW directly; a 1x1,
  * stride-1, unpadded convolution uses the input as its own columns matrix.
  *
- * <p>Image groups are independent, so they run in parallel on the {@link GemmWorkers} crew, each with a one-thread
+ * <p>Image groups are independent, so they run in parallel on the caller's {@link GemmWorkers} crew, each with a one-thread
  * GEMM (a single group keeps the parallel GEMM): im2col and col2im are then parallel too. The filter gradient, a sum
  * over image groups, is summed in {@link #FILTER_CHUNKS} fixed chunks so its bits do not depend on the number of
  * threads. A grouped convolution (a population's members side by side) runs every convolution group exactly as the
@@ -82,31 +82,32 @@ public final class CpuConvolution {
         void run(int group, int n0, int count);
     }
 
-    private static void forEachGroup(ConvGeometry g, GroupBody body, MemorySegment... segments) {
+    private static void forEachGroup(GemmWorkers workers, ConvGeometry g, GroupBody body, MemorySegment... segments) {
         int per = imagesPerProduct(g.group()), imageGroups = ceilDiv(g.batch(), per);
-        GemmWorkers.forEach(g.groups() * imageGroups, t -> {
+        workers.forEach(g.groups() * imageGroups, t -> {
             int n0 = (t % imageGroups) * per;
             body.run(t / imageGroups, n0, Math.min(per, g.batch() - n0));
         }, segments);
     }
 
     /** {@code y = conv(x, w) + bias}, then {@code max(0, y)} when {@code relu}, in the pass that writes y. */
-    public static void forward(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g,
+    static void forward(GemmWorkers workers, MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g,
                                boolean relu) {
         if (VECTORS && WinogradConvolution.appliesForward(g)) {
-            WinogradConvolution.forward(x, w, bias, y, g, relu);
+            WinogradConvolution.forward(workers, x, w, bias, y, g, relu);
             return;
         }
         if (VECTORS && DirectConvolution.applies(g)) {
-            DirectConvolution.forward(x, w, bias, y, g, relu);
+            DirectConvolution.forward(workers, x, w, bias, y, g, relu);
             return;
         }
         ConvGeometry one = g.group();
-        forEachGroup(g, (group, n0, count) -> forwardGroup(input(x, g, group), w, filters(g, group), bias,
+        forEachGroup(workers, g, (group, n0, count) -> forwardGroup(workers, input(x, g, group), w, filters(g, group), bias,
                 (long) group * one.filters(), relu, output(y, g, group), one, n0, count), x, w, bias, y);
     }
 
-    private static void forwardGroup(Planes x, MemorySegment w, long wOff, MemorySegment bias, long biasOff, boolean relu,
+    private static void forwardGroup(GemmWorkers workers, Planes x, MemorySegment w, long wOff, MemorySegment bias, long biasOff,
+                                     boolean relu,
                                      Planes y, ConvGeometry g, int n0, int count) {
         int k = g.filters(), crs = g.channels() * g.kernel() * g.kernel(), pq = g.outHeight() * g.outWidth();
         LayerScratch scratch = LayerScratch.get();
@@ -122,12 +123,12 @@ public final class CpuConvolution {
                 colOff = 0;
                 im2col(x, n0, 1, g, colSeg, scratch);
             }
-            CpuGemm.sgemm(false, false, k, pq, crs, 1f, w, wOff, crs, colSeg, colOff, pq, 0f, y.seg(), y.at(n0), pq);
+            CpuGemm.sgemm(workers, false, false, k, pq, crs, 1f, w, wOff, crs, colSeg, colOff, pq, 0f, y.seg(), y.at(n0), pq);
         } else {
             MemorySegment col = scratch.columns((long) crs * cols);
             im2col(x, n0, count, g, col, scratch);
             MemorySegment out = scratch.block((long) k * cols);
-            CpuGemm.sgemm(false, false, k, cols, crs, 1f, w, wOff, crs, col, 0, cols, 0f, out, 0, cols);
+            CpuGemm.sgemm(workers, false, false, k, cols, crs, 1f, w, wOff, crs, col, 0, cols, 0f, out, 0, cols);
             for (int i = 0; i < count; i++) {
                 for (int f = 0; f < k; f++) {
                     MemorySegment.copy(out, ((long) f * cols + (long) i * pq) * Float.BYTES,
@@ -149,23 +150,23 @@ public final class CpuConvolution {
         }
     }
 
-    public static void backwardData(MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g) {
+    static void backwardData(GemmWorkers workers, MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g) {
         if (VECTORS && WinogradConvolution.appliesToDataGradient(g)) {
-            WinogradConvolution.backwardData(dy, w, dx, g);
+            WinogradConvolution.backwardData(workers, dy, w, dx, g);
             return;
         }
         if (VECTORS && DirectConvolution.applies(g)) {
-            DirectConvolution.backwardData(dy, w, dx, g);
+            DirectConvolution.backwardData(workers, dy, w, dx, g);
             return;
         }
         ConvGeometry one = g.group();
         int per = imagesPerProduct(one);
         // Each pair writes its own planes of dx.
-        forEachGroup(g, (group, n0, count) -> backwardDataGroup(output(dy, g, group), w, filters(g, group),
+        forEachGroup(workers, g, (group, n0, count) -> backwardDataGroup(workers, output(dy, g, group), w, filters(g, group),
                 input(dx, g, group), one, per, n0, count), dy, w, dx);
     }
 
-    private static void backwardDataGroup(Planes dy, MemorySegment w, long wOff, Planes dx, ConvGeometry g,
+    private static void backwardDataGroup(GemmWorkers workers, Planes dy, MemorySegment w, long wOff, Planes dx, ConvGeometry g,
                                           int per, int n0, int count) {
         int k = g.filters(), crs = g.channels() * g.kernel() * g.kernel(), pq = g.outHeight() * g.outWidth();
         LayerScratch scratch = LayerScratch.get();
@@ -181,15 +182,16 @@ public final class CpuConvolution {
         }
         // A pointwise convolution taken one image at a time writes dx directly; everything else accumulates into it.
         if (pointwise(g) && per == 1) {
-            CpuGemm.sgemm(true, false, crs, pq, k, 1f, w, wOff, crs, dyBlock, dyOff, pq, 0f, dx.seg(), dx.at(n0), pq);
+            CpuGemm.sgemm(workers, true, false, crs, pq, k, 1f, w, wOff, crs, dyBlock, dyOff, pq, 0f, dx.seg(), dx.at(n0), pq);
             return;
         }
         MemorySegment col = scratch.columns((long) crs * cols);
-        CpuGemm.sgemm(true, false, crs, cols, k, 1f, w, wOff, crs, dyBlock, dyOff, cols, 0f, col, 0, cols);
+        CpuGemm.sgemm(workers, true, false, crs, cols, k, 1f, w, wOff, crs, dyBlock, dyOff, cols, 0f, col, 0, cols);
         col2im(col, g, dx, n0, count, scratch);
     }
 
-    public static void backwardFilter(MemorySegment x, MemorySegment dy, MemorySegment dw, MemorySegment dbias, ConvGeometry g) {
+    static void backwardFilter(GemmWorkers workers, MemorySegment x, MemorySegment dy, MemorySegment dw, MemorySegment dbias,
+                               ConvGeometry g) {
         ConvGeometry one = g.group();
         int k = one.filters(), crs = one.channels() * one.kernel() * one.kernel(), pq = one.outHeight() * one.outWidth();
         int per = imagesPerProduct(one);
@@ -197,17 +199,17 @@ public final class CpuConvolution {
         int chunks = Math.min(imageGroups, FILTER_CHUNKS);
         long filterSize = (long) k * crs;
         if (VECTORS && DirectConvolution.appliesToFilterGradient(g)) {
-            DirectConvolution.backwardFilter(x, dy, dw, g);
+            DirectConvolution.backwardFilter(workers, x, dy, dw, g);
         } else if (chunks == 1) {
-            GemmWorkers.forEach(g.groups(), group -> backwardFilterChunk(input(x, g, group), output(dy, g, group), dw,
+            workers.forEach(g.groups(), group -> backwardFilterChunk(workers, input(x, g, group), output(dy, g, group), dw,
                     filters(g, group), one, per, 0, imageGroups), x, dy, dw);
         } else {
             // Chunk c of group j sums its image groups' products into partial (j, c); each group's partials are then
             // added in order 0, 1, ...: the bits do not depend on the number of threads or of groups.
             MemorySegment partials = LayerScratch.get().partials(g.groups() * chunks * filterSize);
-            GemmWorkers.forEach(g.groups() * chunks, t -> {
+            workers.forEach(g.groups() * chunks, t -> {
                 int group = t / chunks, c = t % chunks;
-                backwardFilterChunk(input(x, g, group), output(dy, g, group), partials, t * filterSize, one, per,
+                backwardFilterChunk(workers, input(x, g, group), output(dy, g, group), partials, t * filterSize, one, per,
                         (int) ((long) c * imageGroups / chunks), (int) ((long) (c + 1) * imageGroups / chunks));
             }, x, dy, partials);
             for (int group = 0; group < g.groups(); group++) {
@@ -235,7 +237,7 @@ public final class CpuConvolution {
     }
 
     /** Sums the filter gradient of image groups {@code [fromGroup, toGroup)} into {@code out} at {@code outOff}. */
-    private static void backwardFilterChunk(Planes x, Planes dy, MemorySegment out, long outOff,
+    private static void backwardFilterChunk(GemmWorkers workers, Planes x, Planes dy, MemorySegment out, long outOff,
                                             ConvGeometry g, int per, int fromGroup, int toGroup) {
         int k = g.filters(), crs = g.channels() * g.kernel() * g.kernel(), pq = g.outHeight() * g.outWidth();
         LayerScratch scratch = LayerScratch.get();
@@ -260,7 +262,7 @@ public final class CpuConvolution {
             } else {
                 dyBlock = gatherGroup(dy, n0, count, k, pq, scratch);
             }
-            CpuGemm.sgemm(false, true, k, crs, cols, 1f, dyBlock, dyOff, cols, col, colOff, cols,
+            CpuGemm.sgemm(workers, false, true, k, crs, cols, 1f, dyBlock, dyOff, cols, col, colOff, cols,
                     gi == fromGroup ? 0f : 1f, out, outOff, crs);
         }
     }

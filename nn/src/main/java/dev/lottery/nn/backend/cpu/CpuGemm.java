@@ -16,7 +16,7 @@ import java.util.Arrays;
  * slabs' sums added in order: the order depends on k alone, not on m, n, the blocking or the threads, which is what
  * lets a population's members share one product and a masked product skip zeros with the same bits.
  *
- * <p>Large products are split over column (or row) blocks of C across the {@link GemmWorkers} crew; small ones run
+ * <p>Large products are split over column (or row) blocks of C across the caller's {@link GemmWorkers} crew; small ones run
  * on the calling thread, because for a few tens of thousands of multiply-adds the hand-over costs more than it
  * saves. Segments of a confined arena are computed on the calling thread too, since no other thread may touch them.
  */
@@ -73,8 +73,9 @@ public final class CpuGemm {
     private CpuGemm() {}
 
     /** C = alpha * op(A) * op(B) + beta * C, row-major float32; op(X) = X or X^T; lda/ldb/ldc are row strides in
-     *  floats of the stored (untransposed) matrices; offsets are in floats. beta == 0 means C is not read (NaNs ignored). */
-    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+     *  floats of the stored (untransposed) matrices; offsets are in floats. beta == 0 means C is not read (NaNs ignored).
+     *  Large products run on {@code workers}. */
+    static void sgemm(GemmWorkers workers, boolean transA, boolean transB, int m, int n, int k, float alpha,
                              MemorySegment a, long aOffset, int lda,
                              MemorySegment b, long bOffset, int ldb,
                              float beta, MemorySegment c, long cOffset, int ldc) {
@@ -92,7 +93,6 @@ public final class CpuGemm {
                 // C^T = B . A^T: the same product with the operands' roles exchanged, C written transposed.
                 ? new Problem(false, true, n, m, k, alpha, b, bOffset, ldb, a, aOffset, lda, beta, c, cOffset, ldc, true)
                 : new Problem(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, false);
-        GemmWorkers workers = GemmWorkers.shared();
         int threads = workers.threads();
         if (threads == 1 || (long) m * n * k < PARALLEL_MIN_MACS
                 || !workers.canShare(a) || !workers.canShare(b) || !workers.canShare(c)) {

@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
-/** Max pooling and global average pooling over NCHW activations on the CPU; max pooling runs plane ranges in parallel. */
+/** Max pooling and global average pooling over NCHW activations on the CPU; max pooling runs plane ranges in parallel on {@code workers}. */
 public final class CpuPooling {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
@@ -15,10 +15,10 @@ public final class CpuPooling {
     /** Plane ranges per pooling call; each output and each plane's gradient depends on its own plane only. */
     private static final int PLANE_CHUNKS = 16;
 
-    public static void maxPool(MemorySegment x, MemorySegment y, PoolGeometry g) {
+    static void maxPool(GemmWorkers workers, MemorySegment x, MemorySegment y, PoolGeometry g) {
         long planes = (long) g.batch() * g.channels();
         int chunks = (int) Math.min(planes, PLANE_CHUNKS);
-        GemmWorkers.forEach(chunks, c -> maxPoolPlanes(x, y, g, c * planes / chunks, (c + 1) * planes / chunks), x, y);
+        workers.forEach(chunks, c -> maxPoolPlanes(x, y, g, c * planes / chunks, (c + 1) * planes / chunks), x, y);
     }
 
     private static void maxPoolPlanes(MemorySegment x, MemorySegment y, PoolGeometry g, long from, long to) {
@@ -55,10 +55,10 @@ public final class CpuPooling {
         return best;
     }
 
-    public static void maxPoolBackward(MemorySegment x, MemorySegment dy, MemorySegment dx, PoolGeometry g) {
+    static void maxPoolBackward(GemmWorkers workers, MemorySegment x, MemorySegment dy, MemorySegment dx, PoolGeometry g) {
         long planes = (long) g.batch() * g.channels();
         int chunks = (int) Math.min(planes, PLANE_CHUNKS);
-        GemmWorkers.forEach(chunks, c -> maxPoolBackwardPlanes(x, dy, dx, g, c * planes / chunks, (c + 1) * planes / chunks),
+        workers.forEach(chunks, c -> maxPoolBackwardPlanes(x, dy, dx, g, c * planes / chunks, (c + 1) * planes / chunks),
                 x, dy, dx);
     }
 

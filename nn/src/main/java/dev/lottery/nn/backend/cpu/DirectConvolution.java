@@ -123,13 +123,14 @@ final class DirectConvolution {
     }
 
     /** {@code y = conv(x, w) + bias}, then {@code max(0, y)} when {@code relu}. */
-    static void forward(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g, boolean relu) {
+    static void forward(GemmWorkers workers, MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g,
+                        boolean relu) {
         ConvFrame frame = inputFrame(g);
         PackedFilters filters = pack(w, g, frame, false, LayerScratch.get());
         int c = g.groupChannels(), k = g.groupFilters();
         float[] biases = bias == null ? null : bias.toArray(F);
         long inPlane = (long) g.height() * g.width(), outPlane = (long) g.outHeight() * g.outWidth();
-        GemmWorkers.forEach(g.groups() * g.batch(), t -> {
+        workers.forEach(g.groups() * g.batch(), t -> {
             int group = t / g.batch(), n = t % g.batch();
             convolveImage(x, (n * g.channels() + (long) group * c) * inPlane, filters, group, k, frame, group * k, biases, relu,
                     y, (n * g.filters() + (long) group * k) * outPlane);
@@ -137,12 +138,12 @@ final class DirectConvolution {
     }
 
     /** {@code dx = conv^T(dy, w)} (overwrites dx). */
-    static void backwardData(MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g) {
+    static void backwardData(GemmWorkers workers, MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g) {
         ConvFrame frame = gradientFrame(g);
         PackedFilters filters = pack(w, g, frame, true, LayerScratch.get());
         int c = g.groupChannels(), k = g.groupFilters();
         long inPlane = (long) g.height() * g.width(), outPlane = (long) g.outHeight() * g.outWidth();
-        GemmWorkers.forEach(g.groups() * g.batch(), t -> {
+        workers.forEach(g.groups() * g.batch(), t -> {
             int group = t / g.batch(), n = t % g.batch();
             convolveImage(dy, (n * g.filters() + (long) group * k) * outPlane, filters, group, c, frame, 0, null, false,
                     dx, (n * g.channels() + (long) group * c) * inPlane);
@@ -315,7 +316,7 @@ final class DirectConvolution {
      * the gradients with zeros at the dropped positions, so those add nothing): a channel's planes of consecutive
      * images are then one stream. Then each tile of {@link #GF} filters is one task that sums over the whole batch.
      */
-    static void backwardFilter(MemorySegment x, MemorySegment dy, MemorySegment dw, ConvGeometry g) {
+    static void backwardFilter(GemmWorkers workers, MemorySegment x, MemorySegment dy, MemorySegment dw, ConvGeometry g) {
         ConvFrame frame = inputFrame(g);
         int k = g.groupFilters(), c = g.groupChannels(), rr = g.kernel() * g.kernel(), batch = g.batch();
         int tiles = ConvFrame.ceilDiv(k, GF), plane = frame.plane(), positions = frame.positions();
@@ -325,14 +326,14 @@ final class DirectConvolution {
         Arrays.fill(grad, k * batch * positions, tiles * GF * batch * positions, 0f);
         for (int group = 0; group < g.groups(); group++) {
             long xAt = (long) group * c * inPlane, dyAt = (long) group * k * outPlane;
-            GemmWorkers.forEach(batch, n -> {
+            workers.forEach(batch, n -> {
                 float[] raw = LayerScratch.get().images(Math.max(c * (int) inPlane, k * (int) outPlane));
                 frame.stage(x, xAt + n * g.channels() * inPlane, raw, in, n * plane, batch * plane);
                 frame.stageOutputs(dy, dyAt + n * g.filters() * outPlane, k, raw, grad, n * positions, batch * positions);
             }, x, dy);
             Arrays.fill(in, c * batch * plane, c * batch * plane + frame.slack(), 0f);
             long dwAt = (long) group * k * c * rr;
-            GemmWorkers.forEach(tiles, tile -> tileFilterGradient(in, grad, tile, g, frame, dw, dwAt), dw);
+            workers.forEach(tiles, tile -> tileFilterGradient(in, grad, tile, g, frame, dw, dwAt), dw);
         }
     }
 

@@ -1,16 +1,17 @@
 package dev.lottery.nn.backend.cpu;
 
+import dev.lottery.nn.backend.BackendOptions;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
-import java.util.function.Supplier;
 
 /**
- * A small fixed crew of daemon threads that run the parallel parts of the CPU backend: {@link CpuGemm}, and the
- * per-image-group work of convolutions and pooling ({@link #forEach}).
+ * A small fixed crew of daemon threads that run the parallel parts of one {@link CpuBackend}: {@link CpuGemm}, and
+ * the per-image-group work of convolutions and pooling ({@link #forEach}). Each backend owns its crew, sized by its
+ * thread count, and closes it with the backend; two backends in one JVM never share threads.
  *
  * <p>Why not a {@code ForkJoinPool}: a lenet training step is a burst of a dozen GEMMs of a few hundred
  * microseconds each, and waking a parked pool thread costs tens of microseconds every time. These workers spin
@@ -20,15 +21,11 @@ import java.util.function.Supplier;
  * <p>Only one job runs at a time. A caller that finds the crew busy (another thread's GEMM, or a GEMM issued from
  * inside a task) runs all its tasks itself, so concurrent callers are safe and never deadlock.
  */
-public final class GemmWorkers {
+final class GemmWorkers implements AutoCloseable {
     /** How long an idle worker keeps spinning for the next job before it parks. */
     static final long SPIN_NANOS = 200_000;
-
-    /** Threads per GEMM, the caller included: {@code -Dlottery.gemm.threads=N}, by default one per available core. */
-    static final String THREADS_PROPERTY = "lottery.gemm.threads";
-
-    private static final GemmWorkers SHARED = new GemmWorkers(
-            Math.clamp(Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors()), 1, 32));
+    /** The most threads a crew has: 31 workers (one bit each in the parked mask) and the caller. */
+    static final int MAX_THREADS = BackendOptions.MAX_CPU_THREADS;
 
     /** One published batch of tasks; indices are claimed dynamically, so uneven tasks balance themselves. */
     private static final class Job {
@@ -43,11 +40,11 @@ public final class GemmWorkers {
             this.tasks = tasks;
         }
 
-        /** Runs claimed tasks until none are left; {@code crew} when a worker (not the caller) runs them. */
-        void work(boolean crew) {
+        /** Runs claimed tasks until none are left; {@code crewTasks} counts those a worker (not the caller) ran. */
+        void work(AtomicLong crewTasks) {
             for (int t; (t = next.getAndIncrement()) < tasks; ) {
                 try {
-                    if (crew) CREW_TASKS.incrementAndGet();
+                    if (crewTasks != null) crewTasks.incrementAndGet();
                     body.accept(t);
                 } catch (Throwable e) {
                     failure = e;
@@ -58,19 +55,21 @@ public final class GemmWorkers {
         }
     }
 
-    /** Tasks the crew's threads (not callers) have run: how much work really ran in parallel. */
-    private static final AtomicLong CREW_TASKS = new AtomicLong();
-    /** Set on a thread inside {@link #onCallingThread}: its jobs run there alone. */
-    private static final ThreadLocal<Boolean> ALONE = ThreadLocal.withInitial(() -> false);
-
     private final int threads;
     private final Thread[] crew;
     private final ReentrantLock entry = new ReentrantLock();
     private volatile Job current;
-    /** Bit i set while worker i is (about to be) parked; 31 workers at most, hence the cap of 32 threads. */
+    private volatile boolean closed;
+    /** Bit i set while worker i is (about to be) parked. */
     private final AtomicInteger parkedMask = new AtomicInteger();
+    /** Tasks the crew's threads (not callers) have run: how much work really ran in parallel. */
+    private final AtomicLong crewTasks = new AtomicLong();
 
-    private GemmWorkers(int threads) {
+    /** Starts {@code threads - 1} workers, so that with the caller {@code threads} run each job. */
+    GemmWorkers(int threads) {
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("CPU threads must be 1 to " + MAX_THREADS + ", got " + threads);
+        }
         this.threads = threads;
         this.crew = new Thread[threads - 1];
         for (int i = 0; i < crew.length; i++) {
@@ -82,60 +81,48 @@ public final class GemmWorkers {
         }
     }
 
-    static GemmWorkers shared() {
-        return SHARED;
-    }
-
     /** Whether the crew's threads may read and write {@code segment} (false for a segment of a confined arena). */
     boolean canShare(MemorySegment segment) {
         return crew.length == 0 || segment.isAccessibleBy(crew[0]);
     }
 
-    /** Threads that take part in a job, the caller included (1 inside {@link #onCallingThread}). */
+    /** Threads that take part in a job, the caller included. */
     int threads() {
-        return ALONE.get() ? 1 : threads;
+        return threads;
     }
 
     /**
-     * Runs {@code body.accept(0 .. tasks-1)} on the shared crew when it is free and may touch every one of
+     * Runs {@code body.accept(0 .. tasks-1)} on the crew when it is free and may touch every one of
      * {@code segments}, otherwise on the caller, and returns when all are done. Tasks must write disjoint memory
      * (or memory of their own) and must not depend on which thread runs them: results then do not depend on the
      * number of threads. A GEMM issued inside a task runs on that task's thread.
      */
-    public static void forEach(int tasks, IntConsumer body, MemorySegment... segments) {
-        GemmWorkers workers = SHARED;
+    void forEach(int tasks, IntConsumer body, MemorySegment... segments) {
         for (MemorySegment s : segments) {
-            if (s != null && !workers.canShare(s)) {
+            if (s != null && !canShare(s)) {
                 for (int t = 0; t < tasks; t++) body.accept(t);
                 return;
             }
         }
-        workers.run(tasks, body);
+        run(tasks, body);
     }
 
-    /**
-     * Runs {@code work} as with one thread per GEMM ({@code -Dlottery.gemm.threads=1}): every job it issues runs on
-     * the calling thread, cut as for one thread. Results are the same bits either way (the work is cut so that no value
-     * depends on the cut or the thread), which the tests check.
-     */
-    public static <T> T onCallingThread(Supplier<T> work) {
-        boolean before = ALONE.get();
-        ALONE.set(true);
-        try {
-            return work.get();
-        } finally {
-            ALONE.set(before);
-        }
+    /** Tasks that the crew's threads, rather than their callers, have run since it started (diagnostics and tests). */
+    long crewTasks() {
+        return crewTasks.get();
     }
 
-    /** Threads per job in this process, the caller included ({@value #THREADS_PROPERTY}). */
-    public static int threadCount() {
-        return SHARED.threads;
+    /** Whether every worker thread has ended (after {@link #close()}). */
+    boolean stopped() {
+        for (Thread t : crew) if (t.isAlive()) return false;
+        return true;
     }
 
-    /** Tasks that the crew's threads, rather than their callers, have run since start (diagnostics and tests). */
-    public static long crewTasks() {
-        return CREW_TASKS.get();
+    /** Stops the workers (each ends when it next looks for a job); jobs issued later run on their callers. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread t : crew) LockSupport.unpark(t);
     }
 
     /**
@@ -145,7 +132,7 @@ public final class GemmWorkers {
     void run(int tasks, IntConsumer body) {
         // A job issued from inside a task (on the caller's thread, which holds the lock re-entrantly, or on a
         // worker) runs on that thread: one job at a time.
-        if (tasks <= 1 || crew.length == 0 || ALONE.get() || entry.isHeldByCurrentThread() || !entry.tryLock()) {
+        if (tasks <= 1 || crew.length == 0 || closed || entry.isHeldByCurrentThread() || !entry.tryLock()) {
             for (int t = 0; t < tasks; t++) body.accept(t);
             return;
         }
@@ -156,7 +143,7 @@ public final class GemmWorkers {
             for (int i = 0; parked != 0 && i < crew.length; i++) {
                 if ((parked & (1 << i)) != 0) LockSupport.unpark(crew[i]);
             }
-            job.work(false);
+            job.work(null);
             // Whatever is still running was claimed by a worker that is busy with it: wait, yielding now and then
             // so a worker descheduled on an oversubscribed machine gets the core back quickly.
             for (int spins = 0; job.done.get() < tasks; spins++) {
@@ -176,15 +163,15 @@ public final class GemmWorkers {
     private void loop(int id) {
         Job seen = null;
         int bit = 1 << id;
-        while (true) {
+        while (!closed) {
             Job job = current;
             if (job != null && job != seen) {
                 seen = job;
-                job.work(true);
+                job.work(crewTasks);
                 continue;
             }
             long spinUntil = System.nanoTime() + SPIN_NANOS;
-            while ((job = current) == null || job == seen) {
+            while (((job = current) == null || job == seen) && !closed) {
                 if (System.nanoTime() < spinUntil) {
                     for (int i = 0; i < 64; i++) Thread.onSpinWait();
                     Thread.yield(); // nearly free on an idle core; hands it over when other processes need it
@@ -192,7 +179,7 @@ public final class GemmWorkers {
                     // Announce the park, then re-check: a publisher writes `current` before reading the mask.
                     parkedMask.getAndUpdate(m -> m | bit);
                     job = current;
-                    if (job == null || job == seen) LockSupport.park(this);
+                    if ((job == null || job == seen) && !closed) LockSupport.park(this);
                     parkedMask.getAndUpdate(m -> m & ~bit);
                 }
             }

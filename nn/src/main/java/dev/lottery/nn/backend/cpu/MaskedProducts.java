@@ -6,7 +6,6 @@ import dev.lottery.nn.tensor.HostTensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 
 /**
  * A dense layer's three products when its weights are masked, in work proportional to the weights kept: for each
@@ -101,29 +100,30 @@ final class MaskedProducts {
     // ---- forward (Y = X W^T) and input gradient (dX = dY W): sparse lists times the batch in lanes ----
 
     /** {@code y_n = x_n w_n^T} for every member, w masked by {@code plan}. */
-    static void forward(int members, MatrixBatch xb, MatrixBatch wb, MatrixBatch yb, CpuMaskPlan plan, GemmDims d) {
+    static void forward(GemmWorkers workers, int members, MatrixBatch xb, MatrixBatch wb, MatrixBatch yb, CpuMaskPlan plan, GemmDims d) {
         int batch = d.m(), units = d.n(), inputs = d.k();
         Operand x = Operand.of(xb), w = Operand.of(wb), y = Operand.of(yb);
         int[] sparse = membersBelow(plan, members, FORWARD_MAX_DENSITY);
         for (int n = 0; n < members; n++) {
             if (!contains(sparse, n)) {
-                CpuGemm.sgemm(false, true, batch, units, inputs, 1f, x.seg, x.base(n), x.ld, w.seg, w.base(n), w.ld, 0f, y.seg, y.base(n), y.ld);
+                CpuGemm.sgemm(workers, false, true, batch, units, inputs, 1f, x.seg, x.base(n), x.ld, w.seg, w.base(n), w.ld, 0f, y.seg, y.base(n), y.ld);
             }
         }
-        inLanes(sparse, plan, true, x, xb.shared(), inputs, w, y, units, batch);
+        inLanes(workers, sparse, plan, true, x, xb.shared(), inputs, w, y, units, batch);
     }
 
     /** {@code dx_n = dy_n w_n} for every member, w masked by {@code plan}. */
-    static void inputGradient(int members, MatrixBatch dyb, MatrixBatch wb, MatrixBatch dxb, CpuMaskPlan plan, GemmDims d) {
+    static void inputGradient(GemmWorkers workers, int members, MatrixBatch dyb, MatrixBatch wb, MatrixBatch dxb, CpuMaskPlan plan,
+                              GemmDims d) {
         int batch = d.m(), inputs = d.n(), units = d.k();
         Operand dy = Operand.of(dyb), w = Operand.of(wb), dx = Operand.of(dxb);
         int[] sparse = membersBelow(plan, members, INPUT_GRADIENT_MAX_DENSITY);
         for (int n = 0; n < members; n++) {
             if (!contains(sparse, n)) {
-                CpuGemm.sgemm(false, false, batch, inputs, units, 1f, dy.seg, dy.base(n), dy.ld, w.seg, w.base(n), w.ld, 0f, dx.seg, dx.base(n), dx.ld);
+                CpuGemm.sgemm(workers, false, false, batch, inputs, units, 1f, dy.seg, dy.base(n), dy.ld, w.seg, w.base(n), w.ld, 0f, dx.seg, dx.base(n), dx.ld);
             }
         }
-        inLanes(sparse, plan, false, dy, false, units, w, dx, inputs, batch);
+        inLanes(workers, sparse, plan, false, dy, false, units, w, dx, inputs, batch);
     }
 
     /**
@@ -133,12 +133,13 @@ final class MaskedProducts {
      * and lists of it; a training batch is transposed by the caller, then each member's lists are shared out by their
      * entries.
      */
-    private static void inLanes(int[] sparse, CpuMaskPlan plan, boolean byRow, Operand in, boolean sharedIn, int inFeatures,
+    private static void inLanes(GemmWorkers workers, int[] sparse, CpuMaskPlan plan, boolean byRow, Operand in, boolean sharedIn,
+                                int inFeatures,
                                 Operand w, Operand out, int outFeatures, int batch) {
         if (sparse.length == 0) return;
         int cb = K.batchChunk(), chunks = ceilDiv(batch, cb);
-        if (chunks >= 2 * GemmWorkers.shared().threads()) {
-            parallel(chunks, c -> {
+        if (chunks >= 2 * workers.threads()) {
+            workers.forEach(chunks, c -> {
                 Scratch s = SCRATCH.get();
                 int b0 = c * cb, count = Math.min(cb, batch - b0);
                 float[] lanes = s.in(0, inFeatures * cb), sums = s.out(0, outFeatures * cb);
@@ -161,8 +162,8 @@ final class MaskedProducts {
                         : transposeIn(in.seg, in.base(n) + (long) b0 * in.ld, in.ld, count, inFeatures, s.in(i, inFeatures * cb), cb, s);
                 sums[i] = s.out(i, outFeatures * cb);
             }
-            int[][] parts = parts(plan, sparse, outFeatures, byRow);
-            parallel(parts.length, t -> {
+            int[][] parts = parts(workers.threads(), plan, sparse, outFeatures, byRow);
+            workers.forEach(parts.length, t -> {
                 int i = parts[t][0], n = sparse[i], r0 = parts[t][1], r1 = parts[t][2];
                 walk(plan.member(n).sparse(), byRow, r0, r1, w, n, lanes[i], cb, count, sums[i]);
                 transposeOut(sums[i], cb, r0, r1, count, out.seg, out.base(n) + (long) first * out.ld, out.ld, SCRATCH.get());
@@ -180,13 +181,14 @@ final class MaskedProducts {
     // ---- weight gradient: dW = dY^T X at the kept entries ----
 
     /** {@code dw_n = dy_n^T x_n} at the entries {@code plan} keeps, for every member. */
-    static void weightGradient(int members, MatrixBatch dyb, MatrixBatch xb, MatrixBatch dwb, CpuMaskPlan plan, GemmDims d) {
+    static void weightGradient(GemmWorkers workers, int members, MatrixBatch dyb, MatrixBatch xb, MatrixBatch dwb, CpuMaskPlan plan,
+                               GemmDims d) {
         int units = d.m(), inputs = d.n(), batch = d.k();
         Operand dy = Operand.of(dyb), x = Operand.of(xb), dw = Operand.of(dwb);
         int[] sparse = membersBelow(plan, members, WEIGHT_GRADIENT_MAX_DENSITY);
         for (int n = 0; n < members; n++) {
             if (!contains(sparse, n)) {
-                CpuGemm.sgemm(true, false, units, inputs, batch, 1f, dy.seg, dy.base(n), dy.ld, x.seg, x.base(n), x.ld, 0f, dw.seg, dw.base(n), dw.ld);
+                CpuGemm.sgemm(workers, true, false, units, inputs, batch, 1f, dy.seg, dy.base(n), dy.ld, x.seg, x.base(n), x.ld, 0f, dw.seg, dw.base(n), dw.ld);
             }
         }
         if (sparse.length == 0) return;
@@ -199,8 +201,8 @@ final class MaskedProducts {
             dyt[i] = transposeIn(dy.seg, dy.base(n), dy.ld, batch, units, s.in(2 * i, units * width), width, s);
             xt[i] = shared && i > 0 ? xt[0] : transposeIn(x.seg, x.base(n), x.ld, batch, inputs, s.in(2 * i + 1, inputs * width), width, s);
         }
-        int[][] parts = parts(plan, sparse, units, true);
-        parallel(parts.length, t -> {
+        int[][] parts = parts(workers.threads(), plan, sparse, units, true);
+        workers.forEach(parts.length, t -> {
             int i = parts[t][0], n = sparse[i];
             CpuMaskPlan.Sparse m = plan.member(n).sparse();
             K.dotRows(parts[t][1], parts[t][2], m.rowStart(), m.colIndex(), dyt[i], width, xt[i], width, width, dw.seg, dw.base(n), dw.ld);
@@ -213,13 +215,13 @@ final class MaskedProducts {
      * {@code DenseOps.sgdStep} with a prepared mask: members below {@link #SGD_MAX_DENSITY} touch only their kept
      * weights, the others sweep their whole matrix (in pieces on the crew when there are fewer members than threads).
      */
-    static void sgd(MemorySegment w, MemorySegment grad, MemorySegment velocity, CpuMaskPlan plan, MemorySegment mask,
+    static void sgd(GemmWorkers workers, MemorySegment w, MemorySegment grad, MemorySegment velocity, CpuMaskPlan plan, MemorySegment mask,
                     float lr, float momentum, float weightDecay) {
         long matrix = (long) plan.rows() * plan.cols();
         int members = plan.members();
-        int per = matrix * members < (1L << 15) ? 1 : Math.max(1, ceilDiv(GemmWorkers.shared().threads(), members));
+        int per = matrix * members < (1L << 15) ? 1 : Math.max(1, ceilDiv(workers.threads(), members));
         long piece = (matrix / per + 15) / 16 * 16;
-        parallel(members * per, t -> {
+        workers.forEach(members * per, t -> {
             int n = t / per, part = t % per;
             CpuMaskPlan.Member m = plan.member(n);
             long base = n * matrix;
@@ -254,8 +256,7 @@ final class MaskedProducts {
      * Tasks {@code {slot, from, to}} that cover every sparse member's lists (rows when {@code byRow}, columns
      * otherwise) in about {@code threads} pieces of equal entries; a member's piece boundaries depend only on it.
      */
-    private static int[][] parts(CpuMaskPlan plan, int[] sparse, int lists, boolean byRow) {
-        int threads = GemmWorkers.shared().threads();
+    private static int[][] parts(int threads, CpuMaskPlan plan, int[] sparse, int lists, boolean byRow) {
         int per = Math.max(1, ceilDiv(threads, sparse.length));
         int[][] tasks = new int[sparse.length * per][];
         int t = 0;
@@ -273,10 +274,6 @@ final class MaskedProducts {
             }
         }
         return Arrays.copyOf(tasks, t);
-    }
-
-    private static void parallel(int tasks, IntConsumer body, MemorySegment... segments) {
-        GemmWorkers.forEach(tasks, body, segments);
     }
 
     /**

@@ -100,13 +100,14 @@ final class WinogradConvolution {
     }
 
     /** {@code y = conv(x, w) + bias}, then {@code max(0, y)} when {@code relu}. */
-    static void forward(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g, boolean relu) {
+    static void forward(GemmWorkers workers, MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g,
+                        boolean relu) {
         int c = g.groupChannels(), k = g.groupFilters();
         Plan plan = new Plan(c, k, g.height(), g.width(), g.pad());
         PackedFilters filters = pack(w, g, plan, false);
         float[] biases = bias == null ? null : bias.toArray(F);
         long inPlane = (long) g.height() * g.width(), outPlane = (long) g.outHeight() * g.outWidth();
-        GemmWorkers.forEach(g.groups() * g.batch(), t -> {
+        workers.forEach(g.groups() * g.batch(), t -> {
             int group = t / g.batch(), n = t % g.batch();
             convolveImage(plan, x, (n * g.channels() + (long) group * c) * inPlane, filters, group, biases, group * k, relu,
                     y, (n * g.filters() + (long) group * k) * outPlane);
@@ -114,12 +115,12 @@ final class WinogradConvolution {
     }
 
     /** {@code dx = conv^T(dy, w)} (overwrites dx): the correlation of dy, padded by {@code 2 - pad}, with the flipped, transposed filters. */
-    static void backwardData(MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g) {
+    static void backwardData(GemmWorkers workers, MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g) {
         int c = g.groupChannels(), k = g.groupFilters();
         Plan plan = new Plan(k, c, g.outHeight(), g.outWidth(), 2 - g.pad());
         PackedFilters filters = pack(w, g, plan, true);
         long inPlane = (long) g.height() * g.width(), outPlane = (long) g.outHeight() * g.outWidth();
-        GemmWorkers.forEach(g.groups() * g.batch(), t -> {
+        workers.forEach(g.groups() * g.batch(), t -> {
             int group = t / g.batch(), n = t % g.batch();
             convolveImage(plan, dy, (n * g.filters() + (long) group * k) * outPlane, filters, group, null, 0, false,
                     dx, (n * g.channels() + (long) group * c) * inPlane);

@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,6 +23,14 @@ import org.junit.jupiter.params.provider.CsvSource;
  * weights are zero).
  */
 class ConvolutionGroupsTest {
+    /** Two threads, so image groups run on the crew. */
+    private static final GemmWorkers WORKERS = new GemmWorkers(2);
+
+    @AfterAll
+    static void stopCrew() {
+        WORKERS.close();
+    }
+
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     private static final int MEMBERS = 3;
 
@@ -34,9 +43,9 @@ class ConvolutionGroupsTest {
             MemorySegment dys = arena.allocateFrom(F, dy);
             MemorySegment y = arena.allocate(g.outputSize() * Float.BYTES), dx = arena.allocate(g.inputSize() * Float.BYTES);
             MemorySegment dw = arena.allocate(g.filterSize() * Float.BYTES), db = arena.allocate((long) g.filters() * Float.BYTES);
-            CpuConvolution.forward(xs, ws, bs, y, g, false);
-            CpuConvolution.backwardData(dys, ws, dx, g);
-            CpuConvolution.backwardFilter(xs, dys, dw, db, g);
+            CpuConvolution.forward(WORKERS, xs, ws, bs, y, g, false);
+            CpuConvolution.backwardData(WORKERS, dys, ws, dx, g);
+            CpuConvolution.backwardFilter(WORKERS, xs, dys, dw, db, g);
             return new Results(y.toArray(F), dx.toArray(F), dw.toArray(F), db.toArray(F));
         }
     }

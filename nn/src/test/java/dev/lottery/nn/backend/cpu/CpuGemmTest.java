@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -22,6 +23,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@link CpuGemm} against a double-precision triple loop, over transposes, odd sizes, strides, offsets, alpha/beta. */
 class CpuGemmTest {
+    /** Two threads, so large products run split across the crew. */
+    private static final GemmWorkers WORKERS = new GemmWorkers(2);
+
+    @AfterAll
+    static void stopCrew() {
+        WORKERS.close();
+    }
+
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     /** A stored matrix: rows x cols values at {@code offset} with row stride {@code ld}, padding filled with junk. */
@@ -64,7 +73,7 @@ class CpuGemmTest {
             if (nanC) {
                 for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) c.seg.setAtIndex(F, c.offset + (long) i * c.ld + j, Float.NaN);
             }
-            CpuGemm.sgemm(tA, tB, m, n, k, alpha, a.seg, a.offset, a.ld, b.seg, b.offset, b.ld, beta, c.seg, c.offset, c.ld);
+            CpuGemm.sgemm(WORKERS, tA, tB, m, n, k, alpha, a.seg, a.offset, a.ld, b.seg, b.offset, b.ld, beta, c.seg, c.offset, c.ld);
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     double sum = 0, mag = 0;
@@ -141,7 +150,7 @@ class CpuGemmTest {
             Stored a = tA ? store(arena, rnd, k, m, 0, 0, 0f) : store(arena, rnd, m, k, 0, 0, 0f);
             Stored b = tB ? store(arena, rnd, n, k, 0, 0, 0f) : store(arena, rnd, k, n, 0, 0, 0f);
             Stored c = store(arena, rnd, m, n, 0, 0, 0f);
-            CpuGemm.sgemm(tA, tB, m, n, k, 1f, a.seg, 0, a.ld, b.seg, 0, b.ld, 0f, c.seg, 0, c.ld);
+            CpuGemm.sgemm(WORKERS, tA, tB, m, n, k, 1f, a.seg, 0, a.ld, b.seg, 0, b.ld, 0f, c.seg, 0, c.ld);
             int slabs = Math.max(1, (k + 255) / 256), slab = (k + slabs - 1) / slabs;
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
@@ -199,10 +208,10 @@ class CpuGemmTest {
             MemorySegment c = arena.allocate(4L * 6 * Float.BYTES, 64);
             for (int i = 0; i < 6; i++) c.setAtIndex(F, i, Float.NaN);
             MemorySegment ab = arena.allocate(64, 64);
-            CpuGemm.sgemm(false, false, 2, 3, 0, 1f, ab, 0, 1, ab, 0, 3, 0f, c, 0, 3);
+            CpuGemm.sgemm(WORKERS, false, false, 2, 3, 0, 1f, ab, 0, 1, ab, 0, 3, 0f, c, 0, 3);
             for (int i = 0; i < 6; i++) assertEquals(0f, c.getAtIndex(F, i));
             for (int i = 0; i < 6; i++) c.setAtIndex(F, i, i + 1);
-            CpuGemm.sgemm(false, false, 2, 3, 4, 0f, ab, 0, 4, ab, 0, 3, 2f, c, 0, 3);
+            CpuGemm.sgemm(WORKERS, false, false, 2, 3, 4, 0f, ab, 0, 4, ab, 0, 3, 2f, c, 0, 3);
             for (int i = 0; i < 6; i++) assertEquals(2f * (i + 1), c.getAtIndex(F, i));
         }
     }
@@ -210,10 +219,10 @@ class CpuGemmTest {
     @Test
     void rejectsBadArguments() {
         MemorySegment s = Arena.global().allocate(1024, 64);
-        assertThrows(IllegalArgumentException.class, () -> CpuGemm.sgemm(false, false, -1, 2, 2, 1f, s, 0, 2, s, 0, 2, 0f, s, 0, 2));
-        assertThrows(IllegalArgumentException.class, () -> CpuGemm.sgemm(false, false, 2, 2, 3, 1f, s, 0, 2, s, 0, 2, 0f, s, 0, 2));
-        assertThrows(IllegalArgumentException.class, () -> CpuGemm.sgemm(false, true, 2, 4, 3, 1f, s, 0, 3, s, 0, 2, 0f, s, 0, 4));
-        assertThrows(IndexOutOfBoundsException.class, () -> CpuGemm.sgemm(false, false, 64, 64, 64, 1f, s, 0, 64, s, 0, 64, 0f, s, 0, 64));
+        assertThrows(IllegalArgumentException.class, () -> CpuGemm.sgemm(WORKERS, false, false, -1, 2, 2, 1f, s, 0, 2, s, 0, 2, 0f, s, 0, 2));
+        assertThrows(IllegalArgumentException.class, () -> CpuGemm.sgemm(WORKERS, false, false, 2, 2, 3, 1f, s, 0, 2, s, 0, 2, 0f, s, 0, 2));
+        assertThrows(IllegalArgumentException.class, () -> CpuGemm.sgemm(WORKERS, false, true, 2, 4, 3, 1f, s, 0, 3, s, 0, 2, 0f, s, 0, 4));
+        assertThrows(IndexOutOfBoundsException.class, () -> CpuGemm.sgemm(WORKERS, false, false, 64, 64, 64, 1f, s, 0, 64, s, 0, 64, 0f, s, 0, 64));
     }
 
     /** Matrices in a confined arena cannot be shared with the worker threads; the product still runs, inline. */

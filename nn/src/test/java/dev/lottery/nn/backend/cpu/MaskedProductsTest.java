@@ -12,7 +12,8 @@ import dev.lottery.nn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,7 +27,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class MaskedProductsTest {
     private static final double[] DENSITIES = {0.02, 0.3, 0.6, 0.9};
-    private final CpuBackend backend = new CpuBackend(true);
+    /** Two threads, so the crew takes part; {@link #oneThreadAndTheCrewGiveTheSameBits} compares it with one. */
+    private final CpuBackend backend = new CpuBackend(2, true);
+
+    @AfterEach
+    void closeBackend() {
+        backend.close();
+    }
 
     /** A stacked weight with its mask: member n keeps about {@code densities[n]} of its entries. */
     private record Weight(Tensor value, Tensor mask, int rows, int cols) implements AutoCloseable {
@@ -188,7 +195,7 @@ class MaskedProductsTest {
              Tensor x = activations(rnd, batch, inputs);
              Tensor dy = activations(rnd, batch, members * units);
              PreparedMask plan = backend.prepareMask(all.mask(), units, inputs)) {
-            List<float[]> together = products(members, x, dy, all.value(), plan);
+            List<float[]> together = products(backend, members, x, dy, all.value(), plan);
             for (int n = 0; n < members; n++) {
                 try (Tensor w = backend.upload("w", all.value().slice(n).toArray(), 1, units, inputs);
                      Tensor mask = backend.upload("m", all.mask().slice(n).toArray(), 1, units, inputs);
@@ -197,7 +204,7 @@ class MaskedProductsTest {
                     float[] dys = dy.toArray(), own = new float[batch * units];
                     for (int b = 0; b < batch; b++) System.arraycopy(dys, b * members * units + n * units, own, b * units, units);
                     dyAlone.copyFrom(own);
-                    List<float[]> single = products(1, x, dyAlone, w, alone);
+                    List<float[]> single = products(backend, 1, x, dyAlone, w, alone);
                     int member = n;
                     assertArrayEquals(single.get(0), block(together.get(0), batch, members, units, member), "forward, member " + n);
                     assertArrayEquals(single.get(1), block(together.get(1), batch, members, inputs, member), "input gradient, member " + n);
@@ -211,15 +218,15 @@ class MaskedProductsTest {
     }
 
     /** Forward, input gradient and weight gradient of a dense layer over the shared input x. */
-    private List<float[]> products(int members, Tensor x, Tensor dy, Tensor w, PreparedMask plan) {
+    private static List<float[]> products(CpuBackend on, int members, Tensor x, Tensor dy, Tensor w, PreparedMask plan) {
         int batch = x.dim(0), inputs = x.dim(1), units = w.dim(1);
-        try (Tensor y = backend.zeros("y", batch, members * units);
-             Tensor dx = backend.zeros("dx", batch, members * inputs);
-             Tensor dw = backend.zeros("dw", members, units, inputs)) {
+        try (Tensor y = on.zeros("y", batch, members * units);
+             Tensor dx = on.zeros("dx", batch, members * inputs);
+             Tensor dw = on.zeros("dw", members, units, inputs)) {
             MatrixBatch wb = MatrixBatch.stacked(w, units, inputs), dyb = MatrixBatch.columnBlocks(dy, members, units);
-            backend.maskedGemm(members, false, true, 1f, MatrixBatch.shared(x, inputs), wb, 0f, MatrixBatch.columnBlocks(y, members, units), MaskedOperand.B, plan);
-            backend.maskedGemm(members, false, false, 1f, dyb, wb, 0f, MatrixBatch.columnBlocks(dx, members, inputs), MaskedOperand.B, plan);
-            backend.maskedGemm(members, true, false, 1f, dyb, MatrixBatch.shared(x, inputs), 0f, MatrixBatch.stacked(dw, units, inputs), MaskedOperand.C, plan);
+            on.maskedGemm(members, false, true, 1f, MatrixBatch.shared(x, inputs), wb, 0f, MatrixBatch.columnBlocks(y, members, units), MaskedOperand.B, plan);
+            on.maskedGemm(members, false, false, 1f, dyb, wb, 0f, MatrixBatch.columnBlocks(dx, members, inputs), MaskedOperand.B, plan);
+            on.maskedGemm(members, true, false, 1f, dyb, MatrixBatch.shared(x, inputs), 0f, MatrixBatch.stacked(dw, units, inputs), MaskedOperand.C, plan);
             return List.of(y.toArray(), dx.toArray(), dw.toArray());
         }
     }
@@ -231,10 +238,10 @@ class MaskedProductsTest {
         return out;
     }
 
-    /** One thread or the whole crew: the same bits, and the crew really took part. */
+    /** A backend on one thread and one on two: the same bits, and the second thread really took part. */
     @Test
     void oneThreadAndTheCrewGiveTheSameBits() {
-        assertTrue(GemmWorkers.threadCount() >= 2, "the tests run with -Dlottery.gemm.threads=2 (pom.xml): the crew must have a second thread to compare with");
+        assertEquals(2, backend.workers().threads());
         SplittableRandom rnd = new SplittableRandom(5);
         int units = 120, inputs = 300, members = DENSITIES.length;
         try (Weight w = Weight.random(backend, rnd, units, inputs, DENSITIES);
@@ -242,29 +249,31 @@ class MaskedProductsTest {
              Tensor eval = activations(rnd, 1000, inputs);
              Tensor dy = activations(rnd, 60, members * units);
              PreparedMask plan = backend.prepareMask(w.mask(), units, inputs)) {
-            Supplier<List<float[]>> work = () -> {
-                List<float[]> out = new ArrayList<>(products(members, train, dy, w.value(), plan));
-                try (Tensor y = backend.zeros("y", 1000, members * units); Tensor w2 = backend.zeros("w2", members, units, inputs);
-                     Tensor grad = backend.zeros("g", members, units, inputs)) {
-                    backend.maskedGemm(members, false, true, 1f, MatrixBatch.shared(eval, inputs), w.batch(), 0f,
+            Function<CpuBackend, List<float[]>> work = on -> {
+                List<float[]> out = new ArrayList<>(products(on, members, train, dy, w.value(), plan));
+                try (Tensor y = on.zeros("y", 1000, members * units); Tensor w2 = on.zeros("w2", members, units, inputs);
+                     Tensor grad = on.zeros("g", members, units, inputs)) {
+                    on.maskedGemm(members, false, true, 1f, MatrixBatch.shared(eval, inputs), w.batch(), 0f,
                             MatrixBatch.columnBlocks(y, members, units), MaskedOperand.B, plan);
                     out.add(y.toArray());
-                    backend.copy(w.value(), w2);
+                    on.copy(w.value(), w2);
                     grad.copyFrom(out.get(2));
-                    backend.sgdStep(w2, grad, plan, null, 0.5f, 0f, 0f);
+                    on.sgdStep(w2, grad, plan, null, 0.5f, 0f, 0f);
                     out.add(w2.toArray());
                 }
                 return out;
             };
-            List<float[]> alone = GemmWorkers.onCallingThread(work);
-            long crewBefore = GemmWorkers.crewTasks();
+            List<float[]> alone;
+            try (CpuBackend oneThread = new CpuBackend(1, true)) {
+                alone = work.apply(oneThread);
+            }
             List<float[]> crew = null;
-            for (int attempt = 0; attempt < 20 && GemmWorkers.crewTasks() == crewBefore; attempt++) {
-                List<float[]> again = work.get();
+            for (int attempt = 0; attempt < 20 && backend.workers().crewTasks() == 0; attempt++) {
+                List<float[]> again = work.apply(backend);
                 if (crew != null) for (int i = 0; i < crew.size(); i++) assertArrayEquals(crew.get(i), again.get(i));
                 crew = again;
             }
-            assertTrue(GemmWorkers.crewTasks() > crewBefore, "the crew ran none of the tasks");
+            assertTrue(backend.workers().crewTasks() > 0, "the crew ran none of the tasks");
             String[] names = {"forward", "input gradient", "weight gradient", "evaluation forward", "sgd"};
             for (int i = 0; i < names.length; i++) assertArrayEquals(alone.get(i), crew.get(i), names[i]);
         }

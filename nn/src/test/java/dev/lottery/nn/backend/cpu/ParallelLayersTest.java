@@ -1,7 +1,6 @@
 package dev.lottery.nn.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lottery.nn.backend.ChannelGeometry;
 import dev.lottery.nn.backend.ConvGeometry;
@@ -11,18 +10,24 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The convolution, pooling and batch-norm kernels give the same bits whether their tasks (images, filter tiles, plane
- * ranges, channels) run on the worker crew or one after another on the caller: segments of a confined arena cannot
- * be shared with the crew, so they take the serial path, while shared-arena segments take the parallel one. Same
- * seed, same result, whatever the number of cores. Needs a crew of two threads or more (it skips, saying so, on one
- * core, where both paths would be serial).
+ * ranges, channels) run on a crew of two threads or one after another on the caller: segments of a confined arena
+ * cannot be shared with the crew, so they take the serial path, while shared-arena segments take the parallel one.
+ * Same seed, same result, whatever the number of cores.
  */
 class ParallelLayersTest {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
+    private static final GemmWorkers WORKERS = new GemmWorkers(2);
+
+    @AfterAll
+    static void stopCrew() {
+        WORKERS.close();
+    }
 
     @ParameterizedTest(name = "N={0} C={1} H={2} K={3} R={4} stride={5} pad={6} groups={7}")
     @CsvSource({
@@ -34,7 +39,6 @@ class ParallelLayersTest {
             "5, 32, 9, 32, 3, 1, 1, 1",  // Winograd forward and data gradient
             "7, 6, 9, 9, 3, 1, 1, 3"})   // three groups (a population's members)
     void parallelAndSerialAgreeBitForBit(int n, int c, int h, int k, int r, int stride, int pad, int groups) {
-        assertTrue(GemmWorkers.shared().threads() > 1, "the tests run with -Dlottery.gemm.threads=2 (pom.xml): the crew must have a second thread to compare with");
         ConvGeometry g = new ConvGeometry(n, c, h, h, k, r, stride, pad, groups);
         SplittableRandom rnd = new SplittableRandom(n * 131L + h);
         float[] x = rand(rnd, g.inputSize()), w = rand(rnd, g.filterSize()), b = rand(rnd, k), dy = rand(rnd, g.outputSize());
@@ -53,21 +57,21 @@ class ParallelLayersTest {
         MemorySegment xs = copy(arena, x), ws = copy(arena, w), bs = copy(arena, b), dys = copy(arena, dy);
         MemorySegment y = arena.allocate(g.outputSize() * Float.BYTES), dx = arena.allocate(g.inputSize() * Float.BYTES);
         MemorySegment dw = arena.allocate(g.filterSize() * Float.BYTES), db = arena.allocate((long) g.filters() * Float.BYTES);
-        CpuConvolution.forward(xs, ws, bs, y, g, false);
-        CpuConvolution.backwardData(dys, ws, dx, g);
-        CpuConvolution.backwardFilter(xs, dys, dw, db, g);
+        CpuConvolution.forward(WORKERS, xs, ws, bs, y, g, false);
+        CpuConvolution.backwardData(WORKERS, dys, ws, dx, g);
+        CpuConvolution.backwardFilter(WORKERS, xs, dys, dw, db, g);
         PoolGeometry pg = new PoolGeometry(g.batch(), g.filters(), g.outHeight(), g.outWidth(), 2, 2);
         MemorySegment pooled = arena.allocate(pg.outputSize() * Float.BYTES), poolDx = arena.allocate(pg.inputSize() * Float.BYTES);
-        CpuPooling.maxPool(y, pooled, pg);
-        CpuPooling.maxPoolBackward(y, pooled, poolDx, pg);
+        CpuPooling.maxPool(WORKERS, y, pooled, pg);
+        CpuPooling.maxPoolBackward(WORKERS, y, pooled, poolDx, pg);
         ChannelGeometry cg = new ChannelGeometry(g.batch(), g.filters(), g.outHeight() * g.outWidth());
         MemorySegment gamma = copy(arena, Arrays.copyOf(b, g.filters())), mean = arena.allocate((long) g.filters() * Float.BYTES);
         MemorySegment var = arena.allocate((long) g.filters() * Float.BYTES), saved = arena.allocate((long) g.filters() * Float.BYTES);
         MemorySegment invStd = arena.allocate((long) g.filters() * Float.BYTES), bnY = arena.allocate(g.outputSize() * Float.BYTES);
         MemorySegment bnDx = arena.allocate(g.outputSize() * Float.BYTES), dgamma = arena.allocate((long) g.filters() * Float.BYTES);
         MemorySegment dbeta = arena.allocate((long) g.filters() * Float.BYTES);
-        CpuBatchNorm.training(y, gamma, bs, mean, var, 0.1f, 1e-5f, saved, invStd, bnY, cg);
-        CpuBatchNorm.backward(y, dys, gamma, saved, invStd, bnDx, dgamma, dbeta, cg);
+        CpuBatchNorm.training(WORKERS, y, gamma, bs, mean, var, 0.1f, 1e-5f, saved, invStd, bnY, cg);
+        CpuBatchNorm.backward(WORKERS, y, dys, gamma, saved, invStd, bnDx, dgamma, dbeta, cg);
         return new float[][] {y.toArray(F), dx.toArray(F), dw.toArray(F), db.toArray(F), pooled.toArray(F), poolDx.toArray(F),
                 bnY.toArray(F), bnDx.toArray(F), dgamma.toArray(F), dbeta.toArray(F)};
     }

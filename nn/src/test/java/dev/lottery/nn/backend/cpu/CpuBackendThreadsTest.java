@@ -1,0 +1,88 @@
+package dev.lottery.nn.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.BackendOptions;
+import dev.lottery.nn.backend.Backends;
+import dev.lottery.nn.backend.DeviceChoice;
+import dev.lottery.nn.init.Initializer;
+import dev.lottery.nn.model.Activation;
+import dev.lottery.nn.model.ImageShape;
+import dev.lottery.nn.model.LayerKind;
+import dev.lottery.nn.model.LayerSpec;
+import dev.lottery.nn.model.ModelSpec;
+import dev.lottery.nn.model.Network;
+import dev.lottery.nn.model.Padding;
+import dev.lottery.nn.model.Parameter;
+import dev.lottery.nn.model.SyntheticData;
+import dev.lottery.nn.train.OptimizerSpec;
+import dev.lottery.nn.train.ResidentData;
+import dev.lottery.nn.train.Trainer;
+import dev.lottery.nn.train.TrainingListener;
+import dev.lottery.nn.train.TrainingResult;
+import dev.lottery.nn.train.TrainingSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The thread count is a setting of each CPU backend: a backend on one thread and one on two, in one JVM and training
+ * at the same time, reach the same bits; the two-thread backend really ran work on its second thread; closing a
+ * backend ends its threads.
+ */
+class CpuBackendThreadsTest {
+    private static final ModelSpec MODEL = new ModelSpec("conv-bn", new ImageShape(2, 12, 12), List.of(
+            new LayerSpec.Conv2d("conv", 8, 3, 1, Padding.SAME, Activation.NONE, false),
+            new LayerSpec.BatchNorm("bn", Activation.RELU),
+            new LayerSpec.MaxPool("pool", 2, 2),
+            new LayerSpec.Flatten("flat"),
+            new LayerSpec.Dense("fc", 64, Activation.RELU, LayerKind.FULLY_CONNECTED),
+            new LayerSpec.Dense("out", 4, Activation.NONE, LayerKind.OUTPUT)),
+            new Initializer.Normal(0.2), new Initializer.Normal(0.05));
+    private static final TrainingSpec RUN = TrainingSpec.builder(OptimizerSpec.sgd(0.05)).batchSize(40).iterations(16).evalEvery(8).build();
+
+    private record Trained(TrainingResult result, List<float[]> weights) {}
+
+    private static Trained train(Backend backend) {
+        try (ResidentData data = ResidentData.upload(backend, SyntheticData.imageSplit(200, 60, MODEL.input(), 4));
+             Network net = Network.create(MODEL, backend, 7)) {
+            TrainingResult result = Trainer.train(net, data, RUN, 7, TrainingListener.NONE);
+            List<float[]> weights = new ArrayList<>();
+            for (Parameter p : net.parameters()) weights.add(p.value().toArray());
+            return new Trained(result, weights);
+        }
+    }
+
+    private static CpuBackend cpu(int threads) {
+        return (CpuBackend) Backends.select(BackendOptions.of(DeviceChoice.CPU).withCpuThreads(threads)).backend();
+    }
+
+    @Test
+    void backendsOnOneAndTwoThreadsTrainSideBySideToTheSameBits() {
+        try (CpuBackend one = cpu(1); CpuBackend two = cpu(2)) {
+            assertEquals(1, CrewProbe.threads(one));
+            assertEquals(2, CrewProbe.threads(two));
+            CompletableFuture<Trained> alone = CompletableFuture.supplyAsync(() -> train(one));
+            CompletableFuture<Trained> crew = CompletableFuture.supplyAsync(() -> train(two));
+            Trained a = alone.join(), b = crew.join();
+            assertEquals(a.result().series(), b.result().series(), "evaluations");
+            for (int t = 0; t < a.weights().size(); t++) assertArrayEquals(a.weights().get(t), b.weights().get(t), "parameter " + t);
+            assertEquals(0, CrewProbe.crewTasks(one), "a one-thread backend has no crew");
+            assertTrue(CrewProbe.crewTasks(two) > 0, "the two-thread backend's second thread ran none of the work");
+        }
+    }
+
+    @Test
+    void closingTheBackendEndsItsThreads() throws InterruptedException {
+        CpuBackend backend = cpu(3);
+        GemmWorkers crew = backend.workers();
+        assertTrue(!crew.stopped(), "the crew runs while the backend is open");
+        backend.close();
+        for (int wait = 0; wait < 500 && !crew.stopped(); wait++) Thread.sleep(10);
+        assertTrue(crew.stopped(), "the crew's threads ended within 5 s of close");
+    }
+}
