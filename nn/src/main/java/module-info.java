@@ -2,7 +2,8 @@
  * Tensors, the {@code Backend} SPI with its CPU (Vector API) and CUDA backends, models as data, networks and
  * populations, optimizers, the trainer, Philox random streams, data sets and {@code .npy} files.
  *
- * <p>The layer implementations ({@code dev.lottery.nn.layers}) and the backends' own packages are internal: a
+ * <p>The layer implementations ({@code dev.lottery.nn.layers}), the backends' own packages and what they share
+ * ({@code dev.lottery.nn.backend.common}) and the project's helpers ({@code dev.lottery.nn.internal}) are internal: a
  * backend is obtained through {@code Backends}, a model is described by a {@code ModelSpec}.
  */
 module dev.lottery.nn {
@@ -25,6 +26,8 @@ module dev.lottery.nn {
     exports dev.lottery.nn.train;
     // The command line's start-up warm-up drives the CPU backend's kernels directly.
     exports dev.lottery.nn.backend.cpu to dev.lottery.experiment;
+    // Atomic file writes, which the experiment module's results store and reports use as well.
+    exports dev.lottery.nn.internal to dev.lottery.experiment;
     // The CUDA kernels' .cu sources are resources of this package, read by dev.lottery.gpu's KernelSource.
     opens dev.lottery.nn.backend.cuda to dev.lottery.gpu;
 

@@ -5,7 +5,7 @@ import dev.lottery.nn.backend.Backends;
 import dev.lottery.nn.data.DatasetName;
 import dev.lottery.nn.data.augment.BatchAugmentation;
 import dev.lottery.nn.init.Initializer;
-import dev.lottery.nn.io.AtomicFiles;
+import dev.lottery.nn.internal.AtomicFiles;
 import dev.lottery.nn.io.Npy;
 import dev.lottery.nn.model.ModelSpec;
 import dev.lottery.nn.model.Network;

@@ -1,6 +1,6 @@
 package dev.lottery.xor;
 
-import dev.lottery.nn.io.AtomicFiles;
+import dev.lottery.nn.internal.AtomicFiles;
 import dev.lottery.nn.UserError;
 
 import java.io.IOException;

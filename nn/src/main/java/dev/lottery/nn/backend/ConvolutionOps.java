@@ -4,8 +4,8 @@ import dev.lottery.nn.tensor.Tensor;
 
 /**
  * Convolutional and residual networks. Activations are NCHW; every op takes its geometry as a value (what cuDNN's
- * descriptors hold) and checks only tensor sizes ({@link LayerOpSizes}), so a {@code [batch, features]} mini-batch
- * can be read as {@code [batch, channels, height, width]} without a reshape. A population's members are channel
+ * descriptors hold) and checks only tensor sizes (the same checks in every backend), so a {@code [batch, features]}
+ * mini-batch can be read as {@code [batch, channels, height, width]} without a reshape. A population's members are channel
  * groups: convolutions take {@link ConvGeometry#groups()}, and pooling and batch normalization, which act per
  * channel, see {@code members * channels} channels.
  */

@@ -53,17 +53,33 @@ public record MatrixBatch(Tensor tensor, long offset, int rows, int cols, int ld
         return stride == 0;
     }
 
-    /** The rows and columns of {@code op(matrix)}. */
-    int opRows(boolean trans) {
+    /**
+     * The rows of {@code op(matrix)}.
+     *
+     * @param trans whether the product reads the matrix transposed
+     * @return {@code cols} when transposed, otherwise {@code rows}
+     */
+    public int opRows(boolean trans) {
         return trans ? cols : rows;
     }
 
-    int opCols(boolean trans) {
+    /**
+     * The columns of {@code op(matrix)}.
+     *
+     * @param trans whether the product reads the matrix transposed
+     * @return {@code rows} when transposed, otherwise {@code cols}
+     */
+    public int opCols(boolean trans) {
         return trans ? rows : cols;
     }
 
-    /** The last float member {@code members-1} touches, plus one: must fit the tensor. */
-    long extent(int members) {
+    /**
+     * The last float that member {@code members-1} touches, plus one: it must fit the tensor.
+     *
+     * @param members how many members read or write this operand
+     * @return the floats of the tensor the members span
+     */
+    public long extent(int members) {
         if (rows == 0 || cols == 0) return 0;
         return offset + (members - 1) * stride + (long) (rows - 1) * ld + cols;
     }

@@ -1,6 +1,7 @@
 package dev.lottery.nn.data;
 
 import dev.lottery.nn.UserError;
+import dev.lottery.nn.internal.AtomicFiles;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -117,7 +118,7 @@ final class Cifar10Fetcher {
                 throw new UserError(target.getFileName() + " in the archive has " + n + " bytes, expected "
                         + reader.fileBytes());
             }
-            dev.lottery.nn.io.AtomicFiles.moveIntoPlace(tmp, target);
+            AtomicFiles.moveIntoPlace(tmp, target);
             tmp = null;
         } finally {
             if (tmp != null) Files.deleteIfExists(tmp);

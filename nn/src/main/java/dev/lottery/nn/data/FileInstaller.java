@@ -1,5 +1,6 @@
 package dev.lottery.nn.data;
 
+import dev.lottery.nn.internal.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,7 +55,7 @@ final class FileInstaller {
                 throw new ChecksumMismatchException(target.getFileName() + ": SHA-256 mismatch: expected " + sha256
                         + ", got " + actual);
             }
-            dev.lottery.nn.io.AtomicFiles.moveIntoPlace(tmp, target);
+            AtomicFiles.moveIntoPlace(tmp, target);
             tmp = null;
             return target;
         } finally {

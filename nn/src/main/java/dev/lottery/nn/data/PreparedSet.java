@@ -1,6 +1,6 @@
 package dev.lottery.nn.data;
 
-import dev.lottery.nn.io.AtomicFiles;
+import dev.lottery.nn.internal.AtomicFiles;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

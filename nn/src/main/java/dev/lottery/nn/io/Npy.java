@@ -1,6 +1,7 @@
 package dev.lottery.nn.io;
 
 import dev.lottery.nn.UserError;
+import dev.lottery.nn.internal.AtomicFiles;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,5 @@
 /**
- * Files: NumPy's {@code .npy} format ({@link dev.lottery.nn.io.Npy}), which NumPy reads without this project, and
- * atomic writes ({@link dev.lottery.nn.io.AtomicFiles}): a file is written under a temporary name and renamed into
- * place, so a reader never sees half of it.
+ * Files: NumPy's {@code .npy} format ({@link dev.lottery.nn.io.Npy}), which NumPy reads without this project. Files
+ * are written atomically: under a temporary name, then renamed into place, so a reader never sees half of one.
  */
 package dev.lottery.nn.io;

@@ -1,6 +1,6 @@
 package dev.lottery.nn.train;
 
-import dev.lottery.nn.io.AtomicFiles;
+import dev.lottery.nn.internal.AtomicFiles;
 import dev.lottery.nn.model.Network;
 import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.tensor.Tensor;

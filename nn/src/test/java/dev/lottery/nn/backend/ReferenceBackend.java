@@ -1,5 +1,9 @@
 package dev.lottery.nn.backend;
 
+import dev.lottery.nn.backend.common.ShiftAndFlipRequest;
+import dev.lottery.nn.backend.common.GlobalPruneRequest;
+import dev.lottery.nn.backend.common.LayerOpSizes;
+import dev.lottery.nn.backend.common.GemmDims;
 import dev.lottery.nn.rng.KeyedRandom;
 import dev.lottery.nn.tensor.HostTensor;
 import dev.lottery.nn.tensor.Tensor;

@@ -2,12 +2,12 @@ package dev.lottery.nn.backend.cpu;
 
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.BackendOptions;
-import dev.lottery.nn.backend.GemmDims;
-import dev.lottery.nn.backend.GlobalPruneRequest;
+import dev.lottery.nn.backend.common.GemmDims;
+import dev.lottery.nn.backend.common.GlobalPruneRequest;
 import dev.lottery.nn.backend.MatrixBatch;
-import dev.lottery.nn.backend.ShiftAndFlipRequest;
+import dev.lottery.nn.backend.common.ShiftAndFlipRequest;
 import dev.lottery.nn.backend.StepRecorder;
-import dev.lottery.nn.backend.LayerOpSizes;
+import dev.lottery.nn.backend.common.LayerOpSizes;
 import dev.lottery.nn.backend.MaskedOperand;
 import dev.lottery.nn.backend.PreparedMask;
 import dev.lottery.nn.UserError;

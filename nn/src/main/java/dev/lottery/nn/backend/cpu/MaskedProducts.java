@@ -1,6 +1,6 @@
 package dev.lottery.nn.backend.cpu;
 
-import dev.lottery.nn.backend.GemmDims;
+import dev.lottery.nn.backend.common.GemmDims;
 import dev.lottery.nn.backend.MatrixBatch;
 import dev.lottery.nn.tensor.HostTensor;
 import java.lang.foreign.MemorySegment;

@@ -1,4 +1,4 @@
-package dev.lottery.nn.io;
+package dev.lottery.nn.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
-package dev.lottery.nn.backend;
+package dev.lottery.nn.backend.common;
 
+import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.tensor.Tensor;
 import java.util.List;
 

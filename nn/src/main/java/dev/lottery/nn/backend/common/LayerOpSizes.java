@@ -1,5 +1,6 @@
-package dev.lottery.nn.backend;
+package dev.lottery.nn.backend.common;
 
+import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.ChannelGeometry;
 import dev.lottery.nn.backend.ConvGeometry;
 import dev.lottery.nn.backend.PoolGeometry;
