@@ -11,7 +11,9 @@ import dev.lottery.nn.model.Mode;
 import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.tensor.Tensor;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Batch normalization then an activation. Scale {@code gamma} starts at 1 and shift {@code beta} at 0 (neither is
@@ -58,9 +60,12 @@ public final class BatchNormLayer implements Layer {
         return List.of(gamma, beta);
     }
 
-    /** Member {@code member}'s running statistics (mean, variance), for tests and snapshots. */
-    public List<Tensor> runningStatistics(int member) {
-        return List.of(runningMean.slice(member), runningVar.slice(member));
+    @Override
+    public Map<String, Tensor> state(int member) {
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        state.put(spec.name() + ".running_mean", runningMean.slice(member));
+        state.put(spec.name() + ".running_var", runningVar.slice(member));
+        return state;
     }
 
     @Override

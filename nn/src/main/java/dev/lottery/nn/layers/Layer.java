@@ -4,6 +4,7 @@ import dev.lottery.nn.model.Mode;
 import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.tensor.Tensor;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One built layer of a {@code Population}: its parameters (stacked over the members) and the backend calls of its
@@ -31,6 +32,14 @@ public sealed interface Layer extends AutoCloseable
 
     /** Resets member {@code member}'s non-parameter state (batch-norm running statistics) to its initial values. */
     default void resetState(int member) {}
+
+    /**
+     * Member {@code member}'s non-parameter state (batch-norm running mean and variance) by name, in layer order: what
+     * a saved network keeps beside its parameters. The tensors are the member's slices of the layer's own.
+     */
+    default Map<String, Tensor> state(int member) {
+        return Map.of();
+    }
 
     @Override
     void close();

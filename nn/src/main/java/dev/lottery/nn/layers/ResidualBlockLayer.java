@@ -7,7 +7,9 @@ import dev.lottery.nn.model.Mode;
 import dev.lottery.nn.model.Parameter;
 import dev.lottery.nn.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))}, the shortcut being the identity or a 1x1 projection
@@ -63,6 +65,13 @@ public final class ResidualBlockLayer implements Layer {
     @Override
     public void resetState(int member) {
         parts().forEach(l -> l.resetState(member));
+    }
+
+    @Override
+    public Map<String, Tensor> state(int member) {
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        parts().forEach(l -> state.putAll(l.state(member)));
+        return state;
     }
 
     @Override

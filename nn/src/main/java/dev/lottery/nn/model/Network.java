@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -124,6 +126,11 @@ public final class Network implements AutoCloseable {
     public static final String MODEL_FILE = "model.txt";
     /** The parameters' names in layer order, one a line, in a saved network's folder. */
     public static final String PARAMETERS_FILE = "parameters.txt";
+    /**
+     * The names of the layers' other state (batch-norm running statistics) in layer order, one a line, in a saved
+     * network's folder.
+     */
+    public static final String STATE_FILE = "state.txt";
 
     /**
      * The class each example is predicted to belong to: the index of its largest logit, from an evaluation forward
@@ -165,10 +172,11 @@ public final class Network implements AutoCloseable {
     /**
      * Writes this network to the folder {@code dir}: {@value #MODEL_FILE} (the model's canonical text),
      * {@value #PARAMETERS_FILE} (the parameters in layer order) and, per parameter, {@code <name>.npy} (float32)
-     * and for weights {@code <name>.mask.npy} (bool). The folder is written under a temporary name beside
-     * {@code dir} and renamed into place, so {@code dir} holds the previous network or this one, never a mix (while a
-     * previous one is replaced there is an instant between the two renames without either). Batch-norm running
-     * statistics are not parameters and are not saved.
+     * and for weights {@code <name>.mask.npy} (bool); {@value #STATE_FILE} names the layers' other state, the
+     * batch-norm running mean and variance ({@code <layer>.running_mean.npy}, {@code <layer>.running_var.npy}), which
+     * evaluation and {@link #predict} use. The folder is written under a temporary name beside {@code dir} and
+     * renamed into place, so {@code dir} holds the previous network or this one, never a mix (while a previous one
+     * is replaced there is an instant between the two renames without either).
      */
     public void save(Path dir) {
         Path target = dir.toAbsolutePath();
@@ -190,6 +198,11 @@ public final class Network implements AutoCloseable {
                     }
                 }
                 Files.writeString(tmp.resolve(PARAMETERS_FILE), String.join("\n", names) + "\n");
+                Map<String, Tensor> state = population.state(member);
+                for (Map.Entry<String, Tensor> t : state.entrySet()) {
+                    Npy.write(tmp.resolve(t.getKey() + ".npy"), t.getValue().toArray(), t.getValue().shape());
+                }
+                Files.writeString(tmp.resolve(STATE_FILE), state.keySet().stream().map(name -> name + "\n").collect(Collectors.joining()));
                 Files.writeString(tmp.resolve(MODEL_FILE), spec().canonical() + "\n");
                 replace(target, tmp);
             } catch (IOException | RuntimeException e) {
@@ -222,18 +235,20 @@ public final class Network implements AutoCloseable {
 
     /**
      * Reads a network that {@link #save} wrote into a new network on {@code backend} (a population of one; closing it
-     * frees it). Parameters are matched to the files by their order in {@value #PARAMETERS_FILE}, and each file's
-     * shape must be the parameter's.
+     * frees it). Parameters are matched to the files by their order in {@value #PARAMETERS_FILE}, the batch-norm
+     * running statistics by their order in {@value #STATE_FILE}, and each file's shape must be its tensor's.
      *
      * @throws UserError if {@code dir} is not a saved network or does not fit its model
      */
     public static Network load(Path dir, Backend backend) {
         String modelText;
-        List<String> names;
+        List<String> names, stateNames;
         try {
             modelText = Files.readString(dir.resolve(MODEL_FILE), StandardCharsets.UTF_8).strip();
-            names = Files.readAllLines(dir.resolve(PARAMETERS_FILE), StandardCharsets.UTF_8).stream()
-                    .filter(line -> !line.isBlank()).toList();
+            names = lines(dir.resolve(PARAMETERS_FILE));
+            // Without the file, the network has no state to restore (a model without batch norm).
+            Path stateFile = dir.resolve(STATE_FILE);
+            stateNames = Files.exists(stateFile) ? lines(stateFile) : List.of();
         } catch (NoSuchFileException e) {
             throw new UserError(dir + " is not a saved network: " + e.getFile() + " is missing");
         } catch (IOException e) {
@@ -255,6 +270,13 @@ public final class Network implements AutoCloseable {
                     p.mask().copyFrom(mask);
                 }
             }
+            List<Tensor> state = List.copyOf(net.population.state(net.member).values());
+            if (state.size() != stateNames.size()) {
+                throw new UserError(dir + ": " + stateNames.size() + " state tensors saved, the model has " + state.size());
+            }
+            for (int i = 0; i < state.size(); i++) {
+                state.get(i).copyFrom(read(dir.resolve(stateNames.get(i) + ".npy"), state.get(i)).floats());
+            }
             return net;
         } catch (RuntimeException e) {
             net.close();
@@ -262,10 +284,15 @@ public final class Network implements AutoCloseable {
         }
     }
 
+    /** The non-blank lines of {@code file}. */
+    private static List<String> lines(Path file) throws IOException {
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(line -> !line.isBlank()).toList();
+    }
+
     private static NpyArray read(Path file, Tensor into) {
         NpyArray a = Npy.read(file);
         if (!Arrays.equals(a.shape(), into.shape())) {
-            throw new UserError(file + " holds shape " + Arrays.toString(a.shape()) + ", the parameter is " + Arrays.toString(into.shape()));
+            throw new UserError(file + " holds shape " + Arrays.toString(a.shape()) + ", " + into.name() + " is " + Arrays.toString(into.shape()));
         }
         return a;
     }

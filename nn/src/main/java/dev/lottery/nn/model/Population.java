@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -157,6 +158,13 @@ public final class Population implements AutoCloseable {
 
     void resetRunningStatistics(int member) {
         for (Layer layer : layers) layer.resetState(member);
+    }
+
+    /** Member {@code member}'s non-parameter state by name, in layer order (see {@link Layer#state}). */
+    Map<String, Tensor> state(int member) {
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        for (Layer layer : layers) state.putAll(layer.state(member));
+        return state;
     }
 
     /**

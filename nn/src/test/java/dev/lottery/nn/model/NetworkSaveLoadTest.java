@@ -2,6 +2,7 @@ package dev.lottery.nn.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import dev.lottery.nn.data.Dataset;
 import dev.lottery.nn.init.Initializer;
 import dev.lottery.nn.io.Npy;
 import dev.lottery.nn.io.NpyArray;
+import dev.lottery.nn.tensor.Tensor;
 import dev.lottery.nn.train.OptimizerSpec;
 import dev.lottery.nn.train.ResidentData;
 import dev.lottery.nn.train.Trainer;
@@ -20,8 +22,10 @@ import dev.lottery.nn.train.TrainingResult;
 import dev.lottery.nn.train.TrainingSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,6 +95,52 @@ class NetworkSaveLoadTest {
             assertArrayEquals(predicted, loaded.predict(test));
             assertArrayEquals(w, loaded.parameters().getFirst().value().toArray());
         }
+    }
+
+    /**
+     * Batch norm's running mean and variance are saved beside the parameters: the loaded network's evaluation logits
+     * are the trained network's to the bit, and the same network with the statistics reset (as a load that dropped
+     * them would leave it) computes others.
+     */
+    @Test
+    void batchNormRunningStatisticsAreSavedAndLoaded() throws Exception {
+        ModelSpec model = new ModelSpec("tiny-bn", FEATURES, List.of(
+                new LayerSpec.Dense("hidden", 16, Activation.NONE, LayerKind.FULLY_CONNECTED),
+                new LayerSpec.BatchNorm("hidden_bn", Activation.RELU),
+                new LayerSpec.Dense("out", CLASSES, Activation.NONE, LayerKind.OUTPUT)),
+                new Initializer.TruncatedNormal(0.1), new Initializer.Zeros());
+        int[] trainLabels = new int[300], testLabels = new int[60];
+        float[][] train = examples(300, 1, trainLabels), test = examples(60, 2, testLabels);
+        DataSplit split = new DataSplit(Dataset.of("toy", train, trainLabels, CLASSES), Dataset.of("toy-test", test, testLabels, CLASSES));
+        TrainingSpec spec = TrainingSpec.builder(OptimizerSpec.sgd(0.1)).batchSize(30).iterations(40).evalEvery(40).build();
+        Path dir = tmp.resolve("bn");
+        float[] logits;
+        int[] predicted;
+        try (ResidentData data = ResidentData.upload(backend, split);
+             Network net = Network.create(model, backend, 3);
+             Tensor x = backend.upload("x", flatten(test), test.length, FEATURES)) {
+            Trainer.train(net, data, spec);
+            logits = net.forward(x, Mode.EVALUATION).toArray();
+            predicted = net.predict(test);
+            net.save(dir);
+        }
+        assertEquals(List.of("hidden_bn.running_mean", "hidden_bn.running_var"), Files.readAllLines(dir.resolve(Network.STATE_FILE)));
+        float[] mean = Npy.read(dir.resolve("hidden_bn.running_mean.npy")).floats();
+        assertTrue(IntStream.range(0, mean.length).anyMatch(i -> mean[i] != 0f), "training moved the running mean");
+        try (Network loaded = Network.load(dir, backend);
+             Tensor x = backend.upload("x", flatten(test), test.length, FEATURES)) {
+            assertArrayEquals(logits, loaded.forward(x, Mode.EVALUATION).toArray(), "evaluation logits after the round trip");
+            assertArrayEquals(predicted, loaded.predict(test));
+            loaded.resetRunningStatistics();
+            assertFalse(Arrays.equals(logits, loaded.forward(x, Mode.EVALUATION).toArray()),
+                    "without its running statistics the network computes other logits, so the check above can fail");
+        }
+    }
+
+    private static float[] flatten(float[][] rows) {
+        float[] out = new float[rows.length * rows[0].length];
+        for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, out, i * rows[i].length, rows[i].length);
+        return out;
     }
 
     @Test
