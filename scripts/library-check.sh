@@ -4,7 +4,7 @@
 #      else from ~/.m2/repository and leaves it untouched;
 #   2. builds scripts/library-check/ (a separate project that depends on dev.lottery:lottery) offline against them;
 #   3. checks that its runtime dependencies hold no picocli, XChart, pdfbox, commons-logging or JUnit;
-#   4. runs it on the module path and on the class path (with the Vector API, and once without it: the scalar
+#   4. runs it on the module path and on the class path, each with the Vector API and once without it (the scalar
 #      kernels after a one-line notice): it trains a small custom model on in-memory arrays, saves, loads and predicts,
 #      and runs a one-level lottery experiment (LibraryCheck.java).
 # Takes about a minute and a half on 2 cores once the modules are compiled.
@@ -47,17 +47,21 @@ run() {  # run <label> <java arguments...>: fails on a non-zero exit or a warnin
   fi
   grep '^library-check' "$log"
 }
-# The module path needs no --add-modules: dev.lottery.nn's descriptor requires jdk.incubator.vector.
-run module-path --enable-native-access=dev.lottery.bindings,dev.lottery.gpu \
+# The modules require jdk.incubator.vector statically: --add-modules resolves it on either path.
+run module-path --add-modules jdk.incubator.vector --enable-native-access=dev.lottery.bindings,dev.lottery.gpu \
   --module-path "$classes:$work/lib" --module dev.lottery.check/dev.lottery.check.LibraryCheck "$work/module-path" vector
 run class-path --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   -cp "$classes:$work/lib/*" dev.lottery.check.LibraryCheck "$work/class-path" vector
-# Without the Vector API flag on the class path: the scalar kernels, after a one-line notice that names the flag.
+# Without the Vector API flag: the scalar kernels, after a one-line notice that names the flag.
+run module-path-scalar --enable-native-access=dev.lottery.bindings,dev.lottery.gpu \
+  --module-path "$classes:$work/lib" --module dev.lottery.check/dev.lottery.check.LibraryCheck "$work/module-path-scalar" scalar
 run class-path-scalar --enable-native-access=ALL-UNNAMED \
   -cp "$classes:$work/lib/*" dev.lottery.check.LibraryCheck "$work/class-path-scalar" scalar
-if ! grep -q 'add-modules jdk.incubator.vector' "$work/class-path-scalar.log"; then
-  cat "$work/class-path-scalar.log" >&2
-  echo "library-check: no notice naming --add-modules jdk.incubator.vector when the Vector API is missing" >&2
-  exit 1
-fi
+for label in module-path-scalar class-path-scalar; do
+  if ! grep -q 'add-modules jdk.incubator.vector' "$work/$label.log"; then
+    cat "$work/$label.log" >&2
+    echo "library-check: no notice naming --add-modules jdk.incubator.vector when the Vector API is missing ($label)" >&2
+    exit 1
+  fi
+done
 echo "library-check: ok"

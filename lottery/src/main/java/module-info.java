@@ -9,7 +9,9 @@
 module dev.lottery.experiment {
     requires transitive dev.lottery.nn;
     requires com.google.gson;
-    requires jdk.incubator.vector;
+    // The XOR appendix's trainer is written with the Vector API (java --add-modules jdk.incubator.vector); the rest
+    // of the module runs without it.
+    requires static jdk.incubator.vector;
     requires java.management;
     requires static info.picocli;
     requires static org.knowm.xchart;

@@ -8,8 +8,9 @@
  */
 module dev.lottery.nn {
     requires transitive dev.lottery.gpu;
-    // The CPU backend's kernels; resolved by this descriptor on the module path, so no --add-modules there.
-    requires jdk.incubator.vector;
+    // The CPU backend's vector kernels, when the Vector API is resolved (java --add-modules jdk.incubator.vector);
+    // without it the backend runs its scalar kernels after a one-line notice, so a runtime without the module works.
+    requires static jdk.incubator.vector;
     // The free physical memory the CPU backend reports (com.sun.management).
     requires jdk.management;
     requires java.net.http;

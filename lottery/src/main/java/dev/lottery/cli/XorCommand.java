@@ -1,6 +1,7 @@
 package dev.lottery.cli;
 
 import dev.lottery.nn.UserError;
+import dev.lottery.nn.backend.cpu.CpuKernels;
 import dev.lottery.xor.XorCriteria;
 import dev.lottery.xor.XorExperiment;
 import dev.lottery.xor.XorFit;
@@ -67,6 +68,9 @@ public final class XorCommand implements Callable<Integer>, ValidatedOptions {
 
     @Override
     public void validateOptions() {
+        if (!CpuKernels.vectorModulePresent()) {
+            throw new UserError("xor trains with the Vector API: run java with --add-modules jdk.incubator.vector");
+        }
         OptionChecks.positive("--trials", trials);
         OptionChecks.nonNegative("--iterations", iterations);
         if (setting != null) XorSetting.parse(setting);

@@ -5,6 +5,7 @@ import dev.lottery.experiment.ExperimentPresets;
 import dev.lottery.experiment.ExperimentSettings;
 import dev.lottery.experiment.ExperimentSpec;
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.BackendOptions;
 import dev.lottery.nn.backend.Backends;
 import dev.lottery.nn.backend.DeviceChoice;
 import dev.lottery.nn.data.DataSplit;
@@ -55,7 +56,7 @@ public final class LibraryCheck {
                 Dataset.of("toy-test", test, testLabels, CLASSES));
         TrainingSpec training = TrainingSpec.builder(OptimizerSpec.sgd(0.1)).batchSize(30).iterations(300).build();
 
-        try (Backend backend = Backends.select(DeviceChoice.CPU).backend()) {
+        try (Backend backend = Backends.select(BackendOptions.of(DeviceChoice.CPU).withCpuThreads(2)).backend()) {
             require(backend.description().contains("scalar kernels") != vector,
                     "expected the " + (vector ? "Vector API" : "scalar") + " kernels: " + backend.description());
             int[] predicted;
@@ -104,7 +105,10 @@ public final class LibraryCheck {
         if (modular) {
             Module nn = Network.class.getModule();
             require(nn.getName().equals("dev.lottery.nn"), "nn is module " + nn.getName());
-            require(!nn.isExported("dev.lottery.nn.layers"), "dev.lottery.nn.layers is exported");
+            for (String internal : List.of("dev.lottery.nn.layers", "dev.lottery.nn.internal", "dev.lottery.nn.backend.common",
+                    "dev.lottery.nn.backend.cpu")) {
+                require(!nn.isExported(internal), internal + " is exported");
+            }
         }
     }
 
