@@ -15,7 +15,7 @@ import java.util.stream.IntStream;
  * fixed-length records, each one label byte (0..9) then 3072 pixel bytes — 1024 red, 1024 green, 1024 blue, each
  * plane row-major 32x32, which is already CHW. The standard files hold 10,000 records each; tests use smaller ones.
  */
-public final class Cifar10Reader {
+final class Cifar10Reader {
     /** Colour planes per image. */
     public static final int CHANNELS = 3;
     /** Rows and columns per image. */

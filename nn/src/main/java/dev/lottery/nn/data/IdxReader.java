@@ -23,7 +23,7 @@ import java.util.zip.ZipException;
  * <p>Every problem with a file is a {@link UserError} whose one line names the file and what is wrong, because a
  * truncated download or a mislabelled file is something the user fixes, not a bug.
  */
-public final class IdxReader {
+final class IdxReader {
     /** An image file's magic number. */
     public static final int IMAGES_MAGIC = 0x00000803;
     /** A label file's magic number. */
