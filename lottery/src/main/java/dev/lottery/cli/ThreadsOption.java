@@ -13,16 +13,14 @@ final class ThreadsOption {
                     + "(default: -Dlottery.gemm.threads, or one per core).")
     Integer threads;
 
-    /** Throws a one-line {@link UserError} when the count is out of range. */
-    void validate() {
+    /**
+     * The backend to open: {@code device} (as the {@code --device} option spells it), with these threads; a count out
+     * of range is a one-line {@link UserError}.
+     */
+    BackendOptions backendOptions(String device) {
         if (threads != null && (threads < 1 || threads > BackendOptions.MAX_CPU_THREADS)) {
             throw new UserError("--threads must be 1 to " + BackendOptions.MAX_CPU_THREADS + ", got " + threads);
         }
-    }
-
-    /** The backend to open: {@code device} (as the {@code --device} option spells it), with these threads. */
-    BackendOptions backendOptions(String device) {
-        validate();
         BackendOptions options = BackendOptions.of(DeviceChoice.parse(device));
         return threads == null ? options : options.withCpuThreads(threads);
     }

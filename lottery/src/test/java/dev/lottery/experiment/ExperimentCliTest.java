@@ -12,6 +12,9 @@ import com.google.gson.JsonObject;
 import dev.lottery.cli.CliRun;
 import dev.lottery.experiment.control.Controls;
 import dev.lottery.nn.train.TrainingSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -62,12 +65,22 @@ class ExperimentCliTest {
         assertTrue(md.contains("| 2 | 25.12 |"), md);
 
         // a cluster job's run-unit needs only the directory: the settings come from its manifest, and the unit redone
-        // from them is bitwise the one the run wrote
+        // from them, on one thread where the run had two, is bitwise the one the run wrote
         Path unit = dir.resolve("trial-0/iterative/signs/level-02");
         Map<String, byte[]> before = ExperimentTest.files(unit);
         Files.delete(unit.resolve(ResultsStore.DONE));
-        CliRun redo = cli("experiment", "run-unit", "--results", dir.toString(), "--trial", "0", "--level", "2", "--arm", "signs", "--device", "cpu");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        CliRun redo;
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            redo = cli("experiment", "run-unit", "--results", dir.toString(), "--trial", "0", "--level", "2", "--arm", "signs",
+                    "--device", "cpu", "--threads", "1");
+        } finally {
+            System.setErr(stderr);
+        }
         assertEquals(0, redo.code(), redo.err());
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains(", 1 thread on "), "the job's log names its backend: " + log);
         Map<String, byte[]> after = ExperimentTest.files(unit);
         assertEquals(before.keySet(), after.keySet());
         for (String f : before.keySet()) assertArrayEquals(before.get(f), after.get(f), f);

@@ -129,8 +129,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String description() {
-        return "CPU (" + k.description() + ", " + workers.threads() + " threads on " + Runtime.getRuntime().availableProcessors()
-                + " cores"
+        int threads = workers.threads();
+        return "CPU (" + k.description() + ", " + threads + (threads == 1 ? " thread" : " threads") + " on "
+                + Runtime.getRuntime().availableProcessors() + " cores"
                 + (sparse ? "" : ", masked products dense") + ")";
     }
 
