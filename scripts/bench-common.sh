@@ -1,6 +1,9 @@
 # Shared by the CPU benchmark scripts (sourced, not run): builds the benchmarks jar and writes the machine header.
 # Expects $root (the repository), $suffix (BUILD_SUFFIX), $out (the results folder) and $JAVA_HOME.
 
+# The JVM flag for AVX-512 where the CPU has it (scripts/vector-flags.sh), as lottery.sh passes it: empty or one flag.
+vector_flags=$("$root/scripts/vector-flags.sh" ${JAVA_OPTS:-})
+
 # Builds bench/target$suffix/benchmarks.jar and sets $jar to it.
 bench_build_jar() {
   echo "== building benchmarks jar"
@@ -16,7 +19,7 @@ bench_machine_header() {
   grep -q -w avx2 /proc/cpuinfo || isa=none
   {
     echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $isa"
-    echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
+    echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)${vector_flags:+ with $vector_flags}"
     echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
   } | tee "$out/machine.txt"

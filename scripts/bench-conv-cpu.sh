@@ -10,7 +10,8 @@
 #                       (default: JMH 2 x 5 s + 3 x 5 s, PyTorch 5 + 30 steps)
 # Environment:
 #   THREADS=n           threads for both sides (default: all cores): our GEMM crew and PyTorch's OpenMP pool
-#   JAVA_OPTS="..."     extra JVM options for ours, e.g. -XX:UseAVX=3 where the JVM leaves AVX-512 off
+#   JAVA_OPTS="..."     extra JVM options for ours, e.g. -XX:UseAVX=2 to keep AVX2 where scripts/vector-flags.sh
+#                       would turn AVX-512 on
 #   PYTHON=path         a Python that imports torch (default: the first of python3, /usr/bin/python3 that does;
 #                       on Debian: apt-get install python3-torch libopenblas0-openmp)
 #   BUILD_SUFFIX=-x     build into target-x/ (parallel builds in one tree)
@@ -56,7 +57,8 @@ if [ -n "${BASELINE:-}" ]; then
 fi
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
-vector_flags=$("$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -XX:+PrintFlagsFinal -version 2>/dev/null \
+avx=$("$root/scripts/vector-flags.sh" ${JAVA_OPTS:-})
+vector_flags=$("$JAVA_HOME/bin/java" ${JAVA_OPTS:-} $avx -XX:+PrintFlagsFinal -version 2>/dev/null \
   | awk '$2 == "UseAVX" || $2 == "MaxVectorSize" { printf "%s=%s ", $2, $4 }')
 {
   echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(grep -o -w -m1 'avx512f\|avx2' /proc/cpuinfo | head -n1)"
@@ -70,8 +72,10 @@ if awk -v n="$(nproc)" '{ exit !($1 > n / 2) }' /proc/loadavg; then
   echo "WARNING: load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores: other work is running, results will be unreliable" | tee -a "$out/machine.txt"
 fi
 
+# Prepended: -jvmArgsAppend would replace the benchmarks' own flags (the Vector API module among them).
 jvm=(-jvmArgsPrepend "-Dlottery.gemm.threads=$threads")
-[ -n "${JAVA_OPTS:-}" ] && jvm+=(-jvmArgsAppend "$JAVA_OPTS")
+[ -n "$avx" ] && jvm+=(-jvmArgsPrepend "$avx")
+[ -n "${JAVA_OPTS:-}" ] && jvm+=(-jvmArgsPrepend "$JAVA_OPTS")
 # The steps of one benchmarks jar ($1), results under the name prefix $2: conv4 and resnet20 on CIFAR-10, and conv2
 # on Fashion-MNIST where the jar's benchmark has the dataset parameter (JMH ignores parameters a benchmark lacks).
 conv_steps() {

@@ -23,10 +23,11 @@ suffix=${BUILD_SUFFIX:-}
 out=${OUT:-$root/results/bench-cpu/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 JAVA_HOME=$("$root/scripts/find-jdk.sh") || exit 2
+. "$root/scripts/bench-common.sh"
+# Prepended: -jvmArgsAppend would replace the benchmarks' own flags (the Vector API module among them).
 jvm_args=()
 [ -n "${GEMM_THREADS:-}" ] && jvm_args=(-jvmArgsPrepend "-Dlottery.gemm.threads=$GEMM_THREADS")
-
-. "$root/scripts/bench-common.sh"
+[ -n "$vector_flags" ] && jvm_args+=(-jvmArgsPrepend "$vector_flags")
 bench_build_jar
 bench_machine_header
 

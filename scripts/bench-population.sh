@@ -22,14 +22,17 @@ JAVA_HOME=$("$root/scripts/find-jdk.sh") || exit 2
 echo "== building benchmarks jar"
 ./mvnw -q -Dbuild.suffix="$suffix" package -DskipTests -pl bench -am
 jar="bench/target$suffix/benchmarks.jar"
+avx=$("$root/scripts/vector-flags.sh")
+jvm=()
+[ -n "$avx" ] && jvm=(-jvmArgsPrepend "$avx")
 {
-  echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores"
+  echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores${avx:+; java with $avx}"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/machine.txt"
 
 run() { # model members-list
   "$JAVA_HOME/bin/java" -jar "$jar" 'dev\.lottery\.bench\.population\.PopulationBenchmark' -p model="$1" -p members="$2" \
-    "${iters[@]}" -rf json -rff "$out/jmh-$1.json" | tee "$out/jmh-$1.txt"
+    "${iters[@]}" ${jvm[@]+"${jvm[@]}"} -rf json -rff "$out/jmh-$1.json" | tee "$out/jmh-$1.txt"
 }
 run lenet-300-100 "${LENET_MEMBERS:-1,2,4,6,8,16,32}"
 run conv2 "${CONV_MEMBERS:-1,2,4,8}"

@@ -34,6 +34,7 @@ jvm=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx6
 [ -n "${GEMM_THREADS:-}" ] && jvm+=("-Dlottery.gemm.threads=$GEMM_THREADS")
 
 . "$root/scripts/bench-common.sh"
+[ -n "$vector_flags" ] && jvm+=("$vector_flags")
 bench_build_jar
 bench_machine_header
 

@@ -159,7 +159,7 @@ public final class ResultsStore {
         boolean started = plan().stream().anyMatch(u -> state(u) != UnitState.PENDING);
         String recorded = provenance().get(KERNELS);
         if (generation.equals(recorded)) return;
-        String how = "resume it with the kernels that started it (same version, --device and -Dlottery.cpu.sparse) or start afresh in another results root";
+        String how = "resume it with the kernels that started it (same version, --device, -Dlottery.cpu.sparse and -XX:UseAVX) or start afresh in another results root";
         if (recorded != null) {
             throw new UserError(dir + " was computed by the " + recorded + " kernels, this run would compute with " + generation
                     + ", which rounds differently: " + how);

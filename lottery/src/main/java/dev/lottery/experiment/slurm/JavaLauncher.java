@@ -31,14 +31,17 @@ public record JavaLauncher(Path java, List<String> jvmOptions, Path jar, String 
     }
 
     /**
-     * The JVM running now and what it runs: its {@code java}, its heap and stack limits, and the jar it was started
-     * from ({@code java -jar}) or else its class path.
+     * The JVM running now and what it runs: its {@code java}, its heap and stack limits, its vector width
+     * ({@code -XX:UseAVX}, on which convolutions' bits depend) and the jar it was started from ({@code java -jar}) or
+     * else its class path.
      */
     public static JavaLauncher current() {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> options = new ArrayList<>(REQUIRED_OPTIONS);
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("-Xmx") || arg.startsWith("-Xss") || arg.startsWith("-Dlottery.")) options.add(arg);
+            if (arg.startsWith("-Xmx") || arg.startsWith("-Xss") || arg.startsWith("-Dlottery.") || arg.startsWith("-XX:UseAVX=")) {
+                options.add(arg);
+            }
         }
         Path jar = runningJar();
         return jar != null ? new JavaLauncher(java, options, jar, null)

@@ -119,12 +119,17 @@ public final class CpuBackend implements Backend {
         return "cpu";
     }
 
-    /** {@code cpu-3}, or {@code cpu-3-dense} with every masked product dense (their weight gradients round otherwise). */
+    /**
+     * {@code cpu-3-v8} (8-float vectors), {@code cpu-3-dense-v8} with every masked product dense (their weight gradients
+     * round otherwise), or {@code cpu-3-scalar} without the Vector API.
+     */
     @Override
     public String kernelGeneration() {
-        // Without the Vector API, convolutions take the im2col path and round differently from the Winograd and
-        // direct kernels, so those results carry their own name.
-        return "cpu-" + GENERATION + (sparse ? "" : "-dense") + (CpuKernels.vectorModulePresent() ? "" : "-scalar");
+        // The convolutions' filter gradient and batch norm sum one chain per vector lane, so their bits follow the
+        // CPU's vector width (AVX2 or AVX-512); without the Vector API, convolutions take the im2col path and round
+        // differently again. Each of those computes under its own name.
+        int lanes = k.convolutionLanes();
+        return "cpu-" + GENERATION + (sparse ? "" : "-dense") + (lanes > 1 ? "-v" + lanes : "-scalar");
     }
 
     @Override

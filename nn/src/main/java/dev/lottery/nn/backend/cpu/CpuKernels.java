@@ -32,6 +32,13 @@ public sealed interface CpuKernels permits VectorKernels, ScalarKernels {
     /** One line for logs: the vector width or the scalar fallback. */
     String description();
 
+    /**
+     * Floats per vector of the convolution and batch-norm kernels, whose filter-gradient and statistics sums run one
+     * chain per lane: the CPU's preferred width (the JVM's {@code -XX:UseAVX} decides it), never the forced one; 1 for
+     * the scalar kernels. Their bits depend on it, so the backend's kernel generation names it.
+     */
+    int convolutionLanes();
+
     // ---- GEMM micro-kernels on packed panels (see CpuGemm) ----
 
     /**

@@ -25,6 +25,11 @@ final class ScalarKernels implements CpuKernels {
     }
 
     @Override
+    public int convolutionLanes() {
+        return 1;
+    }
+
+    @Override
     public String description() {
         return "scalar kernels, no Vector API";
     }

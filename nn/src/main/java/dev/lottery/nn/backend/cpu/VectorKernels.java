@@ -68,6 +68,11 @@ final class VectorKernels implements CpuKernels {
     }
 
     @Override
+    public int convolutionLanes() {
+        return FloatVector.SPECIES_PREFERRED.length();
+    }
+
+    @Override
     public String description() {
         return "Vector API " + L + " float lanes";
     }

@@ -2,15 +2,18 @@ package dev.lottery.nn.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,17 +28,17 @@ class VectorWidthsTest {
     private record Output(String out, String err) {}
 
     private static Child run(boolean vectorModule, String bits) throws IOException, InterruptedException {
-        Output o = child(vectorModule, bits, KernelDigest.class);
+        Output o = child(vectorModule, bits == null ? List.of() : List.of("-D" + CpuKernels.BITS_PROPERTY + "=" + bits), KernelDigest.class);
         String[] fields = o.out().substring(o.out().lastIndexOf("lanes=")).split("[ =]");
         return new Child(Integer.parseInt(fields[1]), fields[3], o.err());
     }
 
-    /** Runs {@code main} in a child JVM that must exit with 0 and returns what it printed. */
-    private static Output child(boolean vectorModule, String bits, Class<?> main) throws IOException, InterruptedException {
+    /** Runs {@code main} in a child JVM with the JVM options {@code options}; it must exit with 0. Returns what it printed. */
+    private static Output child(boolean vectorModule, List<String> options, Class<?> main) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-Xmx512m"));
         if (vectorModule) cmd.addAll(List.of("--add-modules", "jdk.incubator.vector"));
-        if (bits != null) cmd.add("-D" + CpuKernels.BITS_PROPERTY + "=" + bits);
+        cmd.addAll(options);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         Process p = new ProcessBuilder(cmd).start();
         p.getOutputStream().close();
@@ -64,18 +67,50 @@ class VectorWidthsTest {
 
     @Test
     void withoutTheVectorApiConvolutionsTakeIm2colAndBatchNormIsRefusedInOneLine() throws Exception {
-        String out = child(false, null, ScalarConvolutionCheck.class).out();
-        Map<String, String> fields = new HashMap<>();
-        for (String f : out.lines().reduce((a, b) -> b).orElseThrow().split(" (?=\\w+=)")) {
-            fields.put(f.substring(0, f.indexOf('=')), f.substring(f.indexOf('=') + 1));
-        }
+        String out = child(false, List.of(), ConvolutionCheck.class).out();
+        Map<String, String> fields = fields(out);
         try (CpuBackend here = new CpuBackend()) {
-            assertEquals(here.kernelGeneration() + "-scalar", fields.get("kernels"), out);
+            // The convolutions' lane sums follow the CPU's preferred width, which the generation names; without the
+            // Vector API it names the scalar path instead.
+            assertEquals("cpu-" + CpuBackend.GENERATION + "-v" + FloatVector.SPECIES_PREFERRED.length(), here.kernelGeneration());
         }
+        assertEquals("cpu-" + CpuBackend.GENERATION + "-scalar", fields.get("kernels"), out);
         for (String pass : new String[] {"forward", "data", "filter"}) {
             assertTrue(Double.parseDouble(fields.get(pass)) < 1e-3, pass + ": " + out);
         }
         assertEquals("batch normalization on the CPU needs the Vector API: run java with --add-modules jdk.incubator.vector",
                 fields.get("bn"), out);
+    }
+
+    /**
+     * Convolutions and batch norm take the CPU's preferred width, which the JVM's {@code -XX:UseAVX} sets (not
+     * {@value CpuKernels#BITS_PROPERTY}), and their tiles follow it: on an AVX-512 CPU both tile shapes run here, 8 lanes
+     * with {@code UseAVX=2} and 16 with {@code UseAVX=3} (which lottery.sh passes there). Each is checked against plain
+     * loops, and the kernel generation names its width.
+     */
+    @Test
+    void convolutionsAtTheAvx2AndAvx512WidthsAndTheGenerationNamesThem() throws Exception {
+        String arch = System.getProperty("os.arch");
+        assumeTrue(arch.equals("amd64") || arch.equals("x86_64"), "-XX:UseAVX exists on x86 only, this is " + arch);
+        boolean avx512 = Files.readString(Path.of("/proc/cpuinfo")).contains(" avx512f");
+        for (int avx : new int[] {2, 3}) {
+            String out = child(true, List.of("-XX:UseAVX=" + avx), ConvolutionCheck.class).out();
+            Map<String, String> fields = fields(out);
+            int lanes = avx == 3 && avx512 ? 16 : 8;
+            assertEquals("cpu-" + CpuBackend.GENERATION + "-v" + lanes, fields.get("kernels"), out);
+            for (String pass : new String[] {"forward", "data", "filter"}) {
+                assertTrue(Double.parseDouble(fields.get(pass)) < 1e-3, pass + " at UseAVX=" + avx + ": " + out);
+            }
+            assertEquals("ran", fields.get("bn"), out);
+        }
+    }
+
+    /** The {@code name=value} fields of the last line {@link ConvolutionCheck} printed. */
+    private static Map<String, String> fields(String out) {
+        Map<String, String> fields = new HashMap<>();
+        for (String f : out.lines().reduce((a, b) -> b).orElseThrow().split(" (?=\\w+=)")) {
+            fields.put(f.substring(0, f.indexOf('=')), f.substring(f.indexOf('=') + 1));
+        }
+        return fields;
     }
 }

@@ -8,13 +8,14 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Run by {@code VectorWidthsTest} in a JVM without the Vector API: a 3x3 convolution whose shape takes the Winograd
- * and direct kernels when vectors are available (32 channels, stride 1) runs forward and backward on the im2col path
- * instead, and batch norm is refused in one line. Prints {@code kernels=<generation> forward=<max error>
- * data=<max error> filter=<max error> bn=<message>}, errors against plain loops.
+ * Run by {@code VectorWidthsTest} in child JVMs: a 3x3 convolution whose shape takes the Winograd and direct kernels
+ * when vectors are available (32 channels, stride 1), forward and backward, and a batch norm. With the Vector API the
+ * kernels run at the CPU's preferred width (the JVM's {@code -XX:UseAVX} picks the tile shapes); without it the
+ * convolution runs on the im2col path and batch norm is refused in one line. Prints {@code kernels=<generation>
+ * forward=<max error> data=<max error> filter=<max error> bn=<"ran" or the message>}, errors against plain loops.
  */
-public final class ScalarConvolutionCheck {
-    private ScalarConvolutionCheck() {}
+public final class ConvolutionCheck {
+    private ConvolutionCheck() {}
 
     public static void main(String[] args) {
         // x: [n, c, h, w]; w: [k, c, 3, 3]; y: [n, k, h, w] (padding 1 keeps the size)
