@@ -457,6 +457,10 @@ final class VectorKernels implements CpuKernels {
             dotRows64(from, to, starts, index, a, lda, x, ldx, out, outBase, ldo);
             return;
         }
+        if (width == 64 && L == 16) {
+            dotRows64Wide(from, to, starts, index, a, lda, x, ldx, out, outBase, ldo);
+            return;
+        }
         for (int r = from; r < to; r++) {
             int ar = r * lda;
             long outRow = outBase + (long) r * ldo;
@@ -492,6 +496,32 @@ final class VectorKernels implements CpuKernels {
                 p0 = a6.fma(FloatVector.fromArray(S, x, xo + 48), p0);
                 p1 = a7.fma(FloatVector.fromArray(S, x, xo + 56), p1);
                 FloatVector t = p0.add(p1);
+                t = t.add(t.rearrange(FOLD4));
+                t = t.add(t.rearrange(FOLD2));
+                out.setAtIndex(F, outRow + col, t.add(t.rearrange(FOLD1)).lane(0));
+            }
+        }
+    }
+
+    /**
+     * {@link #dotRows} over a 64-wide batch with 16 lanes: row r of {@code a} stays in four registers; one vector holds
+     * the sixteen partials {@code b mod 16}, each summed in b order as {@link #dot16} sums it, then folded the same way.
+     */
+    private static void dotRows64Wide(int from, int to, int[] starts, int[] index, float[] a, int lda, float[] x, int ldx,
+                                      MemorySegment out, long outBase, int ldo) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = from; r < to; r++) {
+            int ar = r * lda;
+            FloatVector a0 = FloatVector.fromArray(S, a, ar), a1 = FloatVector.fromArray(S, a, ar + 16);
+            FloatVector a2 = FloatVector.fromArray(S, a, ar + 32), a3 = FloatVector.fromArray(S, a, ar + 48);
+            long outRow = outBase + (long) r * ldo;
+            for (int p = starts[r], end = starts[r + 1]; p < end; p++) {
+                int col = index[p], xo = col * ldx;
+                FloatVector t = a0.fma(FloatVector.fromArray(S, x, xo), zero);
+                t = a1.fma(FloatVector.fromArray(S, x, xo + 16), t);
+                t = a2.fma(FloatVector.fromArray(S, x, xo + 32), t);
+                t = a3.fma(FloatVector.fromArray(S, x, xo + 48), t);
+                t = t.add(t.rearrange(FOLD8));
                 t = t.add(t.rearrange(FOLD4));
                 t = t.add(t.rearrange(FOLD2));
                 out.setAtIndex(F, outRow + col, t.add(t.rearrange(FOLD1)).lane(0));

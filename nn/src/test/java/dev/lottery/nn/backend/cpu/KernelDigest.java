@@ -88,7 +88,8 @@ public final class KernelDigest {
                 }
             }
         }
-        maskedProducts(rnd);
+        maskedProducts(rnd, 70);
+        maskedProducts(rnd, 60);
         try (Tensor y = random(rnd, 9, 31); Tensor bias = random(rnd, 31); Tensor x = random(rnd, 9, 31); Tensor sums = backend.zeros("s", 31)) {
             backend.addBiasRelu(y, bias);
             backend.reluBackward(y, x);
@@ -103,9 +104,13 @@ public final class KernelDigest {
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    private void maskedProducts(SplittableRandom rnd) {
+    /**
+     * The masked products and update of a population with sparse members, for a batch of {@code batch} examples (60
+     * rounds up to 64 positions at every width, the training batch's own kernels; 70 to the general ones).
+     */
+    private void maskedProducts(SplittableRandom rnd, int batch) {
         double[] densities = {0.03, 0.3, 0.9};
-        int members = densities.length, batch = 70, units = 40, inputs = 300;
+        int members = densities.length, units = 40, inputs = 300;
         float[] mask = new float[members * units * inputs];
         for (int i = 0; i < mask.length; i++) mask[i] = rnd.nextDouble() < densities[i / (units * inputs)] ? 1f : 0f;
         try (Tensor w = random(rnd, members, units, inputs); Tensor m = backend.upload("m", mask, members, units, inputs);
