@@ -2,7 +2,6 @@ package dev.lottery.nn.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -86,20 +85,23 @@ class VectorWidthsTest {
      * Convolutions and batch norm take the CPU's preferred width, which the JVM's {@code -XX:UseAVX} sets (not
      * {@value CpuKernels#BITS_PROPERTY}), and their tiles follow it: on an AVX-512 CPU both tile shapes run here, 8 lanes
      * with {@code UseAVX=2} and 16 with {@code UseAVX=3} (which lottery.sh passes there). Each is checked against plain
-     * loops, and the kernel generation names its width.
+     * loops, and the kernel generation names its width. Off x86, where the flag does not exist, the JVM's own width
+     * is checked the same way.
      */
     @Test
     void convolutionsAtTheAvx2AndAvx512WidthsAndTheGenerationNamesThem() throws Exception {
         String arch = System.getProperty("os.arch");
-        assumeTrue(arch.equals("amd64") || arch.equals("x86_64"), "-XX:UseAVX exists on x86 only, this is " + arch);
-        boolean avx512 = Files.readString(Path.of("/proc/cpuinfo")).contains(" avx512f");
-        for (int avx : new int[] {2, 3}) {
-            String out = child(true, List.of("-XX:UseAVX=" + avx), ConvolutionCheck.class).out();
+        boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
+        boolean avx512 = x86 && Files.readString(Path.of("/proc/cpuinfo")).contains(" avx512f");
+        Map<List<String>, Integer> lanesByOptions = x86
+                ? Map.of(List.of("-XX:UseAVX=2"), 8, List.of("-XX:UseAVX=3"), avx512 ? 16 : 8)
+                : Map.of(List.of(), FloatVector.SPECIES_PREFERRED.length());
+        for (var run : lanesByOptions.entrySet()) {
+            String out = child(true, run.getKey(), ConvolutionCheck.class).out();
             Map<String, String> fields = fields(out);
-            int lanes = avx == 3 && avx512 ? 16 : 8;
-            assertEquals("cpu-" + CpuBackend.GENERATION + "-v" + lanes, fields.get("kernels"), out);
+            assertEquals("cpu-" + CpuBackend.GENERATION + "-v" + run.getValue(), fields.get("kernels"), out);
             for (String pass : new String[] {"forward", "data", "filter"}) {
-                assertTrue(Double.parseDouble(fields.get(pass)) < 1e-3, pass + " at UseAVX=" + avx + ": " + out);
+                assertTrue(Double.parseDouble(fields.get(pass)) < 1e-3, pass + " with " + run.getKey() + ": " + out);
             }
             assertEquals("ran", fields.get("bn"), out);
         }
