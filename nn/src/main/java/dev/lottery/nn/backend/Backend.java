@@ -28,28 +28,46 @@ import java.lang.foreign.ValueLayout;
  * number of members. A single network is the population of one, with exactly the layout it has always had.
  */
 public interface Backend extends DenseOps, ConvolutionOps, PruningOps, DataOps, AutoCloseable {
-    /** Short name: {@code cpu} or {@code cuda}. */
+    /** {@return the short name, {@code cpu} or {@code cuda}, as {@code --device} accepts it} */
     String name();
 
-    /** One line for logs: what runs and why (lanes, threads, device name, ...). */
+    /** {@return one line for logs: what runs and why (lanes, threads, device name, ...)} */
     String description();
 
     /**
      * Which kernels compute results, named so that two backends with the same name give the same bits for the same
      * settings (the CPU at any vector width or thread count) and any change that moves a result's bits changes the
      * name. An experiment's results record it, so its units are never computed by a mix of kernels.
+     *
+     * @return the kernel generation's name, stable across runs of the same build and settings
      */
     String kernelGeneration();
 
-    /** A new zero-filled tensor owned by the caller. */
+    /**
+     * A new zero-filled tensor owned by the caller.
+     *
+     * @param name  shown in messages and file names; need not be unique
+     * @param shape the size of each dimension, each at least 0
+     * @return a tensor in this backend's memory, which the caller closes
+     */
     Tensor zeros(String name, int... shape);
 
-    /** A new tensor holding {@code values} (an upload on a device). */
+    /**
+     * A new tensor holding {@code values} (an upload on a device).
+     *
+     * @param name   shown in messages and file names; need not be unique
+     * @param values row-major values, as many as the shape holds; copied, so the caller may reuse the array
+     * @param shape  the size of each dimension
+     * @return a tensor in this backend's memory, which the caller closes
+     * @throws IllegalArgumentException if the number of values does not match the shape
+     */
     Tensor upload(String name, float[] values, int... shape);
 
     /**
      * Bytes new tensors can still take now: free device memory on a GPU, available physical memory on the CPU. Used to
      * size populations; an estimate, not a promise.
+     *
+     * @return bytes, at least 0; it may change between calls as other processes allocate
      */
     long availableMemory();
 
@@ -57,6 +75,14 @@ public interface Backend extends DenseOps, ConvolutionOps, PruningOps, DataOps, 
      * A tensor holding the float32 {@code values} of {@code shape}, which the caller hands over with the arena that
      * owns them: a backend that computes in host memory uses them as they are (a memory-mapped data set becomes
      * resident without a copy) and closes the arena with the tensor; others copy them and close the arena at once.
+     *
+     * @param name   shown in messages and file names
+     * @param values little-endian float32 values in row-major order, as many as the shape holds, owned by
+     *               {@code owner}
+     * @param owner  the arena that owns {@code values}; the backend takes it over and closes it, so the caller must
+     *               not use or close it afterwards
+     * @param shape  the size of each dimension
+     * @return a tensor in this backend's memory, which the caller closes
      */
     default Tensor adopt(String name, MemorySegment values, Arena owner, int... shape) {
         try (owner) {
@@ -64,12 +90,23 @@ public interface Backend extends DenseOps, ConvolutionOps, PruningOps, DataOps, 
         }
     }
 
-    /** {@code dst <- src} for tensors of equal size on this backend. */
+    /**
+     * {@code dst <- src} for tensors of equal size on this backend; shapes may differ.
+     *
+     * @param src the values to copy, read only
+     * @param dst overwritten with the values of {@code src}; must not overlap it
+     */
     void copy(Tensor src, Tensor dst);
 
     /**
      * {@link #conv2d} followed by {@link #relu} on y. A backend that applies the ReLU while it writes y (the CPU's
      * convolution kernels) saves a pass over the activations; the result is the same either way.
+     *
+     * @param x    input {@code [N,C,H,W]}, read only
+     * @param w    filters {@code [K,C/G,R,R]}, read only
+     * @param bias null for none, otherwise {@code [K]}, read only
+     * @param y    output {@code [N,K,P,Q]}, overwritten with {@code max(conv(x, w) + bias, 0)}
+     * @param g    the convolution's geometry
      */
     default void conv2dRelu(Tensor x, Tensor w, Tensor bias, Tensor y, ConvGeometry g) {
         conv2d(x, w, bias, y, g);
@@ -79,6 +116,8 @@ public interface Backend extends DenseOps, ConvolutionOps, PruningOps, DataOps, 
     /**
      * A new recorder for one training run's iterations (CUDA graphs on the GPU, plain calls on the CPU). The caller
      * closes it when the run ends.
+     *
+     * @return a recorder bound to this backend, owned by the caller, used from one thread
      */
     StepRecorder stepRecorder();
 

@@ -7,12 +7,22 @@ import java.util.Optional;
  * pattern): the CUDA provider lives beside the GPU runtime and reports why it cannot run instead of throwing.
  */
 public interface BackendProvider {
-    /** {@code cpu} or {@code cuda}. */
+    /** {@return the name of the backend it opens, {@code cpu} or {@code cuda}} */
     String name();
 
-    /** Empty when this provider can run here; otherwise a one-line reason (no driver, no device, ...). */
+    /**
+     * Checks whether this provider's backend can run on this machine, without throwing.
+     *
+     * @return empty when it can run here; otherwise a one-line reason (no driver, no device, ...)
+     */
     Optional<String> unavailableReason();
 
-    /** Opens the backend with its settings in {@code options}; only called after {@link #unavailableReason()} returned empty. */
+    /**
+     * Opens the backend with its settings in {@code options}; only called after {@link #unavailableReason()} returned
+     * empty.
+     *
+     * @param options the settings, of which this backend reads its own
+     * @return a new open backend, owned and closed by the caller
+     */
     Backend open(BackendOptions options);
 }

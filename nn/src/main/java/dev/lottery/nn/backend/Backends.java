@@ -13,15 +13,28 @@ import java.util.ServiceLoader;
 public final class Backends {
     private Backends() {}
 
-    /** The opened backend and the one-line reason it was chosen. */
+    /**
+     * The opened backend and the one-line reason it was chosen.
+     *
+     * @param backend the open backend, owned by the caller of {@link #select(BackendOptions)}, who closes it
+     * @param reason  why this backend runs, e.g. {@code cpu requested} or why CUDA was not usable
+     */
     public record Selection(Backend backend, String reason) {
-        /** One line for the user: which backend runs and why, e.g. {@code backend: CPU (...): cpu requested}. */
+        /**
+         * {@return one line for the user: which backend runs and why, e.g. {@code backend: CPU (...): cpu requested}}
+         */
         public String describe() {
             return "backend: " + backend.description() + ": " + reason;
         }
     }
 
-    /** {@link #select(BackendOptions)} with every backend's defaults. */
+    /**
+     * {@link #select(BackendOptions)} with every backend's defaults.
+     *
+     * @param choice the device the user asked for
+     * @return the opened backend, which the caller closes, and why it was chosen
+     * @throws UserError if {@code CUDA} was asked for and cannot run here
+     */
     public static Selection select(DeviceChoice choice) {
         return select(BackendOptions.of(choice));
     }
@@ -30,6 +43,10 @@ public final class Backends {
      * Opens the backend {@code options} choose: the CPU backend for {@code CPU}; for {@code CUDA} the CUDA backend or
      * a {@link UserError} saying why it cannot run; for {@code AUTO} the CUDA backend when usable, otherwise the CPU
      * backend with the reason. The caller owns and closes the backend.
+     *
+     * @param options the device choice and each backend's settings (CPU threads, vector width, ...)
+     * @return the opened backend, which the caller closes, and why it was chosen
+     * @throws UserError if {@code CUDA} was asked for and cannot run here
      */
     public static Selection select(BackendOptions options) {
         DeviceChoice choice = options.device();

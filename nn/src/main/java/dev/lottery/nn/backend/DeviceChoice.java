@@ -12,7 +12,13 @@ public enum DeviceChoice {
     /** The CUDA backend or a one-line error. */
     CUDA;
 
-    /** Reads {@code auto}, {@code cpu} or {@code cuda} (any case); anything else is a {@link UserError}. */
+    /**
+     * Reads {@code auto}, {@code cpu} or {@code cuda} (any case); anything else is a {@link UserError}.
+     *
+     * @param s the value of {@code --device}; surrounding blanks are ignored
+     * @return the matching choice
+     * @throws UserError if {@code s} names no choice
+     */
     public static DeviceChoice parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));

@@ -10,15 +10,16 @@ import dev.lottery.nn.tensor.Tensor;
  * it when it ends; the mask must not change while its preparation is open.
  */
 public interface PreparedMask extends AutoCloseable {
-    /** The mask it was prepared from. */
+    /** {@return the mask it was prepared from, {@code [members, rows, cols]}, still owned by whoever made it} */
     Tensor mask();
 
-    /** Rows of one member's matrix (a dense layer's units). */
+    /** {@return the rows of one member's matrix (a dense layer's units)} */
     int rows();
 
-    /** Columns of one member's matrix (a dense layer's inputs). */
+    /** {@return the columns of one member's matrix (a dense layer's inputs)} */
     int cols();
 
+    /** {@return how many members' masks are stacked, the mask's size over {@code rows * cols}} */
     default int members() {
         return Math.toIntExact(mask().size() / ((long) rows() * cols()));
     }
@@ -26,12 +27,27 @@ public interface PreparedMask extends AutoCloseable {
     @Override
     void close();
 
-    /** The mask as it is, for a backend that computes masked products densely. */
+    /**
+     * The mask as it is, for a backend that computes masked products densely.
+     *
+     * @param mask the stacked mask; referred to, not copied, and not closed with the preparation
+     * @param rows rows of one member's matrix, at least 1
+     * @param cols columns of one member's matrix, at least 1
+     * @return a preparation whose {@link #close()} does nothing
+     * @throws IllegalArgumentException if the mask does not hold whole {@code rows x cols} matrices
+     */
     static PreparedMask plain(Tensor mask, int rows, int cols) {
         return new Plain(mask, rows, cols);
     }
 
-    /** Checks that {@code mask} holds whole {@code rows x cols} matrices. */
+    /**
+     * Checks that {@code mask} holds whole {@code rows x cols} matrices, at least one.
+     *
+     * @param mask the stacked mask
+     * @param rows rows of one member's matrix, at least 1
+     * @param cols columns of one member's matrix, at least 1
+     * @throws IllegalArgumentException if a size is not positive or the mask is empty or not a whole stack
+     */
     static void requireShape(Tensor mask, int rows, int cols) {
         long matrix = (long) rows * cols;
         if (rows <= 0 || cols <= 0 || mask.size() == 0 || mask.size() % matrix != 0) {
@@ -39,7 +55,13 @@ public interface PreparedMask extends AutoCloseable {
         }
     }
 
-    /** No preparation. */
+    /**
+     * No preparation.
+     *
+     * @param mask the stacked mask, referred to as it is
+     * @param rows rows of one member's matrix
+     * @param cols columns of one member's matrix
+     */
     record Plain(Tensor mask, int rows, int cols) implements PreparedMask {
         /** Checks that the mask holds {@code rows x cols} values. */
         public Plain {

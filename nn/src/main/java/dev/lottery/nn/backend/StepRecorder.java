@@ -21,16 +21,25 @@ public interface StepRecorder extends AutoCloseable {
     /**
      * Makes {@code order} the example order of the next batches and moves the batch cursor to {@code start}
      * (0 at an epoch's start; later when a run resumes mid-epoch).
+     *
+     * @param order indices of data-set examples in the order they are drawn; a recorder may keep the array rather
+     *              than copy it, so the caller must not change it afterwards
+     * @param start index into {@code order} of the next batch's first example
      */
     void useOrder(int[] order, int start);
 
     /**
      * Gathers the next {@code x.dim(0)} examples of the current order into {@code x} (rows of {@code images}) and
      * {@code y} (entries of {@code labels}), then advances the cursor by that many.
+     *
+     * @param images the resident data set {@code [examples, features]}, read only
+     * @param labels the resident labels {@code [examples]}, read only
+     * @param x      the batch's inputs {@code [batch, features]}, overwritten
+     * @param y      the batch's labels {@code [batch]}, overwritten
      */
     void gatherNextBatch(Tensor images, Tensor labels, Tensor x, Tensor y);
 
-    /** Whether {@link #record} captures steps for replay; when false, callers run every iteration plainly. */
+    /** {@return whether {@link #record} captures steps for replay; when false, callers run every iteration plainly} */
     boolean records();
 
     /**
@@ -38,6 +47,8 @@ public interface StepRecorder extends AutoCloseable {
      * once). The Java code of {@code step} runs here and never again. Every buffer the step touches must already
      * exist, so run the step plainly once before recording it. The recorder owns the recording until it closes.
      *
+     * @param step one iteration's Java code, which calls this recorder's backend
+     * @return the recording, valid until this recorder closes
      * @throws UnsupportedOperationException when this recorder does not {@link #records() record}
      */
     Recording record(Runnable step);
@@ -51,7 +62,12 @@ public interface StepRecorder extends AutoCloseable {
     @Override
     void close();
 
-    /** The recorder that runs every step as plain calls on {@code backend}. */
+    /**
+     * The recorder that runs every step as plain calls on {@code backend}.
+     *
+     * @param backend the backend that gathers batches; it stays owned by the caller and must outlive the recorder
+     * @return a recorder that {@link #records() records} nothing and whose {@link #close()} does nothing
+     */
     static StepRecorder direct(Backend backend) {
         return new StepRecorder() {
             private int[] order;
