@@ -17,7 +17,16 @@ public final class DataSets {
     private DataSets() {
     }
 
-    /** As {@link #load(DatasetName, Path, int, long, Consumer)}, with progress lines on standard error. */
+    /**
+     * As {@link #load(DatasetName, Path, int, long, Consumer)}, with progress lines on standard error.
+     *
+     * @param name           the data set
+     * @param cacheDir       the cache folder, or null for {@link #defaultCacheDir()}
+     * @param validationSize training examples to hold out, 0 for none
+     * @param seed           the seed that chooses the held-out examples
+     * @return the train / validation / test split, held on the host
+     * @throws UserError if the data cannot be fetched or read, or the validation size is out of range
+     */
     public static DataSplit load(DatasetName name, Path cacheDir, int validationSize, long seed) {
         return load(name, cacheDir, validationSize, seed, line -> System.err.println("[data] " + line));
     }
@@ -26,6 +35,14 @@ public final class DataSets {
      * Loads {@code name} from {@code cacheDir} (null: {@link #defaultCacheDir()}), fetching it first if needed, and
      * holds out {@code validationSize} training examples chosen by {@code seed} (0: no validation set).
      * Progress goes to {@code log}. Any problem the user can fix is a one-line {@link dev.lottery.nn.UserError}.
+     *
+     * @param name           the data set
+     * @param cacheDir       the cache folder, or null for {@link #defaultCacheDir()}; created when fetching
+     * @param validationSize training examples to hold out, in {@code [0, training examples)}
+     * @param seed           the seed that chooses the held-out examples
+     * @param log            receives one-line progress messages (downloads, repairs), from the calling thread
+     * @return the train / validation / test split, held on the host
+     * @throws UserError if the data cannot be fetched or read, or the validation size is out of range
      */
     public static DataSplit load(DatasetName name, Path cacheDir, int validationSize, long seed,
                                  Consumer<String> log) {
@@ -66,7 +83,13 @@ public final class DataSets {
         }
     }
 
-    /** The data set's folder in the cache {@code cacheDir} (null: {@link #defaultCacheDir()}). */
+    /**
+     * The data set's folder in the cache {@code cacheDir} (null: {@link #defaultCacheDir()}).
+     *
+     * @param name     the data set, whose command-line name is the folder's name
+     * @param cacheDir the cache folder, or null for the default
+     * @return the folder's path; it need not exist
+     */
     public static Path datasetDir(DatasetName name, Path cacheDir) {
         return (cacheDir == null ? defaultCacheDir() : cacheDir).resolve(name.cliName());
     }
@@ -74,6 +97,11 @@ public final class DataSets {
     /**
      * The raw content a part ({@code train} or {@code test}) of a data set is made from, as pinned checksums: what a
      * {@link PreparedSet} records, so that a prepared copy is used only for the content it was made from.
+     *
+     * @param name the data set
+     * @param part {@code train} or {@code test}
+     * @return {@code sha256:} followed by the checksums of the files the part is read from
+     * @throws IllegalArgumentException if {@code part} is neither {@code train} nor {@code test}
      */
     public static String source(DatasetName name, String part) {
         boolean train = switch (part) {
@@ -93,7 +121,11 @@ public final class DataSets {
                 : files.testImages().sha256() + "," + files.testLabels().sha256());
     }
 
-    /** {@code $LOTTERY_DATA}, else {@code $XDG_CACHE_HOME/lottery/data}, else {@code ~/.cache/lottery/data}. */
+    /**
+     * {@code $LOTTERY_DATA}, else {@code $XDG_CACHE_HOME/lottery/data}, else {@code ~/.cache/lottery/data}.
+     *
+     * @return the cache folder used when none is given (blank variables count as unset); it need not exist
+     */
     public static Path defaultCacheDir() {
         return defaultCacheDir(System.getenv(), System.getProperty("user.home"));
     }

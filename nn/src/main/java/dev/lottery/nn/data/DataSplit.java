@@ -9,6 +9,10 @@ import dev.lottery.nn.rng.KeyedRandom;
 /**
  * The three sets of one experiment. {@code validation} is null when no examples were held out.
  * The paper holds out 5,000 MNIST training examples for early-stopping measurements (Appendix B/G).
+ *
+ * @param train      the examples training draws mini-batches from
+ * @param validation the held-out training examples, or null when none are held out
+ * @param test       the examples accuracy is reported on
  */
 public record DataSplit(Dataset train, Dataset validation, Dataset test) {
 
@@ -20,7 +24,12 @@ public record DataSplit(Dataset train, Dataset validation, Dataset test) {
         if (validation != null) requireSameShape(train, validation);
     }
 
-    /** Training and test sets without a validation set. */
+    /**
+     * Training and test sets without a validation set.
+     *
+     * @param train the examples training draws mini-batches from
+     * @param test  the examples accuracy is reported on; same image shape and classes as {@code train}
+     */
     public DataSplit(Dataset train, Dataset test) {
         this(train, null, test);
     }
@@ -37,6 +46,13 @@ public record DataSplit(Dataset train, Dataset validation, Dataset test) {
      * into a validation set; the rest stay in training. Both sets keep the original example order, so the
      * seed only decides <em>which</em> examples are held out (the trainer shuffles on its own stream).
      * {@code validationSize == 0} gives a null validation set and the full training set.
+     *
+     * @param fullTrain      the whole training part as read from disk
+     * @param test           the test part, kept as it is
+     * @param validationSize examples to hold out, in {@code [0, fullTrain.count())}
+     * @param seed           the seed of the keyed draw that chooses the held-out examples
+     * @return the split; the training and validation sets are copies, the test set is {@code test} itself
+     * @throws UserError if {@code validationSize} is negative or leaves no training example
      */
     public static DataSplit holdout(Dataset fullTrain, Dataset test, int validationSize, long seed) {
         Holdout h = holdout(fullTrain.name(), fullTrain.count(), validationSize, seed);
@@ -45,12 +61,24 @@ public record DataSplit(Dataset train, Dataset validation, Dataset test) {
                 test);
     }
 
-    /** The training examples a holdout keeps and the ones it holds out for validation, each in increasing order. */
+    /**
+     * The training examples a holdout keeps and the ones it holds out for validation, each in increasing order.
+     *
+     * @param kept indices of the examples that stay in training, increasing
+     * @param held indices of the examples held out for validation, increasing
+     */
     public record Holdout(int[] kept, int[] held) {}
 
     /**
      * The examples of a {@code count}-example training set that {@link #holdout(Dataset, Dataset, int, long)} keeps
      * and holds out; null when {@code validationSize} is 0 (nothing held out).
+     *
+     * @param trainName      the training set's name, for the error message
+     * @param count          examples in the whole training set
+     * @param validationSize examples to hold out, in {@code [0, count)}
+     * @param seed           the seed of the keyed draw that chooses them
+     * @return the kept and held-out indices, or null when {@code validationSize} is 0
+     * @throws UserError if {@code validationSize} is negative or leaves no training example
      */
     public static Holdout holdout(String trainName, int count, int validationSize, long seed) {
         if (validationSize < 0 || validationSize >= count) {
@@ -66,7 +94,12 @@ public record DataSplit(Dataset train, Dataset validation, Dataset test) {
         return new Holdout(kept, held);
     }
 
-    /** {@code mnist/train} -> {@code mnist/validation}; any other name gets {@code /validation} appended. */
+    /**
+     * {@code mnist/train} -> {@code mnist/validation}; any other name gets {@code /validation} appended.
+     *
+     * @param trainName the training set's name
+     * @return the name of the validation set held out of it
+     */
     public static String validationName(String trainName) {
         return trainName.endsWith("/train")
                 ? trainName.substring(0, trainName.length() - "/train".length()) + "/validation"

@@ -10,6 +10,15 @@ import java.util.Objects;
  * pixels, so no mean/std normalization happens here (a model that wants it does it itself).
  * {@code labels} holds one class index per example, in {@code [0, classes)}.
  * The arrays are shared, not copied; treat them as read-only.
+ *
+ * @param name     the set's name in messages and results, e.g. {@code mnist/train}
+ * @param images   {@code count * channels * height * width} values, NCHW
+ * @param labels   {@code count} class indices, read as unsigned bytes
+ * @param count    examples, at least 0
+ * @param channels channels of one image (the feature count for flat examples)
+ * @param height   rows of one image (1 for flat examples)
+ * @param width    columns of one image (1 for flat examples)
+ * @param classes  number of classes, from 1 to 256
  */
 public record Dataset(String name, float[] images, byte[] labels, int count, int channels, int height, int width,
                       int classes) {
@@ -44,6 +53,14 @@ public record Dataset(String name, float[] images, byte[] labels, int count, int
     /**
      * A data set of flat examples held in arrays: {@code examples[i]} is example i's values (all of one length),
      * {@code labels[i]} its class in {@code [0, classes)}. The values are copied.
+     *
+     * @param name     the set's name
+     * @param examples at least one example, every one of the same length; stored as {@code [n, features, 1, 1]}
+     * @param labels   one class per example
+     * @param classes  number of classes, from 1 to 256
+     * @return a new data set holding copies of the values
+     * @throws IllegalArgumentException if there are no examples, the counts or lengths differ, or a label is out of
+     *                                  range
      */
     public static Dataset of(String name, float[][] examples, int[] labels, int classes) {
         if (examples.length != labels.length) {
@@ -66,18 +83,31 @@ public record Dataset(String name, float[] images, byte[] labels, int count, int
         return new Dataset(name, images, classOf, examples.length, features, 1, 1, classes);
     }
 
-    /** Values per example: channels * height * width. */
+    /** {@return the values per example, {@code channels * height * width}} */
     public int featureSize() {
         return channels * height * width;
     }
 
-    /** The class index of example {@code i}. */
+    /**
+     * The class index of example {@code i}.
+     *
+     * @param i the example, in {@code [0, count)}
+     * @return its class, in {@code [0, classes)}
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     */
     public int label(int i) {
         Objects.checkIndex(i, count);
         return Byte.toUnsignedInt(labels[i]);
     }
 
-    /** A copy of examples {@code [from, to)}. */
+    /**
+     * A copy of examples {@code [from, to)}, under the same name.
+     *
+     * @param from the first example, inclusive
+     * @param to   the end, exclusive, at most {@code count}
+     * @return a new data set with its own arrays
+     * @throws IndexOutOfBoundsException if the range does not lie in {@code [0, count]}
+     */
     public Dataset subset(int from, int to) {
         Objects.checkFromToIndex(from, to, count);
         int f = featureSize();
@@ -85,7 +115,13 @@ public record Dataset(String name, float[] images, byte[] labels, int count, int
                 to - from, channels, height, width, classes);
     }
 
-    /** A copy holding the examples at {@code indices}, in that order (indices may repeat). */
+    /**
+     * A copy holding the examples at {@code indices}, in that order (indices may repeat), under the same name.
+     *
+     * @param indices examples, each in {@code [0, count)}; read, not kept
+     * @return a new data set of {@code indices.length} examples with its own arrays
+     * @throws IndexOutOfBoundsException if an index is out of range
+     */
     public Dataset select(int[] indices) {
         int f = featureSize();
         float[] im = new float[Math.multiplyExact(indices.length, f)];
@@ -98,12 +134,17 @@ public record Dataset(String name, float[] images, byte[] labels, int count, int
         return new Dataset(name, im, lb, indices.length, channels, height, width, classes);
     }
 
-    /** The same examples under another name (arrays shared). */
+    /**
+     * The same examples under another name (arrays shared).
+     *
+     * @param newName the name of the view
+     * @return a data set sharing this one's arrays
+     */
     public Dataset named(String newName) {
         return new Dataset(newName, images, labels, count, channels, height, width, classes);
     }
 
-    /** Examples per class, indexed by class. */
+    /** {@return a new array of {@code classes} entries: how many examples each class has} */
     public int[] classCounts() {
         int[] counts = new int[classes];
         for (byte b : labels) counts[Byte.toUnsignedInt(b)]++;

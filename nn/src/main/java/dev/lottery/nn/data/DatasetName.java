@@ -23,17 +23,23 @@ public enum DatasetName {
         this.displayName = displayName;
     }
 
-    /** The name users type, e.g. {@code fashion-mnist}; also the data set's folder in the cache. */
+    /** {@return the name users type, e.g. {@code fashion-mnist}; also the data set's folder in the cache} */
     public String cliName() {
         return cliName;
     }
 
-    /** The name people write, e.g. {@code Fashion-MNIST}. */
+    /** {@return the name people write, e.g. {@code Fashion-MNIST}, for reports and plots} */
     public String displayName() {
         return displayName;
     }
 
-    /** Parses a user-typed name (case-insensitive; {@code _} accepted for {@code -}). */
+    /**
+     * Parses a user-typed name (case-insensitive; {@code _} accepted for {@code -}).
+     *
+     * @param text the name as typed; surrounding blanks are ignored; null is treated as empty
+     * @return the data set it names
+     * @throws UserError if it names no known data set; the message lists the known ones
+     */
     public static DatasetName parse(String text) {
         String key = text == null ? "" : text.strip().toLowerCase(Locale.ROOT).replace('_', '-');
         for (DatasetName n : values()) {
@@ -42,7 +48,7 @@ public enum DatasetName {
         throw new UserError("unknown data set '" + text + "': known data sets are " + knownNames());
     }
 
-    /** The command-line names, comma separated. */
+    /** {@return the command-line names, comma separated, for messages} */
     public static String knownNames() {
         return Arrays.stream(values()).map(DatasetName::cliName).collect(Collectors.joining(", "));
     }

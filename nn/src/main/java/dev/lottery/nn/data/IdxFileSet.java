@@ -6,6 +6,13 @@ import java.util.List;
 /**
  * The four IDX files of an MNIST-style data set, with their pinned contents, and folders where a system package
  * may already have installed them (read in place, never copied).
+ *
+ * @param trainImages the training images file ({@code train-images-idx3-ubyte})
+ * @param trainLabels the training labels file ({@code train-labels-idx1-ubyte})
+ * @param testImages  the test images file ({@code t10k-images-idx3-ubyte})
+ * @param testLabels  the test labels file ({@code t10k-labels-idx1-ubyte})
+ * @param systemDirs  folders, searched in order after the cache, where a system package may have installed the files
+ *                    (uncompressed or gzipped); may be empty; copied
  */
 public record IdxFileSet(PinnedFile trainImages, PinnedFile trainLabels, PinnedFile testImages, PinnedFile testLabels,
                          List<Path> systemDirs) {
@@ -42,12 +49,12 @@ public record IdxFileSet(PinnedFile trainImages, PinnedFile trainLabels, PinnedF
                     "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34", 10_008),
             List.of(Path.of("/usr/share/datasets/fashion-mnist")));
 
-    /** The four files: training images and labels, test images and labels. */
+    /** {@return the four files, in this order: training images and labels, test images and labels} */
     public List<PinnedFile> files() {
         return List.of(trainImages, trainLabels, testImages, testLabels);
     }
 
-    /** "train-images-idx3-ubyte, train-labels-idx1-ubyte, ..." for messages. */
+    /** {@return the four file names, comma separated, for messages: "train-images-idx3-ubyte, ..."} */
     public String fileNames() {
         return String.join(", ", files().stream().map(PinnedFile::name).toList());
     }

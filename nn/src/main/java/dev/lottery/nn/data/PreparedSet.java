@@ -35,9 +35,21 @@ public final class PreparedSet {
     static final int HEADER_BYTES = 4096;
     private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** What a prepared set is: which part, its shape, how its values were made and from which raw content. */
+    /**
+     * What a prepared set is: which part, its shape, how its values were made and from which raw content.
+     *
+     * @param name     the part's name, e.g. {@code mnist/train}
+     * @param count    examples, at least 0
+     * @param channels channels of one image
+     * @param height   rows of one image
+     * @param width    columns of one image
+     * @param classes  number of classes; labels lie in {@code [0, classes)}
+     * @param values   the canonical text of the transform applied to the raw pixels (e.g. the normalization), which
+     *                 must match for the file to be used; a single line
+     * @param source   the raw content the values were made from, as pinned checksums ({@link DataSets#source})
+     */
     public record Header(String name, int count, int channels, int height, int width, int classes, String values, String source) {
-        /** Values per example. */
+        /** {@return the values per example, {@code channels * height * width}} */
         public int features() {
             return channels * height * width;
         }
@@ -69,22 +81,33 @@ public final class PreparedSet {
         this.header = header;
     }
 
-    /** The prepared file. */
+    /** {@return the prepared file, as it was given to {@link #open}} */
     public Path file() {
         return file;
     }
 
-    /** The file's header. */
+    /** {@return the file's header, checked against the caller's expectations when it was opened} */
     public Header header() {
         return header;
     }
 
-    /** The folder of a data set's prepared sets, e.g. {@code <cache>/mnist/prepared}. */
+    /**
+     * The folder of a data set's prepared sets, e.g. {@code <cache>/mnist/prepared}.
+     *
+     * @param datasetDir the data set's folder in the cache ({@link DataSets#datasetDir})
+     * @return the folder's path; it need not exist
+     */
     public static Path folder(Path datasetDir) {
         return datasetDir.resolve("prepared");
     }
 
-    /** The file of one part ({@code train}, {@code test}), e.g. {@code <cache>/mnist/prepared/train.bin}. */
+    /**
+     * The file of one part ({@code train}, {@code test}), e.g. {@code <cache>/mnist/prepared/train.bin}.
+     *
+     * @param datasetDir the data set's folder in the cache ({@link DataSets#datasetDir})
+     * @param part       the part's name, used as the file's base name
+     * @return the file's path; it need not exist
+     */
     public static Path file(Path datasetDir, String part) {
         return folder(datasetDir).resolve(part + ".bin");
     }
@@ -92,6 +115,13 @@ public final class PreparedSet {
     /**
      * Writes {@code images} ({@code [count, features]}, already transformed as {@code header.values()} says) and
      * {@code labels} (class indices) as a prepared set.
+     *
+     * @param file   where the set goes; its folder is created if needed and an existing file is replaced atomically
+     * @param header the part's name, shape, transform and source, written into the file's header
+     * @param images {@code count * features} values, already transformed
+     * @param labels {@code count} class indices, read as unsigned bytes
+     * @throws IOException if the file or its temporary sibling cannot be written or moved into place
+     * @throws IllegalArgumentException if the array sizes do not match the header, or the header text exceeds 4 KiB
      */
     public static void write(Path file, Header header, float[] images, byte[] labels) throws IOException {
         if (images.length != (long) header.count() * header.features() || labels.length != header.count()) {
@@ -124,6 +154,15 @@ public final class PreparedSet {
      * The prepared set at {@code file} when it was made under {@code name} from {@code source} with {@code values}
      * and is intact (size and CRC); empty when there is no such file. A file that exists but cannot be used is
      * reported by {@link Mismatch}, so the caller can say why it makes it again.
+     *
+     * @param file   the prepared file to check
+     * @param name   the part's name the file must record, e.g. {@code mnist/train}
+     * @param values the transform the file must record (a canonical text, compared exactly)
+     * @param source the raw content the file must record ({@link DataSets#source})
+     * @return the set when the file exists and is intact; empty when it does not exist or this machine is not
+     *         little-endian (the pages could not be used as they are)
+     * @throws Mismatch if the file exists but cannot be read, is damaged, or was made from other data or settings;
+     *                  its message is one line naming the file and the reason
      */
     public static Optional<PreparedSet> open(Path file, String name, String values, String source) throws Mismatch {
         if (!Files.isRegularFile(file)) return Optional.empty();
@@ -148,7 +187,7 @@ public final class PreparedSet {
         }
     }
 
-    /** A prepared set file that exists but cannot be used as it is. */
+    /** A prepared set file that exists but cannot be used as it is; the message says why, in one line. */
     public static final class Mismatch extends Exception {
         Mismatch(String message) {
             super(message);
@@ -158,12 +197,22 @@ public final class PreparedSet {
     /**
      * The images as {@code [count, features]} float32 values, mapped read-only into {@code arena} (a write fails with
      * an exception; data sets are only read). The arena must be shared when other threads read the values.
+     *
+     * @param arena the arena the mapping belongs to; closing it unmaps the values
+     * @return {@code count * features} little-endian float32 values
+     * @throws IOException if the file cannot be opened or mapped (e.g. it was removed since it was opened)
      */
     public MemorySegment mapImages(Arena arena) throws IOException {
         return map(arena, HEADER_BYTES, header.imagesBytes());
     }
 
-    /** The labels as {@code [count]} float32 class indices, mapped read-only into {@code arena}. */
+    /**
+     * The labels as {@code [count]} float32 class indices, mapped read-only into {@code arena}.
+     *
+     * @param arena the arena the mapping belongs to; closing it unmaps the labels
+     * @return {@code count} little-endian float32 values, each an exact class index
+     * @throws IOException if the file cannot be opened or mapped
+     */
     public MemorySegment mapLabels(Arena arena) throws IOException {
         return map(arena, header.labelsOffset(), (long) header.count() * Float.BYTES);
     }

@@ -26,20 +26,39 @@ public record BatchAugmentation(int maxShift, boolean flip) {
         if (maxShift < 0) throw new IllegalArgumentException("negative shift " + maxShift);
     }
 
-    /** Whether batches are left as they are. */
+    /** {@return whether batches are left as they are (no shift and no flip)} */
     public boolean isNone() {
         return maxShift == 0 && !flip;
     }
 
-    /** The settings as one line: {@code augment(shift=...,flip=...)}. */
+    /**
+     * {@return the settings as one line, {@code none} or {@code augment(shift=...,flip=...)}: equal settings give
+     * equal text, so results can record it}
+     */
     public String canonical() {
         return isNone() ? "none" : "augment(shift=" + maxShift + ",flip=" + flip + ")";
     }
 
-    /** The draws for one batch: per example (in batch order) the shifts and the flip. */
+    /**
+     * The draws for one batch: per example (in batch order) the shifts and the flip.
+     *
+     * @param shiftY each example's row shift in pixels, in {@code [-maxShift, maxShift]}
+     * @param shiftX each example's column shift in pixels, in {@code [-maxShift, maxShift]}
+     * @param flip   whether each example is mirrored left-right; all false when flips are off
+     */
     public record Draws(int[] shiftY, int[] shiftX, boolean[] flip) {}
 
-    /** Draws for the examples {@code order[from .. from+count)} in epoch {@code epoch}. */
+    /**
+     * Draws for the examples {@code order[from .. from+count)} in epoch {@code epoch}.
+     *
+     * @param seed  the training run's seed; with the epoch it keys the stream
+     * @param epoch the epoch, from 0; every epoch draws afresh
+     * @param order the epoch's example order (data-set indices), read only
+     * @param from  index into {@code order} of the batch's first example
+     * @param count the batch size; {@code from + count} must not exceed {@code order.length}
+     * @return new arrays of {@code count} draws each; an example's draws depend on its data-set index, not on its
+     *         place in the order
+     */
     public Draws draws(long seed, long epoch, int[] order, int from, int count) {
         KeyedRandom rng = new KeyedRandom(seed, "augment", "epoch-" + epoch);
         int[] dy = new int[count], dx = new int[count];
@@ -57,6 +76,18 @@ public record BatchAugmentation(int maxShift, boolean flip) {
     /**
      * Writes the augmented batch {@code src} (examples {@code order[from .. from+count)}, NCHW images of
      * {@code channels x height x width}) into {@code dst}.
+     *
+     * @param backend  the backend both tensors live on
+     * @param src      the gathered batch {@code [count, channels, height, width]}, read only
+     * @param dst      output of the same shape, overwritten; a tensor other than {@code src}
+     * @param channels channels of one image
+     * @param height   rows of one image
+     * @param width    columns of one image
+     * @param seed     the training run's seed; with the epoch it keys the draws
+     * @param epoch    the epoch, from 0
+     * @param order    the epoch's example order (data-set indices), read only
+     * @param from     index into {@code order} of the batch's first example
+     * @param count    the batch size, the leading dimension of {@code src}
      */
     public void apply(Backend backend, Tensor src, Tensor dst, int channels, int height, int width, long seed, long epoch,
                       int[] order, int from, int count) {
