@@ -6,12 +6,21 @@ package dev.lottery.nn;
  * Bugs are ordinary exceptions and keep their stack traces.
  */
 public class UserError extends RuntimeException {
-    /** A user error with the one-line {@code message}. */
+    /**
+     * A user error with the one-line {@code message}.
+     *
+     * @param message what went wrong and, where it helps, what to do about it; one line, shown as it is
+     */
     public UserError(String message) {
         super(message);
     }
 
-    /** A user error with the one-line {@code message}, caused by {@code cause}. */
+    /**
+     * A user error with the one-line {@code message}, caused by {@code cause}.
+     *
+     * @param message what went wrong, one line, shown as it is
+     * @param cause   the underlying exception (e.g. an {@code IOException}), kept for debugging but not printed
+     */
     public UserError(String message, Throwable cause) {
         super(message, cause);
     }

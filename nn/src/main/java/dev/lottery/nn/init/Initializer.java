@@ -21,15 +21,25 @@ public sealed interface Initializer {
      */
     double TRUNCATED_STD_FACTOR = 0.87962566103423978;
 
-    /** Fills {@code dst} (a tensor of {@code dst.length} elements with the given fans) from {@code rng}. */
+    /**
+     * Fills {@code dst} (a tensor of {@code dst.length} elements with the given fans) from {@code rng}.
+     *
+     * @param dst    the tensor's values in row-major order, overwritten
+     * @param fanIn  inputs feeding each unit; used only by the Xavier initializers, which need it positive
+     * @param fanOut units each input feeds; used only by the Xavier initializers, which need it positive
+     * @param rng    the tensor's keyed stream; element i is drawn from its position i (redraws of a truncated
+     *               normal included), so the values do not depend on the order of filling
+     */
     void fill(float[] dst, int fanIn, int fanOut, KeyedRandom rng);
 
-    /** Stable text form, e.g. {@code trunc_normal(0.1)}, {@code xavier_normal}, {@code zeros}. */
+    /** {@return the stable text form, e.g. {@code trunc_normal(0.1)}, {@code xavier_normal}, {@code zeros}} */
     String canonical();
 
     /**
      * The paper's LeNet/conv initialization: N(0, std²) with every value beyond 2·std discarded and redrawn.
      * The resulting variance is 0.774·std² (the truncation is not rescaled, matching the paper's description).
+     *
+     * @param std the standard deviation before truncation, positive and finite (the paper's LeNet uses 0.1)
      */
     record TruncatedNormal(double std) implements Initializer {
         /** Checks that {@code std} is positive. */
@@ -48,7 +58,11 @@ public sealed interface Initializer {
         }
     }
 
-    /** N(0, std²), untruncated. */
+    /**
+     * N(0, std²), untruncated.
+     *
+     * @param std the standard deviation, positive and finite
+     */
     record Normal(double std) implements Initializer {
         /** Checks that {@code std} is positive. */
         public Normal {
@@ -70,6 +84,9 @@ public sealed interface Initializer {
      * Glorot &amp; Bengio's normal initializer: variance 2/(fanIn + fanOut). When {@code truncated}, values beyond
      * 2σ are redrawn and σ is first divided by {@link #TRUNCATED_STD_FACTOR} so the variance is still
      * 2/(fanIn + fanOut).
+     *
+     * @param truncated whether values beyond 2σ are redrawn ({@code xavier_trunc_normal}) or kept
+     *                  ({@code xavier_normal})
      */
     record XavierNormal(boolean truncated) implements Initializer {
         @Override
@@ -125,7 +142,13 @@ public sealed interface Initializer {
         }
     }
 
-    /** Reads a {@link #canonical()} form; anything else is a one-line {@link UserError} listing the valid forms. */
+    /**
+     * Reads a {@link #canonical()} form; anything else is a one-line {@link UserError} listing the valid forms.
+     *
+     * @param text the form, e.g. {@code trunc_normal(0.1)}; surrounding blanks are ignored, null counts as empty
+     * @return the initializer it names
+     * @throws UserError if the form is unknown or its standard deviation is not a positive number
+     */
     static Initializer parse(String text) {
         String t = text == null ? "" : text.strip();
         switch (t) {

@@ -33,7 +33,15 @@ public final class Npy {
     private Npy() {
     }
 
-    /** Writes float32 values as {@code <f4}. */
+    /**
+     * Writes float32 values as {@code <f4}.
+     *
+     * @param file  the target; its folder is created if needed and an existing file is replaced atomically
+     * @param data  the values in C (row-major) order, as many as the shape holds
+     * @param shape the array's shape; none for a scalar
+     * @throws IllegalArgumentException if the value count does not match the shape
+     * @throws java.io.UncheckedIOException if the file cannot be written; the old file, if any, is left as it was
+     */
     public static void write(Path file, float[] data, int... shape) {
         checkCount(file, data.length, shape);
         byte[] header = header(NpyDtype.FLOAT32, shape);
@@ -51,7 +59,15 @@ public final class Npy {
         });
     }
 
-    /** Writes unsigned bytes as {@code |u1}. */
+    /**
+     * Writes unsigned bytes as {@code |u1}.
+     *
+     * @param file  the target; its folder is created if needed and an existing file is replaced atomically
+     * @param data  the values in C order, read as unsigned, as many as the shape holds
+     * @param shape the array's shape; none for a scalar
+     * @throws IllegalArgumentException if the value count does not match the shape
+     * @throws java.io.UncheckedIOException if the file cannot be written; the old file, if any, is left as it was
+     */
     public static void write(Path file, byte[] data, int... shape) {
         checkCount(file, data.length, shape);
         byte[] header = header(NpyDtype.UINT8, shape);
@@ -61,7 +77,15 @@ public final class Npy {
         });
     }
 
-    /** Writes a boolean mask as {@code |b1} (one byte per element, 0 or 1). */
+    /**
+     * Writes a boolean mask as {@code |b1} (one byte per element, 0 or 1).
+     *
+     * @param file  the target; its folder is created if needed and an existing file is replaced atomically
+     * @param data  the mask in C order, as many values as the shape holds
+     * @param shape the array's shape; none for a scalar
+     * @throws IllegalArgumentException if the value count does not match the shape
+     * @throws java.io.UncheckedIOException if the file cannot be written; the old file, if any, is left as it was
+     */
     public static void write(Path file, boolean[] data, int... shape) {
         checkCount(file, data.length, shape);
         byte[] bytes = new byte[data.length];
@@ -73,7 +97,15 @@ public final class Npy {
         });
     }
 
-    /** Reads a whole .npy file. A malformed or unsupported file is a one-line {@link UserError}. */
+    /**
+     * Reads a whole .npy file. A malformed or unsupported file is a one-line {@link UserError}.
+     *
+     * @param file the file to read
+     * @return the array, holding its own copy of the data bytes
+     * @throws UserError if the file is missing or unreadable, not a .npy file, of another dtype than {@code <f4},
+     *                   {@code |u1} or {@code |b1}, in Fortran order, truncated or followed by extra bytes, or larger
+     *                   than one Java array can hold
+     */
     public static NpyArray read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] pre = in.readNBytes(8);

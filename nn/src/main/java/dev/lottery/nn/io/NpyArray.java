@@ -8,6 +8,10 @@ import java.util.Objects;
 /**
  * An array read from a .npy file: its shape (C order), dtype and the raw little-endian element bytes.
  * Use the accessor that matches the dtype ({@link #floats()}, {@link #bytes()}, {@link #booleans()}).
+ *
+ * @param shape the size of each dimension, C order; empty for a scalar; copied in and out
+ * @param dtype the element type
+ * @param data  the elements' raw little-endian bytes, {@code size() * dtype.itemSize()} of them; kept, not copied
  */
 public record NpyArray(int[] shape, NpyDtype dtype, byte[] data) {
 
@@ -22,18 +26,23 @@ public record NpyArray(int[] shape, NpyDtype dtype, byte[] data) {
         }
     }
 
-    /** A copy of the shape. */
+    /** {@return a copy of the shape; empty for a scalar} */
     @Override
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Number of elements: the product of the shape (1 for a scalar). */
+    /** {@return the number of elements: the product of the shape (1 for a scalar)} */
     public long size() {
         return elementCount(shape);
     }
 
-    /** The values of a {@code <f4} array. */
+    /**
+     * The values of a {@code <f4} array.
+     *
+     * @return a new array of {@link #size()} values in C order
+     * @throws IllegalStateException if the dtype is not {@link NpyDtype#FLOAT32}
+     */
     public float[] floats() {
         requireDtype(NpyDtype.FLOAT32);
         float[] out = new float[data.length / 4];
@@ -41,13 +50,23 @@ public record NpyArray(int[] shape, NpyDtype dtype, byte[] data) {
         return out;
     }
 
-    /** The values of a {@code |u1} array (unsigned: use {@code Byte.toUnsignedInt}). */
+    /**
+     * The values of a {@code |u1} array (unsigned: use {@code Byte.toUnsignedInt}).
+     *
+     * @return a copy of the {@link #size()} bytes in C order
+     * @throws IllegalStateException if the dtype is not {@link NpyDtype#UINT8}
+     */
     public byte[] bytes() {
         requireDtype(NpyDtype.UINT8);
         return data.clone();
     }
 
-    /** The values of a {@code |b1} array. */
+    /**
+     * The values of a {@code |b1} array; any non-zero byte reads as true.
+     *
+     * @return a new array of {@link #size()} values in C order
+     * @throws IllegalStateException if the dtype is not {@link NpyDtype#BOOL}
+     */
     public boolean[] booleans() {
         requireDtype(NpyDtype.BOOL);
         boolean[] out = new boolean[data.length];

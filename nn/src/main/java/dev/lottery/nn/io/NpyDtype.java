@@ -17,12 +17,12 @@ public enum NpyDtype {
         this.itemSize = itemSize;
     }
 
-    /** numpy's type string, e.g. {@code <f4} (little-endian float32). */
+    /** {@return numpy's type string as written in headers, e.g. {@code <f4} (little-endian float32)} */
     public String descr() {
         return descr;
     }
 
-    /** Bytes per element. */
+    /** {@return the bytes per element: 4 for float32, 1 otherwise} */
     public int itemSize() {
         return itemSize;
     }
