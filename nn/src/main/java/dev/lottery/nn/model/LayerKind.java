@@ -15,7 +15,11 @@ public enum LayerKind {
         this.shortName = shortName;
     }
 
-    /** The name in settings and tables: {@code fc}, {@code conv} or {@code output}. */
+    /**
+     * The name in settings and tables.
+     *
+     * @return {@code fc}, {@code conv} or {@code output}
+     */
     public String shortName() {
         return shortName;
     }

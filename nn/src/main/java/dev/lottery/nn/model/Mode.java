@@ -9,12 +9,22 @@ public sealed interface Mode {
     /** Evaluation: deterministic, touches no state. */
     Mode EVALUATION = new Evaluation();
 
-    /** The mode of training step {@code iteration}. */
+    /**
+     * The mode of training step {@code iteration}.
+     *
+     * @param iteration the step, counted from 0 over the whole run; keys the step's dropout masks
+     * @return a {@link Training} mode
+     * @throws IllegalArgumentException if {@code iteration} is negative
+     */
     static Mode training(long iteration) {
         return new Training(iteration);
     }
 
-    /** A training step; {@code iteration} keys the dropout masks, so a step's masks never depend on call order. */
+    /**
+     * A training step; {@code iteration} keys the dropout masks, so a step's masks never depend on call order.
+     *
+     * @param iteration the step, counted from 0 over the whole run
+     */
     record Training(long iteration) implements Mode {
         /** Checks that the iteration is not negative. */
         public Training {
@@ -25,7 +35,11 @@ public sealed interface Mode {
     /** Evaluation (use {@link Mode#EVALUATION}). */
     record Evaluation() implements Mode {}
 
-    /** Whether this is a training step. */
+    /**
+     * Whether this is a training step.
+     *
+     * @return true for {@link Training}, false for {@link #EVALUATION}
+     */
     default boolean training() {
         return this instanceof Training;
     }

@@ -46,37 +46,68 @@ public final class Network implements AutoCloseable {
      * Builds the model on {@code backend} as a population of one, parameters drawn from the counter-based generator
      * keyed by ({@code seed}, parameter name, "init"): the same seed gives the same initial weights on every backend.
      * Closing the network frees it.
+     *
+     * @param spec    the model
+     * @param backend where the parameters and activations live; not owned: close it after the network
+     * @param seed    keys every random draw of the network: initial weights and dropout masks
+     * @return a new network that owns its population of one; the caller closes it
      */
     public static Network create(ModelSpec spec, Backend backend, long seed) {
         return new Network(Population.create(spec, backend, 1, seed), 0, true);
     }
 
-    /** The population this network belongs to (its own population of one when made by {@link #create}). */
+    /**
+     * The population this network belongs to (its own population of one when made by {@link #create}).
+     *
+     * @return the population; closing a member of a larger population leaves it open
+     */
     public Population population() {
         return population;
     }
 
-    /** This network's index in its population. */
+    /**
+     * This network's index in its population.
+     *
+     * @return 0 to {@code members - 1}; 0 for a network made by {@link #create} or {@link #load}
+     */
     public int member() {
         return member;
     }
 
-    /** The network's model. */
+    /**
+     * The network's model.
+     *
+     * @return the model its population was built from
+     */
     public ModelSpec spec() {
         return population.spec();
     }
 
-    /** The backend holding its parameters. */
+    /**
+     * The backend holding its parameters.
+     *
+     * @return the backend given at creation; not owned by the network
+     */
     public Backend backend() {
         return population.backend();
     }
 
-    /** All parameters in layer order (weight, then bias), as this network's slices. */
+    /**
+     * All parameters in layer order (weight, then bias), as this network's slices.
+     *
+     * @return a new unmodifiable list; the tensors are views of the population's (writes reach the network, closing
+     *         them frees nothing)
+     */
     public List<Parameter> parameters() {
         return population.parameters().stream().map(p -> p.slice(member)).toList();
     }
 
-    /** The prunable parameters (weights), in layer order. */
+    /**
+     * The prunable parameters (weights), in layer order.
+     *
+     * @return a new unmodifiable list of this network's weights, each with a mask; biases and batch-norm parameters
+     *         are left out
+     */
     public List<Parameter> prunable() {
         return parameters().stream().filter(Parameter::prunable).toList();
     }
@@ -85,6 +116,9 @@ public final class Network implements AutoCloseable {
      * Draws every parameter afresh from its initializer on the stream ({@code seed}, name, {@code purpose}),
      * re-applies the masks, and resets the batch-norm running statistics. {@code "init"} gives θ0; other purposes
      * give independent draws (e.g. the random-reinitialization control).
+     *
+     * @param seed    the seed of the streams; the seed given to {@link #create} gives back θ0 with {@code "init"}
+     * @param purpose names the draw, e.g. {@code "init"} or {@code "reinit"}; a new purpose gives new values
      */
     public void initialize(long seed, String purpose) {
         population.initialize(member, seed, purpose);
@@ -98,17 +132,36 @@ public final class Network implements AutoCloseable {
     /**
      * Forward pass over {@code x}: {@code [batch, inputFeatures]}, read as {@code [batch, C, H, W]} by convolutional
      * models. Returns the logits {@code [batch, classes]} (owned by the network). For a network alone.
+     *
+     * @param x    the mini-batch on this network's backend, {@code batch × inputFeatures} values
+     * @param mode {@link Mode#training} (dropout on, batch statistics) or {@link Mode#EVALUATION}
+     * @return the logits; the network's buffer for this batch size, overwritten by the next forward pass of that
+     *         size, and not to be closed by the caller
+     * @throws IllegalArgumentException if {@code x} does not hold whole examples of the model's input
+     * @throws IllegalStateException if the network is a member of a population of several
      */
     public Tensor forward(Tensor x, Mode mode) {
         return alone().forward(x, mode);
     }
 
-    /** The gradient buffer for the logits of the last forward pass; the loss writes into it before {@link #backward()}. */
+    /**
+     * The gradient buffer for the logits of the last forward pass; the loss writes into it before {@link #backward()}.
+     *
+     * @return the network's {@code [batch, classes]} buffer for the last batch size, not to be closed by the caller
+     * @throws IllegalStateException before the first forward pass, or if the network is a member of a population of
+     *                               several
+     */
     public Tensor logitsGradient() {
         return alone().logitsGradient();
     }
 
-    /** Backpropagates {@link #logitsGradient()} through the last (training) forward pass, filling every parameter's gradient. */
+    /**
+     * Backpropagates {@link #logitsGradient()} through the last (training) forward pass, filling every parameter's
+     * gradient.
+     *
+     * @throws IllegalStateException if no forward pass came first, the last one was in evaluation mode, or the
+     *                               network is a member of a population of several
+     */
     public void backward() {
         alone().backward();
     }
@@ -137,6 +190,11 @@ public final class Network implements AutoCloseable {
      * pass (dropout off, batch norm on its running statistics). {@code examples[i]} holds one example's
      * {@link ModelSpec#inputFeatures()} values, prepared as the training data was (e.g. standardized with the same
      * {@code Normalization}). For a network alone.
+     *
+     * @param examples one array per example, each of {@code inputFeatures} values; not modified; may be empty
+     * @return a new array with one class index in [0, classes) per example, in the same order
+     * @throws IllegalArgumentException if an example has the wrong number of values
+     * @throws IllegalStateException if the network is a member of a population of several
      */
     public int[] predict(float[][] examples) {
         int features = spec().inputFeatures();
@@ -177,6 +235,9 @@ public final class Network implements AutoCloseable {
      * evaluation and {@link #predict} use. The folder is written under a temporary name beside {@code dir} and
      * renamed into place, so {@code dir} holds the previous network or this one, never a mix (while a previous one
      * is replaced there is an instant between the two renames without either).
+     *
+     * @param dir the folder to write; its parent folders are created, and an existing folder of that name is replaced
+     * @throws UncheckedIOException if a file cannot be written; a write that fails leaves {@code dir} as it was
      */
     public void save(Path dir) {
         Path target = dir.toAbsolutePath();
@@ -238,7 +299,11 @@ public final class Network implements AutoCloseable {
      * frees it). Parameters are matched to the files by their order in {@value #PARAMETERS_FILE}, the batch-norm
      * running statistics by their order in {@value #STATE_FILE}, and each file's shape must be its tensor's.
      *
+     * @param dir     a folder written by {@link #save}
+     * @param backend where the loaded network lives; not owned: close it after the network
+     * @return a new network with the saved weights, masks and running statistics; the caller closes it
      * @throws UserError if {@code dir} is not a saved network or does not fit its model
+     * @throws UncheckedIOException if a file exists but cannot be read
      */
     public static Network load(Path dir, Backend backend) {
         String modelText;

@@ -11,7 +11,13 @@ public enum Padding {
     /** No padding. */
     VALID;
 
-    /** Zeros added on each side for a {@code kernel}-wide window. */
+    /**
+     * Zeros added on each side for a {@code kernel}-wide window.
+     *
+     * @param kernel the window's width in pixels; must be odd for {@code SAME}
+     * @return {@code (kernel - 1) / 2} for {@code SAME}, 0 for {@code VALID}
+     * @throws IllegalArgumentException if the padding is {@code SAME} and {@code kernel} is even
+     */
     public int amount(int kernel) {
         if (this == VALID) return 0;
         if (kernel % 2 == 0) throw new IllegalArgumentException("SAME padding needs an odd kernel, got " + kernel);

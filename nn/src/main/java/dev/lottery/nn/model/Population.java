@@ -54,6 +54,13 @@ public final class Population implements AutoCloseable {
      * Builds {@code members} copies of the model on {@code backend}, every member's parameters drawn from the
      * counter-based generator keyed by ({@code seed}, parameter name, "init"): the same seed gives the same initial
      * weights on every backend and in every member. Dropout masks are keyed by the same seed.
+     *
+     * @param spec    the members' model
+     * @param backend where the parameters and activations live; not owned: close it after the population
+     * @param members how many networks to build, at least 1
+     * @param seed    keys every random draw: initial weights and dropout masks
+     * @return a new population, owned by the caller, who closes it
+     * @throws IllegalArgumentException if {@code members} is less than 1
      */
     public static Population create(ModelSpec spec, Backend backend, int members, long seed) {
         if (members <= 0) throw new IllegalArgumentException("a population needs at least one member, got " + members);
@@ -96,17 +103,29 @@ public final class Population implements AutoCloseable {
         return p;
     }
 
-    /** The members' model. */
+    /**
+     * The members' model.
+     *
+     * @return the model every member shares
+     */
     public ModelSpec spec() {
         return spec;
     }
 
-    /** The backend holding the parameters. */
+    /**
+     * The backend holding the parameters.
+     *
+     * @return the backend given at creation; not owned by the population
+     */
     public Backend backend() {
         return backend;
     }
 
-    /** How many networks train side by side. */
+    /**
+     * How many networks train side by side.
+     *
+     * @return the number of members, at least 1
+     */
     public int members() {
         return members;
     }
@@ -116,6 +135,11 @@ public final class Population implements AutoCloseable {
      * the activation buffers its layers keep per batch size (one training batch and one evaluation batch, output and
      * input gradient each). The engines divide {@link dev.lottery.nn.backend.Backend#availableMemory()} by it to bound a
      * population's size.
+     *
+     * @param spec       the model
+     * @param trainBatch examples per training step
+     * @param evalBatch  examples per evaluation forward pass
+     * @return an estimate in bytes (float32 values), not a bound
      */
     public static long bytesPerMember(ModelSpec spec, int trainBatch, int evalBatch) {
         ModelSpec.ParameterCount params = spec.parameterCount();
@@ -130,18 +154,34 @@ public final class Population implements AutoCloseable {
         return values * Float.BYTES;
     }
 
-    /** Member {@code index} as a network (a view: closing it leaves the population open). */
+    /**
+     * Member {@code index} as a network (a view: closing it leaves the population open).
+     *
+     * @param index the member, 0 to {@code members() - 1}
+     * @return a new view over the member's slices of the parameters; valid while the population is open
+     * @throws IndexOutOfBoundsException if {@code index} is out of range
+     */
     public Network member(int index) {
         if (index < 0 || index >= members) throw new IndexOutOfBoundsException("member " + index + " of " + members);
         return new Network(this, index, false);
     }
 
-    /** Every parameter stacked {@code [members, ...]}, in layer order (weight, then bias). */
+    /**
+     * Every parameter stacked {@code [members, ...]}, in layer order (weight, then bias).
+     *
+     * @return a new unmodifiable list of the population's own parameters (not copies); the population closes them
+     */
     public List<Parameter> parameters() {
         return List.copyOf(parameters);
     }
 
-    /** Draws every member's parameters afresh on the stream ({@code seed}, name, {@code purpose}); see {@link Network#initialize}. */
+    /**
+     * Draws every member's parameters afresh on the stream ({@code seed}, name, {@code purpose}); see
+     * {@link Network#initialize}. Every member gets the same values, because the stream does not depend on the member.
+     *
+     * @param seed    the seed of the streams
+     * @param purpose names the draw, e.g. {@code "init"}; a new purpose gives new values
+     */
     public void initialize(long seed, String purpose) {
         for (int m = 0; m < members; m++) initialize(m, seed, purpose);
     }
@@ -171,6 +211,12 @@ public final class Population implements AutoCloseable {
      * Forward pass of every member over the shared mini-batch {@code x}: {@code [batch, inputFeatures]}, read as
      * {@code [batch, C, H, W]} by convolutional models. Returns the logits {@code [batch, members*classes]} (member n's
      * are the column block n; owned by the population).
+     *
+     * @param x    the shared mini-batch on the population's backend, {@code batch × inputFeatures} values
+     * @param mode {@link Mode#training} (dropout on, batch statistics) or {@link Mode#EVALUATION}
+     * @return the logits; the population's buffer for this batch size, overwritten by the next forward pass of that
+     *         size, and not to be closed by the caller
+     * @throws IllegalArgumentException if {@code x} does not hold whole examples of the model's input
      */
     public Tensor forward(Tensor x, Mode mode) {
         int batch = x.dim(0);
@@ -184,13 +230,24 @@ public final class Population implements AutoCloseable {
         return out;
     }
 
-    /** The gradient buffer for the logits of the last forward pass; the loss writes into it before {@link #backward()}. */
+    /**
+     * The gradient buffer for the logits of the last forward pass; the loss writes into it before {@link #backward()}.
+     *
+     * @return the population's {@code [batch, members*classes]} buffer for the last batch size, not to be closed by
+     *         the caller
+     * @throws IllegalStateException before the first forward pass
+     */
     public Tensor logitsGradient() {
         if (lastLogitsGradient == null) throw new IllegalStateException("forward() first");
         return lastLogitsGradient;
     }
 
-    /** Backpropagates {@link #logitsGradient()} through the last (training) forward pass, filling every parameter's gradient. */
+    /**
+     * Backpropagates {@link #logitsGradient()} through the last (training) forward pass, filling every parameter's
+     * gradient.
+     *
+     * @throws IllegalStateException if no forward pass came first or the last one was in evaluation mode
+     */
     public void backward() {
         if (lastLogitsGradient == null) throw new IllegalStateException("forward() first");
         if (!lastWasTraining) throw new IllegalStateException("backward() after an evaluation-mode forward pass");
@@ -203,6 +260,9 @@ public final class Population implements AutoCloseable {
      * Holds every mask fixed until the returned handle closes (one training run): the backend prepares each weight's
      * mask ({@link Backend#prepareMask}) so that products and SGD steps may skip pruned weights. Masked weights are set
      * to zero first, as the prepared kernels assume. Masks must not change while prepared.
+     *
+     * @return the handle; close it (try-with-resources) when the run ends, before the masks change
+     * @throws IllegalStateException if the masks are prepared already
      */
     public PreparedMasks prepareMasks() {
         if (!prepared.isEmpty()) throw new IllegalStateException("the masks are prepared already (one training run at a time)");
@@ -221,7 +281,13 @@ public final class Population implements AutoCloseable {
         return new PreparedMasks();
     }
 
-    /** The prepared mask of stacked parameter {@code p} while {@link #prepareMasks()} holds, otherwise null. */
+    /**
+     * The prepared mask of stacked parameter {@code p} while {@link #prepareMasks()} holds, otherwise null.
+     *
+     * @param p one of {@link #parameters()} (matched by identity, so not a member's slice)
+     * @return the backend's prepared form of the mask, owned by the population; null when the masks are not
+     *         prepared or {@code p} has no mask
+     */
     public PreparedMask preparedMask(Parameter p) {
         return prepared.get(p);
     }

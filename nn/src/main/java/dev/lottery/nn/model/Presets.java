@@ -53,7 +53,15 @@ public final class Presets {
         PRESETS.put(p.name(), p);
     }
 
-    /** A fully-connected lenet with two hidden ReLU layers and a 10-way output, weights from N(0, 0.1) truncated at 2σ. */
+    /**
+     * A fully-connected lenet with two hidden ReLU layers and a 10-way output, weights from N(0, 0.1) truncated at 2σ.
+     *
+     * @param name    the model's name, e.g. {@code lenet-300-100}
+     * @param hidden1 units of the first hidden layer {@code fc1}, at least 1
+     * @param hidden2 units of the second hidden layer {@code fc2}, at least 1
+     * @return the model over flat 784-value (28x28) inputs, zero biases
+     * @throws IllegalArgumentException if a layer has no units
+     */
     public static ModelSpec lenet(String name, int hidden1, int hidden2) {
         return new ModelSpec(name, 28 * 28, List.of(
                 new LayerSpec.Dense("fc1", hidden1, Activation.RELU, LayerKind.FULLY_CONNECTED),
@@ -62,7 +70,11 @@ public final class Presets {
                 new Initializer.TruncatedNormal(0.1), new Initializer.Zeros());
     }
 
-    /** conv2: the TensorFlow CIFAR-10 tutorial's network; 1.76M weights (107K convolutional) on CIFAR-10. */
+    /**
+     * conv2: the TensorFlow CIFAR-10 tutorial's network; 1.76M weights (107K convolutional) on CIFAR-10.
+     *
+     * @return the model over 3x32x32 images, weights from N(0, 0.1) truncated at 2σ, zero biases
+     */
     public static ModelSpec conv2() {
         return new ModelSpec("conv2", CIFAR, List.of(
                 new LayerSpec.Conv2d("conv1", 64, 5, 1, Padding.SAME, Activation.RELU, true),
@@ -76,7 +88,15 @@ public final class Presets {
                 new Initializer.TruncatedNormal(0.1), new Initializer.Zeros());
     }
 
-    /** conv4 (VALID convolutions: 32 -> 30 -> 28 -> 14 -> 12 -> 10 -> 5); dropout after fc1 and fc2 when {@code dropout > 0}. */
+    /**
+     * conv4 (VALID convolutions: 32 -> 30 -> 28 -> 14 -> 12 -> 10 -> 5); dropout after fc1 and fc2 when
+     * {@code dropout > 0}.
+     *
+     * @param name    the model's name: {@code conv4} or {@code conv4-dropout} in the presets
+     * @param dropout the dropout rate, in [0, 1); 0 leaves the dropout layers out
+     * @return the model over 3x32x32 images, truncated Xavier-normal weights, zero biases
+     * @throws IllegalArgumentException if {@code dropout} is 1 or more
+     */
     public static ModelSpec conv4(String name, double dropout) {
         List<LayerSpec> layers = new ArrayList<>(List.of(
                 new LayerSpec.Conv2d("conv1", 64, 3, 1, Padding.VALID, Activation.RELU, true),
@@ -98,6 +118,9 @@ public final class Presets {
      * He et al.'s CIFAR-10 resnet with n = 3 (20 layers; the paper's "resnet18"): a 3x3x16 convolution with batch
      * norm, three stages of three basic blocks with 16, 32 and 64 filters (the first block of stages 2 and 3 has
      * stride 2 and a 1x1 projection shortcut), global average pooling and a 10-way output.
+     *
+     * @return the model over 3x32x32 images, truncated Xavier-normal weights, zero biases; blocks are named
+     *         {@code stage1.block1} to {@code stage3.block3}
      */
     public static ModelSpec resnet20() {
         List<LayerSpec> layers = new ArrayList<>(List.of(
@@ -115,14 +138,25 @@ public final class Presets {
         return new ModelSpec("resnet20", CIFAR, layers, XAVIER, new Initializer.Zeros());
     }
 
-    /** The preset {@code name}; an unknown name is a {@link UserError} that lists the known ones. */
+    /**
+     * The preset {@code name}; an unknown name is a {@link UserError} that lists the known ones.
+     *
+     * @param name the preset's name, exactly as {@link #all()} lists it (case matters)
+     * @return the shared, immutable preset
+     * @throws UserError if no preset has that name
+     */
     public static Preset get(String name) {
         Preset p = PRESETS.get(name);
         if (p == null) throw new UserError("unknown model '" + name + "' (known: " + String.join(", ", PRESETS.keySet()) + ")");
         return p;
     }
 
-    /** Every preset, lenet-300-100 first. */
+    /**
+     * Every preset, lenet-300-100 first.
+     *
+     * @return an unmodifiable list in the order the paper introduces them: lenet-300-100, conv2, conv4,
+     *         conv4-dropout, resnet20
+     */
     public static List<Preset> all() {
         return List.copyOf(PRESETS.values());
     }

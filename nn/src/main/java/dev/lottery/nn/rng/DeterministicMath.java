@@ -36,6 +36,9 @@ public final class DeterministicMath {
      * <p>Reduction: x = 2^e · m with m in [√2/2, √2); g = m − 1 (exact by Sterbenz); s = g / (2 + g), so
      * log m = 2·atanh(s) = g − g²/2 + s·(g²/2 + R(s²)) (fdlibm's arrangement, which keeps the large part exact);
      * result = e·ln2_hi − ((g²/2 − (s·(g²/2 + R) + e·ln2_lo)) − g).
+     *
+     * @param x any double; subnormals are handled exactly
+     * @return ln x; NaN for NaN or negative x, −∞ for ±0, +∞ for +∞
      */
     public static double log(double x) {
         if (Double.isNaN(x) || x < 0) return Double.NaN;

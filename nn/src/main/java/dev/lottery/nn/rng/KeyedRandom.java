@@ -42,7 +42,15 @@ public final class KeyedRandom {
     private final int k0;
     private final int k1;
 
-    /** The stream keyed by ({@code seed}, {@code tensorName}, {@code purpose}). */
+    /**
+     * The stream keyed by ({@code seed}, {@code tensorName}, {@code purpose}).
+     *
+     * @param seed the run's seed; any value, 0 included
+     * @param tensorName the name of the tensor the draws are for (e.g. a parameter name); not null, may be empty
+     * @param purpose what the draws are for ({@code init}, {@code reinit}, ...), so two uses of one tensor get
+     *                independent streams; not null, may be empty
+     * @throws NullPointerException if {@code tensorName} or {@code purpose} is null
+     */
     public KeyedRandom(long seed, String tensorName, String purpose) {
         this.seed = seed;
         this.tensorName = Objects.requireNonNull(tensorName, "tensorName");
@@ -52,7 +60,14 @@ public final class KeyedRandom {
         this.k1 = (int) (key >>> 32);
     }
 
-    /** The 64-bit Philox key for (seed, tensorName, purpose); see the class comment for the formula. */
+    /**
+     * The 64-bit Philox key for (seed, tensorName, purpose); see the class comment for the formula.
+     *
+     * @param seed the run's seed
+     * @param tensorName the tensor name, hashed as UTF-8; not null
+     * @param purpose the purpose, hashed as UTF-8 after a 0x00 separator; not null
+     * @return the key: its low 32 bits are Philox key word 0, its high 32 bits key word 1
+     */
     public static long key(long seed, String tensorName, String purpose) {
         long h = FNV_OFFSET;
         for (byte b : tensorName.getBytes(StandardCharsets.UTF_8)) h = (h ^ (b & 0xFF)) * FNV_PRIME;
@@ -61,80 +76,147 @@ public final class KeyedRandom {
         return mix64(h ^ mix64(seed));
     }
 
-    /** SplitMix64's output finalizer (Steele, Lea and Flood 2014): a bijection with full avalanche. */
+    /**
+     * SplitMix64's output finalizer (Steele, Lea and Flood 2014): a bijection with full avalanche.
+     *
+     * @param z any 64-bit value
+     * @return the mixed value; distinct inputs give distinct outputs
+     */
     public static long mix64(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
     }
 
-    /** A stream with the same seed and tensor name and another purpose: an independent set of draws. */
+    /**
+     * A stream with the same seed and tensor name and another purpose: an independent set of draws.
+     *
+     * @param otherPurpose the new purpose; not null
+     * @return a new stream; this one is unchanged
+     */
     public KeyedRandom withPurpose(String otherPurpose) {
         return new KeyedRandom(seed, tensorName, otherPurpose);
     }
 
-    /** The stream's seed. */
+    /**
+     * The stream's seed.
+     *
+     * @return the seed given to the constructor
+     */
     public long seed() {
         return seed;
     }
 
-    /** The name of the tensor the stream draws for. */
+    /**
+     * The name of the tensor the stream draws for.
+     *
+     * @return the tensor name given to the constructor, never null
+     */
     public String tensorName() {
         return tensorName;
     }
 
-    /** What the draws are for ({@code init}, {@code reinit}, ...). */
+    /**
+     * What the draws are for ({@code init}, {@code reinit}, ...).
+     *
+     * @return the purpose given to the constructor, never null
+     */
     public String purpose() {
         return purpose;
     }
 
-    /** Philox key word 0 (low 32 bits of {@link #key}), for a GPU kernel that mirrors these draws. */
+    /**
+     * Philox key word 0, for a GPU kernel that mirrors these draws.
+     *
+     * @return the low 32 bits of {@link #key}
+     */
     public int key0() {
         return k0;
     }
 
-    /** Philox key word 1 (high 32 bits of {@link #key}). */
+    /**
+     * Philox key word 1, for a GPU kernel that mirrors these draws.
+     *
+     * @return the high 32 bits of {@link #key}
+     */
     public int key1() {
         return k1;
     }
 
-    /** The four Philox output words of element {@code index}, attempt {@code attempt}, written to {@code out}. */
+    /**
+     * The four Philox output words of element {@code index}, attempt {@code attempt}, written to {@code out}.
+     *
+     * @param index the element index, a 64-bit counter split into the first two counter words
+     * @param attempt the rejection attempt, the third counter word; 0 for draws that never reject
+     * @param out receives the words {@code x0..x3} in {@code out[0..3]}; length at least 4, reusable across calls
+     */
     public void block(long index, int attempt, int[] out) {
         Philox4x32.block((int) index, (int) (index >>> 32), attempt, 0, k0, k1, out);
     }
 
-    /** 64 random bits for element {@code index}: {@code x0 << 32 | x1} at attempt 0. */
+    /**
+     * 64 random bits for element {@code index}: {@code x0 << 32 | x1} at attempt 0.
+     *
+     * @param index the element index, any 64-bit value (read as unsigned)
+     * @return 64 uniformly random bits
+     */
     public long bits64(long index) {
         int[] w = new int[4];
         block(index, 0, w);
         return ((long) w[0] << 32) | (w[1] & 0xFFFF_FFFFL);
     }
 
-    /** 32 random bits for element {@code index}: {@code x0} at attempt 0. */
+    /**
+     * 32 random bits for element {@code index}: {@code x0} at attempt 0.
+     *
+     * @param index the element index, any 64-bit value (read as unsigned)
+     * @return 32 uniformly random bits; the same as the high half of {@link #bits64} for that index
+     */
     public int bits32(long index) {
         int[] w = new int[4];
         block(index, 0, w);
         return w[0];
     }
 
-    /** Uniform in [0, 1) with 53 random bits: {@code (x0·2^21 + (x1 >>> 11))·2^-53} at attempt 0. */
+    /**
+     * Uniform in [0, 1) with 53 random bits: {@code (x0·2^21 + (x1 >>> 11))·2^-53} at attempt 0.
+     *
+     * @param index the element index, any 64-bit value (read as unsigned)
+     * @return a multiple of 2^-53 in [0, 1)
+     */
     public double uniform(long index) {
         int[] w = new int[4];
         block(index, 0, w);
         return unit53(w[0], w[1]);
     }
 
-    /** Standard normal for element {@code index} (Marsaglia polar; see the class comment). */
+    /**
+     * Standard normal for element {@code index} (Marsaglia polar; see the class comment).
+     *
+     * @param index the element index, any 64-bit value (read as unsigned)
+     * @return a finite draw from N(0, 1)
+     */
     public double normal(long index) {
         return standardNormal(index, false, new int[4]);
     }
 
-    /** Standard normal conditioned on |z| ≤ 2, by resampling (see the class comment). */
+    /**
+     * Standard normal conditioned on |z| ≤ 2, by resampling (see the class comment).
+     *
+     * @param index the element index, any 64-bit value (read as unsigned)
+     * @return a draw in [−2, 2]; equal to {@link #normal} for the same index whenever that one lies in [−2, 2]
+     */
     public double truncatedNormal(long index) {
         return standardNormal(index, true, new int[4]);
     }
 
-    /** {@code dst[i] = (float) (lo + (hi − lo)·U(i))}; in [lo, hi] (hi is reachable only through float rounding). */
+    /**
+     * {@code dst[i] = (float) (lo + (hi − lo)·U(i))}; in [lo, hi] (hi is reachable only through float rounding).
+     *
+     * @param dst filled in full; element {@code i} uses index {@code i}, so equal-length arrays get equal values
+     * @param lo the lower bound, inclusive
+     * @param hi the upper bound, exclusive except through float rounding
+     */
     public void fillUniform(float[] dst, float lo, float hi) {
         double l = lo, width = (double) hi - (double) lo;
         int[] w = new int[4];
@@ -144,13 +226,26 @@ public final class KeyedRandom {
         }
     }
 
-    /** {@code dst[i] = (float) (mean + std·Z(i))} with Z standard normal. */
+    /**
+     * {@code dst[i] = (float) (mean + std·Z(i))} with Z standard normal: Z(i) is {@link #normal} of index i.
+     *
+     * @param dst filled in full; element {@code i} uses index {@code i}
+     * @param mean the mean of the values
+     * @param std the standard deviation; a negative value flips the sign of every deviation
+     */
     public void fillNormal(float[] dst, float mean, float std) {
         int[] w = new int[4];
         for (int i = 0; i < dst.length; i++) dst[i] = (float) ((double) mean + (double) std * standardNormal(i, false, w));
     }
 
-    /** As {@link #fillNormal} but every |Z| &gt; 2 is discarded and redrawn (next attempt), so |dst[i] − mean| ≤ 2·std. */
+    /**
+     * As {@link #fillNormal} but every |Z| &gt; 2 is discarded and redrawn (next attempt), so
+     * |dst[i] − mean| ≤ 2·std.
+     *
+     * @param dst filled in full; element {@code i} uses index {@code i}
+     * @param mean the mean of the untruncated distribution (and of the truncated one, which is symmetric)
+     * @param std the standard deviation before truncation; the values' own spread is about 0.88·std
+     */
     public void fillTruncatedNormal(float[] dst, float mean, float std) {
         int[] w = new int[4];
         for (int i = 0; i < dst.length; i++) dst[i] = (float) ((double) mean + (double) std * standardNormal(i, true, w));
@@ -160,6 +255,10 @@ public final class KeyedRandom {
      * A uniformly random permutation of 0..n−1 by Fisher–Yates: the j-th swap (j = 0..n−2) exchanges position
      * {@code p = n−1−j} with position {@code k = min(floor(U(j)·(p+1)), p)}, U(j) = {@link #uniform(long)}. The
      * {@code min} only guards against the product rounding up to p+1.
+     *
+     * @param n the number of elements, 0 or more
+     * @return a fresh array holding each of 0..n−1 once
+     * @throws IllegalArgumentException if {@code n} is negative
      */
     public int[] permutation(int n) {
         if (n < 0) throw new IllegalArgumentException("negative permutation size " + n);

@@ -27,6 +27,15 @@ public final class Philox4x32 {
     /**
      * Computes philox4x32-10 of counter (c0, c1, c2, c3) under key (k0, k1) and writes the four output words to
      * {@code out[0..3]}. Allocation-free, so hot loops can reuse one {@code out} array.
+     *
+     * @param c0 counter word 0 (least significant), read as unsigned
+     * @param c1 counter word 1
+     * @param c2 counter word 2
+     * @param c3 counter word 3 (most significant)
+     * @param k0 key word 0 (low 32 bits of the key)
+     * @param k1 key word 1 (high 32 bits of the key)
+     * @param out receives the four output words in {@code out[0..3]}; must have length at least 4, other entries
+     *            are left alone
      */
     public static void block(int c0, int c1, int c2, int c3, int k0, int k1, int[] out) {
         for (int r = 0; r < ROUNDS; r++) {
@@ -49,7 +58,14 @@ public final class Philox4x32 {
         out[3] = c3;
     }
 
-    /** Convenience form: {@code counter} has four words, {@code key} two; returns a fresh four-word array. */
+    /**
+     * Convenience form of {@link #block(int, int, int, int, int, int, int[])} that allocates its output.
+     *
+     * @param counter the four counter words {@code c0..c3}, least significant first; not modified
+     * @param key the two key words {@code k0, k1}, low word first; not modified
+     * @return a fresh four-word array holding the output words
+     * @throws IllegalArgumentException if {@code counter} does not have exactly 4 words or {@code key} exactly 2
+     */
     public static int[] block(int[] counter, int[] key) {
         if (counter.length != 4 || key.length != 2) {
             throw new IllegalArgumentException("philox4x32 needs a 4-word counter and a 2-word key");

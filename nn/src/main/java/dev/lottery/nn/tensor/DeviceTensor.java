@@ -31,7 +31,13 @@ public final class DeviceTensor implements Tensor {
     /**
      * Wraps {@code buffer} (which the tensor then owns and closes) as a tensor of {@code shape}.
      *
+     * @param name the tensor's name, for messages
+     * @param shape the dimensions, each 0 or more; copied
+     * @param buffer device memory of at least {@code 4 × product(shape)} bytes (see {@link #bytesFor}); a view
+     *               from {@link DeviceBuffer#slice} makes a tensor whose {@link #close()} frees nothing
+     * @param stream the stream every operation on the tensor is queued on; not owned, the backend closes it
      * @param uploadPurpose how {@link #copyFrom(float[])} is counted (data, weights, ...)
+     * @throws IllegalArgumentException if {@code buffer} is too small for {@code shape}, or a dimension is negative
      */
     public DeviceTensor(String name, int[] shape, DeviceBuffer buffer, Stream stream, TransferPurpose uploadPurpose) {
         this.name = name;
@@ -46,7 +52,12 @@ public final class DeviceTensor implements Tensor {
         this.uploadPurpose = uploadPurpose;
     }
 
-    /** Bytes a buffer needs for {@code shape} (at least 4, so an empty tensor still has an address). */
+    /**
+     * Bytes a buffer needs for {@code shape} (at least 4, so an empty tensor still has an address).
+     *
+     * @param shape the dimensions; none for a scalar
+     * @return {@code 4 × product(shape)}, or 4 when that product is 0
+     */
     public static long bytesFor(int... shape) {
         long s = 1;
         for (int d : shape) s *= d;
@@ -60,7 +71,11 @@ public final class DeviceTensor implements Tensor {
     @Override public long[] strides() { return strides.clone(); }
     @Override public long size() { return size; }
 
-    /** The device memory holding the values. */
+    /**
+     * The device memory holding the values.
+     *
+     * @return the tensor's own buffer (not a copy); closed with the tensor, so callers must not close it
+     */
     public DeviceBuffer buffer() { return buffer; }
 
     @Override
@@ -70,22 +85,40 @@ public final class DeviceTensor implements Tensor {
         return new DeviceTensor(name + "[" + index + "]", entry, buffer.slice(index * bytes, bytes), stream, uploadPurpose);
     }
 
-    /** The device pointer of element 0. */
+    /**
+     * The device pointer of element 0.
+     *
+     * @return a CUDA device address, for kernel arguments; valid until the tensor is closed
+     */
     public long address() { return buffer.address(); }
 
-    /** The stream that orders work on this tensor. */
+    /**
+     * The stream that orders work on this tensor.
+     *
+     * @return the stream given at construction; kernels that touch the tensor must be queued on it
+     */
     public Stream stream() { return stream; }
 
-    /** What uploads to this tensor are counted as. */
+    /**
+     * What uploads to this tensor are counted as.
+     *
+     * @return the purpose given at construction, or the one set by {@link #countTransfersAs}
+     */
     public TransferPurpose uploadPurpose() { return uploadPurpose; }
 
-    /** What downloads from this tensor are counted as. */
+    /**
+     * What downloads from this tensor are counted as.
+     *
+     * @return {@link TransferPurpose#SNAPSHOT} unless {@link #countTransfersAs} set another
+     */
     public TransferPurpose downloadPurpose() { return downloadPurpose; }
 
     /**
      * Counts later copies in both directions under {@code purpose}: the backend marks the loss/accuracy accumulator
      * {@link TransferPurpose#SCALARS} (read and cleared at every evaluation), so weight snapshots and scalar
      * traffic can be told apart.
+     *
+     * @param purpose the counter both directions use from now on; copies already made keep their counts
      */
     public void countTransfersAs(TransferPurpose purpose) {
         this.uploadPurpose = purpose;

@@ -35,19 +35,33 @@ public final class Checkpointer {
     private final Path file;
     private final long every;
 
-    /** Saves to {@code file} every {@code every} iterations (not at the end: the finished run is the caller's to store). */
+    /**
+     * Saves to {@code file} every {@code every} iterations (not at the end: the finished run is the caller's to store).
+     *
+     * @param file  the checkpoint file; replaced at every save, and read back when a run starts with it present
+     * @param every iterations between checkpoints, at least 1
+     * @throws IllegalArgumentException if {@code every} is not positive
+     */
     public Checkpointer(Path file, long every) {
         if (every <= 0) throw new IllegalArgumentException("checkpoint interval must be positive, got " + every);
         this.file = file;
         this.every = every;
     }
 
-    /** The checkpoint file. */
+    /**
+     * The checkpoint file.
+     *
+     * @return the path given to the constructor; the file may not exist yet
+     */
     public Path file() {
         return file;
     }
 
-    /** Iterations between checkpoints. */
+    /**
+     * Iterations between checkpoints.
+     *
+     * @return the interval given to the constructor, at least 1
+     */
     public long every() {
         return every;
     }
@@ -57,7 +71,11 @@ public final class Checkpointer {
         return done % every == 0 && done < total;
     }
 
-    /** Removes the checkpoint (once the caller has stored the finished run, it is only disk space). */
+    /**
+     * Removes the checkpoint (once the caller has stored the finished run, it is only disk space).
+     *
+     * @throws UncheckedIOException if the file exists and cannot be deleted
+     */
     public void delete() {
         try {
             Files.deleteIfExists(file);
@@ -106,7 +124,13 @@ public final class Checkpointer {
         AtomicFiles.write(file, ch -> AtomicFiles.writeFully(ch, buf));
     }
 
-    /** The iteration the checkpoint reached, if one exists (a population resumes only members that agree on it). */
+    /**
+     * The iteration the checkpoint reached, if one exists (a population resumes only members that agree on it).
+     *
+     * @return the iterations done when the checkpoint was saved; empty when the file does not exist
+     * @throws IllegalStateException if the file is not a training checkpoint or is truncated
+     * @throws UncheckedIOException if the file cannot be read
+     */
     public Optional<Long> iteration() {
         if (!Files.exists(file)) return Optional.empty();
         try (InputStream in = Files.newInputStream(file)) {

@@ -18,7 +18,12 @@ import java.util.List;
 public final class Convergence {
     private Convergence() {}
 
-    /** An iteration and the test accuracy measured there. */
+    /**
+     * An iteration and the test accuracy measured there.
+     *
+     * @param iteration    the evaluation's iteration (training steps done)
+     * @param testAccuracy the fraction of test examples classified correctly there, in [0, 1]
+     */
     public record Point(long iteration, double testAccuracy) {}
 
     /** The moving average spans the test losses of this many iterations (the paper: 1000). */
@@ -28,12 +33,27 @@ public final class Convergence {
     /** A change of the moving average below this is stable (the paper: 0.001). */
     public static final double THRESHOLD = 0.001;
 
-    /** The early-stop point, or null when the run never satisfied the criterion. */
+    /**
+     * The early-stop point, or null when the run never satisfied the criterion.
+     *
+     * @param series the run's evaluations in iteration order, evenly spaced
+     * @return the evaluation where the plateau of the paper's criterion ({@link #WINDOW}, {@link #PATIENCE},
+     *         {@link #THRESHOLD}) starts; null also for fewer than three evaluations
+     */
     public static Point earlyStop(List<EvalPoint> series) {
         return earlyStop(series, WINDOW, PATIENCE, THRESHOLD);
     }
 
-    /** The early-stop point with another window, patience and threshold, or null when the run never satisfied it. */
+    /**
+     * The early-stop point with another window, patience and threshold, or null when the run never satisfied it.
+     *
+     * @param series    the run's evaluations in iteration order, evenly spaced (the spacing is read from the first
+     *                  two)
+     * @param window    iterations the moving average spans; rounded down to whole evaluations, at least one
+     * @param patience  iterations the moving average must stay stable; rounded down to whole evaluations, at least one
+     * @param threshold a change of the moving average strictly below this is stable
+     * @return the evaluation where the first long enough stable run starts; null for fewer than three evaluations
+     */
     public static Point earlyStop(List<EvalPoint> series, long window, long patience, double threshold) {
         int n = series.size();
         if (n < 3) return null;
@@ -60,7 +80,13 @@ public final class Convergence {
         return null;
     }
 
-    /** The point of minimum validation loss (test loss without validation); null for an empty series. */
+    /**
+     * The point of minimum validation loss (test loss without validation); null for an empty series.
+     *
+     * @param series the run's evaluations in any order
+     * @return the first evaluation with the least loss, with its test accuracy; NaN losses never win, so a series of
+     *         only NaN losses gives null too
+     */
     public static Point minimumLoss(List<EvalPoint> series) {
         EvalPoint best = null;
         for (EvalPoint e : series) {

@@ -21,7 +21,16 @@ import java.util.function.Consumer;
  * {@code [count]} (exact small integers in floats). Mini-batches are gathered from it by index lists.
  */
 public final class ResidentData implements AutoCloseable {
-    /** One resident data set. */
+    /**
+     * One resident data set.
+     *
+     * @param name     the set's name, e.g. {@code mnist/train}, {@code mnist/validation} or {@code mnist/test}
+     * @param images   the images {@code [count, features]}, one row per example in NCHW order, standardized unless
+     *                 uploaded with {@link Normalization#NONE}
+     * @param labels   the class of each example {@code [count]}, as exact small integers in floats
+     * @param count    the number of examples
+     * @param features values per example (784 for MNIST, 3072 for CIFAR-10)
+     */
     public record Part(String name, Tensor images, Tensor labels, int count, int features) implements AutoCloseable {
         @Override
         public void close() {
@@ -48,6 +57,18 @@ public final class ResidentData implements AutoCloseable {
      * read from prepared sets ({@link PreparedSet}, made from the raw files on first use) by memory-mapping, so a start
      * does no decoding, and the CPU backend computes on the mapped pages without copying them. Progress and repairs
      * are reported to {@code log}.
+     *
+     * @param backend        where the data is made resident; not owned
+     * @param name           the data set
+     * @param cacheDir       the data cache folder, or null for {@link DataSets#defaultCacheDir()}
+     * @param validationSize training examples held out for validation, 0 for none
+     * @param seed           chooses which examples are held out (not the training order)
+     * @param log            receives one line per progress step or repair
+     * @return the resident sets, owned by the caller, who closes them; {@link #validation()} is null without a
+     *         holdout
+     * @throws dev.lottery.nn.UserError if the data set cannot be fetched or read, or {@code validationSize} is not
+     *                                  below the training set's size
+     * @throws UncheckedIOException if a prepared set cannot be memory-mapped
      */
     public static ResidentData load(Backend backend, DatasetName name, Path cacheDir, int validationSize, long seed,
                                     Consumer<String> log) {
@@ -64,6 +85,12 @@ public final class ResidentData implements AutoCloseable {
      * Data set {@code name} from the default cache, standardized, with the {@link TrainingSpec#validationSize()}
      * training examples of {@code training} held out (chosen by seed 0), progress on standard error: the common case
      * of {@link #load(Backend, DatasetName, Path, int, long, Consumer)}.
+     *
+     * @param backend  where the data is made resident; not owned
+     * @param name     the data set
+     * @param training the run's settings; only {@link TrainingSpec#validationSize()} is read
+     * @return the resident sets, owned by the caller, who closes them
+     * @throws dev.lottery.nn.UserError if the data set cannot be fetched or read, or the holdout is too large
      */
     public static ResidentData load(Backend backend, DatasetName name, TrainingSpec training) {
         return load(backend, name, null, training.validationSize(), 0);
@@ -73,6 +100,10 @@ public final class ResidentData implements AutoCloseable {
      * A data set's prepared train and test sets ({@link PreparedSet}, standardized as {@link Normalization#standard}),
      * or, where they cannot be written (a read-only cache), the raw split instead ({@code train} and {@code test}
      * null then).
+     *
+     * @param train the prepared training set, or null when {@code raw} is given
+     * @param test  the prepared test set, or null when {@code raw} is given
+     * @param raw   the decoded split with no holdout, when the prepared sets could not be written; null otherwise
      */
     public record Prepared(PreparedSet train, PreparedSet test, DataSplit raw) {}
 
@@ -80,6 +111,12 @@ public final class ResidentData implements AutoCloseable {
      * The prepared sets of data set {@code name} in the cache {@code cacheDir} (null: the default), made from the raw
      * files when missing or damaged: those are fetched, checked against their pins and repaired as
      * {@link DataSets#load} does. Progress and repairs go to {@code log}.
+     *
+     * @param name     the data set
+     * @param cacheDir the data cache folder, or null for {@link DataSets#defaultCacheDir()}
+     * @param log      receives one line per progress step or repair
+     * @return the prepared sets, or the raw split when the cache is read-only
+     * @throws dev.lottery.nn.UserError if the raw files are needed and cannot be fetched or read
      */
     public static Prepared prepare(DatasetName name, Path cacheDir, Consumer<String> log) {
         Normalization normalization = Normalization.standard(name);
@@ -100,7 +137,17 @@ public final class ResidentData implements AutoCloseable {
         return train.isPresent() && test.isPresent() ? new Prepared(train.get(), test.get(), null) : new Prepared(null, null, raw);
     }
 
-    /** As {@link #load(Backend, DatasetName, Path, int, long, Consumer)}, reporting on standard error. */
+    /**
+     * As {@link #load(Backend, DatasetName, Path, int, long, Consumer)}, reporting on standard error.
+     *
+     * @param backend        where the data is made resident; not owned
+     * @param name           the data set
+     * @param cacheDir       the data cache folder, or null for {@link DataSets#defaultCacheDir()}
+     * @param validationSize training examples held out for validation, 0 for none
+     * @param seed           chooses which examples are held out (not the training order)
+     * @return the resident sets, owned by the caller, who closes them
+     * @throws dev.lottery.nn.UserError if the data set cannot be fetched or read, or the holdout is too large
+     */
     public static ResidentData load(Backend backend, DatasetName name, Path cacheDir, int validationSize, long seed) {
         return load(backend, name, cacheDir, validationSize, seed, line -> System.err.println("[data] " + line));
     }
@@ -189,12 +236,25 @@ public final class ResidentData implements AutoCloseable {
         }
     }
 
-    /** Uploads the split as it is (pixels in [0, 1]). */
+    /**
+     * Uploads the split as it is (pixels in [0, 1]).
+     *
+     * @param backend where the data is made resident; not owned
+     * @param split   the decoded sets; copied to the backend, so the caller may drop them
+     * @return the resident sets, owned by the caller, who closes them
+     */
     public static ResidentData upload(Backend backend, DataSplit split) {
         return upload(backend, split, Normalization.NONE);
     }
 
-    /** Uploads the split with every pixel standardized by {@code normalization}. */
+    /**
+     * Uploads the split with every pixel standardized by {@code normalization}.
+     *
+     * @param backend       where the data is made resident; not owned
+     * @param split         the decoded sets; not modified, copied to the backend
+     * @param normalization applied to the images of every set; {@link Normalization#NONE} keeps them as they are
+     * @return the resident sets, owned by the caller, who closes them
+     */
     public static ResidentData upload(Backend backend, DataSplit split, Normalization normalization) {
         Part train = upload(backend, split.train(), normalization);
         Part validation = split.validation() == null ? null : upload(backend, split.validation(), normalization);
@@ -210,17 +270,29 @@ public final class ResidentData implements AutoCloseable {
         return new Part(d.name(), images, labelTensor, d.count(), d.featureSize());
     }
 
-    /** The training set. */
+    /**
+     * The training set.
+     *
+     * @return the examples the trainer draws batches from (without the validation holdout); closed with this object
+     */
     public Part train() {
         return train;
     }
 
-    /** Null when no validation set is held out. */
+    /**
+     * The validation set held out of the training set.
+     *
+     * @return the held-out examples, closed with this object; null when no validation set is held out
+     */
     public Part validation() {
         return validation;
     }
 
-    /** The test set. */
+    /**
+     * The test set.
+     *
+     * @return the test examples, closed with this object
+     */
     public Part test() {
         return test;
     }

@@ -10,7 +10,13 @@ import java.util.Map;
 public final class ResultJson {
     private ResultJson() {}
 
-    /** A run's result and the settings it ran with as a JSON document (what {@code train --out} writes). */
+    /**
+     * A run's result and the settings it ran with as a JSON document (what {@code train --out} writes).
+     *
+     * @param r        the result; its series becomes one array per column ({@code iteration}, {@code test_loss}, ...)
+     * @param settings names and values written as JSON strings under {@code settings}, in the map's iteration order
+     * @return the document, two-space indented and ending in a newline
+     */
     public static String toJson(TrainingResult r, Map<String, String> settings) {
         StringBuilder b = new StringBuilder(256 + r.series().size() * 96);
         b.append("{\n  \"settings\": {");

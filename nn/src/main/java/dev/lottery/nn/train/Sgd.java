@@ -21,7 +21,12 @@ public final class Sgd implements AutoCloseable {
     /** One per parameter, stacked {@code [members, ...]}; null entries without momentum. */
     private final List<Tensor> velocities = new ArrayList<>();
 
-    /** SGD with {@code spec} over {@code population}'s parameters (momentum buffers made when momentum is used). */
+    /**
+     * SGD with {@code spec} over {@code population}'s parameters (momentum buffers made when momentum is used).
+     *
+     * @param spec       learning-rate schedule, momentum and weight decay
+     * @param population whose parameters are updated; must outlive the optimizer, which owns only its momentum buffers
+     */
     public Sgd(OptimizerSpec spec, Population population) {
         this.spec = spec;
         this.population = population;
@@ -31,7 +36,11 @@ public final class Sgd implements AutoCloseable {
         }
     }
 
-    /** Applies the gradients currently in the parameters, at the learning rate for {@code iteration}. */
+    /**
+     * Applies the gradients currently in the parameters, at the learning rate for {@code iteration}.
+     *
+     * @param iteration the training step, counted from 0; picks the rate from the schedule
+     */
     public void step(long iteration) {
         Backend backend = population.backend();
         float lr = (float) spec.learningRate().at(iteration);

@@ -41,6 +41,10 @@ public final class Trainer {
      * Examples per evaluation forward pass over a part of {@code count} examples for {@code model}: the whole part when
      * one member's activations for it fit {@link #EVAL_FLOATS_PER_MEMBER}, else as many as fit (at least
      * {@link #EVAL_BATCH}). What a member's evaluation buffers take in memory scales with it.
+     *
+     * @param model the model evaluated
+     * @param count the examples in the part (test or validation set)
+     * @return examples per pass, from {@code min(count, EVAL_BATCH)} up to {@code count}
      */
     public static int evaluationBatch(ModelSpec model, int count) {
         long activationsPerExample = model.classes();
@@ -52,6 +56,12 @@ public final class Trainer {
     /**
      * Trains {@code network}, a population of one, with the data order of seed 0 and no listener: the same as
      * {@code train(network, data, spec, 0, TrainingListener.NONE)}.
+     *
+     * @param network the network to train in place, made by {@link Network#create} or {@link Network#load}
+     * @param data    the training, test and (optional) validation sets on the network's backend
+     * @param spec    optimizer, batch size, length, evaluation interval and augmentation
+     * @return the evaluation series and the paper's convergence points
+     * @throws UserError if the batch size exceeds the training examples
      */
     public static TrainingResult train(Network network, ResidentData data, TrainingSpec spec) {
         return train(network, data, spec, 0, TrainingListener.NONE);
@@ -60,8 +70,13 @@ public final class Trainer {
     /**
      * Trains {@code network}, a population of one.
      *
+     * @param network  the network to train in place, made by {@link Network#create} or {@link Network#load}
+     * @param data     the training, test and (optional) validation sets on the network's backend
+     * @param spec     optimizer, batch size, length, evaluation interval and augmentation
      * @param seed     keys the order in which training examples are drawn (each epoch's shuffle)
      * @param listener progress and evaluations ({@link TrainingListener#NONE}: none)
+     * @return the evaluation series and the paper's convergence points
+     * @throws UserError if the batch size exceeds the training examples
      */
     public static TrainingResult train(Network network, ResidentData data, TrainingSpec spec, long seed, TrainingListener listener) {
         return train(network, data, spec, seed, listener, null);
@@ -71,6 +86,18 @@ public final class Trainer {
      * Trains {@code network}, a population of one, saving a checkpoint every {@code checkpointer.every()} iterations
      * and, when the checkpointer's file exists, resuming from it (weights, momentum, iteration and evaluations so far):
      * the result is bitwise the same as an uninterrupted run's. {@code checkpointer} may be null (no checkpoints).
+     *
+     * @param network      the network to train in place; the only member of its population
+     * @param data         the training, test and (optional) validation sets on the network's backend
+     * @param spec         optimizer, batch size, length, evaluation interval and augmentation
+     * @param seed         keys the order in which training examples are drawn (each epoch's shuffle)
+     * @param listener     progress and evaluations ({@link TrainingListener#NONE}: none)
+     * @param checkpointer where to save and resume from, or null
+     * @return the evaluation series (a resumed run's includes the evaluations before the checkpoint) and the paper's
+     *         convergence points
+     * @throws IllegalArgumentException if the network's population has more than one member
+     * @throws IllegalStateException if the checkpoint file belongs to another run or is damaged
+     * @throws UserError if the batch size exceeds the training examples
      */
     public static TrainingResult train(Network network, ResidentData data, TrainingSpec spec, long seed, TrainingListener listener,
                                        Checkpointer checkpointer) {
@@ -84,6 +111,19 @@ public final class Trainer {
      * Trains every member of {@code population} in lockstep. {@code listeners} has one entry per member (its progress
      * and evaluations); {@code checkpointers} one per member (entries may be null: no checkpoints), and members resume
      * together only from checkpoints of the same iteration. Returns each member's result, in member order.
+     *
+     * @param population   the members to train in place, all on the same mini-batches
+     * @param data         the training, test and (optional) validation sets on the population's backend
+     * @param spec         optimizer, batch size, length, evaluation interval and augmentation, shared by every member
+     * @param seed         keys the order in which training examples are drawn (each epoch's shuffle) and the
+     *                     augmentation's draws
+     * @param listeners    one listener per member, in member order; {@link TrainingListener#NONE} for none
+     * @param checkpointers one checkpointer per member, in member order; null entries save nothing
+     * @return a new list with one result per member, in member order
+     * @throws IllegalArgumentException if the lists do not have one entry per member, or the members' checkpoints
+     *                                  reached different iterations
+     * @throws IllegalStateException if a checkpoint file belongs to another run or is damaged
+     * @throws UserError if the batch size exceeds the training examples
      */
     public static List<TrainingResult> train(Population population, ResidentData data, TrainingSpec spec, long seed,
                                              List<? extends TrainingListener> listeners, List<Checkpointer> checkpointers) {
@@ -165,7 +205,14 @@ public final class Trainer {
         }
     }
 
-    /** The example order for one epoch: a permutation keyed by (seed, "data", "shuffle/epoch-e"). */
+    /**
+     * The example order for one epoch: a permutation keyed by (seed, "data", "shuffle/epoch-e").
+     *
+     * @param seed  the run's seed
+     * @param epoch the epoch, counted from 0
+     * @param count the training examples, 0 or more
+     * @return a new array holding each of {@code 0..count-1} once, the same on every backend
+     */
     public static int[] shuffle(long seed, long epoch, int count) {
         return new KeyedRandom(seed, "data", "shuffle/epoch-" + epoch).permutation(count);
     }

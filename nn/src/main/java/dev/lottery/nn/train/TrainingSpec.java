@@ -22,12 +22,26 @@ import java.util.Objects;
  */
 public record TrainingSpec(OptimizerSpec optimizer, int batchSize, long iterations, int evalEvery, int validationSize,
                            BatchAugmentation augmentation) {
-    /** Without data augmentation (the paper's lenet and conv experiments). */
+    /**
+     * Without data augmentation (the paper's lenet and conv experiments).
+     *
+     * @param optimizer      learning rate (schedule), momentum and weight decay
+     * @param batchSize      examples per training step, at least 1
+     * @param iterations     training steps, at least 1
+     * @param evalEvery      iterations between evaluations, at least 1
+     * @param validationSize training examples held out for validation, 0 for none
+     * @throws UserError if a setting is out of range
+     */
     public TrainingSpec(OptimizerSpec optimizer, int batchSize, long iterations, int evalEvery, int validationSize) {
         this(optimizer, batchSize, iterations, evalEvery, validationSize, BatchAugmentation.NONE);
     }
 
-    /** Checks every setting: sizes and counts positive, the validation size non-negative. */
+    /**
+     * Checks every setting: sizes and counts positive, the validation size non-negative. A null augmentation means
+     * none.
+     *
+     * @throws UserError if a setting is out of range
+     */
     public TrainingSpec {
         if (augmentation == null) augmentation = BatchAugmentation.NONE;
         if (batchSize <= 0) throw new UserError("batch size must be positive, got " + batchSize);
@@ -36,7 +50,15 @@ public record TrainingSpec(OptimizerSpec optimizer, int batchSize, long iteratio
         if (validationSize < 0) throw new UserError("validation size must be non-negative, got " + validationSize);
     }
 
-    /** Iterations for {@code epochs} passes over {@code trainExamples} examples (the last partial batch is dropped). */
+    /**
+     * Iterations for {@code epochs} passes over {@code trainExamples} examples (the last partial batch is dropped).
+     *
+     * @param epochs        passes over the training set, at least 1
+     * @param trainExamples examples in the training set after the validation holdout
+     * @param batchSize     examples per training step, at least 1
+     * @return {@code epochs × floor(trainExamples / batchSize)}; 0 when a batch is larger than the training set
+     * @throws UserError if {@code epochs} is not positive
+     */
     public static long iterationsFor(int epochs, int trainExamples, int batchSize) {
         if (epochs <= 0) throw new UserError("epochs must be positive, got " + epochs);
         return (long) epochs * (trainExamples / batchSize);
@@ -45,6 +67,10 @@ public record TrainingSpec(OptimizerSpec optimizer, int batchSize, long iteratio
     /**
      * A builder with {@code optimizer}; batch size and iterations must be set, evaluation defaults to every 100
      * iterations, validation to none, augmentation to none.
+     *
+     * @param optimizer learning rate (schedule), momentum and weight decay; not null
+     * @return a new builder
+     * @throws NullPointerException if {@code optimizer} is null
      */
     public static Builder builder(OptimizerSpec optimizer) {
         return new Builder(optimizer);
@@ -63,31 +89,57 @@ public record TrainingSpec(OptimizerSpec optimizer, int batchSize, long iteratio
             this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         }
 
-        /** Examples per training step (required). */
+        /**
+         * Examples per training step (required).
+         *
+         * @param examples the batch size, at least 1 (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder batchSize(int examples) {
             this.batchSize = examples;
             return this;
         }
 
-        /** Training steps (required). */
+        /**
+         * Training steps (required).
+         *
+         * @param steps the run's length in iterations, at least 1 (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder iterations(long steps) {
             this.iterations = steps;
             return this;
         }
 
-        /** Iterations between evaluations (default 100). */
+        /**
+         * Iterations between evaluations (default 100).
+         *
+         * @param steps the interval, at least 1 (checked by {@link #build()}); the run also evaluates at 0 and at the
+         *              end
+         * @return this builder
+         */
         public Builder evalEvery(int steps) {
             this.evalEvery = steps;
             return this;
         }
 
-        /** Training examples held out for validation (default 0, none). */
+        /**
+         * Training examples held out for validation (default 0, none).
+         *
+         * @param examples the holdout size, 0 or more (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder validationSize(int examples) {
             this.validationSize = examples;
             return this;
         }
 
-        /** What is done to each training batch (default none). */
+        /**
+         * What is done to each training batch (default none).
+         *
+         * @param a the augmentation; null means none
+         * @return this builder
+         */
         public Builder augmentation(BatchAugmentation a) {
             this.augmentation = a;
             return this;
@@ -96,6 +148,7 @@ public record TrainingSpec(OptimizerSpec optimizer, int batchSize, long iteratio
         /**
          * The training settings.
          *
+         * @return a new spec; the builder may be changed and built again
          * @throws UserError if a required setting is missing or a setting is out of range
          */
         public TrainingSpec build() {
@@ -103,7 +156,12 @@ public record TrainingSpec(OptimizerSpec optimizer, int batchSize, long iteratio
         }
     }
 
-    /** The settings as one line, for hashing experiments: {@code train(sgd(...),batch=60,...)}. */
+    /**
+     * The settings as one line, for hashing experiments: {@code train(sgd(...),batch=60,...)}.
+     *
+     * @return every setting in a fixed order; the augmentation appears only when there is one, so runs without it
+     *         keep their hashes
+     */
     public String canonical() {
         return "train(" + optimizer.canonical() + ",batch=" + batchSize + ",iterations=" + iterations
                 + ",eval_every=" + evalEvery + ",validation=" + validationSize

@@ -38,7 +38,13 @@ public final class TrainingStep {
     /**
      * A step for {@code population} with its optimizer and step recorder.
      *
-     * @param augmented the augmented batch's buffer, {@code null} when {@code augmentation} is none
+     * @param population   the members trained; not owned
+     * @param sgd          the optimizer over {@code population}'s parameters; not owned
+     * @param steps        the recorder whose example order the batches follow ({@link StepRecorder#useOrder}); not
+     *                     owned; steps are recorded only when it {@link StepRecorder#records() records}
+     * @param augmentation what is done to each training batch ({@link BatchAugmentation#NONE}: nothing)
+     * @param augmented    the augmented batch's buffer, {@code null} when {@code augmentation} is none
+     * @param seed         the run's seed, which keys the augmentation's draws
      */
     public TrainingStep(Population population, Sgd sgd, StepRecorder steps, BatchAugmentation augmentation, Tensor augmented, long seed) {
         this.population = population;
@@ -54,6 +60,10 @@ public final class TrainingStep {
      * Whether iterations may be recorded once and replayed (CUDA graphs): a recorded step replays everything fixed
      * at recording time, so models whose steps draw per-iteration randomness (dropout) and augmented batches (draws
      * keyed by epoch and example) run every step afresh.
+     *
+     * @param model        the model trained
+     * @param augmentation the training batches' augmentation
+     * @return true when there is no augmentation and no dropout layer
      */
     public static boolean replayable(ModelSpec model, BatchAugmentation augmentation) {
         return augmentation.isNone() && model.layers().stream().noneMatch(l -> l instanceof LayerSpec.Dropout);
@@ -63,6 +73,17 @@ public final class TrainingStep {
      * Iteration {@code iteration} (of epoch {@code epoch}, on the batch that starts at {@code firstExample} of
      * {@code epochOrder}, the order the recorder was given) at learning rate {@code rate}: run plainly, recorded, or
      * replayed (see the class comment).
+     *
+     * @param rate         the learning rate of {@code iteration} as the optimizer's schedule gives it; it keys the
+     *                     recordings (the SGD step reads its rate from the schedule)
+     * @param images       the resident training images {@code [count, features]}
+     * @param labels       the resident training labels {@code [count]}
+     * @param x            the batch buffer {@code [batch, features]} the examples are gathered into
+     * @param y            the label buffer {@code [batch]}
+     * @param epoch        the epoch of {@code iteration}, which keys the augmentation's draws
+     * @param epochOrder   the epoch's example order, the one last given to the recorder
+     * @param firstExample the position in {@code epochOrder} of the batch's first example
+     * @param iteration    the training step, counted from 0; keys the dropout masks and the learning rate
      */
     public void iterate(double rate, Tensor images, Tensor labels, Tensor x, Tensor y, long epoch, int[] epochOrder, int firstExample,
                         long iteration) {
@@ -76,7 +97,18 @@ public final class TrainingStep {
         else recordings.put(rate, steps.record(work));
     }
 
-    /** The iteration's backend calls, run now (see {@link #iterate}). */
+    /**
+     * The iteration's backend calls, run now (see {@link #iterate}): the batch is the recorder's next one.
+     *
+     * @param images       the resident training images {@code [count, features]}
+     * @param labels       the resident training labels {@code [count]}
+     * @param x            the batch buffer {@code [batch, features]} the examples are gathered into
+     * @param y            the label buffer {@code [batch]}
+     * @param epoch        the epoch of {@code iteration}, which keys the augmentation's draws
+     * @param epochOrder   the epoch's example order, the one last given to the recorder
+     * @param firstExample the position in {@code epochOrder} of the batch's first example
+     * @param iteration    the training step, counted from 0; keys the dropout masks and the learning rate
+     */
     public void run(Tensor images, Tensor labels, Tensor x, Tensor y, long epoch, int[] epochOrder, int firstExample, long iteration) {
         steps.gatherNextBatch(images, labels, x, y);
         Tensor input = x;
