@@ -87,7 +87,8 @@ public final class Experiment {
      * its normalization {@code normalization}. Both are settings, so other data (one label changed) or another
      * normalization gives another results directory, never the old results.
      *
-     * @param name          the data's name in the spec; not part of the fingerprint
+     * @param name          the data's name in the spec: letters, digits, '.', '_' and '-'; not part of the
+     *                      fingerprint
      * @param split         the training and test data, read (and hashed) when this is called and made resident when the
      *                      run starts; it must not change in between
      * @param normalization the per-pixel standardization applied when the data is made resident
@@ -102,7 +103,7 @@ public final class Experiment {
      * (e.g. a version or a checksum of the files it came from) instead of hashing the content: the caller vouches
      * that another fingerprint is given whenever the content changes.
      *
-     * @param name          the data's name in the spec
+     * @param name          the data's name in the spec: letters, digits, '.', '_' and '-'
      * @param split         the training and test data, made resident when the run starts
      * @param normalization the per-pixel standardization applied when the data is made resident
      * @param fingerprint   the caller's name for this exact content; it goes into the spec and so into the hash

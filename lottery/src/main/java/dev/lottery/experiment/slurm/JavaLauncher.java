@@ -38,7 +38,8 @@ public record JavaLauncher(Path java, List<String> jvmOptions, Path jar, String 
      * ({@code -XX:UseAVX}, on which convolutions' bits depend) and the jar it was started from ({@code java -jar}) or
      * else its class path.
      *
-     * @return a launcher that starts the same JVM, with the same bits, on a node with the same paths
+     * @return a launcher that starts a JVM like this one (same {@code java}, heap, stack and vector width) on a node
+     *         where the same paths exist
      */
     public static JavaLauncher current() {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");

@@ -47,8 +47,7 @@ public final class SlurmClient {
     /**
      * One line of {@code squeue}: a job (or one array task, id {@code 123_4}) and its state, e.g. RUNNING.
      *
-     * @param id    the job id as {@code squeue} prints it: {@code 123}, an array task {@code 123_4}, or pending tasks
-     *              {@code 123_[5-7]}
+     * @param id    the job id as {@code squeue} prints it: {@code 123}, or an array task {@code 123_4}
      * @param state Slurm's long state name, e.g. {@code PENDING}, {@code RUNNING}, {@code COMPLETING}
      */
     public record QueuedJob(String id, String state) {
@@ -103,8 +102,7 @@ public final class SlurmClient {
      * The queued and running jobs and array tasks among {@code jobIds} (finished ones are absent).
      *
      * @param jobIds ids as {@link #sbatch} returns them; an array job's id stands for all its tasks
-     * @return one entry per job or array task still in the queue (pending tasks may share one entry); empty when all
-     *         have left it
+     * @return one entry per job or array task still in the queue; empty when all have left it
      */
     public List<QueuedJob> queue(Collection<String> jobIds) {
         if (jobIds.isEmpty()) return List.of();
