@@ -20,7 +20,12 @@ public final class DataFingerprint {
 
     private DataFingerprint() {}
 
-    /** {@code sha256:<hex>} of the split's content. */
+    /**
+     * The fingerprint of a split's content.
+     *
+     * @param split the training, validation (may be null) and test sets; read, not changed
+     * @return {@code sha256:} and 64 lower-case hex digits
+     */
     public static String of(DataSplit split) {
         MessageDigest sha = sha256();
         add(sha, "train", split.train());

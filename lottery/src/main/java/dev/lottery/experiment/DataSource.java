@@ -16,13 +16,29 @@ import java.util.regex.Pattern;
  * a results directory with it.
  */
 public sealed interface DataSource {
-    /** The text of the {@code dataset} setting: {@code mnist}, or {@code custom(name=...,fingerprint=...)}. */
+    /**
+     * The text of the {@code dataset} setting.
+     *
+     * @return {@code mnist} and the like, or {@code custom(name=...,fingerprint=...)}; {@link #parse} reads it back
+     */
     String canonical();
 
-    /** The data, with {@code validationSize} training examples held out by {@code seed}. */
+    /**
+     * The data, with {@code validationSize} training examples held out by {@code seed}.
+     *
+     * @param cacheDir       where built-in data sets are cached; null for the default cache
+     * @param validationSize training examples held out as the validation set; 0 for none
+     * @param seed           draws which examples are held out
+     * @return the training, validation (null when none is held out) and test sets; custom data cannot be loaded
+     *         (it is a one-line {@link UserError}: the caller passes it in)
+     */
     DataSplit load(Path cacheDir, int validationSize, long seed);
 
-    /** One of the data sets this project fetches, checks against pinned checksums and reads. */
+    /**
+     * One of the data sets this project fetches, checks against pinned checksums and reads.
+     *
+     * @param name the data set
+     */
     record BuiltIn(DatasetName name) implements DataSource {
         @Override
         public String canonical() {
@@ -38,6 +54,7 @@ public sealed interface DataSource {
     /**
      * Data held by the caller (see {@code Experiment.withData}).
      *
+     * @param name        the caller's name for the data: letters, digits, '.', '_' and '-'; not part of the fingerprint
      * @param fingerprint {@code sha256:<hex>} of the content, or the caller's own identifier of it
      */
     record Custom(String name, String fingerprint) implements DataSource {
@@ -60,9 +77,16 @@ public sealed interface DataSource {
         }
     }
 
+    /** The canonical text of custom data: group 1 is the name, group 2 the fingerprint. */
     Pattern CUSTOM = Pattern.compile("custom\\(name=([^,]+),fingerprint=([^)]+)\\)");
 
-    /** Reads {@link #canonical()}; a built-in data set's name may also be written as the command line accepts it. */
+    /**
+     * Reads {@link #canonical()}; a built-in data set's name may also be written as the command line accepts it.
+     *
+     * @param text a data set's name or {@code custom(name=...,fingerprint=...)}; anything else is a one-line
+     *             {@link UserError} listing the known data sets
+     * @return the data source
+     */
     static DataSource parse(String text) {
         Matcher m = CUSTOM.matcher(text.strip());
         if (m.matches()) return new Custom(m.group(1), m.group(2));
@@ -73,5 +97,6 @@ public sealed interface DataSource {
         }
     }
 
+    /** How the {@code dataset} setting is written and read. */
     SettingType<DataSource> TYPE = new SettingType<>("DATA", DataSource::parse, DataSource::canonical);
 }

@@ -9,6 +9,13 @@ import java.util.List;
  * {@link SlurmEngine} submits the same units as cluster jobs with the same dependencies.
  */
 public sealed interface Engine permits LocalEngine, SlurmEngine {
-    /** Runs every unit of {@code units} that is not complete in {@code store}. */
+    /**
+     * Runs every unit of {@code units} that is not complete in {@code store}, and returns once they are all complete.
+     *
+     * @param units    the plan: every unit of the experiment, each after its dependencies
+     * @param store    the experiment's results directory, where complete units have their marker
+     * @param runner   what trains units in this process (an engine that runs them elsewhere reads only its spec)
+     * @param listener told of progress on the calling thread
+     */
     void run(List<Unit> units, ResultsStore store, UnitRunner runner, ExperimentListener listener);
 }

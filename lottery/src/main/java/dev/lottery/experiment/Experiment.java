@@ -38,22 +38,45 @@ public final class Experiment {
         this.engine = engine;
     }
 
-    /** Runs on the device {@code auto} picks, with the spec's data set from the default cache, on a {@link LocalEngine}. */
+    /**
+     * Runs on the device {@code auto} picks, with the spec's data set from the default cache, on a {@link LocalEngine}.
+     *
+     * @param spec the experiment's settings; they decide its results directory
+     * @return an experiment that has not started; {@link #run} starts it
+     */
     public static Experiment of(ExperimentSpec spec) {
         return new Experiment(spec, null, BackendOptions.of(DeviceChoice.AUTO), null, null, new LocalEngine());
     }
 
-    /** Runs on {@code backend} (owned by the caller, not closed). */
+    /**
+     * Runs on a backend the caller has opened.
+     *
+     * @param b the backend; owned by the caller, who closes it after {@link #run} (the run does not)
+     * @return a copy of this experiment that runs on {@code b}
+     */
     public Experiment on(Backend b) {
         return new Experiment(spec, b, options, data, dataDir, engine);
     }
 
-    /** Opens the backend for {@code choice}, with every backend's defaults, when the run starts (and closes it at the end). */
+    /**
+     * Opens the backend for {@code choice}, with every backend's defaults, when the run starts (and closes it at the
+     * end).
+     *
+     * @param choice the device to run on, or {@code auto}
+     * @return a copy of this experiment that opens that backend
+     */
     public Experiment on(DeviceChoice choice) {
         return on(BackendOptions.of(choice));
     }
 
-    /** Opens the backend {@code backendOptions} describe (device, CPU threads, ...) when the run starts, and closes it at the end. */
+    /**
+     * Opens the backend {@code backendOptions} describe (device, CPU threads, ...) when the run starts, and closes it
+     * at the end.
+     *
+     * @param backendOptions the device and each backend's settings; not part of the spec, so they never change the
+     *                       results directory
+     * @return a copy of this experiment that opens that backend
+     */
     public Experiment on(BackendOptions backendOptions) {
         return new Experiment(spec, null, backendOptions, data, dataDir, engine);
     }
@@ -63,6 +86,13 @@ public final class Experiment {
      * {@code custom(name=<name>,fingerprint=sha256:...)} with the {@link DataFingerprint} of the split's content, and
      * its normalization {@code normalization}. Both are settings, so other data (one label changed) or another
      * normalization gives another results directory, never the old results.
+     *
+     * @param name          the data's name in the spec: letters, digits, '.', '_' and '-'; not part of the
+     *                      fingerprint
+     * @param split         the training and test data, read (and hashed) when this is called and made resident when the
+     *                      run starts; it must not change in between
+     * @param normalization the per-pixel standardization applied when the data is made resident
+     * @return a copy of this experiment whose spec names the custom data
      */
     public Experiment withData(String name, DataSplit split, Normalization normalization) {
         return withData(name, split, normalization, DataFingerprint.of(split));
@@ -72,6 +102,12 @@ public final class Experiment {
      * As {@link #withData(String, DataSplit, Normalization)} with the caller's own {@code fingerprint} of the data
      * (e.g. a version or a checksum of the files it came from) instead of hashing the content: the caller vouches
      * that another fingerprint is given whenever the content changes.
+     *
+     * @param name          the data's name in the spec: letters, digits, '.', '_' and '-'
+     * @param split         the training and test data, made resident when the run starts
+     * @param normalization the per-pixel standardization applied when the data is made resident
+     * @param fingerprint   the caller's name for this exact content; it goes into the spec and so into the hash
+     * @return a copy of this experiment whose spec names the custom data
      */
     public Experiment withData(String name, DataSplit split, Normalization normalization, String fingerprint) {
         ExperimentSpec custom = spec.toBuilder().set(ExperimentSettings.DATASET, new DataSource.Custom(name, fingerprint))
@@ -79,32 +115,62 @@ public final class Experiment {
         return new Experiment(custom, backend, options, split, dataDir, engine);
     }
 
-    /** {@link #withData(String, DataSplit, Normalization)}, named {@code custom}, without normalization. */
+    /**
+     * {@link #withData(String, DataSplit, Normalization)}, named {@code custom}, without normalization.
+     *
+     * @param split the training and test data, hashed now and made resident when the run starts
+     * @return a copy of this experiment whose spec names the custom data
+     */
     public Experiment withData(DataSplit split) {
         return withData("custom", split, Normalization.NONE);
     }
 
-    /** Data cache directory (default: {@link DataSets#defaultCacheDir()}). */
+    /**
+     * Data cache directory (default: {@link DataSets#defaultCacheDir()}).
+     *
+     * @param dir where built-in data sets are looked for; not part of the spec
+     * @return a copy of this experiment that reads its built-in data set from {@code dir}
+     */
     public Experiment withDataDir(Path dir) {
         return new Experiment(spec, backend, options, data, dir, engine);
     }
 
-    /** Trains ready units of one trial together, in populations of at most {@code size} units, in this process. */
+    /**
+     * Trains ready units of one trial together, in populations of at most {@code size} units, in this process.
+     *
+     * @param size the most units per population, or {@link PopulationSize#AUTO}; results are the same bits either way
+     * @return a copy of this experiment on a {@link LocalEngine} of that size
+     */
     public Experiment withPopulation(PopulationSize size) {
         return withEngine(new LocalEngine(size));
     }
 
-    /** Runs the units with engine {@code e} (e.g. a {@link SlurmEngine}). */
+    /**
+     * Runs the units with engine {@code e} (e.g. a {@link SlurmEngine}).
+     *
+     * @param e what runs the units: in this process or as cluster jobs
+     * @return a copy of this experiment that runs on {@code e}
+     */
     public Experiment withEngine(Engine e) {
         return new Experiment(spec, backend, options, data, dataDir, e);
     }
 
-    /** The spec that runs, custom data included (it decides the results directory). */
+    /**
+     * The spec that runs, custom data included (it decides the results directory).
+     *
+     * @return the spec given to {@link #of}, with the custom data's settings when {@link #withData} was called
+     */
     public ExperimentSpec spec() {
         return spec;
     }
 
-    /** Runs (or resumes) every unit; returns the experiment's results directory. */
+    /**
+     * Runs (or resumes) every unit. When every unit is already complete nothing is trained and no backend is opened.
+     *
+     * @param resultsRoot the directory that holds every experiment's results directory; created when missing
+     * @param listener    told of progress on the calling thread
+     * @return the experiment's results directory, {@code <resultsRoot>/<name>-<hash12>}
+     */
     public Path run(Path resultsRoot, ExperimentListener listener) {
         ResultsStore store = ResultsStore.open(resultsRoot, spec);
         List<Unit> units = store.plan();
@@ -125,7 +191,12 @@ public final class Experiment {
         return store.dir();
     }
 
-    /** {@link #run(Path, ExperimentListener)} without a listener. */
+    /**
+     * {@link #run(Path, ExperimentListener)} without a listener.
+     *
+     * @param resultsRoot the directory that holds every experiment's results directory; created when missing
+     * @return the experiment's results directory, {@code <resultsRoot>/<name>-<hash12>}
+     */
     public Path run(Path resultsRoot) {
         return run(resultsRoot, ExperimentListener.NONE);
     }

@@ -20,6 +20,14 @@ public final class ExperimentData {
      * built-in data set from the cache {@code dataDir} (null: the default). MNIST and Fashion-MNIST with their standard
      * normalization are memory-mapped from their prepared sets (no decoding at start); other cases are loaded and
      * standardized as the spec says. Progress and repairs go to {@code log}.
+     *
+     * @param spec    the experiment: its data set, normalization, validation holdout and seed
+     * @param given   the caller's data ({@code Experiment.withData}), or null to load the spec's built-in data set
+     * @param dataDir the data cache directory; null for the default
+     * @param backend where the data is made resident
+     * @param store   the results directory whose manifest records (or checks) the data's provenance
+     * @param log     receives one line per step worth telling the user
+     * @return the resident data; the caller owns and closes it
      */
     public static ResidentData resident(ExperimentSpec spec, DataSplit given, Path dataDir, Backend backend, ResultsStore store,
                                         Consumer<String> log) {

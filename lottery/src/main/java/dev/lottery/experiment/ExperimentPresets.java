@@ -154,6 +154,10 @@ public final class ExperimentPresets {
      * {@code spec} on another built-in data set: the same architecture rebuilt for that data set's input shape (the
      * model is looked up by name among the model presets; a model that is not a preset keeps its layers with the new
      * input), with that data set's normalization. Training length stays in iterations, as the paper reports it.
+     *
+     * @param spec    the experiment to move
+     * @param dataset the built-in data set to run on
+     * @return a new spec (another hash), or {@code spec} itself when it already runs on {@code dataset}
      */
     public static ExperimentSpec onDataset(ExperimentSpec spec, DatasetName dataset) {
         if (spec.dataset().equals(new DataSource.BuiltIn(dataset))) return spec;
@@ -177,20 +181,34 @@ public final class ExperimentPresets {
         DESCRIPTIONS.put(name, description);
     }
 
-    /** The preset {@code name}; an unknown name is a {@link UserError} that lists the known ones. */
+    /**
+     * The preset {@code name}; an unknown name is a {@link UserError} that lists the known ones.
+     *
+     * @param name a preset's name, e.g. {@code lenet-quick}; case-sensitive
+     * @return the preset's spec (immutable, so it may be shared)
+     */
     public static ExperimentSpec get(String name) {
         ExperimentSpec s = PRESETS.get(name);
         if (s == null) throw new UserError("unknown experiment preset '" + name + "' (known: " + String.join(", ", PRESETS.keySet()) + ")");
         return s;
     }
 
-    /** One line on what preset {@code name} runs. */
+    /**
+     * One line on what a preset runs.
+     *
+     * @param name a preset's name; an unknown one is a {@link UserError}
+     * @return the description, one line without a trailing newline
+     */
     public static String description(String name) {
         get(name);
         return DESCRIPTIONS.get(name);
     }
 
-    /** The presets' names. */
+    /**
+     * The presets' names.
+     *
+     * @return every preset's name, in the order they were declared; unmodifiable
+     */
     public static List<String> names() {
         return List.copyOf(PRESETS.keySet());
     }

@@ -98,7 +98,10 @@ public final class ExperimentSettings {
      * A command-line option that changes a spec being built: {@code --trials 3} sets one setting; {@code --dataset}
      * and {@code --iterations} change parts of several or of one.
      *
-     * @param form the value's shape for help ({@code N})
+     * @param name  the option with its dashes, e.g. {@code --trials}
+     * @param form  the value's shape for help ({@code N})
+     * @param help  one sentence for the command line's help
+     * @param apply sets the option's text on a builder; bad text is a one-line {@link UserError}
      */
     public record Option(String name, String form, String help, BiConsumer<ExperimentSpec.Builder, String> apply) {
         static <T> Option of(Setting<T> s) {

@@ -8,6 +8,8 @@ import java.util.List;
  * trains to the bits it would reach alone, so grouping never changes a result). Units are taken in plan order: the
  * first unit whose dependencies are complete opens a population, and later ready units of the same trial that
  * resume from the same iteration join it.
+ *
+ * @param size the most units per population, or {@link PopulationSize#AUTO} for as many as fit in memory
  */
 public record LocalEngine(PopulationSize size) implements Engine {
     /** Populations as large as memory allows. */

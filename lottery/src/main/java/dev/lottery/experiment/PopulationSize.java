@@ -20,7 +20,12 @@ public record PopulationSize(int limit) {
         if (limit < 0) throw new UserError("population size must be positive or auto, got " + limit);
     }
 
-    /** {@code auto} or a positive number of units. */
+    /**
+     * Reads a population size from the command line.
+     *
+     * @param text {@code auto} (any case) or a positive number of units; anything else is a one-line {@code UserError}
+     * @return {@link #AUTO} or a size with that limit
+     */
     public static PopulationSize parse(String text) {
         if (text.equalsIgnoreCase("auto")) return AUTO;
         try {
@@ -32,7 +37,12 @@ public record PopulationSize(int limit) {
         throw new UserError("--population must be a positive number of units or auto, got '" + text + "'");
     }
 
-    /** The members a population may have when {@code memoryBound} members fit in memory (at least 1). */
+    /**
+     * The members a population may have.
+     *
+     * @param memoryBound how many members fit in the backend's memory
+     * @return the fixed limit; for {@code auto}, {@code memoryBound} clamped to [1, {@link #AUTO_CAP}]
+     */
     public int bound(long memoryBound) {
         int fits = (int) Math.clamp(memoryBound, 1, AUTO_CAP);
         return limit == 0 ? fits : limit;

@@ -25,7 +25,13 @@ public final class Provenance {
 
     private Provenance() {}
 
-    /** The entries for {@code spec} trained on {@code split}, in a fixed order. */
+    /**
+     * The entries for {@code spec} trained on {@code split}, in a fixed order.
+     *
+     * @param spec  the experiment; only its data set decides the entries
+     * @param split the loaded data; read only for CIFAR-10, so it may be null for the other data sets
+     * @return a new map; empty for custom data
+     */
     public static Map<String, String> of(ExperimentSpec spec, DataSplit split) {
         Map<String, String> entries = new LinkedHashMap<>();
         if (spec.dataset() instanceof DataSource.BuiltIn(var name)) {

@@ -9,7 +9,11 @@ import java.util.regex.Pattern;
  * (beyond the paper, "late resetting") the weights of the dense network after {@code iteration} iterations.
  */
 public sealed interface ResetMode {
-    /** The setting's text: {@code init} or {@code rewind(K)}. */
+    /**
+     * The setting's text.
+     *
+     * @return {@code init} or {@code rewind(K)}; {@link #parse} reads it back
+     */
     String canonical();
 
     /** The paper: the values the weights had before training began. */
@@ -20,7 +24,12 @@ public sealed interface ResetMode {
         }
     }
 
-    /** The dense network's weights after {@code iteration} training iterations (captured during level 0). */
+    /**
+     * The dense network's weights after {@code iteration} training iterations (captured during level 0).
+     *
+     * @param iteration the iteration after which the weights are captured: positive, and before the end of training
+     *                  (checked with the spec)
+     */
     record Rewind(long iteration) implements ResetMode {
         /** Checks that the iteration is positive. */
         public Rewind {
@@ -36,7 +45,13 @@ public sealed interface ResetMode {
     /** A rewind iteration as written: {@code rewind(500)} or {@code 500}. */
     Pattern REWIND = Pattern.compile("(?:rewind\\()?(\\d+)\\)?");
 
-    /** {@link #canonical()}, or as typed on the command line: {@code init} ({@code 0}) or a rewind iteration such as {@code 500}. */
+    /**
+     * {@link #canonical()}, or as typed on the command line: {@code init} ({@code 0}) or a rewind iteration such as
+     * {@code 500}.
+     *
+     * @param s the text; anything else is a one-line {@link UserError}
+     * @return {@link ToInit} for {@code init} or {@code 0}, else a {@link Rewind}
+     */
     static ResetMode parse(String s) {
         String t = s.strip();
         if (t.equals("init") || t.equals("0")) return new ToInit();

@@ -43,7 +43,12 @@ public final class ResultsStore {
         this.spec = spec;
     }
 
-    /** Whether {@code dir} is an experiment directory (holds a manifest). */
+    /**
+     * Whether {@code dir} is an experiment directory (holds a manifest).
+     *
+     * @param dir any path; it need not exist
+     * @return true when {@code dir/}{@value #MANIFEST} is a regular file (its content is not read)
+     */
     public static boolean isExperimentDirectory(Path dir) {
         return Files.isRegularFile(dir.resolve(MANIFEST));
     }
@@ -51,6 +56,10 @@ public final class ResultsStore {
     /**
      * The directory of {@code spec} under {@code root}: {@code root/<name>-<hash12>}, or {@code root} itself when it
      * already is an experiment directory (to resume it by its path).
+     *
+     * @param root a results root, or an experiment directory
+     * @param spec the experiment
+     * @return the directory; nothing is created or read beyond looking for a manifest in {@code root}
      */
     public static Path directoryFor(Path root, ExperimentSpec spec) {
         return isExperimentDirectory(root) ? root : root.resolve(spec.directoryName());
@@ -59,6 +68,10 @@ public final class ResultsStore {
     /**
      * Opens (creating when new) the directory for {@code spec} (see {@link #directoryFor}). An existing manifest must
      * hold the same settings, otherwise resuming is refused with a one-line error naming each difference.
+     *
+     * @param root a results root (created when missing), or an experiment directory to resume
+     * @param spec the experiment
+     * @return the store; a new directory holds only its manifest, with empty provenance
      */
     public static ResultsStore open(Path root, ExperimentSpec spec) {
         Path dir = directoryFor(root, spec);
@@ -80,7 +93,12 @@ public final class ResultsStore {
         return new ResultsStore(dir, spec);
     }
 
-    /** Opens an existing experiment directory (status, reports, cluster jobs): its spec is read back from the manifest. */
+    /**
+     * Opens an existing experiment directory (status, reports, cluster jobs): its spec is read back from the manifest.
+     *
+     * @param dir an experiment directory; one without a readable manifest is a one-line {@link UserError}
+     * @return the store, with the spec of the manifest's canonical string
+     */
     public static ResultsStore existing(Path dir) {
         if (!isExperimentDirectory(dir)) throw new UserError(dir + " is not an experiment directory (no " + MANIFEST + ")");
         JsonObject m = readManifest(dir);
@@ -123,6 +141,9 @@ public final class ResultsStore {
      * Checks {@code current} provenance (see {@link Provenance}) against what the manifest recorded: an entry recorded
      * with another value refuses the resume with a one-line error naming each difference (the results were computed
      * from something else; to compute them afresh, run into another results root); entries not recorded yet are added.
+     *
+     * @param current provenance entries of this run, by key (see {@link Provenance}); recorded entries it leaves out
+     *                are kept as they are
      */
     public void recordProvenance(Map<String, String> current) {
         JsonObject m = readManifest(dir);
@@ -148,10 +169,13 @@ public final class ResultsStore {
 
     /**
      * Records in the manifest's provenance which kernels compute the units ({@code generation}, from the backend;
-     * called before a population of units starts), or checks it against the record: units computed by other kernels round differently, so resuming with them is
-     * refused with a one-line error rather than mixing the two in one figure. A manifest without a record whose units
-     * are all pending takes this one; one with complete or started units came from a version that did not record its
-     * kernels.
+     * called before a population of units starts), or checks it against the record: units computed by other kernels
+     * round differently, so resuming with them is refused with a one-line error rather than mixing the two in one
+     * figure. A manifest without a record whose units are all pending takes this one; one with complete or started
+     * units came from a version that did not record its kernels.
+     *
+     * @param generation the backend's {@code kernelGeneration()}: which kernels, and so which rounding, compute the
+     *                   units
      */
     public void requireKernels(String generation) {
         if (generation.equals(provenance().get(KERNELS))) return; // every population after the first
@@ -171,53 +195,102 @@ public final class ResultsStore {
         recordProvenance(Map.of(KERNELS, generation));
     }
 
-    /** The provenance entries the manifest holds. */
+    /**
+     * The provenance entries the manifest holds.
+     *
+     * @return a new map, read from the manifest now, by key in the manifest's order; empty when none is recorded
+     */
     public Map<String, String> provenance() {
         return strings(readManifest(dir).getAsJsonObject("provenance"), dir);
     }
 
-    /** The experiment's results directory. */
+    /**
+     * The experiment's results directory.
+     *
+     * @return the directory that holds {@value #MANIFEST}; relative when the results root given was
+     */
     public Path dir() {
         return dir;
     }
 
-    /** The experiment whose results these are. */
+    /**
+     * The experiment whose results these are.
+     *
+     * @return the spec the manifest records
+     */
     public ExperimentSpec spec() {
         return spec;
     }
 
-    /** The spec's units, in dependency order. */
+    /**
+     * The spec's units, in dependency order.
+     *
+     * @return every unit, complete or not, each after its dependencies; a new list on every call
+     */
     public List<Unit> plan() {
         return Unit.plan(spec);
     }
 
-    /** The directory of unit {@code u}. */
+    /**
+     * The directory of one unit.
+     *
+     * @param u a unit of this experiment
+     * @return {@code <dir>/<u.path()>}; it exists once the unit has started
+     */
     public Path unitDir(Unit u) {
         return dir.resolve(u.path());
     }
 
-    /** Where trial {@code trial}'s initial weights (θ0) are kept. */
+    /**
+     * Where one trial's initial weights (θ0) are kept.
+     *
+     * @param trial the trial's number, from 0
+     * @return {@code <dir>/trial-<trial>/theta0}, written by the trial's dense unit
+     */
     public Path theta0Dir(int trial) {
         return dir.resolve("trial-" + trial).resolve("theta0");
     }
 
-    /** Where trial {@code trial}'s rewind-point weights are kept (late resetting). */
+    /**
+     * Where one trial's rewind-point weights are kept (late resetting).
+     *
+     * @param trial the trial's number, from 0
+     * @return {@code <dir>/trial-<trial>/rewind}, written by the trial's dense unit only when resetting late
+     */
     public Path rewindDir(int trial) {
         return dir.resolve("trial-" + trial).resolve("rewind");
     }
 
-    /** Whether unit {@code u} is complete (its {@value #DONE} marker exists). */
+    /**
+     * Whether a unit is complete (its {@value #DONE} marker exists).
+     *
+     * @param u a unit of this experiment
+     * @return true once every result of the unit is on disk
+     */
     public boolean isDone(Unit u) {
         return Files.isRegularFile(unitDir(u).resolve(DONE));
     }
 
-    /** Complete, started (directory exists, no marker) or pending. */
+    /**
+     * Complete, started (directory exists, no marker) or pending.
+     *
+     * @param u a unit of this experiment
+     * @return the unit's state, from the files as they are now
+     */
     public UnitState state(Unit u) {
         if (isDone(u)) return UnitState.DONE;
         return Files.isDirectory(unitDir(u)) ? UnitState.PARTIAL : UnitState.PENDING;
     }
 
-    public enum UnitState { DONE, PARTIAL, PENDING }
+    /** How far a unit has got, as its files show. */
+    public enum UnitState {
+        /** Its marker exists: every result is on disk. */
+        DONE,
+        /** Its directory exists without a marker: started, and running or interrupted. */
+        PARTIAL,
+        /** No directory: not started. */
+        PENDING
+    }
 
     /** Writes the unit's marker: called after everything else of the unit is on disk. */
     void markDone(Unit u) {
@@ -228,12 +301,23 @@ public final class ResultsStore {
         writeText(file, GSON.toJson(json) + "\n");
     }
 
-    /** Temporary file in the target's directory, then an atomic rename over the target. */
+    /**
+     * Temporary file in the target's directory, then an atomic rename over the target.
+     *
+     * @param file the target; its parent directories are created when missing
+     * @param text written as UTF-8
+     */
     public static void writeText(Path file, String text) {
         AtomicFiles.writeString(file, text);
     }
 
-    /** Renames {@code tmp} over {@code target} in one step where the file system allows it. */
+    /**
+     * Renames {@code tmp} over {@code target} in one step where the file system allows it.
+     *
+     * @param tmp    a complete file, best in {@code target}'s directory so the rename cannot cross file systems
+     * @param target the file to replace or create
+     * @throws IOException when the file cannot be moved
+     */
     public static void moveAtomically(Path tmp, Path target) throws IOException {
         AtomicFiles.moveIntoPlace(tmp, target);
     }

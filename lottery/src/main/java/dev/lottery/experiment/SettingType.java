@@ -14,10 +14,20 @@ import java.util.stream.Stream;
  * {@link UserError} whose message starts with the quoted text, e.g. {@code 'x' is not an integer}. {@code normalize}
  * puts a value in its one canonical form (lists sorted and without repeats), so equal settings hash equally.
  *
- * @param form the shape of the text, for help ({@code N}, {@code init|K}, ...)
+ * @param <T>       the type of the values
+ * @param form      the shape of the text, for help ({@code N}, {@code init|K}, ...)
+ * @param parse     text to value; bad text is a {@link UserError} that quotes it
+ * @param format    value to its canonical text
+ * @param normalize value to its canonical form; {@code format} then {@code parse} of a normalized value gives it back
  */
 public record SettingType<T>(String form, Function<String, T> parse, Function<T, String> format, UnaryOperator<T> normalize) {
-    /** A type whose values have one form each (no normalization). */
+    /**
+     * A type whose values have one form each (no normalization).
+     *
+     * @param form   the shape of the text, for help
+     * @param parse  text to value; bad text is a {@link UserError} that quotes it
+     * @param format value to its canonical text
+     */
     public SettingType(String form, Function<String, T> parse, Function<T, String> format) {
         this(form, parse, format, UnaryOperator.identity());
     }
@@ -43,6 +53,13 @@ public record SettingType<T>(String form, Function<String, T> parse, Function<T,
     /**
      * Comma-separated elements, kept in {@code order} without repeats (so {@code reinit,ticket} and
      * {@code ticket,reinit} are one setting).
+     *
+     * @param <E>    the type of the elements
+     * @param form   the shape of the text, for help
+     * @param parse  text of one element (stripped) to the element
+     * @param format an element to its text, which must not contain a comma
+     * @param order  the canonical order of the elements
+     * @return the list type; its values are unmodifiable lists
      */
     public static <E> SettingType<List<E>> listOf(String form, Function<String, E> parse, Function<E, String> format, Comparator<E> order) {
         return new SettingType<>(form,

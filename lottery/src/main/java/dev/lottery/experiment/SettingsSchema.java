@@ -12,6 +12,8 @@ import java.util.Set;
  * An ordered list of settings, and everything that follows from it for a set of values: the canonical string (one
  * {@code key=value} line per setting, in this order, settings at their default left out), reading that string back,
  * the manifest's settings (every setting, defaults included) and the differences between two sets of values.
+ *
+ * @param settings every setting, in the order of the canonical string; keys distinct; copied
  */
 public record SettingsSchema(List<Setting<?>> settings) {
     /** Checks that no key is declared twice. */
@@ -21,7 +23,12 @@ public record SettingsSchema(List<Setting<?>> settings) {
         for (Setting<?> s : settings) if (!keys.add(s.key())) throw new IllegalArgumentException("setting '" + s.key() + "' declared twice");
     }
 
-    /** The setting called {@code key}, or null. */
+    /**
+     * The setting called {@code key}.
+     *
+     * @param key a setting's key, e.g. {@code trials}
+     * @return the setting, or null when this schema has none of that key
+     */
     public Setting<?> setting(String key) {
         for (Setting<?> s : settings) if (s.key().equals(key)) return s;
         return null;
@@ -31,6 +38,9 @@ public record SettingsSchema(List<Setting<?>> settings) {
      * Every setting's value in canonical form, in schema order, defaults filled in; a value that is not valid is a
      * {@link UserError} naming its setting.
      *
+     * @param given values for some settings of this schema; a setting of another schema is an
+     *              {@link IllegalArgumentException}
+     * @return a new map holding every setting of this schema, in schema order
      * @throws IllegalStateException when a required setting has no value (a program error, not a user's)
      */
     public Map<Setting<?>, Object> complete(Map<Setting<?>, Object> given) {
@@ -51,7 +61,12 @@ public record SettingsSchema(List<Setting<?>> settings) {
         return s.check((T) value, s.key());
     }
 
-    /** One {@code key=value} line per setting that is not at its default, in schema order. */
+    /**
+     * One {@code key=value} line per setting that is not at its default, in schema order.
+     *
+     * @param values every setting's value in canonical form, as {@link #complete} gives them
+     * @return the lines, each ending with a newline; empty when every setting is at its default
+     */
     public String canonical(Map<Setting<?>, Object> values) {
         StringBuilder b = new StringBuilder();
         for (Setting<?> s : settings) {
@@ -65,7 +80,12 @@ public record SettingsSchema(List<Setting<?>> settings) {
         return s.isDefault((T) value);
     }
 
-    /** Every setting's text, defaults included, in schema order: the manifest's {@code settings}. */
+    /**
+     * Every setting's text, defaults included, in schema order: the manifest's {@code settings}.
+     *
+     * @param values every setting's value in canonical form, as {@link #complete} gives them
+     * @return a new map from key to text, in schema order
+     */
     public Map<String, String> texts(Map<Setting<?>, Object> values) {
         Map<String, String> out = new LinkedHashMap<>();
         for (Setting<?> s : settings) out.put(s.key(), s.writeObject(values.get(s)));
@@ -76,6 +96,9 @@ public record SettingsSchema(List<Setting<?>> settings) {
      * Reads a {@link #canonical} string back into the values it was written from. Exact: the string must be what
      * {@link #canonical} writes for those values (no reordered lines, no defaults written out, no stray spaces);
      * anything else is a one-line {@link UserError}.
+     *
+     * @param canonical {@code key=value} lines, each ending with a newline
+     * @return every setting's value, defaults filled in, in schema order (as {@link #complete} gives them)
      */
     public Map<Setting<?>, Object> parse(String canonical) {
         Map<Setting<?>, Object> given = new LinkedHashMap<>();
@@ -103,6 +126,10 @@ public record SettingsSchema(List<Setting<?>> settings) {
      * One entry {@code key: <recorded> in the results vs <requested> requested} per setting whose text differs, and
      * one per recorded key this schema does not know. A setting missing from {@code recorded} (written before it
      * existed) had its default.
+     *
+     * @param recorded  a manifest's settings: key to text
+     * @param requested every setting's value in canonical form, as {@link #complete} gives them
+     * @return one line per difference, in schema order then the unknown keys; empty when the two agree
      */
     public List<String> diff(Map<String, String> recorded, Map<Setting<?>, Object> requested) {
         List<String> diffs = new ArrayList<>();

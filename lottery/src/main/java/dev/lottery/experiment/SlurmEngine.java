@@ -18,6 +18,11 @@ import java.util.List;
  *
  * <p>Units that failed every attempt are reported together at the end, each with its log, after every unit that
  * could run has run.
+ *
+ * @param client   how {@code sbatch}, {@code squeue} and {@code sacct} are called
+ * @param settings the jobs' resources and launch settings
+ * @param poll     how long to wait between two looks at the queue
+ * @param timeout  how long to wait for the jobs to leave the queue before giving up (the jobs keep running)
  */
 public record SlurmEngine(SlurmClient client, SlurmSettings settings, Duration poll, Duration timeout) implements Engine {
     @Override

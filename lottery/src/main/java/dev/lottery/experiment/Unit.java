@@ -13,22 +13,46 @@ import java.util.Locale;
  * {@link #path()}.
  */
 public sealed interface Unit {
-    /** The trial this unit belongs to. */
+    /**
+     * The trial this unit belongs to.
+     *
+     * @return the trial's number, from 0
+     */
     int trial();
 
-    /** The pruning level: 0 for the dense network. */
+    /**
+     * The pruning level: 0 for the dense network.
+     *
+     * @return the level, from 0 to the experiment's {@code levels}
+     */
     int level();
 
-    /** Directory relative to the experiment's results directory. */
+    /**
+     * Directory relative to the experiment's results directory.
+     *
+     * @return a '/'-separated relative path, e.g. {@code trial-0/iterative/ticket/level-03}; distinct for every unit
+     */
     String path();
 
-    /** The units whose results this one reads; they must be complete before it starts. */
+    /**
+     * The units whose results this one reads; they must be complete before it starts.
+     *
+     * @return units of the same trial, empty for the dense unit; unmodifiable
+     */
     List<Unit> dependencies();
 
-    /** Short label for progress lines and status tables. */
+    /**
+     * Short label for progress lines and status tables.
+     *
+     * @return e.g. {@code trial 0 iterative ticket level 3}
+     */
     String label();
 
-    /** Level 0 of a trial: the dense network trained from θ0 (shared by every mode and arm). */
+    /**
+     * Level 0 of a trial: the dense network trained from θ0 (shared by every mode and arm).
+     *
+     * @param trial the trial's number, from 0
+     */
     record Dense(int trial) implements Unit {
         @Override
         public int level() {
@@ -51,7 +75,14 @@ public sealed interface Unit {
         }
     }
 
-    /** A pruned network at level {@code level >= 1}, started as its {@link Control} says. */
+    /**
+     * A pruned network at level {@code level >= 1}, started as its {@link Control} says.
+     *
+     * @param trial   the trial's number, from 0
+     * @param mode    iterative (pruned from the previous level's network) or one-shot (from the dense one)
+     * @param control the arm: the ticket, or a control that starts from the ticket's mask or weights
+     * @param level   the pruning level, at least 1
+     */
     record Pruned(int trial, PruningMode mode, Control control, int level) implements Unit {
         /** Checks that the level is at least 1. */
         public Pruned {
@@ -69,7 +100,11 @@ public sealed interface Unit {
             return control.dependencies(this);
         }
 
-        /** The ticket of the same trial, mode and level (whose mask the controls start from). */
+        /**
+         * The ticket of the same trial, mode and level (whose mask the controls start from).
+         *
+         * @return this unit with its control replaced by {@link Controls#TICKET}; equal to this unit for a ticket
+         */
         public Pruned ticket() {
             return new Pruned(trial, mode, Controls.TICKET, level);
         }
@@ -80,7 +115,13 @@ public sealed interface Unit {
         }
     }
 
-    /** Every unit of {@code spec}, each after its dependencies: per trial the dense level, then level by level. */
+    /**
+     * Every unit of {@code spec}, each after its dependencies: per trial the dense level, then level by level.
+     *
+     * @param spec the experiment
+     * @return {@code trials * (1 + levels * modes * arms)} units; within a level, modes then arms in their setting's
+     *         order
+     */
     static List<Unit> plan(ExperimentSpec spec) {
         List<Unit> units = new ArrayList<>();
         for (int t = 0; t < spec.trials(); t++) {

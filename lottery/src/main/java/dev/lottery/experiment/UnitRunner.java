@@ -40,7 +40,14 @@ public final class UnitRunner {
     /** Training checkpoint interval in iterations; 0 = none (see {@link #checkpointingEvery(long)}). */
     private long checkpointEvery;
 
-    /** Runs {@code spec}'s units on {@code backend} over {@code data}, storing results in {@code store}. */
+    /**
+     * Runs {@code spec}'s units on {@code backend} over {@code data}, storing results in {@code store}.
+     *
+     * @param spec    the experiment; its trial seeds draw θ0 and the data order
+     * @param store   the experiment's results directory, read for dependencies and written for results
+     * @param backend where the units train; owned by the caller, who closes it after the last run
+     * @param data    the spec's data, resident on {@code backend}; owned by the caller
+     */
     public UnitRunner(ExperimentSpec spec, ResultsStore store, Backend backend, ResidentData data) {
         this.spec = spec;
         this.store = store;
@@ -55,6 +62,9 @@ public final class UnitRunner {
      * Saves a training checkpoint in the unit's directory every {@code iterations} iterations, and resumes a
      * partial unit from it: a killed or preempted job loses at most that many iterations, and the result is
      * bitwise the same as an uninterrupted run's (cluster engines use this; 0 turns it off).
+     *
+     * @param iterations the checkpoint interval, at least 0; 0 (the default) for none
+     * @return this runner
      */
     public UnitRunner checkpointingEvery(long iterations) {
         if (iterations < 0) throw new IllegalArgumentException("checkpoint interval must be non-negative, got " + iterations);
@@ -62,12 +72,22 @@ public final class UnitRunner {
         return this;
     }
 
-    /** The experiment whose units this runs. */
+    /**
+     * The experiment whose units this runs.
+     *
+     * @return the spec given to the constructor
+     */
     public ExperimentSpec spec() {
         return spec;
     }
 
-    /** Runs one unit alone (a population of one). */
+    /**
+     * Runs one unit alone (a population of one).
+     *
+     * @param unit     a unit whose dependencies are complete
+     * @param progress follows the unit's training, on the calling thread
+     * @return the unit's headline numbers, once its results and marker are written
+     */
     public ExperimentListener.UnitOutcome run(Unit unit, TrainingListener progress) {
         return run(List.of(unit), progress).getFirst();
     }
@@ -76,6 +96,10 @@ public final class UnitRunner {
      * Runs units of one trial together as one population: each member starts as its unit says, all train in
      * lockstep on the trial's mini-batches, and each unit's results are written as if it had trained alone (they are
      * the same bits). {@code progress} follows the population's iterations and its first unit's evaluations.
+     *
+     * @param units    at least one unit, all of one trial, each with its dependencies complete
+     * @param progress called on the calling thread
+     * @return each unit's headline numbers, in the order of {@code units}, once all their results are written
      */
     public List<ExperimentListener.UnitOutcome> run(List<Unit> units, TrainingListener progress) {
         int trial = units.getFirst().trial();
@@ -137,13 +161,22 @@ public final class UnitRunner {
                 result.bestTestAccuracy(), result.seconds() / members);
     }
 
-    /** The iteration a unit's training resumes from: its checkpoint's, or 0 (engines group units that agree). */
+    /**
+     * The iteration a unit's training resumes from: its checkpoint's, or 0 (engines group units that agree).
+     *
+     * @param unit a unit of this experiment
+     * @return the checkpoint's iteration; 0 without a checkpoint or when checkpointing is off
+     */
     public long resumePoint(Unit unit) {
         if (checkpointEvery == 0) return 0;
         return new Checkpointer(checkpointFile(unit), checkpointEvery).iteration().orElse(0L);
     }
 
-    /** How many members of this experiment's model fit in the backend's free memory (at least 1). */
+    /**
+     * How many members of this experiment's model fit in the backend's free memory.
+     *
+     * @return at least 1; counts half the free memory, so other allocations keep room
+     */
     public long membersThatFit() {
         int evalBatch = Trainer.evaluationBatch(spec.model(), data.test().count());
         if (data.validation() != null) evalBatch = Math.max(evalBatch, Trainer.evaluationBatch(spec.model(), data.validation().count()));

@@ -12,12 +12,23 @@ import java.util.Arrays;
 public final class MaskFiles {
     private MaskFiles() {}
 
-    /** The mask file of {@code parameter} in {@code dir}. */
+    /**
+     * The mask file of {@code parameter} in {@code dir}.
+     *
+     * @param dir       a unit's directory
+     * @param parameter the parameter's name, e.g. {@code fc1.weight}
+     * @return {@code <dir>/<parameter>.mask.npy}, whether it exists or not
+     */
     public static Path file(Path dir, String parameter) {
         return dir.resolve(parameter + ".mask.npy");
     }
 
-    /** Writes every prunable parameter's mask (a device-to-host copy per mask). */
+    /**
+     * Writes every prunable parameter's mask (a device-to-host copy per mask).
+     *
+     * @param network the network whose masks are written; not changed
+     * @param dir     where the files go, one per prunable parameter, each written atomically
+     */
     public static void write(Network network, Path dir) {
         for (Parameter p : network.prunable()) {
             float[] m = p.mask().toArray();
@@ -27,7 +38,13 @@ public final class MaskFiles {
         }
     }
 
-    /** Uploads masks written by {@link #write} into the network's mask tensors (weights are not touched). */
+    /**
+     * Uploads masks written by {@link #write} into the network's mask tensors (weights are not touched).
+     *
+     * @param dir     where {@link #write} wrote them; a file whose shape differs from the model's is a one-line
+     *                {@link UserError}
+     * @param network the network whose masks are replaced
+     */
     public static void read(Path dir, Network network) {
         for (Parameter p : network.prunable()) {
             Path f = file(dir, p.name());
@@ -42,7 +59,13 @@ public final class MaskFiles {
         }
     }
 
-    /** The surviving entries of one mask file, for reports (host side). */
+    /**
+     * The surviving entries of one mask file, for reports (host side).
+     *
+     * @param dir       a unit's directory
+     * @param parameter the parameter's name
+     * @return true where the weight survives, flattened in row-major order; a new array
+     */
     public static boolean[] readBooleans(Path dir, String parameter) {
         return Npy.read(file(dir, parameter)).booleans();
     }

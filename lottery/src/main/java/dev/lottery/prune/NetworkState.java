@@ -26,7 +26,12 @@ public final class NetworkState implements AutoCloseable {
         this.values = values;
     }
 
-    /** Backend copies of the network's current parameter values. */
+    /**
+     * Backend copies of the network's current parameter values.
+     *
+     * @param network the network to copy; not changed
+     * @return a new state, owned by the caller, who closes it before the backend
+     */
     public static NetworkState capture(Network network) {
         Backend b = network.backend();
         Map<String, Tensor> copies = new LinkedHashMap<>();
@@ -43,7 +48,14 @@ public final class NetworkState implements AutoCloseable {
         return new NetworkState(b, copies);
     }
 
-    /** Uploads a state written by {@link #write} for {@code network}'s parameters (shapes are checked). */
+    /**
+     * Uploads a state written by {@link #write} for {@code network}'s parameters (shapes are checked).
+     *
+     * @param dir     where {@link #write} wrote it; a file whose shape differs from the model's is a one-line
+     *                {@link UserError}
+     * @param network the network whose parameters name the files and whose backend holds the copies; not changed
+     * @return a new state, owned by the caller, who closes it before the backend
+     */
     public static NetworkState read(Path dir, Network network) {
         Backend b = network.backend();
         Map<String, Tensor> copies = new LinkedHashMap<>();
@@ -63,21 +75,34 @@ public final class NetworkState implements AutoCloseable {
         return new NetworkState(b, copies);
     }
 
-    /** Writes every value as {@code <dir>/<parameter>.npy} (atomically, one file at a time). */
+    /**
+     * Writes every value as {@code <dir>/<parameter>.npy} (atomically, one file at a time).
+     *
+     * @param dir the directory; created when missing
+     */
     public void write(Path dir) {
         for (Map.Entry<String, Tensor> e : values.entrySet()) {
             Npy.write(dir.resolve(e.getKey() + ".npy"), e.getValue().toArray(), e.getValue().shape());
         }
     }
 
-    /** The stored value of one parameter (a backend tensor owned by this state). */
+    /**
+     * The stored value of one parameter (a backend tensor owned by this state).
+     *
+     * @param parameter the parameter's name; one this state does not hold is an {@link IllegalArgumentException}
+     * @return the tensor, valid until this state is closed; the caller must not close it
+     */
     public Tensor value(String parameter) {
         Tensor t = values.get(parameter);
         if (t == null) throw new IllegalArgumentException("no parameter " + parameter + " in this state");
         return t;
     }
 
-    /** Sets the network's parameters to these values, then zeroes what the network's current masks prune. */
+    /**
+     * Sets the network's parameters to these values, then zeroes what the network's current masks prune.
+     *
+     * @param network a network of the same model on the same backend; its masks are not changed
+     */
     public void restoreInto(Network network) {
         for (Parameter p : network.parameters()) {
             backend.copy(value(p.name()), p.value());

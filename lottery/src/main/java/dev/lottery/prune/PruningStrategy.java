@@ -24,22 +24,48 @@ import java.util.regex.Pattern;
  * per group at every level.
  */
 public sealed interface PruningStrategy {
-    /** One line naming the strategy completely (part of an experiment's hash). */
+    /**
+     * One line naming the strategy completely (part of an experiment's hash).
+     *
+     * @return e.g. {@code layerwise_magnitude(fc=0.2,conv=0.1,output=0.1)}; {@link #parse} reads it back
+     */
     String canonical();
 
-    /** Prunes one more level from the current masks (iterative pruning), ranking by the current weights. */
+    /**
+     * Prunes one more level from the current masks (iterative pruning), ranking by the current weights.
+     *
+     * @param network the network whose masks change in its backend; its weights are left as they are
+     */
     void pruneStep(Network network);
 
-    /** Prunes a dense (unpruned) network straight to {@code level} (one-shot pruning), ranking by the current weights. */
+    /**
+     * Prunes a dense (unpruned) network straight to {@code level} (one-shot pruning), ranking by the current weights.
+     *
+     * @param network a network whose masks keep every weight (else an {@link IllegalStateException}); its masks
+     *                change, its weights are left as they are
+     * @param level   the pruning level to reach, at least 0; the same counts as {@code level} calls of
+     *                {@link #pruneStep}
+     */
     void pruneTo(Network network, int level);
 
     /**
      * Throws when {@code counts} are not what {@code level} steps of this strategy leave (the invariant after every
      * pruning, for both modes).
+     *
+     * @param counts the survivors of every prunable tensor, as {@link SurvivorCount#of} reads them
+     * @param level  the level the network should be at
+     * @throws IllegalStateException naming the first tensor (or the total) whose count differs
      */
     void checkLevel(List<SurvivorCount> counts, int level);
 
-    /** Survivors of a group of {@code dense} weights after {@code level} steps at {@code rate} (the rounding rule). */
+    /**
+     * Survivors of a group of {@code dense} weights after {@code level} steps at {@code rate} (the rounding rule).
+     *
+     * @param dense the group's weights before any pruning
+     * @param rate  the fraction of the survivors each step removes, in [0, 1)
+     * @param level the number of steps, at least 0
+     * @return the survivors after {@code level} steps; {@code dense} at level 0
+     */
     static long remainingAfter(long dense, double rate, int level) {
         long r = dense;
         for (int i = 0; i < level; i++) r -= Math.round(rate * r);
@@ -49,6 +75,10 @@ public sealed interface PruningStrategy {
     /**
      * The paper's strategy: remove the smallest-magnitude fraction of each layer's surviving weights, at a rate set
      * by the layer's kind. A rate of 0 leaves that kind unpruned.
+     *
+     * @param fc     the rate of the hidden fully-connected layers, in [0, 1)
+     * @param conv   the rate of the convolutional layers, in [0, 1)
+     * @param output the rate of the output layer, in [0, 1)
      */
     record LayerwiseMagnitude(double fc, double conv, double output) implements PruningStrategy {
         /** Checks that every rate is in [0, 1). */
@@ -58,12 +88,22 @@ public sealed interface PruningStrategy {
             }
         }
 
-        /** Fully-connected rate {@code fc}, output layer at half of it (the paper), no convolutions. */
+        /**
+         * Fully-connected rate {@code fc}, output layer at half of it (the paper), no convolutions.
+         *
+         * @param fc the rate of the hidden fully-connected layers, in [0, 1)
+         * @return the strategy, with convolutions unpruned
+         */
         public static LayerwiseMagnitude fullyConnected(double fc) {
             return new LayerwiseMagnitude(fc, 0, fc / 2);
         }
 
-        /** The rate for layers of {@code kind}. */
+        /**
+         * The rate for layers of {@code kind}.
+         *
+         * @param kind the layer's kind
+         * @return the fraction of that layer's survivors each step removes, in [0, 1)
+         */
         public double rateFor(LayerKind kind) {
             return switch (kind) {
                 case FULLY_CONNECTED -> fc;
@@ -109,7 +149,11 @@ public sealed interface PruningStrategy {
         }
     }
 
-    /** Removes the smallest-magnitude fraction of all surviving prunable weights, ranked together across layers. */
+    /**
+     * Removes the smallest-magnitude fraction of all surviving prunable weights, ranked together across layers.
+     *
+     * @param rate the fraction of all survivors each step removes, in [0, 1)
+     */
     record GlobalMagnitude(double rate) implements PruningStrategy {
         /** Checks that the rate is in [0, 1). */
         public GlobalMagnitude {
@@ -155,7 +199,12 @@ public sealed interface PruningStrategy {
         }
     }
 
-    /** Reads {@link #canonical()} back; anything else is a one-line {@link UserError}. */
+    /**
+     * Reads {@link #canonical()} back; anything else is a one-line {@link UserError}.
+     *
+     * @param text exactly what {@link #canonical()} writes (numbers as Java prints doubles, e.g. {@code 0.2})
+     * @return the strategy whose {@link #canonical()} is {@code text}
+     */
     static PruningStrategy parse(String text) {
         Matcher m;
         try {

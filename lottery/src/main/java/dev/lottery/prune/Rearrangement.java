@@ -15,7 +15,14 @@ import dev.lottery.nn.tensor.Tensor;
 public final class Rearrangement {
     private Rearrangement() {}
 
-    /** Permutes, in place, the mask of every prunable layer of {@code network} by its keyed permutation. */
+    /**
+     * Permutes, in place, the mask of every prunable layer of {@code network} by its keyed permutation.
+     *
+     * @param network the network whose masks are permuted; its weights are left as they are
+     * @param seed    the trial's seed
+     * @param purpose what the draw is for, e.g. the unit's {@code rearrange/iterative/level-3}, so that other units
+     *                draw other permutations
+     */
     public static void apply(Network network, long seed, String purpose) {
         Backend b = network.backend();
         for (Parameter p : network.prunable()) {

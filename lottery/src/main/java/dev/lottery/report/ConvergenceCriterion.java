@@ -17,7 +17,11 @@ public enum ConvergenceCriterion {
         this.description = description;
     }
 
-    /** The criterion in words, for plot labels. */
+    /**
+     * The criterion in words, for plot labels.
+     *
+     * @return a short phrase, e.g. {@code minimum validation/test loss}
+     */
     public String description() {
         return description;
     }

@@ -31,7 +31,13 @@ public final class ExperimentResults {
         this.units = units;
     }
 
-    /** The finished units of the experiment in results directory {@code dir}. */
+    /**
+     * The finished units of the experiment in results directory {@code dir}.
+     *
+     * @param dir an experiment directory; one without a manifest, or with an unreadable metrics file, is a one-line
+     *            {@link UserError}
+     * @return the results as they are now: a snapshot, not updated as more units finish
+     */
     public static ExperimentResults load(Path dir) {
         ResultsStore store = ResultsStore.existing(dir);
         List<UnitResult> out = new ArrayList<>();
@@ -79,32 +85,56 @@ public final class ExperimentResults {
         return new UnitResult.Point(p.get("iteration").getAsLong(), number(p, "test_accuracy"));
     }
 
-    /** The experiment's results store. */
+    /**
+     * The experiment's results store.
+     *
+     * @return the store of the directory these results were loaded from
+     */
     public ResultsStore store() {
         return store;
     }
 
-    /** The finished units, each with its metrics. */
+    /**
+     * The finished units, each with its metrics.
+     *
+     * @return the units in plan order (per trial, level by level); empty when none has finished
+     */
     public List<UnitResult> units() {
         return units;
     }
 
-    /** The experiment these results are of. */
+    /**
+     * The experiment these results are of.
+     *
+     * @return the spec the manifest records
+     */
     public ExperimentSpec spec() {
         return store.spec();
     }
 
-    /** The experiment's pruning modes. */
+    /**
+     * The experiment's pruning modes.
+     *
+     * @return at least one mode, in their natural order (iterative first)
+     */
     public List<PruningMode> modes() {
         return spec().modes();
     }
 
-    /** The experiment's arms. */
+    /**
+     * The experiment's arms.
+     *
+     * @return at least one arm, in the registry's order (the ticket first)
+     */
     public List<Control> arms() {
         return spec().arms();
     }
 
-    /** Iterative pruning when the experiment ran it, else its first mode. */
+    /**
+     * The mode the single-mode figures plot.
+     *
+     * @return iterative pruning when the experiment ran it, else its first mode
+     */
     public PruningMode iterativeOrFirst() {
         return modes().contains(PruningMode.ITERATIVE) ? PruningMode.ITERATIVE : modes().getFirst();
     }
@@ -112,6 +142,11 @@ public final class ExperimentResults {
     /**
      * The trials of one curve point: {@code (mode, arm)} at {@code level}; level 0 is the dense network, which every
      * mode and arm starts from.
+     *
+     * @param mode  the pruning mode; ignored at level 0
+     * @param arm   the ticket or a control; ignored at level 0
+     * @param level the pruning level, 0 for the dense network
+     * @return the finished trials of that point, by trial number; empty when none has finished
      */
     public List<UnitResult> trials(PruningMode mode, Control arm, int level) {
         return units.stream()
@@ -119,7 +154,13 @@ public final class ExperimentResults {
                 .sorted(Comparator.comparingInt(UnitResult::trial)).toList();
     }
 
-    /** Levels with at least one finished trial for {@code (mode, arm)}, ascending, with 0 when the dense net is done. */
+    /**
+     * Levels with at least one finished trial for {@code (mode, arm)}.
+     *
+     * @param mode the pruning mode
+     * @param arm  the ticket or a control
+     * @return the levels, ascending, with 0 when a dense network has finished; unmodifiable
+     */
     public List<Integer> levels(PruningMode mode, Control arm) {
         TreeSet<Integer> ls = new TreeSet<>();
         for (UnitResult u : units) {
@@ -128,7 +169,11 @@ public final class ExperimentResults {
         return List.copyOf(ls);
     }
 
-    /** Early stopping when every finished unit met it, else minimum loss (see {@link ConvergenceCriterion}). */
+    /**
+     * The convergence criterion every plot of these results uses, so one plot never mixes two.
+     *
+     * @return early stopping when every finished unit met it (also when none has finished), else minimum loss
+     */
     public ConvergenceCriterion criterion() {
         return units.stream().allMatch(u -> u.earlyStop() != null) ? ConvergenceCriterion.EARLY_STOP : ConvergenceCriterion.MINIMUM_LOSS;
     }

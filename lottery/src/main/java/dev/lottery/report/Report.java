@@ -21,7 +21,14 @@ import org.knowm.xchart.internal.chartpart.Chart;
 public final class Report {
     private Report() {}
 
-    /** Writes the report of an experiment directory or a results root; returns the files written (report.md last). */
+    /**
+     * Writes the report of an experiment directory or a results root. Sets {@code java.awt.headless} for the JVM, since
+     * the charts are drawn with AWT.
+     *
+     * @param experimentDir an experiment directory, or a results root (a directory of experiment directories)
+     * @return the files written under its {@code report/}: the figures that have results to draw, then
+     *         {@code report.md}
+     */
     public static List<Path> write(Path experimentDir) {
         System.setProperty("java.awt.headless", "true"); // XChart draws with AWT; there is no display
         if (ResultsRoot.isRoot(experimentDir)) return ComparisonReport.write(experimentDir);

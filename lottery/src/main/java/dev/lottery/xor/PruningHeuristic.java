@@ -40,7 +40,11 @@ public enum PruningHeuristic {
         this.label = label;
     }
 
-    /** The row label the paper's Figure 10 uses. */
+    /**
+     * The row label the paper's Figure 10 uses.
+     *
+     * @return e.g. {@code Input Magnitude}
+     */
     public String label() {
         return label;
     }
@@ -50,6 +54,10 @@ public enum PruningHeuristic {
     /**
      * For each trial, the {@code keep} highest-scoring units of {@code trained}, as unit indices in ascending
      * order. Ties are broken by index (the lower index is pruned first), so the choice is deterministic.
+     *
+     * @param trained the trained networks, read only
+     * @param keep    units to keep per network, from 1 to {@code trained.hidden()}
+     * @return {@code [trials][keep]}: per trial, the kept units' indices into {@code trained}'s hidden layer
      */
     public int[][] keep(XorBatch trained, int keep) {
         int h = trained.hidden();

@@ -43,6 +43,11 @@ public final class XorBatch {
      * {@code KeyedRandom(seed, "xor-h<hidden>/hidden.weight", "init/trial-<t>")}, its output weights of
      * {@code KeyedRandom(seed, "xor-h<hidden>/output.weight", "init/trial-<t>")}: networks of different widths
      * and different trials are independent, and any trial can be recreated on its own.
+     *
+     * @param seed   the experiment's seed
+     * @param trials networks in the batch, positive
+     * @param hidden hidden units per network, positive
+     * @return a new batch holding θ0
      */
     public static XorBatch initialize(long seed, int trials, int hidden) {
         XorBatch b = new XorBatch(trials, hidden);
@@ -64,6 +69,10 @@ public final class XorBatch {
      * The winning-ticket reset: a narrower batch whose trial t keeps units {@code kept[t]} (in that order) with
      * the values they have in this batch — call it on θ0 to reset a pruned network to its original
      * initialization. Every trial must keep the same number of units.
+     *
+     * @param kept {@code [trials][width]}: per trial, indices of this batch's hidden units, as
+     *             {@link PruningHeuristic#keep} gives them
+     * @return a new batch of {@code width} hidden units; this one is unchanged
      */
     public XorBatch select(int[][] kept) {
         if (kept.length != trials) throw new IllegalArgumentException("need kept units for each of " + trials + " trials");
@@ -84,7 +93,11 @@ public final class XorBatch {
         return s;
     }
 
-    /** An independent copy (training works in place). */
+    /**
+     * An independent copy (training works in place).
+     *
+     * @return a new batch with the same values; changing either leaves the other as it is
+     */
     public XorBatch copy() {
         XorBatch c = new XorBatch(trials, hidden);
         System.arraycopy(w1a, 0, c.w1a, 0, w1a.length);
@@ -95,7 +108,12 @@ public final class XorBatch {
         return c;
     }
 
-    /** One trial's parameters as a small value, for inspection and reference computations. */
+    /**
+     * One trial's parameters as a small value, for inspection and reference computations.
+     *
+     * @param trial the trial, from 0 to {@code trials() - 1}
+     * @return a copy: changing it does not change the batch (see {@link #setNetwork})
+     */
     public XorNetwork network(int trial) {
         float[] a = new float[hidden], b = new float[hidden], c = new float[hidden], d = new float[hidden];
         for (int k = 0; k < hidden; k++) {
@@ -107,7 +125,12 @@ public final class XorBatch {
         return new XorNetwork(a, b, c, d, b2[trial]);
     }
 
-    /** Overwrites one trial's parameters (tests and reference set-ups). */
+    /**
+     * Overwrites one trial's parameters (tests and reference set-ups).
+     *
+     * @param trial the trial, from 0 to {@code trials() - 1}
+     * @param n     the values, with {@link #hidden()} hidden units; copied into the batch
+     */
     public void setNetwork(int trial, XorNetwork n) {
         if (n.hidden() != hidden) throw new IllegalArgumentException("network has " + n.hidden() + " units, batch " + hidden);
         for (int k = 0; k < hidden; k++) {
@@ -124,12 +147,20 @@ public final class XorBatch {
         return new float[][]{w1a, w1b, b1, w2, b2};
     }
 
-    /** Trials in the batch. */
+    /**
+     * Trials in the batch.
+     *
+     * @return the trials asked for, positive; padding trials are not counted
+     */
     public int trials() {
         return trials;
     }
 
-    /** Hidden units per network. */
+    /**
+     * Hidden units per network.
+     *
+     * @return the same for every trial, positive
+     */
     public int hidden() {
         return hidden;
     }

@@ -4,6 +4,9 @@ package dev.lottery.xor;
  * When a trained XOR network counts as a success in the paper's two columns: it "found the correct decision
  * boundary" (DB) and it "reached zero loss" (ZL). The paper does not say how either was judged, so each has
  * several readings.
+ *
+ * @param decisionBoundary the reading of "found the correct decision boundary", not null
+ * @param zeroLoss         the reading of "reached zero loss", not null
  */
 public record XorCriteria(DecisionBoundary decisionBoundary, ZeroLoss zeroLoss) {
     /**
@@ -25,17 +28,31 @@ public record XorCriteria(DecisionBoundary decisionBoundary, ZeroLoss zeroLoss) 
         if (decisionBoundary == null || zeroLoss == null) throw new IllegalArgumentException("both criteria are required");
     }
 
-    /** Whether {@code n} puts the four points on the right sides of its decision boundary. */
+    /**
+     * Whether {@code n} puts the four points on the right sides of its decision boundary.
+     *
+     * @param n a trained network
+     * @return whether {@code n} passes this criteria's decision-boundary reading
+     */
     public boolean decisionBoundary(XorNetwork n) {
         return decisionBoundary.holds(n);
     }
 
-    /** Whether {@code n} reaches (near) zero loss by this criterion. */
+    /**
+     * Whether {@code n} reaches (near) zero loss by this criterion.
+     *
+     * @param n a trained network
+     * @return whether {@code n} passes this criteria's zero-loss reading
+     */
     public boolean zeroLoss(XorNetwork n) {
         return zeroLoss.holds(n);
     }
 
-    /** A short description, e.g. {@code DB points, ZL tolerance}. */
+    /**
+     * A short description, for table headings.
+     *
+     * @return e.g. {@code DB points, ZL tolerance}
+     */
     public String describe() {
         return "DB " + decisionBoundary.label() + ", ZL " + zeroLoss.label();
     }
@@ -93,7 +110,12 @@ public record XorCriteria(DecisionBoundary decisionBoundary, ZeroLoss zeroLoss) 
             return classOne ? logit > 0 : logit < 0;
         }
 
-        /** The criterion named {@code s}; another name is a {@code UserError} listing the known ones. */
+        /**
+         * The criterion named {@code s}; another name is a {@code UserError} listing the known ones.
+         *
+         * @param s {@code points}, {@code ties} or {@code corners}, in any case
+         * @return the criterion
+         */
         public static DecisionBoundary parse(String s) {
             return XorChoice.parse(DecisionBoundary.class, s, "decision-boundary criterion");
         }
@@ -128,7 +150,12 @@ public record XorCriteria(DecisionBoundary decisionBoundary, ZeroLoss zeroLoss) 
 
         abstract boolean holds(XorNetwork n);
 
-        /** The criterion named {@code s}; another name is a {@code UserError} listing the known ones. */
+        /**
+         * The criterion named {@code s}; another name is a {@code UserError} listing the known ones.
+         *
+         * @param s {@code tolerance} or {@code float32}, in any case
+         * @return the criterion
+         */
         public static ZeroLoss parse(String s) {
             return XorChoice.parse(ZeroLoss.class, s, "zero-loss criterion");
         }

@@ -21,7 +21,13 @@ public final class XorExperiment {
     private final int trials;
     private final XorTrainer trainer;
 
-    /** {@code trials} trials from {@code seed}, each network trained by {@code trainer}. */
+    /**
+     * {@code trials} trials from {@code seed}, each network trained by {@code trainer}.
+     *
+     * @param seed    draws every θ0; the same seed gives the same networks, bit for bit
+     * @param trials  independent networks per width and per ticket, positive (the paper: 1,000)
+     * @param trainer how every network trains
+     */
     public XorExperiment(long seed, int trials, XorTrainer trainer) {
         if (trials <= 0) throw new IllegalArgumentException("trials must be positive");
         this.seed = seed;
@@ -37,13 +43,28 @@ public final class XorExperiment {
      * Every network the experiment trained: Figure 9's batches (in {@link #FIGURE9_WIDTHS} order) and, per Figure
      * 10 row, the 4- and 2-unit tickets. Success is judged afterwards, so one training serves any
      * {@link XorCriteria}.
+     *
+     * @param figure9  one trained batch per width of {@link #FIGURE9_WIDTHS}, in that order
+     * @param figure10 one entry per Figure 10 row: one-shot magnitude product, then iterative input magnitude, output
+     *                 magnitude and magnitude product
      */
     public record Trained(List<XorBatch> figure9, List<Tickets> figure10) {
-        /** One Figure 10 row's winning tickets, trained; their parents are Figure 9's ten-unit networks. */
+        /**
+         * One Figure 10 row's winning tickets, trained; their parents are Figure 9's ten-unit networks.
+         *
+         * @param strategy the row's label, e.g. {@code One-shot Product} or {@code Input Magnitude}
+         * @param four     the tickets pruned to 4 hidden units, trial t's pruned from trial t's ten-unit network
+         * @param two      the tickets pruned to 2 hidden units
+         */
         public record Tickets(String strategy, XorBatch four, XorBatch two) {
         }
 
-        /** Figures 9 and 10 with success judged by {@code criteria}. */
+        /**
+         * Figures 9 and 10 with success judged by {@code criteria}.
+         *
+         * @param criteria what counts as a success
+         * @return the two tables, success rates in percent of the trials
+         */
         public XorTables tables(XorCriteria criteria) {
             List<XorTables.Figure9Row> fig9 = new ArrayList<>();
             XorOutcome ten = null;
@@ -63,12 +84,21 @@ public final class XorExperiment {
         }
     }
 
-    /** Trains and judges with {@code criteria}. */
+    /**
+     * Trains and judges with {@code criteria}.
+     *
+     * @param criteria what counts as a success
+     * @return Figures 9 and 10, success rates in percent of the trials
+     */
     public XorTables run(XorCriteria criteria) {
         return train().tables(criteria);
     }
 
-    /** Trains Figure 9's random networks and Figure 10's tickets. */
+    /**
+     * Trains Figure 9's random networks and Figure 10's tickets, on the calling thread.
+     *
+     * @return every trained network, to be judged by any criteria
+     */
     public Trained train() {
         List<XorBatch> fig9 = new ArrayList<>();
         Stage ten = null;

@@ -29,7 +29,14 @@ public record XorFit(double decisionBoundary, double zeroLoss, int dbSwaps, int 
             .thenComparingDouble(f -> f.meetsTarget() ? f.swaps() : f.worst())
             .thenComparingDouble(f -> f.meetsTarget() ? f.worst() : f.swaps());
 
-    /** How far {@code ours} is from the paper's tables. */
+    /**
+     * How far {@code ours} is from the paper's tables.
+     *
+     * @param ours  one run's tables, with every Figure 10 strategy the paper has (else an
+     *              {@link IllegalArgumentException})
+     * @param paper the paper's tables, usually {@link XorTables#PAPER}
+     * @return the deviations, swaps and 2-unit ZL order
+     */
     public static XorFit of(XorTables ours, XorTables paper) {
         double db = 0, zl = 0;
         for (XorTables.Figure9Row r : ours.figure9()) {
@@ -46,17 +53,29 @@ public record XorFit(double decisionBoundary, double zeroLoss, int dbSwaps, int 
                 swaps(rows, paperRows, XorTables.Figure10Row::twoZl), order, spread);
     }
 
-    /** The worse of the two Figure 9 deviations. */
+    /**
+     * The worse of the two Figure 9 deviations.
+     *
+     * @return the larger of {@link #decisionBoundary()} and {@link #zeroLoss()}, in percentage points
+     */
     public double worst() {
         return Math.max(decisionBoundary, zeroLoss);
     }
 
-    /** Both Figure 9 columns within {@link #TARGET} points of the paper's. */
+    /**
+     * Whether both Figure 9 columns are within {@link #TARGET} points of the paper's.
+     *
+     * @return true when {@link #worst()} is at most {@link #TARGET}
+     */
     public boolean meetsTarget() {
         return worst() <= TARGET;
     }
 
-    /** Strategy pairs out of the paper's order, by 2-unit DB and by 2-unit ZL together (0–12). */
+    /**
+     * Strategy pairs out of the paper's order, by 2-unit DB and by 2-unit ZL together.
+     *
+     * @return {@code dbSwaps + zlSwaps}, from 0 to 12
+     */
     public int swaps() {
         return dbSwaps + zlSwaps;
     }

@@ -15,7 +15,13 @@ public final class XorReport {
     private XorReport() {
     }
 
-    /** Figure 9 and Figure 10, ours beside the paper's ({@code ours / paper} in each cell). */
+    /**
+     * Figure 9 and Figure 10, ours beside the paper's ({@code ours / paper} in each cell).
+     *
+     * @param ours  one run's tables
+     * @param paper the paper's tables; a row it lacks shows {@code -} for the paper's numbers
+     * @return the two tables as fixed-width text, percentages to one decimal, each line ending with a newline
+     */
     public static String format(XorTables ours, XorTables paper) {
         StringBuilder sb = new StringBuilder();
         sb.append("Figure 9: success rates of random XOR networks (percent; ours / paper)\n");
@@ -43,7 +49,14 @@ public final class XorReport {
         return String.format(Locale.ROOT, "%.1f/%s", ours, Double.isNaN(paper) ? "-" : String.format(Locale.ROOT, "%.1f", paper));
     }
 
-    /** Writes {@code figure9.csv} and {@code figure10.csv} (ours and the paper's columns) into {@code dir}. */
+    /**
+     * Writes {@code figure9.csv} and {@code figure10.csv} (ours and the paper's columns) into {@code dir}.
+     *
+     * @param ours  one run's tables
+     * @param paper the paper's tables; a row it lacks leaves the paper's columns empty
+     * @param dir   the directory, created when missing; each file is written atomically, and a failure is a one-line
+     *              {@link UserError}
+     */
     public static void writeCsv(XorTables ours, XorTables paper, Path dir) {
         StringBuilder f9 = new StringBuilder("hidden_units,db_percent,zl_percent,paper_db_percent,paper_zl_percent\n");
         for (XorTables.Figure9Row r : ours.figure9()) {
@@ -76,6 +89,9 @@ public final class XorReport {
      * The sweep as a table, one line per cell in the given order: the setting, Figure 9's two columns, the
      * largest deviation from the paper in each, and Figure 10's order of strategies by 2-unit ZL rate with the
      * number of strategy pairs out of the paper's order (by 2-unit DB and ZL).
+     *
+     * @param cells the sweep's cells, e.g. sorted by {@link XorFit#BEST_FIRST}
+     * @return fixed-width text: a heading, the paper's row, then one row per cell, each line ending with a newline
      */
     public static String formatSweep(List<XorSweep.Cell> cells) {
         StringBuilder sb = new StringBuilder();
@@ -106,7 +122,14 @@ public final class XorReport {
                 .collect(Collectors.joining(" "));
     }
 
-    /** Writes {@code sweep.csv}: one row per cell with its setting, both Figure 9 columns, Figure 10's 2-unit rates and the fit. */
+    /**
+     * Writes {@code sweep.csv}: one row per cell with its setting, both Figure 9 columns, Figure 10's 2-unit rates
+     * and the fit.
+     *
+     * @param cells the sweep's cells, in the order the rows should have
+     * @param dir   the directory, created when missing; the file is written atomically, and a failure is a one-line
+     *              {@link UserError}
+     */
     public static void writeSweepCsv(List<XorSweep.Cell> cells, Path dir) {
         StringBuilder csv = new StringBuilder("optimizer,lr,reduction,relu_slope_at_zero,iterations,db_criterion,zl_criterion");
         for (int w : XorExperiment.FIGURE9_WIDTHS) csv.append(",db_").append(w);

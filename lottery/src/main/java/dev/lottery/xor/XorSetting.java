@@ -32,17 +32,31 @@ public enum XorSetting implements XorChoice {
         this.criteria = new XorCriteria(decisionBoundary, ZeroLoss.TOLERANCE);
     }
 
-    /** The training, at the optimizer's default rate on the mean loss with ReLU'(0) = 0, for {@code iterations} steps. */
+    /**
+     * The training, at the optimizer's default rate on the mean loss with ReLU'(0) = 0, for {@code iterations} steps.
+     *
+     * @param iterations full-batch training steps per network, positive
+     * @return the training this setting names
+     */
     public XorTraining training(int iterations) {
         return new XorTraining(optimizer, optimizer.defaultLearningRate(), Reduction.MEAN, 0, iterations);
     }
 
-    /** The setting's success criteria. */
+    /**
+     * The setting's success criteria.
+     *
+     * @return the setting's decision-boundary reading, with zero loss judged by {@link ZeroLoss#TOLERANCE}
+     */
     public XorCriteria criteria() {
         return criteria;
     }
 
-    /** The setting named {@code s}; another name is a {@code UserError} listing the known ones. */
+    /**
+     * The setting named {@code s}; another name is a {@code UserError} listing the known ones.
+     *
+     * @param s {@code adam} or {@code gd}, in any case
+     * @return the setting
+     */
     public static XorSetting parse(String s) {
         return XorChoice.parse(XorSetting.class, s, "setting");
     }

@@ -22,14 +22,26 @@ public final class XorSweep {
     /** Every decision-boundary reading with every zero-loss reading. */
     public static final List<XorCriteria> CRITERIA = criteria();
 
-    /** One training setting judged one way. */
+    /**
+     * One training setting judged one way.
+     *
+     * @param training how the networks trained
+     * @param criteria how success was judged
+     * @param tables   Figures 9 and 10 under those criteria
+     * @param fit      how close {@code tables} come to the paper's
+     */
     public record Cell(XorTraining training, XorCriteria criteria, XorTables tables, XorFit fit) {
     }
 
     private XorSweep() {
     }
 
-    /** The grid's training settings, each with {@code iterations} steps. */
+    /**
+     * The grid's training settings, each with {@code iterations} steps.
+     *
+     * @param iterations full-batch steps per network, at least 0
+     * @return a new list: every optimizer × ReLU'(0) × reduction × that optimizer's learning rates, 32 settings
+     */
     public static List<XorTraining> trainings(int iterations) {
         List<XorTraining> grid = new ArrayList<>();
         for (XorTraining.Optimizer optimizer : XorTraining.Optimizer.values()) {
@@ -46,6 +58,12 @@ public final class XorSweep {
     /**
      * Runs {@code trainings} with {@code trials} networks per configuration and returns every cell, best fit
      * first; {@code progress} hears one line per training setting as it finishes.
+     *
+     * @param seed      draws every θ0; every setting starts from the same networks
+     * @param trials    networks per width and per ticket, positive
+     * @param trainings the settings to run, e.g. {@link #trainings(int)}
+     * @param progress  called on the calling thread, once per setting, with its number, description and seconds
+     * @return {@code trainings.size() * CRITERIA.size()} cells, sorted by {@link XorFit#BEST_FIRST}
      */
     public static List<Cell> run(long seed, int trials, List<XorTraining> trainings, Consumer<String> progress) {
         List<Cell> cells = new ArrayList<>();

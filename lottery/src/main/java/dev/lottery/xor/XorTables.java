@@ -2,15 +2,34 @@ package dev.lottery.xor;
 
 import java.util.List;
 
-/** The two tables of the paper's XOR appendix, as values; {@link #PAPER} holds the paper's own numbers. */
+/**
+ * The two tables of the paper's XOR appendix, as values; {@link #PAPER} holds the paper's own numbers.
+ *
+ * @param figure9  one row per width, largest first
+ * @param figure10 one row per pruning strategy
+ */
 public record XorTables(List<Figure9Row> figure9, List<Figure10Row> figure10) {
-    /** Figure 9: success rates (percent) of random networks with {@code hidden} units. */
+    /**
+     * Figure 9: success rates (percent) of random networks with {@code hidden} units.
+     *
+     * @param hidden           hidden units per network
+     * @param decisionBoundary percent of the trials that found the decision boundary
+     * @param zeroLoss         percent of the trials that reached zero loss
+     */
     public record Figure9Row(int hidden, double decisionBoundary, double zeroLoss) {
     }
 
     /**
      * Figure 10: per pruning strategy, the percent of all trials in which the ten-unit network succeeded, and in
      * which both it and its 4-unit / 2-unit winning ticket succeeded (DB and ZL counted separately).
+     *
+     * @param strategy the row's label, e.g. {@code One-shot Product} or {@code Input Magnitude}
+     * @param tenDb    percent of the ten-unit networks that found the decision boundary
+     * @param tenZl    percent of the ten-unit networks that reached zero loss
+     * @param fourDb   percent in which the ten-unit network and its 4-unit ticket both found the decision boundary
+     * @param fourZl   percent in which both reached zero loss
+     * @param twoDb    percent in which the ten-unit network and its 2-unit ticket both found the decision boundary
+     * @param twoZl    percent in which both reached zero loss
      */
     public record Figure10Row(String strategy, double tenDb, double tenZl, double fourDb, double fourZl,
                               double twoDb, double twoZl) {

@@ -31,13 +31,22 @@ public final class XorTrainer {
      */
     private final float kink;
 
-    /** A trainer with the settings {@code training}. */
+    /**
+     * A trainer with the settings {@code training}.
+     *
+     * @param training optimizer, learning rate, loss reduction, ReLU'(0) and iterations
+     */
     public XorTrainer(XorTraining training) {
         this.training = training;
         this.kink = training.reluSlopeAtZero() == 1 ? -Float.MIN_VALUE : 0f;
     }
 
-    /** Trains every network of {@code batch} in place. */
+    /**
+     * Trains every network of {@code batch} in place, on the common fork-join pool (blocks of trials in parallel;
+     * the bits do not depend on the thread count).
+     *
+     * @param batch the networks, changed in place; the caller must not touch it until this returns
+     */
     public void train(XorBatch batch) {
         int blocks = batch.stride() / S.length();
         int iterations = training.iterations();
@@ -72,6 +81,9 @@ public final class XorTrainer {
     /**
      * The gradient of the loss for every trial, without changing {@code batch}: returned as a batch of the same
      * shape whose parameters are the partial derivatives. Uses the training kernel itself.
+     *
+     * @param batch the networks, read only
+     * @return a new batch: per trial, the loss's partial derivative by each parameter
      */
     public XorBatch gradients(XorBatch batch) {
         XorBatch g = new XorBatch(batch.trials(), batch.hidden());

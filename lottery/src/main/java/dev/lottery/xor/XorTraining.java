@@ -44,12 +44,21 @@ public record XorTraining(Optimizer optimizer, float learningRate, Reduction red
             this.defaultLearningRate = defaultLearningRate;
         }
 
-        /** The optimizer's rate unless one is given. */
+        /**
+         * The optimizer's rate unless one is given.
+         *
+         * @return 1 for gradient descent, 0.003 for Adam
+         */
         public float defaultLearningRate() {
             return defaultLearningRate;
         }
 
-        /** The optimizer named {@code s}; another name is a {@code UserError} listing the known ones. */
+        /**
+         * The optimizer named {@code s}; another name is a {@code UserError} listing the known ones.
+         *
+         * @param s {@code gd} or {@code adam}, in any case
+         * @return the optimizer
+         */
         public static Optimizer parse(String s) {
             return XorChoice.parse(Optimizer.class, s, "optimizer");
         }
@@ -57,7 +66,10 @@ public record XorTraining(Optimizer optimizer, float learningRate, Reduction red
 
     /** How the four points' cross-entropies combine into the loss. */
     public enum Reduction implements XorChoice {
-        MEAN(0.25f), SUM(1f);
+        /** The mean over the four points: each point's gradient weighs 1/4. */
+        MEAN(0.25f),
+        /** The sum over the four points: four times the mean's gradient. */
+        SUM(1f);
 
         /** dLoss/dz_p = weight · (σ(z_p) − y_p). */
         final float weight;
@@ -66,13 +78,22 @@ public record XorTraining(Optimizer optimizer, float learningRate, Reduction red
             this.weight = weight;
         }
 
-        /** The reduction named {@code s}; another name is a {@code UserError} listing the known ones. */
+        /**
+         * The reduction named {@code s}; another name is a {@code UserError} listing the known ones.
+         *
+         * @param s {@code mean} or {@code sum}, in any case
+         * @return the reduction
+         */
         public static Reduction parse(String s) {
             return XorChoice.parse(Reduction.class, s, "loss reduction");
         }
     }
 
-    /** A one-line description, e.g. {@code adam lr 0.01, mean loss, ReLU'(0) = 1, 10000 iterations}. */
+    /**
+     * A one-line description, for progress lines.
+     *
+     * @return e.g. {@code adam lr 0.01, mean loss, ReLU'(0) = 1, 10000 iterations}
+     */
     public String describe() {
         return String.format(Locale.ROOT, "%s lr %s, %s loss, ReLU'(0) = %d, %d iterations",
                 optimizer.label(), learningRate, reduction.label(), reluSlopeAtZero, iterations);

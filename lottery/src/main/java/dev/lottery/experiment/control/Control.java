@@ -15,21 +15,35 @@ import java.util.List;
  * is keyed by {@link UnitStart#purpose()}, never by call order.
  */
 public interface Control {
-    /** The control's name: in the {@code arms} setting, the unit's directory, reports and {@code --arms}. */
+    /**
+     * The control's name: in the {@code arms} setting, the unit's directory, reports and {@code --arms}.
+     *
+     * @return lower-case letters, digits and '-', starting with a letter; never changes, since results directories
+     *         hold it
+     */
     String name();
 
-    /** One line for {@code --help}, {@code experiment list} and the docs. */
+    /**
+     * One line for {@code --help}, {@code experiment list} and the docs.
+     *
+     * @return one sentence without a trailing newline
+     */
     String description();
 
     /**
      * The units whose results a unit of this control reads, at most one level below it; they are complete before
      * it starts. A control may depend on the units of controls listed before it in {@link Controls}.
+     *
+     * @param unit a pruned unit whose control is this one
+     * @return units of the same trial, e.g. {@code unit.ticket()}, the dense unit or the previous level's ticket
      */
     List<Unit> dependencies(Unit.Pruned unit);
 
     /**
      * Sets the masks and the initial values of {@code start.network()} (a network just created from the model) from
      * the results of {@link #dependencies}. Pruned weights must be 0 afterwards.
+     *
+     * @param start the unit, its network and where its dependencies' results are; called on the runner's thread
      */
     void prepare(UnitStart start);
 }

@@ -24,18 +24,31 @@ public final class Controls {
 
     private Controls() {}
 
-    /** Every control, in registration order (the ticket first). */
+    /**
+     * Every control, in registration order (the ticket first).
+     *
+     * @return a snapshot: unmodifiable, and not changed by later registrations
+     */
     public static List<Control> all() {
         return List.copyOf(REGISTERED);
     }
 
-    /** The control called {@code name}; a one-line {@link UserError} listing the known ones otherwise. */
+    /**
+     * The control called {@code name}; a one-line {@link UserError} listing the known ones otherwise.
+     *
+     * @param name a registered control's name, e.g. {@code reinit}; case-sensitive
+     * @return the control
+     */
     public static Control get(String name) {
         for (Control c : REGISTERED) if (c.name().equals(name)) return c;
         throw new UserError("'" + name + "' is not a known arm (known: " + names() + ")");
     }
 
-    /** The known names, comma separated. */
+    /**
+     * The known names, comma separated.
+     *
+     * @return e.g. {@code ticket, reinit, rearrange, signs}, in registration order
+     */
     public static String names() {
         return REGISTERED.stream().map(Control::name).collect(Collectors.joining(", "));
     }
@@ -43,6 +56,9 @@ public final class Controls {
     /**
      * Adds a control after the registered ones. Results directories name it, so a JVM that reads them (reports,
      * cluster jobs) must register it too.
+     *
+     * @param control a control whose name is lower-case letters, digits and '-' and not taken; any thread may call
+     *                this
      */
     public static synchronized void register(Control control) {
         if (!control.name().matches("[a-z][a-z0-9-]*")) throw new IllegalArgumentException("control name '" + control.name() + "' is not lower-case letters, digits and '-'");

@@ -9,24 +9,48 @@ import dev.lottery.prune.MaskFiles;
 import dev.lottery.prune.NetworkState;
 import java.nio.file.Path;
 
-/** What a {@link Control} prepares and from where: one pruned unit, its fresh network, the experiment and its results. */
+/**
+ * What a {@link Control} prepares and from where: one pruned unit, its fresh network, the experiment and its results.
+ *
+ * @param spec    the experiment
+ * @param store   its results directory, where the unit's dependencies are complete
+ * @param unit    the unit being started
+ * @param network the unit's network, just created from the model; owned by the runner, which the control sets up
+ *                but does not close
+ */
 public record UnitStart(ExperimentSpec spec, ResultsStore store, Unit.Pruned unit, Network network) {
-    /** The seed of the unit's trial. */
+    /**
+     * The seed of the unit's trial.
+     *
+     * @return {@code spec.trialSeed(unit.trial())}; key draws with {@link #purpose()} so units of a trial differ
+     */
     public long trialSeed() {
         return spec.trialSeed(unit.trial());
     }
 
-    /** The key of the unit's random draws: {@code <control>/<mode>/level-<k>}, e.g. {@code reinit/iterative/level-3}. */
+    /**
+     * The key of the unit's random draws: {@code <control>/<mode>/level-<k>}, e.g. {@code reinit/iterative/level-3}.
+     *
+     * @return a key distinct for every pruned unit of a trial
+     */
     public String purpose() {
         return unit.control().name() + "/" + unit.mode().cliName() + "/level-" + unit.level();
     }
 
-    /** Sets the network's masks to those {@code from} ended with (weights are not touched). */
+    /**
+     * Sets the network's masks to those {@code from} ended with (weights are not touched).
+     *
+     * @param from a complete unit of the same trial, usually one of the dependencies
+     */
     public void loadMasks(Unit from) {
         MaskFiles.read(store.unitDir(from), network);
     }
 
-    /** Sets every parameter to the value {@code from} ended training with, zero where the current masks prune. */
+    /**
+     * Sets every parameter to the value {@code from} ended training with, zero where the current masks prune.
+     *
+     * @param from a complete unit of the same trial, usually one of the dependencies
+     */
     public void loadTrainedWeights(Unit from) {
         restore(store.unitDir(from));
     }

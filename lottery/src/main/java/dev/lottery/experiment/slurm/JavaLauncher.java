@@ -12,7 +12,10 @@ import java.util.List;
  * jar ({@code -jar lottery-cli.jar}) or a class path (a development checkout, or tests that run before the jar is
  * packaged). The paths must exist on the nodes — on a shared file system, or installed at the same place.
  *
- * @param classpath used when {@code jar} is null: {@code -cp classpath dev.lottery.cli.LotteryCli}
+ * @param java       the {@code java} executable on the nodes
+ * @param jvmOptions options before the jar or class path, {@link #REQUIRED_OPTIONS} among them; copied
+ * @param jar        the fat jar, run with {@code java -jar}; null when {@code classpath} is given
+ * @param classpath  used when {@code jar} is null: {@code -cp classpath dev.lottery.cli.LotteryCli}
  */
 public record JavaLauncher(Path java, List<String> jvmOptions, Path jar, String classpath) {
     /**
@@ -34,6 +37,9 @@ public record JavaLauncher(Path java, List<String> jvmOptions, Path jar, String 
      * The JVM running now and what it runs: its {@code java}, its heap and stack limits, its vector width
      * ({@code -XX:UseAVX}, on which convolutions' bits depend) and the jar it was started from ({@code java -jar}) or
      * else its class path.
+     *
+     * @return a launcher that starts a JVM like this one (same {@code java}, heap, stack and vector width) on a node
+     *         where the same paths exist
      */
     public static JavaLauncher current() {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -59,22 +65,43 @@ public record JavaLauncher(Path java, List<String> jvmOptions, Path jar, String 
         }
     }
 
-    /** The same launch with the {@code java} executable {@code j}. */
+    /**
+     * The same launch with another {@code java} executable.
+     *
+     * @param j the {@code java} executable as the nodes see it
+     * @return a new launcher; this one is unchanged
+     */
     public JavaLauncher withJava(Path j) {
         return new JavaLauncher(j, jvmOptions, jar, classpath);
     }
 
-    /** The same launch from the jar {@code j}. */
+    /**
+     * The same launch from a jar (instead of a class path, or another jar).
+     *
+     * @param j the fat jar as the nodes see it
+     * @return a new launcher that runs {@code java -jar j}; this one is unchanged
+     */
     public JavaLauncher withJar(Path j) {
         return new JavaLauncher(java, jvmOptions, j, null);
     }
 
-    /** The same launch with the JVM options {@code o}. */
+    /**
+     * The same launch with other JVM options.
+     *
+     * @param o every JVM option, replacing the current ones (so {@link #REQUIRED_OPTIONS} must be among them)
+     * @return a new launcher; this one is unchanged
+     */
     public JavaLauncher withJvmOptions(List<String> o) {
         return new JavaLauncher(java, o, jar, classpath);
     }
 
-    /** The command that runs {@code lottery <args...>}. */
+    /**
+     * The command that runs {@code lottery <args...>}.
+     *
+     * @param args the lottery command line's arguments, e.g. {@code experiment run-unit ...}
+     * @return a new list, one word per element (not quoted for a shell): java, JVM options, jar or class path and
+     *         main class, then {@code args}
+     */
     public List<String> command(List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());

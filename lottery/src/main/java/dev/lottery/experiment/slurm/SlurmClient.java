@@ -35,14 +35,27 @@ public final class SlurmClient {
         this(System.getProperty(CONF_PROPERTY) == null ? Map.of() : Map.of("SLURM_CONF", System.getProperty(CONF_PROPERTY)));
     }
 
-    /** Adds {@code environment} to the caller's environment for every Slurm command. */
+    /**
+     * Adds {@code environment} to the caller's environment for every Slurm command.
+     *
+     * @param environment variables set for every command, over the caller's own of the same name; copied
+     */
     public SlurmClient(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
     }
 
-    /** One line of {@code squeue}: a job (or one array task, id {@code 123_4}) and its state, e.g. RUNNING. */
+    /**
+     * One line of {@code squeue}: a job (or one array task, id {@code 123_4}) and its state, e.g. RUNNING.
+     *
+     * @param id    the job id as {@code squeue} prints it: {@code 123}, or an array task {@code 123_4}
+     * @param state Slurm's long state name, e.g. {@code PENDING}, {@code RUNNING}, {@code COMPLETING}
+     */
     public record QueuedJob(String id, String state) {
-        /** The array job's id for an array task ({@code 123} of {@code 123_4} or {@code 123_[5-7]}); the id otherwise. */
+        /**
+         * The array job's id for an array task ({@code 123} of {@code 123_4} or {@code 123_[5-7]}); the id otherwise.
+         *
+         * @return the digits before any {@code _}: the id {@code sbatch} returned
+         */
         public String jobId() {
             int u = id.indexOf('_');
             return u < 0 ? id : id.substring(0, u);
@@ -52,7 +65,11 @@ public final class SlurmClient {
     /** Output of a finished command. */
     record Result(int exitCode, String stdout, String stderr) {}
 
-    /** Why Slurm's commands cannot be used here, or empty when {@code sbatch --version} works. */
+    /**
+     * Why Slurm's commands cannot be used here, or empty when {@code sbatch --version} works.
+     *
+     * @return one line for the user (no {@code sbatch} on the path, or its first error line); empty when it works
+     */
     public Optional<String> unavailableReason() {
         try {
             Result r = exec(List.of("sbatch", "--version"), null);
@@ -62,7 +79,14 @@ public final class SlurmClient {
         }
     }
 
-    /** Submits {@code script} with {@code options}; returns the job id. */
+    /**
+     * Submits {@code script} with {@code options}; a submission Slurm refuses is a {@link UserError} carrying its
+     * first error line.
+     *
+     * @param options {@code sbatch} options placed before the script, e.g. {@code --array=0-3}
+     * @param script  the batch script to submit
+     * @return the job id, decimal digits only (an array job's id, for an array)
+     */
     public String sbatch(List<String> options, Path script) {
         List<String> cmd = new ArrayList<>(List.of("sbatch", "--parsable"));
         cmd.addAll(options);
@@ -74,7 +98,12 @@ public final class SlurmClient {
         return id;
     }
 
-    /** The queued and running jobs and array tasks among {@code jobIds} (finished ones are absent). */
+    /**
+     * The queued and running jobs and array tasks among {@code jobIds} (finished ones are absent).
+     *
+     * @param jobIds ids as {@link #sbatch} returns them; an array job's id stands for all its tasks
+     * @return one entry per job or array task still in the queue; empty when all have left it
+     */
     public List<QueuedJob> queue(Collection<String> jobIds) {
         if (jobIds.isEmpty()) return List.of();
         Result r = exec(List.of("squeue", "-h", "-r", "-o", "%i|%T", "--jobs=" + String.join(",", jobIds)), null);
@@ -94,6 +123,10 @@ public final class SlurmClient {
     /**
      * Final states of finished jobs from the accounting database ({@code sacct}), by job or array-task id; empty
      * when the cluster keeps no accounting (then the results directory is the only record, which is enough).
+     *
+     * @param jobIds ids as {@link #sbatch} returns them
+     * @return Slurm state (e.g. {@code COMPLETED}, {@code FAILED}, {@code TIMEOUT}) by job or array-task id, in
+     *         {@code sacct}'s order; empty when {@code sacct} fails
      */
     public Optional<Map<String, String>> accounting(Collection<String> jobIds) {
         if (jobIds.isEmpty()) return Optional.of(Map.of());
@@ -107,7 +140,11 @@ public final class SlurmClient {
         return Optional.of(states);
     }
 
-    /** Cancels jobs (all tasks of an array job); ids that already finished are ignored by Slurm. */
+    /**
+     * Cancels jobs (all tasks of an array job); ids that already finished are ignored by Slurm.
+     *
+     * @param jobIds ids as {@link #sbatch} returns them; nothing is called when empty
+     */
     public void cancel(Collection<String> jobIds) {
         if (jobIds.isEmpty()) return;
         List<String> cmd = new ArrayList<>(List.of("scancel"));

@@ -28,7 +28,14 @@ import java.util.Map;
  * </pre>
  * Flags given on the command line override the profile ({@link #over(SlurmResources) flags.over(profile)}).
  *
- * @param extra further sbatch options, passed as they are
+ * @param partition {@code --partition}
+ * @param account   {@code --account}, the account charged
+ * @param gres      {@code --gres}, generic resources such as {@code gpu:1}
+ * @param cpus      {@code --cpus-per-task}, positive
+ * @param memory    {@code --mem}: a number with an optional K, M, G or T suffix (megabytes without one)
+ * @param time      {@code --time}, a Slurm time limit such as {@code 90}, {@code 02:00:00} or {@code 1-00:00:00}
+ * @param qos       {@code --qos}, the quality of service
+ * @param extra     further sbatch options, passed as they are (never null: null becomes empty)
  */
 public record SlurmResources(String partition, String account, String gres, Integer cpus, String memory, String time,
                              String qos, List<String> extra) {
@@ -45,7 +52,12 @@ public record SlurmResources(String partition, String account, String gres, Inte
         if (time != null && !time.matches("[0-9:-]+")) throw new UserError("time limit '" + time + "' is not a Slurm time like 90, 02:00:00 or 1-00:00:00");
     }
 
-    /** These settings laid over {@code base}: a null field here takes base's value; extra options are appended. */
+    /**
+     * These settings laid over {@code base}: a null field here takes base's value; extra options are appended.
+     *
+     * @param base the settings that yield, e.g. a profile's
+     * @return the combined settings; base's extra options come first, so this one's win where sbatch takes the last
+     */
     public SlurmResources over(SlurmResources base) {
         List<String> allExtra = new ArrayList<>(base.extra);
         allExtra.addAll(extra);
@@ -57,7 +69,11 @@ public record SlurmResources(String partition, String account, String gres, Inte
         return mine != null ? mine : theirs;
     }
 
-    /** The sbatch options for these resources. */
+    /**
+     * The sbatch options for these resources.
+     *
+     * @return a new list, one {@code --key=value} per non-null field, then the extra options; empty for {@link #NONE}
+     */
     public List<String> sbatchOptions() {
         List<String> o = new ArrayList<>();
         if (partition != null) o.add("--partition=" + partition);
@@ -71,7 +87,12 @@ public record SlurmResources(String partition, String account, String gres, Inte
         return o;
     }
 
-    /** Reads a profile: JSON when the file starts with '{', else key=value lines. Unknown keys are an error. */
+    /**
+     * Reads a profile: JSON when the file starts with '{', else key=value lines. Unknown keys are an error.
+     *
+     * @param file the profile; one that cannot be read or parsed is a one-line {@link UserError}
+     * @return the resources it asks for; keys it leaves out are null (the cluster's default)
+     */
     public static SlurmResources readProfile(Path file) {
         String text;
         try {

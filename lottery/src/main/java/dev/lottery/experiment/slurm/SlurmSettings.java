@@ -21,7 +21,12 @@ public record SlurmSettings(JavaLauncher launcher, SlurmResources resources, Lis
         if (checkpointEvery < 1) throw new IllegalArgumentException("checkpoint interval must be positive, got " + checkpointEvery);
     }
 
-    /** This JVM as the launcher, the cluster's default resources, 2 attempts, a checkpoint every 500 iterations. */
+    /**
+     * This JVM as the launcher, the cluster's default resources, 2 attempts, a checkpoint every 500 iterations.
+     *
+     * @param runOptions the {@code run-unit} options every job gets (device, data directory); copied
+     * @return the settings
+     */
     public static SlurmSettings defaults(List<String> runOptions) {
         return new SlurmSettings(JavaLauncher.current(), SlurmResources.NONE, runOptions, 2, 500);
     }

@@ -37,18 +37,39 @@ public final class SlurmSubmitter {
     private final SlurmClient client;
     private final SlurmSettings settings;
 
-    /** Submits through {@code client} with {@code settings}. */
+    /**
+     * Submits through {@code client} with {@code settings}.
+     *
+     * @param client   how {@code sbatch} and {@code scancel} are called
+     * @param settings the launcher, resources, run-unit options, attempts and checkpoint interval of every job
+     */
     public SlurmSubmitter(SlurmClient client, SlurmSettings settings) {
         this.client = client;
         this.settings = settings;
     }
 
-    /** One submitted array. */
+    /**
+     * One submitted array.
+     *
+     * @param jobId      the array job's id, as {@code sbatch} returned it
+     * @param wave       the unit groups its tasks train
+     * @param trials     the array task ids: the trials with incomplete units, ascending
+     * @param logPattern the tasks' log file, with {@code %a} standing for the trial
+     */
     public record SubmittedJob(String jobId, Wave wave, List<Integer> trials, String logPattern) {}
 
-    /** What one submission sent to Slurm (empty when every unit was already complete). */
+    /**
+     * What one submission sent to Slurm (empty when every unit was already complete).
+     *
+     * @param resultsDir the experiment's results directory, absolute
+     * @param jobs       the submitted arrays, in submission order (each after those it depends on)
+     */
     public record Submission(Path resultsDir, List<SubmittedJob> jobs) {
-        /** The submitted arrays' job ids. */
+        /**
+         * The submitted arrays' job ids.
+         *
+         * @return the ids in submission order; empty when nothing was submitted
+         */
         public List<String> jobIds() {
             return jobs.stream().map(SubmittedJob::jobId).toList();
         }
@@ -98,7 +119,15 @@ public final class SlurmSubmitter {
         return String.join(",", parts);
     }
 
-    /** Writes the job scripts under {@code <results>/slurm/jobs/} and submits them; returns the job ids. */
+    /**
+     * Writes the job scripts under {@code <results>/slurm/jobs/} and submits them, and records the submission in
+     * {@code slurm/submission.json}. When Slurm refuses an array, the arrays already submitted are cancelled before
+     * the error is thrown, so no half chain is left in the queue.
+     *
+     * @param units the experiment's plan; complete units are not resubmitted
+     * @param store the experiment's results directory, where the jobs write
+     * @return what was submitted; no jobs when every unit was already complete
+     */
     public Submission submit(List<Unit> units, ResultsStore store) {
         Path dir = store.dir().toAbsolutePath();
         List<PlannedArray> arrays = plan(units, store);

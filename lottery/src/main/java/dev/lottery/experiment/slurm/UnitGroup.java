@@ -14,10 +14,19 @@ import java.util.Set;
  * {@link Wave}, one Slurm job array over the trials.
  */
 public sealed interface UnitGroup {
-    /** The group's unit of trial {@code trial}. */
+    /**
+     * The group's unit of one trial.
+     *
+     * @param trial the trial's number, from 0
+     * @return the unit of that trial with this group's mode, control and level
+     */
     Unit unit(int trial);
 
-    /** Job name and log file stem, e.g. {@code dense-l00} or {@code iterative-reinit-l03}. */
+    /**
+     * Job name and log file stem, e.g. {@code dense-l00} or {@code iterative-reinit-l03}.
+     *
+     * @return a name {@link Wave#group(String)} reads back to this group
+     */
     String name();
 
     /** Level 0 of every trial. */
@@ -33,6 +42,13 @@ public sealed interface UnitGroup {
         }
     }
 
+    /**
+     * The pruned units of one mode, control and level, over the trials.
+     *
+     * @param mode    iterative or one-shot
+     * @param control the arm: the ticket or a control
+     * @param level   the pruning level, at least 1
+     */
     record Pruned(PruningMode mode, Control control, int level) implements UnitGroup {
         @Override
         public Unit unit(int trial) {
@@ -45,6 +61,12 @@ public sealed interface UnitGroup {
         }
     }
 
+    /**
+     * The group a unit belongs to.
+     *
+     * @param u any unit
+     * @return the group of every trial's unit with {@code u}'s mode, control and level
+     */
     static UnitGroup of(Unit u) {
         return switch (u) {
             case Unit.Dense d -> new Dense();
@@ -52,14 +74,23 @@ public sealed interface UnitGroup {
         };
     }
 
-    /** The groups of {@code units}, in the order their first units appear (so each after its dependencies). */
+    /**
+     * The groups of {@code units}, in the order their first units appear (so each after its dependencies).
+     *
+     * @param units units in plan order
+     * @return a new list of distinct groups
+     */
     static List<UnitGroup> of(List<Unit> units) {
         Set<UnitGroup> groups = new LinkedHashSet<>();
         for (Unit u : units) groups.add(of(u));
         return new ArrayList<>(groups);
     }
 
-    /** The groups this group's units depend on (the same for every trial). */
+    /**
+     * The groups this group's units depend on (the same for every trial).
+     *
+     * @return the groups, empty for the dense group; unmodifiable
+     */
     default List<UnitGroup> dependencies() {
         return unit(0).dependencies().stream().map(UnitGroup::of).toList();
     }

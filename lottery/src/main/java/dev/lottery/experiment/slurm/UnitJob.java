@@ -37,9 +37,26 @@ public final class UnitJob {
     private UnitJob() {}
 
     /** Outcome for the job's log: units ran, or all were already complete. */
-    public enum Result { RAN, ALREADY_DONE }
+    public enum Result {
+        /** At least one unit was trained; every unit asked for is now complete. */
+        RAN,
+        /** Every unit asked for was already complete: no backend was opened, nothing trained. */
+        ALREADY_DONE
+    }
 
-    /** Runs {@code units} of the experiment in {@code experimentDir}, in populations of at most {@code size}. */
+    /**
+     * Runs {@code units} of the experiment in {@code experimentDir}, in populations of at most {@code size}.
+     *
+     * @param experimentDir   an existing results directory; its manifest gives the settings
+     * @param units           units of that experiment, of one trial; those complete are skipped
+     * @param size            the most units per population, or {@link PopulationSize#AUTO}
+     * @param backendOptions  the device and each backend's settings; the backend is opened here and closed before
+     *                        this returns
+     * @param dataDir         where built-in data sets are looked for; null for the default cache
+     * @param checkpointEvery training checkpoint interval in iterations; 0 for none
+     * @param log             receives one line per skipped, resumed, started and finished unit
+     * @return whether anything was trained
+     */
     public static Result run(Path experimentDir, List<Unit> units, PopulationSize size, BackendOptions backendOptions, Path dataDir,
                              long checkpointEvery, PrintStream log) {
         ResultsStore store = ResultsStore.existing(experimentDir);
@@ -85,12 +102,29 @@ public final class UnitJob {
         }
     }
 
-    /** The units of trial {@code trial} that {@code --units} names: unit group names ({@link UnitGroup#name()}), comma-separated. */
+    /**
+     * The units of one trial that {@code --units} names.
+     *
+     * @param groups unit group names ({@link UnitGroup#name()}), comma-separated; blanks around names and empty names
+     *               are ignored
+     * @param trial  the trial's number, from 0
+     * @return one unit per group name, in the order given
+     */
     public static List<Unit> units(String groups, int trial) {
         return Arrays.stream(groups.split(",")).map(String::strip).filter(g -> !g.isEmpty()).map(g -> Wave.group(g).unit(trial)).toList();
     }
 
-    /** The unit named by run-unit's options: level 0 is the dense unit; pruned levels need a mode (or a single-mode spec) and an arm. */
+    /**
+     * The unit named by run-unit's options: level 0 is the dense unit; pruned levels need a mode (or a single-mode
+     * spec) and an arm.
+     *
+     * @param spec  the experiment, for its modes
+     * @param trial the trial's number, from 0
+     * @param mode  {@code iterative} or {@code oneshot}; null when the experiment has a single mode
+     * @param arm   a registered control's name; null for the ticket
+     * @param level the pruning level; 0 for the dense unit (then mode and arm are ignored)
+     * @return the unit; a missing mode or an unknown mode or arm is a one-line {@link UserError}
+     */
     public static Unit unit(ExperimentSpec spec, int trial, String mode, String arm, int level) {
         if (level == 0) return new Unit.Dense(trial);
         PruningMode m;

@@ -33,7 +33,11 @@ public record Wave(int depth, List<UnitGroup> groups) {
         if (groups.isEmpty()) throw new IllegalArgumentException("an empty wave");
     }
 
-    /** Job name and log file stem: the group's own name for a wave of one, else {@code wave-DD}. */
+    /**
+     * Job name and log file stem: the group's own name for a wave of one, else {@code wave-DD}.
+     *
+     * @return e.g. {@code dense-l00} or {@code wave-03}; the same when a sweep is resubmitted
+     */
     public String name() {
         return groups.size() == 1 ? groups.getFirst().name() : String.format(Locale.ROOT, "wave-%02d", depth);
     }
@@ -43,7 +47,12 @@ public record Wave(int depth, List<UnitGroup> groups) {
         return List.of("--units", groups.stream().map(UnitGroup::name).collect(Collectors.joining(",")));
     }
 
-    /** This wave's units of trial {@code trial}, in plan order. */
+    /**
+     * This wave's units of one trial, in plan order.
+     *
+     * @param trial the trial's number, from 0
+     * @return one unit per group; unmodifiable
+     */
     public List<Unit> units(int trial) {
         return groups.stream().map(g -> g.unit(trial)).toList();
     }
@@ -60,7 +69,13 @@ public record Wave(int depth, List<UnitGroup> groups) {
         return byDepth.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> new Wave(e.getKey(), e.getValue())).toList();
     }
 
-    /** The group {@link UnitGroup#name()} names, e.g. {@code dense-l00} or {@code iterative-reinit-l03}. */
+    /**
+     * The group {@link UnitGroup#name()} names, e.g. {@code dense-l00} or {@code iterative-reinit-l03}.
+     *
+     * @param name a group name; one that is not, or names an unknown mode or control, is a one-line
+     *             {@link UserError}
+     * @return the group, equal to the one that wrote the name
+     */
     public static UnitGroup group(String name) {
         if (name.equals(new UnitGroup.Dense().name())) return new UnitGroup.Dense();
         Matcher m = GROUP.matcher(name);
