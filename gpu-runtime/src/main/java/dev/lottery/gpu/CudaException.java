@@ -27,10 +27,15 @@ public final class CudaException extends RuntimeException {
         CUDNN
     }
 
+    /** The library that returned the status. */
     private final Api api;
+    /** The failed call's name. */
     private final String call;
+    /** The status returned, in {@link #api}'s code space. */
     private final int code;
+    /** The status's name as the library spells it. */
     private final String errorName;
+    /** The NVRTC compiler log, or "". */
     private final String log;
 
     /**
