@@ -9,6 +9,8 @@
  * <p>The bindings call restricted methods (symbol lookup, downcall handles, {@code reinterpret}); run with
  * {@code --enable-native-access=dev.lottery.bindings} on the module path ({@code ALL-UNNAMED} on the class path).
  */
+// The modules the package is exported to are built after this one: javac cannot find them here and would say so.
+@SuppressWarnings("module")
 module dev.lottery.bindings {
     // The GPU runtime is written on the bindings; nn's CUDA backend looks for the driver library on the bindings'
     // search path before it probes the driver.
