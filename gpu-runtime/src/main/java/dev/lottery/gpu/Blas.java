@@ -24,7 +24,15 @@ public final class Blas implements AutoCloseable {
         this.stream = stream;
     }
 
-    /** A cuBLAS handle whose work runs on {@code stream}. */
+    /**
+     * A cuBLAS handle whose work runs on {@code stream}, in pedantic FP32 math mode. Loads cuBLAS first if this is
+     * the process's first use of it.
+     *
+     * @param stream the stream every call of the handle is queued on, in its order; it must stay open while the
+     *     handle is used
+     * @return a new handle, owned by the caller, who closes it before the stream's context
+     * @throws CudaException if cuBLAS cannot create the handle or bind it to the stream
+     */
     public static Blas create(Stream stream) {
         NativeLibraries.CUBLAS.load();
         try (Arena arena = Arena.ofConfined()) {
@@ -43,10 +51,18 @@ public final class Blas implements AutoCloseable {
         }
     }
 
-    /** The stream the handle runs on. */
+    /**
+     * The stream the handle runs on.
+     *
+     * @return the stream given to {@link #create}, shared, not owned by the handle
+     */
     public Stream stream() { return stream; }
 
-    /** cuBLAS's version number. */
+    /**
+     * cuBLAS's version number.
+     *
+     * @return the loaded library's version as cuBLAS encodes it: major·10000 + minor·100 + patch (130000 for 13.0.0)
+     */
     public int version() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
@@ -60,7 +76,20 @@ public final class Blas implements AutoCloseable {
         checkCublas(cublas_v2_h.cublasSetMathMode(handle(), cublas_v2_h.CUBLAS_TF32_TENSOR_OP_MATH()), "cublasSetMathMode");
     }
 
-    /** Row-major {@code C = alpha·op(A)·op(B) + beta·C}. */
+    /**
+     * Row-major {@code C = alpha·op(A)·op(B) + beta·C}, queued on the handle's stream (it returns before the product
+     * is done).
+     *
+     * @param g the shapes and transpose flags
+     * @param alpha the factor of the product
+     * @param a A as stored, row-major: {@code [m, k]}, or {@code [k, m]} when {@code g.transA()}; at least
+     *     {@code g.aElements()} floats
+     * @param b B as stored, row-major: {@code [k, n]}, or {@code [n, k]} when {@code g.transB()}; at least
+     *     {@code g.bElements()} floats
+     * @param beta the factor of C's previous contents; with 0 they are not read (NaNs there do not propagate)
+     * @param c C, row-major {@code [m, n]}, overwritten; at least {@code g.cElements()} floats
+     * @throws IllegalArgumentException if a buffer is smaller than its matrix
+     */
     public void sgemm(RowMajorGemm g, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c) {
         requireFloats(a, g.aElements(), "A");
         requireFloats(b, g.bElements(), "B");
@@ -74,7 +103,21 @@ public final class Blas implements AutoCloseable {
         }
     }
 
-    /** {@code batch} independent row-major GEMMs over matrices laid end to end in each buffer. */
+    /**
+     * {@code batch} independent row-major GEMMs over matrices laid end to end in each buffer: product i is
+     * {@code C_i = alpha·op(A_i)·op(B_i) + beta·C_i}, with {@code A_i} starting {@code i·g.aElements()} floats into
+     * {@code a} (likewise B and C). Queued on the handle's stream.
+     *
+     * @param g the shapes and transpose flags, the same for every product
+     * @param batch the number of products, at least 1
+     * @param alpha the factor of each product
+     * @param a the {@code batch} A matrices as stored (see {@link #sgemm}), at least {@code batch·g.aElements()}
+     *     floats
+     * @param b the {@code batch} B matrices as stored, at least {@code batch·g.bElements()} floats
+     * @param beta the factor of C's previous contents; with 0 they are not read
+     * @param c the {@code batch} C matrices, row-major {@code [m, n]} each, overwritten
+     * @throws IllegalArgumentException if a buffer is smaller than its {@code batch} matrices
+     */
     public void sgemmStridedBatched(RowMajorGemm g, int batch, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c) {
         requireFloats(a, g.aElements() * batch, "A");
         requireFloats(b, g.bElements() * batch, "B");
@@ -91,7 +134,23 @@ public final class Blas implements AutoCloseable {
     /**
      * {@code batch} row-major GEMMs over blocks of larger matrices: product i reads A at device address
      * {@code a + i·strideA·4} with rows {@code lda} floats apart (likewise B and C); a stride of 0 shares one matrix
-     * among all products. The caller keeps every block inside its buffer.
+     * among all products. The caller keeps every block inside its buffer: nothing is checked here, and a block
+     * outside it is an illegal address on the device.
+     *
+     * @param g the shapes and transpose flags, the same for every product
+     * @param batch the number of products, at least 1
+     * @param alpha the factor of each product
+     * @param a the device address of the first A block (bytes, as {@link DeviceBuffer#address()} gives it)
+     * @param lda floats between the starts of A's stored rows, at least A's stored row length
+     * @param strideA floats between the starts of consecutive products' A blocks; 0 shares one A
+     * @param b the device address of the first B block
+     * @param ldb floats between the starts of B's stored rows, at least B's stored row length
+     * @param strideB floats between consecutive products' B blocks; 0 shares one B
+     * @param beta the factor of C's previous contents; with 0 they are not read
+     * @param c the device address of the first C block, overwritten
+     * @param ldc floats between the starts of C's rows, at least {@code g.n()}
+     * @param strideC floats between consecutive products' C blocks; products that write the same C race
+     * @throws IllegalArgumentException if a row stride is shorter than its rows
      */
     public void sgemmStridedBatched(RowMajorGemm g, int batch, float alpha, long a, int lda, long strideA, long b, int ldb, long strideB,
                                     float beta, long c, int ldc, long strideC) {
@@ -104,7 +163,15 @@ public final class Blas implements AutoCloseable {
         }
     }
 
-    /** {@code y = alpha·x + y} over {@code n} floats. */
+    /**
+     * {@code y = alpha·x + y} over the first {@code n} floats of each buffer, queued on the handle's stream.
+     *
+     * @param n the number of elements, at least 0
+     * @param alpha the factor of {@code x}
+     * @param x read, at least {@code n} floats
+     * @param y updated in place, at least {@code n} floats
+     * @throws IllegalArgumentException if a buffer holds fewer than {@code n} floats
+     */
     public void saxpy(int n, float alpha, DeviceBuffer x, DeviceBuffer y) {
         requireFloats(x, n, "x");
         requireFloats(y, n, "y");
@@ -114,7 +181,14 @@ public final class Blas implements AutoCloseable {
         }
     }
 
-    /** {@code x = alpha·x} over {@code n} floats. */
+    /**
+     * {@code x = alpha·x} over the first {@code n} floats of {@code x}, queued on the handle's stream.
+     *
+     * @param n the number of elements, at least 0
+     * @param alpha the factor
+     * @param x scaled in place, at least {@code n} floats
+     * @throws IllegalArgumentException if {@code x} holds fewer than {@code n} floats
+     */
     public void sscal(int n, float alpha, DeviceBuffer x) {
         requireFloats(x, n, "x");
         try (Arena arena = Arena.ofConfined()) {

@@ -18,17 +18,32 @@ public record CompileOptions(int computeCapability, boolean fusedMultiplyAdd, Li
         extra = List.copyOf(extra);
     }
 
-    /** Options for {@code computeCapability} with fused multiply-add on and nothing extra. */
+    /**
+     * Options for {@code computeCapability} with fused multiply-add on and nothing extra.
+     *
+     * @param computeCapability the target, e.g. 90 for sm_90, at least 50
+     * @return the options
+     * @throws IllegalArgumentException if the architecture is older than sm_50
+     */
     public static CompileOptions forArchitecture(int computeCapability) {
         return new CompileOptions(computeCapability, true, List.of());
     }
 
-    /** The same options with fused multiply-add {@code on} or off. */
+    /**
+     * The same options with fused multiply-add {@code on} or off.
+     *
+     * @param on true lets the compiler fuse a*b+c into one rounding
+     * @return a new options value; this one is unchanged
+     */
     public CompileOptions withFusedMultiplyAdd(boolean on) {
         return new CompileOptions(computeCapability, on, extra);
     }
 
-    /** The option strings in the order given to nvrtcCompileProgram. */
+    /**
+     * The option strings in the order given to nvrtcCompileProgram.
+     *
+     * @return a new mutable list: architecture, {@code --std=c++17}, {@code --fmad}, then the extra options
+     */
     public List<String> toArguments() {
         List<String> args = new ArrayList<>();
         args.add("--gpu-architecture=sm_" + computeCapability);

@@ -35,6 +35,8 @@ public final class CudaContext implements AutoCloseable {
     /**
      * Probes the driver once per process and never throws: a missing library, a driver without devices or
      * any other failure becomes {@code usable=false} with the reason.
+     *
+     * @return the process's one probe result, the same object on every call; safe to call from any thread
      */
     public static CudaAvailability isAvailable() {
         CudaAvailability a = availability;
@@ -70,7 +72,14 @@ public final class CudaContext implements AutoCloseable {
         }
     }
 
-    /** Opens device {@code ordinal}'s primary context and makes it current on this thread. */
+    /**
+     * Opens device {@code ordinal}'s primary context and makes it current on this thread.
+     *
+     * @param ordinal the device's index as the driver counts them, from 0 to {@code deviceCount - 1}
+     * @return the context, owned by the caller, who closes it after everything made in it
+     * @throws IllegalStateException if CUDA is not usable here ({@link #isAvailable()} says why)
+     * @throws IllegalArgumentException if there is no device {@code ordinal}
+     */
     public static CudaContext open(int ordinal) {
         CudaAvailability a = isAvailable();
         if (!a.usable()) throw new IllegalStateException("CUDA is not usable: " + a.reason());
@@ -95,16 +104,32 @@ public final class CudaContext implements AutoCloseable {
         checkDriver(cuda_h.cuCtxSetCurrent(context), "cuCtxSetCurrent");
     }
 
-    /** The device's ordinal. */
+    /**
+     * The device's ordinal.
+     *
+     * @return the index given to {@link #open}
+     */
     public int ordinal() { return ordinal; }
 
-    /** The {@code CUcontext} handle, for the bindings. */
+    /**
+     * The {@code CUcontext} handle, for the bindings.
+     *
+     * @return the primary context's handle, valid until {@link #close()}; the context keeps ownership
+     */
     public MemorySegment handle() { return context; }
 
-    /** Host/device copy counters for everything done through this context's buffers. */
+    /**
+     * Host/device copy counters for everything done through this context's buffers.
+     *
+     * @return the context's live counters (not a snapshot), safe to read from any thread
+     */
     public TransferCounters transfers() { return transfers; }
 
-    /** The device's name as the driver reports it. */
+    /**
+     * The device's name as the driver reports it.
+     *
+     * @return the marketing name, e.g. {@code "NVIDIA H100 80GB HBM3"}
+     */
     public String deviceName() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = arena.allocate(256);
@@ -113,7 +138,13 @@ public final class CudaContext implements AutoCloseable {
         }
     }
 
-    /** The device attribute {@code attribute} (a {@code CU_DEVICE_ATTRIBUTE_*} constant). */
+    /**
+     * The device attribute {@code attribute} (a {@code CU_DEVICE_ATTRIBUTE_*} constant).
+     *
+     * @param attribute the {@code CUdevice_attribute} to read
+     * @return the attribute's value, in the attribute's own unit
+     * @throws CudaException if the driver does not know the attribute
+     */
     public int attribute(int attribute) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.JAVA_INT);
@@ -122,13 +153,21 @@ public final class CudaContext implements AutoCloseable {
         }
     }
 
-    /** e.g. 90 for an H100 (sm_90). */
+    /**
+     * The device's compute capability as one number.
+     *
+     * @return major·10 + minor, e.g. 90 for an H100 (sm_90)
+     */
     public int computeCapability() {
         return attribute(cuda_h.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR()) * 10
                 + attribute(cuda_h.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR());
     }
 
-    /** The device's memory in bytes. */
+    /**
+     * The device's memory in bytes.
+     *
+     * @return the total global memory in bytes, free or not
+     */
     public long totalMemory() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG);
@@ -137,7 +176,11 @@ public final class CudaContext implements AutoCloseable {
         }
     }
 
-    /** Free and total device memory as the driver sees it now. */
+    /**
+     * Free and total device memory as the driver sees it now.
+     *
+     * @return a snapshot, which other processes and this process's pools change at once
+     */
     public MemoryInfo memoryInfo() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment free = arena.allocate(ValueLayout.JAVA_LONG);
@@ -147,7 +190,12 @@ public final class CudaContext implements AutoCloseable {
         }
     }
 
-    /** Free and total device memory in bytes. */
+    /**
+     * Free and total device memory in bytes.
+     *
+     * @param freeBytes bytes no allocation holds, including those of other processes on the device
+     * @param totalBytes the device's global memory
+     */
     public record MemoryInfo(long freeBytes, long totalBytes) {}
 
     /** Waits until all work in this context is done. */

@@ -29,21 +29,45 @@ public final class DevicePool implements AutoCloseable {
     private long bytesInUse;
     private boolean closed;
 
-    /** A pool over {@code allocator}, counting transfers in {@code transfers}. */
+    /**
+     * A pool over {@code allocator}, counting transfers in {@code transfers}.
+     *
+     * @param allocator where blocks come from and go back to on {@link #trim()} and {@link #close()}; the pool does
+     *     not close it
+     * @param transfers the counters its buffers' host copies are added to, possibly shared with other pools
+     */
     public DevicePool(DeviceAllocator allocator, TransferCounters transfers) {
         this.allocator = allocator;
         this.transfers = transfers;
     }
 
-    /** A pool over cuMemAlloc in {@code context}, counting transfers in the context's counters. */
+    /**
+     * A pool over cuMemAlloc in {@code context}, counting transfers in the context's counters.
+     *
+     * @param context the context, current on the threads that allocate; it must outlive the pool
+     * @return a new pool, owned by the caller, who closes it before the context
+     */
     public static DevicePool forContext(CudaContext context) {
         return new DevicePool(new DriverAllocator(), context.transfers());
     }
 
-    /** The counters of its buffers' transfers. */
+    /**
+     * The counters of its buffers' transfers.
+     *
+     * @return the counters given at construction, shared
+     */
     public TransferCounters transfers() { return transfers; }
 
-    /** A buffer of exactly {@code bytes} usable bytes (its block may be larger). */
+    /**
+     * A buffer of exactly {@code bytes} usable bytes (its block may be larger). Its contents are undefined: a reused
+     * block holds whatever its last buffer left. Safe to call from any thread.
+     *
+     * @param bytes the size, at least 1
+     * @return a buffer owned by the caller; closing it returns the block to this pool
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     * @throws IllegalStateException if the pool is closed
+     * @throws CudaException if the device is out of memory even after the cached blocks were freed
+     */
     public synchronized DeviceBuffer allocate(long bytes) {
         if (closed) throw new IllegalStateException("pool closed");
         long cls = SizeClass.of(bytes);
@@ -94,7 +118,11 @@ public final class DevicePool implements AutoCloseable {
         free.clear();
     }
 
-    /** What the pool has done so far and holds now. */
+    /**
+     * What the pool has done so far and holds now.
+     *
+     * @return a consistent snapshot of the counters
+     */
     public synchronized Stats stats() {
         return new Stats(driverAllocations, driverFrees, reuses, bytesReserved, bytesInUse, live.size());
     }

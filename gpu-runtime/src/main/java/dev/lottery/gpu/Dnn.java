@@ -24,7 +24,13 @@ public final class Dnn implements AutoCloseable {
         this.stream = stream;
     }
 
-    /** A cuDNN handle whose work runs on {@code stream}. */
+    /**
+     * A cuDNN handle whose work runs on {@code stream}. Loads cuDNN first if this is the process's first use of it.
+     *
+     * @param stream the stream every call of the handle is queued on; it must stay open while the handle is used
+     * @return a new handle, owned by the caller, who closes it after the convolutions planned with it
+     * @throws CudaException if cuDNN cannot create the handle or bind it to the stream
+     */
     public static Dnn create(Stream stream) {
         NativeLibraries.CUDNN.load();
         try (Arena arena = Arena.ofConfined()) {
@@ -41,13 +47,21 @@ public final class Dnn implements AutoCloseable {
         }
     }
 
-    /** e.g. 90600 for cuDNN 9.6.0. */
+    /**
+     * The loaded cuDNN's version. Loads cuDNN first if needed.
+     *
+     * @return major·10000 + minor·100 + patch, e.g. 90600 for cuDNN 9.6.0
+     */
     public static long version() {
         NativeLibraries.CUDNN.load();
         return cudnn_h.cudnnGetVersion();
     }
 
-    /** The stream the handle runs on. */
+    /**
+     * The stream the handle runs on.
+     *
+     * @return the stream given to {@link #create}, shared, not owned by the handle
+     */
     public Stream stream() { return stream; }
 
     MemorySegment handle() {
@@ -59,7 +73,15 @@ public final class Dnn implements AutoCloseable {
         return b == null ? MemorySegment.NULL : MemorySegment.ofAddress(b.address());
     }
 
-    /** {@code y = pool(x)}. */
+    /**
+     * {@code y = pool(x)}, queued on the handle's stream.
+     *
+     * @param pooling the window, padding and stride, max or average
+     * @param xDesc x's shape {@code [n, c, h, w]}
+     * @param x the input, {@code xDesc.elements()} floats
+     * @param yDesc y's shape {@code [n, c, p, q]}, where p and q follow from the window, padding and stride
+     * @param y the output, {@code yDesc.elements()} floats, overwritten
+     */
     public void poolingForward(DnnPooling pooling, DnnTensor xDesc, DeviceBuffer x, DnnTensor yDesc, DeviceBuffer y) {
         try (Arena arena = Arena.ofConfined()) {
             checkCudnn(cudnn_h.cudnnPoolingForward(handle(), pooling.handle(), one(arena), xDesc.handle(), ptr(x), zero(arena),
@@ -67,7 +89,18 @@ public final class Dnn implements AutoCloseable {
         }
     }
 
-    /** dx from dy, given the forward's x and y. */
+    /**
+     * dx from dy, given the forward's x and y: for max pooling the gradient goes to each window's maximum, for
+     * average pooling it is spread over the window. Queued on the handle's stream.
+     *
+     * @param pooling the descriptor the forward pass used
+     * @param yDesc the shape of y and dy
+     * @param y the forward's output
+     * @param dy the loss's gradient with respect to y
+     * @param xDesc the shape of x and dx
+     * @param x the forward's input
+     * @param dx the gradient with respect to x, overwritten (not accumulated)
+     */
     public void poolingBackward(DnnPooling pooling, DnnTensor yDesc, DeviceBuffer y, DeviceBuffer dy, DnnTensor xDesc, DeviceBuffer x, DeviceBuffer dx) {
         try (Arena arena = Arena.ofConfined()) {
             checkCudnn(cudnn_h.cudnnPoolingBackward(handle(), pooling.handle(), one(arena), yDesc.handle(), ptr(y), yDesc.handle(), ptr(dy),
@@ -75,7 +108,14 @@ public final class Dnn implements AutoCloseable {
         }
     }
 
-    /** {@code y = activation(x)}. */
+    /**
+     * {@code y = activation(x)}, element by element, queued on the handle's stream.
+     *
+     * @param activation the function
+     * @param desc the shape of x and y
+     * @param x the input
+     * @param y the output, overwritten; it may be {@code x} itself (in place)
+     */
     public void activationForward(DnnActivation activation, DnnTensor desc, DeviceBuffer x, DeviceBuffer y) {
         try (Arena arena = Arena.ofConfined()) {
             checkCudnn(cudnn_h.cudnnActivationForward(handle(), activation.handle(), one(arena), desc.handle(), ptr(x), zero(arena),
@@ -83,7 +123,17 @@ public final class Dnn implements AutoCloseable {
         }
     }
 
-    /** {@code dx} from {@code dy} through the activation that gave {@code y} from {@code x}. */
+    /**
+     * {@code dx} from {@code dy} through the activation that gave {@code y} from {@code x}, queued on the handle's
+     * stream.
+     *
+     * @param activation the function the forward pass used
+     * @param desc the shape of all four tensors
+     * @param y the forward's output
+     * @param dy the loss's gradient with respect to y
+     * @param x the forward's input
+     * @param dx the gradient with respect to x, overwritten (not accumulated)
+     */
     public void activationBackward(DnnActivation activation, DnnTensor desc, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer x, DeviceBuffer dx) {
         try (Arena arena = Arena.ofConfined()) {
             checkCudnn(cudnn_h.cudnnActivationBackward(handle(), activation.handle(), one(arena), desc.handle(), ptr(y), desc.handle(), ptr(dy),

@@ -18,13 +18,25 @@ public final class DnnActivation implements AutoCloseable {
         this.handle = handle;
     }
 
-    /** The rectifier {@code max(0, x)}. */
+    /**
+     * The rectifier {@code max(0, x)}.
+     *
+     * @return a new descriptor, owned by the caller
+     */
     public static DnnActivation relu() { return create(cudnn_h.CUDNN_ACTIVATION_RELU()); }
 
-    /** The logistic function. */
+    /**
+     * The logistic function {@code 1 / (1 + e^-x)}.
+     *
+     * @return a new descriptor, owned by the caller
+     */
     public static DnnActivation sigmoid() { return create(cudnn_h.CUDNN_ACTIVATION_SIGMOID()); }
 
-    /** The hyperbolic tangent. */
+    /**
+     * The hyperbolic tangent.
+     *
+     * @return a new descriptor, owned by the caller
+     */
     public static DnnActivation tanh() { return create(cudnn_h.CUDNN_ACTIVATION_TANH()); }
 
     private static DnnActivation create(int mode) {

@@ -46,6 +46,14 @@ public final class DnnConvolution implements AutoCloseable {
     /**
      * Output dims (n, k, p, q) of convolving {@code x} with {@code w} at this padding/stride in {@code groups} groups
      * (w holds each filter's channels of its group only), without planning anything.
+     *
+     * @param x the input's shape {@code [n, c, h, w]}
+     * @param w the filters' shape {@code [k, c / groups, r, s]}
+     * @param pad the zero padding on each side, in both directions, at least 0
+     * @param stride the step in both directions, at least 1
+     * @param groups the channel groups, at least 1, dividing both {@code c} and {@code k}
+     * @return a new array {@code [n, k, p, q]}, with {@code p = (h + 2·pad - r) / stride + 1} and likewise q
+     * @throws CudaException if cuDNN rejects the combination
      */
     public static int[] outputDims(DnnTensor x, DnnFilter w, int pad, int stride, int groups) {
         try (Arena arena = Arena.ofConfined()) {
@@ -63,7 +71,19 @@ public final class DnnConvolution implements AutoCloseable {
 
     /**
      * Plans {@code y = conv(x, w)} with square padding and stride in {@code groups} groups; y's descriptor must have
-     * {@link #outputDims}.
+     * {@link #outputDims}. The plan keeps the three descriptors without owning them: they must stay open while it is
+     * used, and are closed by their owner.
+     *
+     * @param dnn the handle the convolution runs with, on its stream
+     * @param pool where the workspace comes from
+     * @param x the input's shape
+     * @param w the filters' shape
+     * @param y the output's shape, as {@link #outputDims} gives it
+     * @param pad the zero padding on each side, in both directions, at least 0
+     * @param stride the step in both directions, at least 1
+     * @param groups the channel groups, at least 1
+     * @return the plan, owned by the caller; closing it returns its workspace to the pool
+     * @throws CudaException if cuDNN rejects the shapes or offers no usable algorithm for one of the three passes
      */
     public static DnnConvolution plan(Dnn dnn, DevicePool pool, DnnTensor x, DnnFilter w, DnnTensor y, int pad, int stride, int groups) {
         try (Arena arena = Arena.ofConfined()) {
@@ -133,19 +153,41 @@ public final class DnnConvolution implements AutoCloseable {
                 "no usable " + what + " algorithm among " + returned + " candidates", null);
     }
 
-    /** The forward algorithm chosen (cuDNN's enumeration). */
+    /**
+     * The forward algorithm chosen (cuDNN's enumeration).
+     *
+     * @return a {@code cudnnConvolutionFwdAlgo_t} value, e.g. {@code CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM} (0)
+     */
     public int forwardAlgorithm() { return forwardAlgo; }
 
-    /** The backward-data algorithm chosen. */
+    /**
+     * The backward-data algorithm chosen.
+     *
+     * @return a {@code cudnnConvolutionBwdDataAlgo_t} value
+     */
     public int backwardDataAlgorithm() { return backwardDataAlgo; }
 
-    /** The backward-filter algorithm chosen. */
+    /**
+     * The backward-filter algorithm chosen.
+     *
+     * @return a {@code cudnnConvolutionBwdFilterAlgo_t} value
+     */
     public int backwardFilterAlgorithm() { return backwardFilterAlgo; }
 
-    /** The workspace the algorithms need, in bytes. */
+    /**
+     * The workspace the algorithms need, in bytes.
+     *
+     * @return the largest of the three passes' needs, held for the plan's life; 0 when none needs one
+     */
     public long workspaceBytes() { return workspace == null ? 0 : workspace.byteSize(); }
 
-    /** {@code y = conv(x, w)}. */
+    /**
+     * {@code y = conv(x, w)}, queued on the handle's stream.
+     *
+     * @param xData the input, with the shape planned for x
+     * @param wData the filters, with the shape planned for w
+     * @param yData the output, with the shape planned for y, overwritten
+     */
     public void forward(DeviceBuffer xData, DeviceBuffer wData, DeviceBuffer yData) {
         try (Arena arena = Arena.ofConfined()) {
             checkCudnn(cudnn_h.cudnnConvolutionForward(dnn.handle(), Dnn.one(arena), x.handle(), Dnn.ptr(xData), w.handle(), Dnn.ptr(wData), conv(),
@@ -153,7 +195,13 @@ public final class DnnConvolution implements AutoCloseable {
         }
     }
 
-    /** {@code dx = convᵀ(dy, w)}. */
+    /**
+     * {@code dx = convᵀ(dy, w)}, queued on the handle's stream.
+     *
+     * @param wData the filters the forward pass used
+     * @param dy the loss's gradient with respect to y
+     * @param dx the gradient with respect to x, overwritten (not accumulated)
+     */
     public void backwardData(DeviceBuffer wData, DeviceBuffer dy, DeviceBuffer dx) {
         try (Arena arena = Arena.ofConfined()) {
             checkCudnn(cudnn_h.cudnnConvolutionBackwardData(dnn.handle(), Dnn.one(arena), w.handle(), Dnn.ptr(wData), y.handle(), Dnn.ptr(dy), conv(),
@@ -161,7 +209,14 @@ public final class DnnConvolution implements AutoCloseable {
         }
     }
 
-    /** {@code dw = beta·dw + corr(x, dy)}; beta 1 accumulates. */
+    /**
+     * {@code dw = beta·dw + corr(x, dy)}; beta 1 accumulates. Queued on the handle's stream.
+     *
+     * @param xData the forward's input
+     * @param dy the loss's gradient with respect to y
+     * @param beta 0 to overwrite dw (its contents are then not read), 1 to add to it
+     * @param dw the gradient with respect to the filters, with the shape planned for w
+     */
     public void backwardFilter(DeviceBuffer xData, DeviceBuffer dy, float beta, DeviceBuffer dw) {
         try (Arena arena = Arena.ofConfined()) {
             checkCudnn(cudnn_h.cudnnConvolutionBackwardFilter(dnn.handle(), Dnn.one(arena), x.handle(), Dnn.ptr(xData), y.handle(), Dnn.ptr(dy), conv(),

@@ -18,7 +18,17 @@ public final class DnnFilter implements AutoCloseable {
         this.handle = handle;
     }
 
-    /** Float filters {@code [k, c, r, s]}: output channels, input channels, rows, columns. */
+    /**
+     * Float filters {@code [k, c, r, s]}: output channels, input channels, rows, columns. Loads cuDNN first if
+     * needed.
+     *
+     * @param k the output channels (number of filters), at least 1
+     * @param c the input channels each filter reads: all of them, or those of its group in a grouped convolution
+     * @param r the filter's rows, at least 1
+     * @param s the filter's columns, at least 1
+     * @return a new descriptor, owned by the caller; it describes memory, it holds none
+     * @throws CudaException if cuDNN rejects the sizes
+     */
     public static DnnFilter kcrs(int k, int c, int r, int s) {
         NativeLibraries.CUDNN.load();
         try (Arena arena = Arena.ofConfined()) {

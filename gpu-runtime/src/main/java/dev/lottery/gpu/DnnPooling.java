@@ -18,12 +18,29 @@ public final class DnnPooling implements AutoCloseable {
         this.handle = handle;
     }
 
-    /** Max pooling over square windows. */
+    /**
+     * Max pooling over square windows.
+     *
+     * @param window the window's side, at least 1
+     * @param padding the implicit border on each side, at least 0
+     * @param stride the step between windows in both directions, at least 1
+     * @return a new descriptor, owned by the caller
+     * @throws CudaException if cuDNN rejects the sizes
+     */
     public static DnnPooling max2d(int window, int padding, int stride) {
         return create(cudnn_h.CUDNN_POOLING_MAX(), window, padding, stride);
     }
 
-    /** Average pooling over square windows (padding excluded from the count). */
+    /**
+     * Average pooling over square windows (padding excluded from the count).
+     *
+     * @param window the window's side, at least 1
+     * @param padding the implicit border on each side, at least 0; a window that overlaps it averages only its real
+     *     elements
+     * @param stride the step between windows in both directions, at least 1
+     * @return a new descriptor, owned by the caller
+     * @throws CudaException if cuDNN rejects the sizes
+     */
     public static DnnPooling average2d(int window, int padding, int stride) {
         return create(cudnn_h.CUDNN_POOLING_AVERAGE_COUNT_EXCLUDE_PADDING(), window, padding, stride);
     }

@@ -23,7 +23,16 @@ public final class DnnTensor implements AutoCloseable {
         this.w = w;
     }
 
-    /** A packed float tensor {@code [n, c, h, w]}. */
+    /**
+     * A packed float tensor {@code [n, c, h, w]}. Loads cuDNN first if needed.
+     *
+     * @param n the batch size, at least 1
+     * @param c the channels, at least 1
+     * @param h the rows of each channel, at least 1
+     * @param w the columns of each row, at least 1
+     * @return a new descriptor, owned by the caller; it describes memory, it holds none
+     * @throws CudaException if cuDNN rejects the sizes ({@code CUDNN_STATUS_BAD_PARAM})
+     */
     public static DnnTensor nchw(int n, int c, int h, int w) {
         NativeLibraries.CUDNN.load();
         try (Arena arena = Arena.ofConfined()) {
@@ -41,10 +50,18 @@ public final class DnnTensor implements AutoCloseable {
         }
     }
 
-    /** {@code [n, c, h, w]}. */
+    /**
+     * The shape.
+     *
+     * @return a new array {@code [n, c, h, w]}
+     */
     public int[] dims() { return new int[] {n, c, h, w}; }
 
-    /** The number of elements. */
+    /**
+     * The number of elements.
+     *
+     * @return {@code n·c·h·w}: the floats a buffer of this shape holds
+     */
     public long elements() { return (long) n * c * h * w; }
 
     MemorySegment handle() {

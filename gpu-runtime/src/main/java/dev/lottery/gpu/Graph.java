@@ -26,6 +26,11 @@ public final class Graph implements AutoCloseable {
      * Records what {@code work} queues on {@code stream}. Capture is thread-local: other threads may keep using
      * CUDA meanwhile, but this thread must not make calls that are illegal during capture (synchronising,
      * cuMemAlloc — use a warmed-up {@link DevicePool} or a {@link StreamOrderedAllocator}).
+     *
+     * @param stream the stream whose work is recorded; it is back in normal mode when this returns or throws
+     * @param work queues the work on {@code stream}; host code in it runs once, now, and is not part of the graph
+     * @return the recorded graph, owned by the caller
+     * @throws CudaException if the capture fails, e.g. because {@code work} made a call illegal during capture
      */
     public static Graph capture(Stream stream, Runnable work) {
         checkDriver(cuda_h.cuStreamBeginCapture_v2(stream.handle(), cuda_h.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL()), "cuStreamBeginCapture");
@@ -45,13 +50,23 @@ public final class Graph implements AutoCloseable {
         }
     }
 
-    /** The {@code CUgraph} handle, for the bindings. */
+    /**
+     * The {@code CUgraph} handle, for the bindings.
+     *
+     * @return the handle, which the graph keeps owning
+     * @throws IllegalStateException if the graph is closed
+     */
     public MemorySegment handle() {
         if (closed) throw new IllegalStateException("graph closed");
         return handle;
     }
 
-    /** An executable instance of this graph. */
+    /**
+     * An executable instance of this graph.
+     *
+     * @return a new executable, owned by the caller, independent of this graph (which may be closed)
+     * @throws IllegalStateException if the graph is closed
+     */
     public Exec instantiate() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
@@ -76,7 +91,11 @@ public final class Graph implements AutoCloseable {
             this.handle = handle;
         }
 
-        /** Launches the instantiated graph on {@code stream}. */
+        /**
+         * Launches the instantiated graph on {@code stream}.
+         *
+         * @param stream the stream the graph's work is queued on, after the work queued there before
+         */
         public void launch(Stream stream) {
             checkDriver(cuda_h.cuGraphLaunch(handle(), stream.handle()), "cuGraphLaunch");
         }
@@ -84,6 +103,9 @@ public final class Graph implements AutoCloseable {
         /**
          * Takes the parameters of {@code graph}, which must have the same topology. Returns false (and leaves
          * this executable as it was) when the driver refuses the update; re-instantiate then.
+         *
+         * @param graph a graph recorded like the one this was instantiated from; it is only read
+         * @return true when this executable now runs with {@code graph}'s parameters
          */
         public boolean update(Graph graph) {
             try (Arena arena = Arena.ofConfined()) {
@@ -95,7 +117,12 @@ public final class Graph implements AutoCloseable {
             }
         }
 
-        /** The {@code CUgraphExec} handle, for the bindings. */
+        /**
+         * The {@code CUgraphExec} handle, for the bindings.
+         *
+         * @return the handle, which the executable keeps owning
+         * @throws IllegalStateException if the executable is closed
+         */
         public MemorySegment handle() {
             if (closed) throw new IllegalStateException("graph exec closed");
             return handle;

@@ -21,21 +21,41 @@ import java.util.Optional;
 public final class KernelCache {
     private final Path directory;
 
-    /** A cache in {@code directory} (made on first write). */
+    /**
+     * A cache in {@code directory} (made on first write).
+     *
+     * @param directory the folder of the {@code <key>.cubin} files; it may be shared by processes
+     */
     public KernelCache(Path directory) {
         this.directory = directory;
     }
 
-    /** The cache in {@code -Dlottery.kernel.cache}, else {@code ~/.cache/lottery/kernels}. */
+    /**
+     * The cache in {@code -Dlottery.kernel.cache}, else {@code ~/.cache/lottery/kernels}.
+     *
+     * @return a cache over that folder, read from the system property at each call
+     */
     public static KernelCache defaultCache() {
         String dir = System.getProperty("lottery.kernel.cache");
         return new KernelCache(dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "lottery", "kernels"));
     }
 
-    /** The cache's directory. */
+    /**
+     * The cache's directory.
+     *
+     * @return the folder given at construction, which may not exist yet
+     */
     public Path directory() { return directory; }
 
-    /** The cache key of a compilation: a SHA-256 of the source, the options and the compiler version. */
+    /**
+     * The cache key of a compilation: a SHA-256 of the source, the options and the compiler version. The source's
+     * file name is part of it, since it appears in the compiler's messages.
+     *
+     * @param source the compilation unit, its name and text
+     * @param options the compile options, architecture included
+     * @param compilerVersion NVRTC's version as text, e.g. {@code "13.0"}, so a new compiler misses the old images
+     * @return 64 lowercase hex digits, usable as a file name
+     */
     public static String key(KernelSource source, CompileOptions options, String compilerVersion) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -55,7 +75,12 @@ public final class KernelCache {
         return directory.resolve(key + ".cubin");
     }
 
-    /** The cached image of {@code key}, if any. */
+    /**
+     * The cached image of {@code key}, if any.
+     *
+     * @param key a key from {@link #key}
+     * @return a fresh copy of the image's bytes, or empty when there is none or it cannot be read
+     */
     public Optional<byte[]> get(String key) {
         Path f = file(key);
         try {
@@ -65,7 +90,13 @@ public final class KernelCache {
         }
     }
 
-    /** Stores {@code image} under {@code key} (atomically). */
+    /**
+     * Stores {@code image} under {@code key} (atomically), replacing an image stored before.
+     *
+     * @param key a key from {@link #key}
+     * @param image the compiled cubin, written as given
+     * @throws java.io.UncheckedIOException if the folder or the file cannot be written
+     */
     public void put(String key, byte[] image) {
         try {
             Files.createDirectories(directory);

@@ -17,12 +17,21 @@ import static dev.lottery.gpu.CudaException.checkNvrtc;
 public final class KernelCompiler {
     private final KernelCache cache;
 
-    /** A compiler that keeps its results in {@code cache}. */
+    /**
+     * A compiler that keeps its results in {@code cache}.
+     *
+     * @param cache where cubins are looked up before compiling and stored after
+     */
     public KernelCompiler(KernelCache cache) {
         this.cache = cache;
     }
 
-    /** "major.minor" of the loaded NVRTC. */
+    /**
+     * "major.minor" of the loaded NVRTC. Loads NVRTC first if this is the process's first use of it.
+     *
+     * @return the version, e.g. {@code "13.0"}
+     * @throws CudaException if NVRTC does not answer
+     */
     public static String nvrtcVersion() {
         NativeLibraries.NVRTC.load();
         try (Arena arena = Arena.ofConfined()) {
@@ -33,7 +42,15 @@ public final class KernelCompiler {
         }
     }
 
-    /** The cubin, from the cache when there. */
+    /**
+     * The cubin, from the cache when there; a fresh compilation is stored in the cache before it is returned.
+     *
+     * @param source the CUDA C source
+     * @param options the architecture and compiler flags, part of the cache key
+     * @return the cubin's bytes, a copy the caller may keep
+     * @throws CudaException if the source does not compile, with the compiler's log
+     * @throws java.io.UncheckedIOException if a fresh cubin cannot be written to the cache
+     */
     public byte[] compile(KernelSource source, CompileOptions options) {
         String key = KernelCache.key(source, options, nvrtcVersion());
         return cache.get(key).orElseGet(() -> {
@@ -43,7 +60,14 @@ public final class KernelCompiler {
         });
     }
 
-    /** Compiles {@code source} with NVRTC to a cubin, without the cache. */
+    /**
+     * Compiles {@code source} with NVRTC to a cubin, without the cache.
+     *
+     * @param source the CUDA C source; its name appears in the compiler's messages
+     * @param options the architecture and compiler flags
+     * @return the cubin's bytes, for exactly {@code options.computeCapability()}
+     * @throws CudaException if the source does not compile, with the compiler's log
+     */
     public static byte[] compileUncached(KernelSource source, CompileOptions options) {
         NativeLibraries.NVRTC.load();
         try (Arena arena = Arena.ofConfined()) {

@@ -15,7 +15,14 @@ public final class SizeClass {
 
     private SizeClass() {}
 
-    /** The block size a request of {@code bytes} gets. */
+    /**
+     * The block size a request of {@code bytes} gets.
+     *
+     * @param bytes the requested size, at least 1
+     * @return the block size in bytes, at least {@code bytes}: a power of two from {@link #MIN} up to
+     *     {@link #SMALL_LIMIT}, above that a multiple of {@link #LARGE_STEP}
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     */
     public static long of(long bytes) {
         if (bytes <= 0) throw new IllegalArgumentException("allocation size must be positive, was " + bytes);
         if (bytes <= MIN) return MIN;

@@ -19,7 +19,12 @@ public final class Stream implements AutoCloseable {
         this.handle = handle;
     }
 
-    /** A non-blocking stream in {@code context}. */
+    /**
+     * A non-blocking stream in {@code context}.
+     *
+     * @param context the context, current on the calling thread; it must outlive the stream
+     * @return the stream, owned by the caller, who closes it before the context
+     */
     public static Stream create(CudaContext context) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
@@ -28,10 +33,19 @@ public final class Stream implements AutoCloseable {
         }
     }
 
-    /** The context the stream belongs to. */
+    /**
+     * The context the stream belongs to.
+     *
+     * @return the context given to {@link #create}, not owned by the stream
+     */
     public CudaContext context() { return context; }
 
-    /** The {@code CUstream} handle, for the bindings. */
+    /**
+     * The {@code CUstream} handle, for the bindings.
+     *
+     * @return the handle, which the stream keeps owning
+     * @throws IllegalStateException if the stream is closed
+     */
     public MemorySegment handle() {
         if (closed) throw new IllegalStateException("stream closed");
         return handle;
@@ -42,7 +56,11 @@ public final class Stream implements AutoCloseable {
         checkDriver(cuda_h.cuStreamSynchronize(handle()), "cuStreamSynchronize");
     }
 
-    /** Makes later work on this stream wait for {@code event}. */
+    /**
+     * Makes later work on this stream wait for {@code event}, without blocking the calling thread.
+     *
+     * @param event the event whose most recent {@link Event#record} this stream waits for
+     */
     public void waitFor(Event event) {
         checkDriver(cuda_h.cuStreamWaitEvent(handle(), event.handle(), 0), "cuStreamWaitEvent");
     }

@@ -16,7 +16,14 @@ import static dev.lottery.gpu.CudaException.checkDriver;
 public final class StreamOrderedAllocator implements DeviceAllocator {
     private final Stream stream;
 
-    /** An allocator on {@code stream} whose pool keeps up to {@code releaseThresholdBytes} of freed memory. */
+    /**
+     * An allocator on {@code stream} whose pool keeps up to {@code releaseThresholdBytes} of freed memory. The
+     * threshold is set on the device's default pool, so it holds for every user of that pool in the process.
+     *
+     * @param stream the stream allocations and frees are ordered on; it must outlive the allocator
+     * @param releaseThresholdBytes the bytes of freed memory the pool may keep across synchronizations;
+     *     {@code Long.MAX_VALUE} keeps all of it
+     */
     public StreamOrderedAllocator(Stream stream, long releaseThresholdBytes) {
         this.stream = stream;
         try (Arena arena = Arena.ofConfined()) {

@@ -26,24 +26,49 @@ public final class TransferCounters {
         }
     }
 
-    /** Counts one copy of {@code byteCount} bytes. */
+    /**
+     * Counts one copy of {@code byteCount} bytes. {@link DeviceBuffer} calls this for its copies; call it yourself
+     * for copies made through the bindings.
+     *
+     * @param direction which way the bytes went
+     * @param purpose what they were for
+     * @param byteCount the bytes copied, at least 0
+     * @throws IllegalArgumentException if {@code byteCount} is negative
+     */
     public void record(TransferDirection direction, TransferPurpose purpose, long byteCount) {
         if (byteCount < 0) throw new IllegalArgumentException("negative byte count " + byteCount);
         bytes.get(direction).get(purpose).add(byteCount);
         copies.get(direction).get(purpose).increment();
     }
 
-    /** Bytes copied so far in {@code direction} for {@code purpose}. */
+    /**
+     * Bytes copied so far in {@code direction} for {@code purpose}.
+     *
+     * @param direction which way
+     * @param purpose what for
+     * @return the sum since construction; with copies still being recorded, a value from during the call
+     */
     public long bytes(TransferDirection direction, TransferPurpose purpose) {
         return bytes.get(direction).get(purpose).sum();
     }
 
-    /** Copies made so far in {@code direction} for {@code purpose}. */
+    /**
+     * Copies made so far in {@code direction} for {@code purpose}.
+     *
+     * @param direction which way
+     * @param purpose what for
+     * @return the number of copies since construction, empty ones included
+     */
     public long copies(TransferDirection direction, TransferPurpose purpose) {
         return copies.get(direction).get(purpose).sum();
     }
 
-    /** The counts now, as a value. */
+    /**
+     * The counts now, as a value. Copies recorded by other threads during the call may be in it or not, per
+     * counter: take snapshots when the copies of interest are done.
+     *
+     * @return a new snapshot that later copies do not change
+     */
     public Snapshot snapshot() {
         long[][] b = new long[2][TransferPurpose.values().length];
         long[][] c = new long[2][TransferPurpose.values().length];
@@ -56,15 +81,38 @@ public final class TransferCounters {
         return new Snapshot(b, c);
     }
 
-    /** Counter values at one moment. */
+    /**
+     * Counter values at one moment.
+     *
+     * @param bytes bytes copied, indexed {@code [direction.ordinal()][purpose.ordinal()]}; shared, not copied, so
+     *     use the accessor methods rather than writing into it
+     * @param copies copies made, indexed like {@code bytes}
+     */
     public record Snapshot(long[][] bytes, long[][] copies) {
-        /** Bytes copied in {@code d} for {@code p}. */
+        /**
+         * Bytes copied in {@code d} for {@code p}.
+         *
+         * @param d which way
+         * @param p what for
+         * @return the bytes; negative only in a difference of snapshots taken out of order
+         */
         public long bytes(TransferDirection d, TransferPurpose p) { return bytes[d.ordinal()][p.ordinal()]; }
 
-        /** Copies made in {@code d} for {@code p}. */
+        /**
+         * Copies made in {@code d} for {@code p}.
+         *
+         * @param d which way
+         * @param p what for
+         * @return the number of copies
+         */
         public long copies(TransferDirection d, TransferPurpose p) { return copies[d.ordinal()][p.ordinal()]; }
 
-        /** What happened between {@code earlier} and this snapshot. */
+        /**
+         * What happened between {@code earlier} and this snapshot.
+         *
+         * @param earlier a snapshot of the same counters taken before this one
+         * @return the differences, counter by counter, as a new snapshot
+         */
         public Snapshot minus(Snapshot earlier) {
             long[][] b = new long[2][TransferPurpose.values().length];
             long[][] c = new long[2][TransferPurpose.values().length];

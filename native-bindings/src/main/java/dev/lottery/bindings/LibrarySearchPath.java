@@ -30,16 +30,27 @@ public record LibrarySearchPath(List<Path> directories, boolean useSystemLoader)
     public static final String PROPERTY = "lottery.cuda.path";
     public static final String ENV = "LOTTERY_CUDA_PATH";
 
+    /** Drops repeated directories, keeping the first of each, and copies the list. */
     public LibrarySearchPath {
         directories = List.copyOf(new LinkedHashSet<>(directories));
     }
 
-    /** Only these directories, no scanning and no system loader: for tests and for pinning a setup. */
+    /**
+     * Only these directories, no scanning and no system loader: for tests and for pinning a setup.
+     *
+     * @param directories the directories to search, in order; they need not exist
+     * @return a search path that never falls back to {@code dlopen} by soname
+     */
     public static LibrarySearchPath only(List<Path> directories) {
         return new LibrarySearchPath(directories, false);
     }
 
-    /** The default order described in the class comment, from this process's properties and environment. */
+    /**
+     * The default order described in the class comment, from this process's properties and environment.
+     *
+     * @return a new search path, read now (later changes to the property or environment are not seen); it ends
+     *     with the system loader
+     */
     public static LibrarySearchPath fromEnvironment() {
         return fromEnvironment(System.getProperty(PROPERTY), System.getenv(), Path.of(System.getProperty("user.home", "/")), Path.of("/"));
     }

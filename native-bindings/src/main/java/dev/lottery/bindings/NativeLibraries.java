@@ -54,6 +54,7 @@ public enum NativeLibraries {
     CUDA("CUDA driver", List.of("libcuda.so.1"), List.of(), "cuInit"),
     /** NVRTC loads its builtins library by name at run time, so it is opened first from the same directory. */
     NVRTC("NVRTC", List.of("libnvrtc.so.13", "libnvrtc.so.12"), List.of("libnvrtc-builtins.so.13.0", "libnvrtc-builtins.so.12.9", "libnvrtc-builtins.so.12.8", "libnvrtc-builtins.so.12.6"), "nvrtcVersion"),
+    /** cuBLAS needs cuBLASLt, which the system finds by soname, so that is opened first from the same directory. */
     CUBLAS("cuBLAS", List.of("libcublas.so.13", "libcublas.so.12"), List.of("libcublasLt.so.13", "libcublasLt.so.12"), "cublasCreate_v2"),
     /**
      * cuDNN 9 is split into sub-libraries that libcudnn.so.9 dlopens by soname. Opening them first from the
@@ -72,7 +73,11 @@ public enum NativeLibraries {
     private final String probeSymbol;
     private volatile Loaded loaded;
 
-    /** Where a library was loaded from: a file path, or "system loader: " and the file it chose. */
+    /**
+     * Where a library was loaded from: a file path, or "system loader: " and the file it chose.
+     *
+     * @param origin the loaded file's path, prefixed with {@code "system loader: "} when {@code dlopen} chose it
+     */
     public record Loaded(String origin) {}
 
     /**
@@ -86,20 +91,38 @@ public enum NativeLibraries {
         this.probeSymbol = probeSymbol;
     }
 
-    /** Replaces the search path for libraries not yet opened (already opened ones stay). */
+    /**
+     * Replaces the search path for libraries not yet opened (already opened ones stay).
+     *
+     * @param path the search path to use from now on, in place of the one from the environment
+     */
     public static void useSearchPath(LibrarySearchPath path) {
         searchPath = path;
     }
 
-    /** The search path in force: the one set with {@link #useSearchPath}, else from the environment. */
+    /**
+     * The search path in force: the one set with {@link #useSearchPath}, else from the environment.
+     *
+     * @return that search path; the environment's is read anew at each call
+     */
     public static LibrarySearchPath searchPath() {
         LibrarySearchPath p = searchPath;
         return p != null ? p : LibrarySearchPath.fromEnvironment();
     }
 
+    /**
+     * The file names the library is looked for under, in order of preference.
+     *
+     * @return the sonames, preferred first (e.g. {@code libcublas.so.13} before {@code libcublas.so.12});
+     *     unmodifiable
+     */
     public List<String> sonames() { return sonames; }
 
-    /** Where the library came from, if it has been opened. Never opens it. */
+    /**
+     * Where the library came from, if it has been opened. Never opens it.
+     *
+     * @return the origin as in {@link Loaded#origin()}, or empty while the library is not loaded
+     */
     public Optional<String> origin() {
         Loaded l = loaded;
         return l == null ? Optional.empty() : Optional.of(l.origin());
@@ -107,7 +130,12 @@ public enum NativeLibraries {
 
     /**
      * Loads the library now, so that the generated classes find its symbols (idempotent, cheap after the first
-     * call), and returns where it came from. Call it before the library's first function.
+     * call), and returns where it came from. Call it before the library's first function. Safe to call from any
+     * thread.
+     *
+     * @return where the library was loaded from, the same on every call
+     * @throws CudaLibraryNotFoundException if no file is found or the one found does not open; a later call tries
+     *     again
      */
     public Loaded load() {
         Loaded l = loaded;
@@ -118,7 +146,11 @@ public enum NativeLibraries {
         }
     }
 
-    /** {@link #load()}, or empty where the library cannot be found or opened: for checks that need it installed. */
+    /**
+     * {@link #load()}, or empty where the library cannot be found or opened: for checks that need it installed.
+     *
+     * @return where the library was loaded from, or empty when it cannot be loaded here
+     */
     public Optional<Loaded> tryLoad() {
         try {
             return Optional.of(load());
@@ -129,6 +161,9 @@ public enum NativeLibraries {
 
     /**
      * Finds a file in the search path without opening anything, for diagnostics (device-check prints this).
+     *
+     * @param path the directories to look in; its system-loader fallback is not consulted
+     * @return the first existing file among the sonames, directory by directory, or empty
      */
     public Optional<Path> locate(LibrarySearchPath path) {
         for (Path dir : path.directories()) {
