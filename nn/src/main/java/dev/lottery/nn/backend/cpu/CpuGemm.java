@@ -22,14 +22,14 @@ import java.util.Arrays;
  */
 public final class CpuGemm {
     private static final CpuKernels K = CpuKernels.active();
-    /** Rows of C per micro-tile: 6 rows x 2 vectors = 12 accumulators, leaving registers for 2 B loads + 1 A broadcast on AVX2. */
-    static final int MR = CpuKernels.MR;
+    /** Rows of C per micro-tile (6 with 16 vector registers, 12 with 32: see the kernels). */
+    static final int MR = K.mr();
     /** Columns of C per micro-tile: two vectors. */
     static final int NR = K.nr();
     /** Depth of a packed slab: an {@code KC x NR} B panel (16 KiB for 8 lanes) stays in L1 across a row block. */
     static final int KC = 256;
     /** Rows per packed A block (a multiple of MR): 120 x 256 floats = 120 KiB, comfortably inside L2. */
-    static final int MC = 20 * MR;
+    static final int MC = 120 / MR * MR;
     /** Columns per packed B block (a multiple of NR). */
     static final int NC = 64 * NR;
     /** Largest C (in floats) of a product computed swapped, since its C^T is summed in a per-thread heap buffer. */
@@ -177,7 +177,7 @@ public final class CpuGemm {
                 packB(p, pc, kc, jc, nc, s);
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
-                    packA(p, ic, mc, pc, kc, s.a, s.row);
+                    packA(p, ic, mc, pc, kc, s);
                     if (ct == null) macroKernel(p, s, ic, mc, jc, nc, kc, beta);
                     else macroKernelToHeap(p, s, ic - m0, mc, jc - n0, nc, kc, pc == 0, ct, n1 - n0);
                 }
@@ -193,8 +193,7 @@ public final class CpuGemm {
             int bOff = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                if (p.transA) K.microKernel(kc, s.a, ir * kc, s.b, bOff, s.tile);
-                else K.microKernelRows(kc, s.a, ir * kc, s.b, bOff, s.tile);
+                K.microKernel(kc, s.a, ir * kc, s.b, bOff, s.tile);
                 int at = (ic + ir) * w + jc + jr;
                 for (int i = 0; i < mr; i++, at += w) {
                     if (first) System.arraycopy(s.tile, i * NR, ct, at, nr);
@@ -229,23 +228,26 @@ public final class CpuGemm {
     }
 
     /**
-     * Packs op(A)[ic..ic+mc, pc..pc+kc] as MR-row panels. A plain A is packed row by row (value (i, q) of a panel
-     * at {@code i * kc + q}); a transposed A, whose stored rows run along m, interleaved (at {@code q * MR + i}).
+     * Packs op(A)[ic..ic+mc, pc..pc+kc] as MR-row panels, interleaved: value (i, q) of a panel at {@code q * MR + i},
+     * so the micro-kernel's broadcasts of one depth step are neighbours (one base register for all MR of them).
      */
-    private static void packA(Problem p, int ic, int mc, int pc, int kc, float[] ap, float[] row) {
-        // (row is scratch for the transposed case)
+    private static void packA(Problem p, int ic, int mc, int pc, int kc, Scratch s) {
         MemorySegment a = p.a;
+        float[] ap = s.a, row = s.row;
         if (!p.transA) {
-            // Rows of A already run along k: each MR-row panel is its rows copied in bulk, one after the other
-            // (kc apart), read by the row-layout kernel. No transposition.
+            // Rows of A run along k: each MR-row panel is its rows copied in bulk, then transposed.
+            float[] rows = s.rows(MR * kc);
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int dst = ir * kc; // == (ir / MR) * MR * kc
                 for (int i = 0; i < mr; i++) {
                     long src = p.aOffset + (long) (ic + ir + i) * p.lda + pc;
-                    MemorySegment.copy(a, F, src * Float.BYTES, ap, dst + i * kc, kc);
+                    MemorySegment.copy(a, F, src * Float.BYTES, rows, i * kc, kc);
                 }
-                if (mr < MR) Arrays.fill(ap, dst + mr * kc, dst + MR * kc, 0f);
+                K.transpose(rows, 0, kc, mr, kc, ap, dst, MR);
+                if (mr < MR) {
+                    for (int q = 0; q < kc; q++) Arrays.fill(ap, dst + q * MR + mr, dst + q * MR + MR, 0f);
+                }
             }
         } else {
             // Stored A is [k, m]: each depth step is one contiguous run of mc values, dealt out MR per panel.
@@ -298,8 +300,7 @@ public final class CpuGemm {
             int bOff = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                if (p.transA) K.microKernel(kc, s.a, ir * kc, s.b, bOff, s.tile);
-                else K.microKernelRows(kc, s.a, ir * kc, s.b, bOff, s.tile);
+                K.microKernel(kc, s.a, ir * kc, s.b, bOff, s.tile);
                 long cIdx = p.cOffset + (long) (ic + ir) * p.ldc + jc + jr;
                 if (mr == MR && nr == NR) K.storeTile(s.tile, p.c, cIdx, p.ldc, p.alpha, beta);
                 else updateEdge(s.tile, mr, nr, p.c, cIdx, p.ldc, p.alpha, beta);

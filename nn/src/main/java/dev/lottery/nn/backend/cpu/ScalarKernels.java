@@ -11,12 +11,17 @@ import java.util.Arrays;
  */
 final class ScalarKernels implements CpuKernels {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    /** Tile width: any value works for one float at a time; 8 keeps the packed panels small. */
-    private static final int NR = 8;
+    /** Tile height and width: any values work for one float at a time; these keep the packed panels small. */
+    private static final int MR = 6, NR = 8;
 
     @Override
     public int lanes() {
         return 1;
+    }
+
+    @Override
+    public int mr() {
+        return MR;
     }
 
     @Override
@@ -47,17 +52,6 @@ final class ScalarKernels implements CpuKernels {
         for (int q = 0, ai = aOff, bi = bOff; q < kc; q++, ai += MR, bi += NR) {
             for (int i = 0; i < MR; i++) {
                 float a = ap[ai + i];
-                for (int j = 0; j < NR; j++) tile[i * NR + j] = Math.fma(a, bp[bi + j], tile[i * NR + j]);
-            }
-        }
-    }
-
-    @Override
-    public void microKernelRows(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
-        Arrays.fill(tile, 0, MR * NR, 0f);
-        for (int q = 0, bi = bOff; q < kc; q++, bi += NR) {
-            for (int i = 0; i < MR; i++) {
-                float a = ap[aOff + i * kc + q];
                 for (int j = 0; j < NR; j++) tile[i * NR + j] = Math.fma(a, bp[bi + j], tile[i * NR + j]);
             }
         }
