@@ -177,7 +177,7 @@ public final class CpuGemm {
                 packB(p, pc, kc, jc, nc, s);
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
-                    packA(p, ic, mc, pc, kc, s);
+                    packA(p, ic, mc, pc, kc, s.a, s.row);
                     if (ct == null) macroKernel(p, s, ic, mc, jc, nc, kc, beta);
                     else macroKernelToHeap(p, s, ic - m0, mc, jc - n0, nc, kc, pc == 0, ct, n1 - n0);
                 }
@@ -193,7 +193,8 @@ public final class CpuGemm {
             int bOff = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                K.microKernel(kc, s.a, ir * kc, s.b, bOff, s.tile);
+                if (p.transA) K.microKernel(kc, s.a, ir * kc, s.b, bOff, s.tile);
+                else K.microKernelRows(kc, s.a, ir * kc, s.b, bOff, s.tile);
                 int at = (ic + ir) * w + jc + jr;
                 for (int i = 0; i < mr; i++, at += w) {
                     if (first) System.arraycopy(s.tile, i * NR, ct, at, nr);
@@ -228,26 +229,23 @@ public final class CpuGemm {
     }
 
     /**
-     * Packs op(A)[ic..ic+mc, pc..pc+kc] as MR-row panels, interleaved: value (i, q) of a panel at {@code q * MR + i},
-     * so the micro-kernel's broadcasts of one depth step are neighbours (one base register for all MR of them).
+     * Packs op(A)[ic..ic+mc, pc..pc+kc] as MR-row panels. A plain A is packed row by row (value (i, q) of a panel
+     * at {@code i * kc + q}); a transposed A, whose stored rows run along m, interleaved (at {@code q * MR + i}).
      */
-    private static void packA(Problem p, int ic, int mc, int pc, int kc, Scratch s) {
+    private static void packA(Problem p, int ic, int mc, int pc, int kc, float[] ap, float[] row) {
+        // (row is scratch for the transposed case)
         MemorySegment a = p.a;
-        float[] ap = s.a, row = s.row;
         if (!p.transA) {
-            // Rows of A run along k: each MR-row panel is its rows copied in bulk, then transposed.
-            float[] rows = s.rows(MR * kc);
+            // Rows of A already run along k: each MR-row panel is its rows copied in bulk, one after the other
+            // (kc apart), read by the row-layout kernel. No transposition.
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int dst = ir * kc; // == (ir / MR) * MR * kc
                 for (int i = 0; i < mr; i++) {
                     long src = p.aOffset + (long) (ic + ir + i) * p.lda + pc;
-                    MemorySegment.copy(a, F, src * Float.BYTES, rows, i * kc, kc);
+                    MemorySegment.copy(a, F, src * Float.BYTES, ap, dst + i * kc, kc);
                 }
-                K.transpose(rows, 0, kc, mr, kc, ap, dst, MR);
-                if (mr < MR) {
-                    for (int q = 0; q < kc; q++) Arrays.fill(ap, dst + q * MR + mr, dst + q * MR + MR, 0f);
-                }
+                if (mr < MR) Arrays.fill(ap, dst + mr * kc, dst + MR * kc, 0f);
             }
         } else {
             // Stored A is [k, m]: each depth step is one contiguous run of mc values, dealt out MR per panel.
@@ -300,7 +298,8 @@ public final class CpuGemm {
             int bOff = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                K.microKernel(kc, s.a, ir * kc, s.b, bOff, s.tile);
+                if (p.transA) K.microKernel(kc, s.a, ir * kc, s.b, bOff, s.tile);
+                else K.microKernelRows(kc, s.a, ir * kc, s.b, bOff, s.tile);
                 long cIdx = p.cOffset + (long) (ic + ir) * p.ldc + jc + jr;
                 if (mr == MR && nr == NR) K.storeTile(s.tile, p.c, cIdx, p.ldc, p.alpha, beta);
                 else updateEdge(s.tile, mr, nr, p.c, cIdx, p.ldc, p.alpha, beta);

@@ -49,6 +49,13 @@ public sealed interface CpuKernels permits VectorKernels, ScalarKernels {
     void microKernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile);
 
     /**
+     * {@link #microKernel} for an A panel packed row by row: row i's depth step q at {@code aOff + i * kc + q}. A
+     * separate kernel rather than one with the strides as arguments: with constant strides the JIT removes the bounds
+     * checks from the depth loop.
+     */
+    void microKernelRows(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile);
+
+    /**
      * C = alpha * tile + beta * C for a full {@code mr() x nr()} tile whose first element is float {@code cIdx} of
      * {@code c}, rows {@code ldc} apart; beta == 0 does not read C.
      */

@@ -58,6 +58,17 @@ final class ScalarKernels implements CpuKernels {
     }
 
     @Override
+    public void microKernelRows(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+        Arrays.fill(tile, 0, MR * NR, 0f);
+        for (int q = 0, bi = bOff; q < kc; q++, bi += NR) {
+            for (int i = 0; i < MR; i++) {
+                float a = ap[aOff + i * kc + q];
+                for (int j = 0; j < NR; j++) tile[i * NR + j] = Math.fma(a, bp[bi + j], tile[i * NR + j]);
+            }
+        }
+    }
+
+    @Override
     public void storeTile(float[] tile, MemorySegment c, long cIdx, int ldc, float alpha, float beta) {
         for (int i = 0; i < MR; i++) {
             long row = cIdx + (long) i * ldc;
