@@ -22,14 +22,14 @@ import java.util.Arrays;
  */
 public final class CpuGemm {
     private static final CpuKernels K = CpuKernels.active();
-    /** Rows of C per micro-tile: 6 rows x 2 vectors = 12 accumulators, leaving registers for 2 B loads + 1 A broadcast on AVX2. */
-    static final int MR = CpuKernels.MR;
+    /** Rows of C per micro-tile (6 with 16 vector registers, 12 with 32: see the kernels). */
+    static final int MR = K.mr();
     /** Columns of C per micro-tile: two vectors. */
     static final int NR = K.nr();
     /** Depth of a packed slab: an {@code KC x NR} B panel (16 KiB for 8 lanes) stays in L1 across a row block. */
     static final int KC = 256;
     /** Rows per packed A block (a multiple of MR): 120 x 256 floats = 120 KiB, comfortably inside L2. */
-    static final int MC = 20 * MR;
+    static final int MC = 120 / MR * MR;
     /** Columns per packed B block (a multiple of NR). */
     static final int NC = 64 * NR;
     /** Largest C (in floats) of a product computed swapped, since its C^T is summed in a per-thread heap buffer. */

@@ -24,7 +24,7 @@ public sealed interface CpuKernels permits VectorKernels, ScalarKernels {
     int lanes();
 
     /** Rows of C per GEMM micro-tile. */
-    int MR = 6;
+    int mr();
 
     /** Columns of C per GEMM micro-tile (two vectors). */
     int nr();
@@ -42,8 +42,8 @@ public sealed interface CpuKernels permits VectorKernels, ScalarKernels {
     // ---- GEMM micro-kernels on packed panels (see CpuGemm) ----
 
     /**
-     * {@code tile = A-panel . B-panel} for an {@code MR x nr()} tile over {@code kc} depth steps, A interleaved
-     * ({@code MR} values per depth step at {@code aOff + q * MR}), B as {@code nr()} values per depth step. Each value
+     * {@code tile = A-panel . B-panel} for an {@code mr() x nr()} tile over {@code kc} depth steps, A interleaved
+     * ({@code mr()} values per depth step at {@code aOff + q * mr()}), B as {@code nr()} values per depth step. Each value
      * is one FMA chain along k from +0.
      */
     void microKernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile);
@@ -56,7 +56,7 @@ public sealed interface CpuKernels permits VectorKernels, ScalarKernels {
     void microKernelRows(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile);
 
     /**
-     * C = alpha * tile + beta * C for a full {@code MR x nr()} tile whose first element is float {@code cIdx} of
+     * C = alpha * tile + beta * C for a full {@code mr() x nr()} tile whose first element is float {@code cIdx} of
      * {@code c}, rows {@code ldc} apart; beta == 0 does not read C.
      */
     void storeTile(float[] tile, MemorySegment c, long cIdx, int ldc, float alpha, float beta);

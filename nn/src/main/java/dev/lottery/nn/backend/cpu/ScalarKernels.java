@@ -11,12 +11,17 @@ import java.util.Arrays;
  */
 final class ScalarKernels implements CpuKernels {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    /** Tile width: any value works for one float at a time; 8 keeps the packed panels small. */
-    private static final int NR = 8;
+    /** Tile height and width: any values work for one float at a time; these keep the packed panels small. */
+    private static final int MR = 6, NR = 8;
 
     @Override
     public int lanes() {
         return 1;
+    }
+
+    @Override
+    public int mr() {
+        return MR;
     }
 
     @Override

@@ -20,6 +20,12 @@ final class VectorKernels implements CpuKernels {
             .map(bits -> VectorSpecies.of(float.class, VectorShape.forBitSize(bits)))
             .orElse(FloatVector.SPECIES_PREFERRED);
     private static final int L = S.length();
+    /**
+     * GEMM micro-tile rows: 12 x 2 vectors where the JIT has 32 vector registers (AVX-512: 24 accumulators, two B
+     * vectors and a broadcast), 6 x 2 with 16 (AVX2). The larger tile does twice the FMAs per B load and per loop
+     * overhead; its rows divide the batch sizes the paper uses (60, 120) as 6 does.
+     */
+    private static final int MR = L >= 16 ? 12 : 6;
     private static final int NR = 2 * L;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
@@ -63,6 +69,11 @@ final class VectorKernels implements CpuKernels {
     }
 
     @Override
+    public int mr() {
+        return MR;
+    }
+
+    @Override
     public int nr() {
         return NR;
     }
@@ -80,15 +91,26 @@ final class VectorKernels implements CpuKernels {
     // ---- GEMM ----
 
     /**
-     * 6 x 2-vector register tile. The accumulators go to a small heap tile rather than straight to C: C2 keeps all
-     * twelve in registers only when the method has a single exit through plain array stores (with the C update
-     * inlined here, it measured ~5x slower).
+     * An {@code MR x 2}-vector register tile. The accumulators go to a small heap tile rather than straight to C: C2
+     * keeps them all in registers only when the method has a single exit through plain array stores (with the C
+     * update inlined here, it measured ~5x slower). {@code MR} is a constant, so the JIT keeps one of the two bodies.
      */
     @Override
     public void microKernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+        if (MR == 12) microKernel12(kc, ap, aOff, bp, bOff, tile);
+        else microKernel6(kc, ap, aOff, bp, bOff, tile);
+    }
+
+    @Override
+    public void microKernelRows(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+        if (MR == 12) microKernelRows12(kc, ap, aOff, bp, bOff, tile);
+        else microKernelRows6(kc, ap, aOff, bp, bOff, tile);
+    }
+
+    private static void microKernel6(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        for (int q = 0, ai = aOff, bi = bOff; q < kc; q++, ai += MR, bi += NR) {
+        for (int q = 0, ai = aOff, bi = bOff; q < kc; q++, ai += 6, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector av = FloatVector.broadcast(S, ap[ai]);
@@ -124,8 +146,78 @@ final class VectorKernels implements CpuKernels {
         c51.intoArray(tile, 5 * NR + L);
     }
 
-    @Override
-    public void microKernelRows(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+    private static void microKernel12(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
+        FloatVector c90 = c00, c91 = c00, ca0 = c00, ca1 = c00, cb0 = c00, cb1 = c00;
+        for (int q = 0, ai = aOff, bi = bOff; q < kc; q++, ai += 12, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+            av = FloatVector.broadcast(S, ap[ai + 8]);
+            c80 = av.fma(b0, c80);
+            c81 = av.fma(b1, c81);
+            av = FloatVector.broadcast(S, ap[ai + 9]);
+            c90 = av.fma(b0, c90);
+            c91 = av.fma(b1, c91);
+            av = FloatVector.broadcast(S, ap[ai + 10]);
+            ca0 = av.fma(b0, ca0);
+            ca1 = av.fma(b1, ca1);
+            av = FloatVector.broadcast(S, ap[ai + 11]);
+            cb0 = av.fma(b0, cb0);
+            cb1 = av.fma(b1, cb1);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+        c80.intoArray(tile, 8 * NR);
+        c81.intoArray(tile, 8 * NR + L);
+        c90.intoArray(tile, 9 * NR);
+        c91.intoArray(tile, 9 * NR + L);
+        ca0.intoArray(tile, 10 * NR);
+        ca1.intoArray(tile, 10 * NR + L);
+        cb0.intoArray(tile, 11 * NR);
+        cb1.intoArray(tile, 11 * NR + L);
+    }
+
+    private static void microKernelRows6(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         for (int q = 0, bi = bOff; q < kc; q++, bi += NR) {
@@ -162,6 +254,77 @@ final class VectorKernels implements CpuKernels {
         c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR);
         c51.intoArray(tile, 5 * NR + L);
+    }
+
+    private static void microKernelRows12(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
+        FloatVector c90 = c00, c91 = c00, ca0 = c00, ca1 = c00, cb0 = c00, cb1 = c00;
+        for (int q = 0, bi = bOff; q < kc; q++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[aOff + q]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[aOff + kc + q]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[aOff + 2 * kc + q]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[aOff + 3 * kc + q]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[aOff + 4 * kc + q]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[aOff + 5 * kc + q]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, ap[aOff + 6 * kc + q]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, ap[aOff + 7 * kc + q]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+            av = FloatVector.broadcast(S, ap[aOff + 8 * kc + q]);
+            c80 = av.fma(b0, c80);
+            c81 = av.fma(b1, c81);
+            av = FloatVector.broadcast(S, ap[aOff + 9 * kc + q]);
+            c90 = av.fma(b0, c90);
+            c91 = av.fma(b1, c91);
+            av = FloatVector.broadcast(S, ap[aOff + 10 * kc + q]);
+            ca0 = av.fma(b0, ca0);
+            ca1 = av.fma(b1, ca1);
+            av = FloatVector.broadcast(S, ap[aOff + 11 * kc + q]);
+            cb0 = av.fma(b0, cb0);
+            cb1 = av.fma(b1, cb1);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+        c80.intoArray(tile, 8 * NR);
+        c81.intoArray(tile, 8 * NR + L);
+        c90.intoArray(tile, 9 * NR);
+        c91.intoArray(tile, 9 * NR + L);
+        ca0.intoArray(tile, 10 * NR);
+        ca1.intoArray(tile, 10 * NR + L);
+        cb0.intoArray(tile, 11 * NR);
+        cb1.intoArray(tile, 11 * NR + L);
     }
 
     @Override
