@@ -90,9 +90,12 @@ template_manifest() {
   ls "$work"/template/*/manifest.json
 }
 
+# A cluster job's java carries the launcher's vector-width flag (the manifest names the kernels' width, and a unit
+# computed at another width is refused).
+vector_flags=$("$root/scripts/vector-flags.sh")
 unit() { # $1 = side, $2 = run index: one dense unit in a fresh results folder, as a cluster job starts it
-  local run=("$java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx8g -jar "${jar[$1]}"
-             experiment run-unit --trial 0 --level 0 --device cpu)
+  local run=("$java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector $vector_flags -Xmx8g
+             -jar "${jar[$1]}" experiment run-unit --trial 0 --level 0 --device cpu)
   if [ "$1" = before ] && [ "$before_takes_settings" = 1 ]; then
     "${run[@]}" "${unit_experiment[@]}" --results "$work/results-$1-$2"
   else
