@@ -52,6 +52,8 @@ final class MaskedProducts {
     static final int MIN_SPARSE_WEIGHTS = 4096;
 
     private static final CpuKernels K = CpuKernels.active();
+    /** Rows and columns the transposes round up to: the vector transpose's block (8 x 8, or 4 x 4 at 128 bits). */
+    private static final int BLOCK = 8;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private MaskedProducts() {}
@@ -142,7 +144,7 @@ final class MaskedProducts {
             workers.forEach(chunks, c -> {
                 Scratch s = SCRATCH.get();
                 int b0 = c * cb, count = Math.min(cb, batch - b0);
-                float[] lanes = s.in(0, inFeatures * cb), sums = s.out(0, outFeatures * cb);
+                float[] lanes = s.in(0, inFeatures * cb), sums = s.out(0, (outFeatures + BLOCK) * cb);
                 for (int i = 0; i < sparse.length; i++) {
                     int n = sparse[i];
                     if (i == 0 || !sharedIn) transposeIn(in.seg, in.base(n) + (long) b0 * in.ld, in.ld, count, inFeatures, lanes, cb, s);
@@ -154,19 +156,20 @@ final class MaskedProducts {
         }
         Scratch s = SCRATCH.get();
         for (int b0 = 0; b0 < batch; b0 += cb) {
-            int count = Math.min(cb, batch - b0), first = b0;
+            // A training batch is one short chunk: its lanes are packed at its own width, not the chunk's.
+            int count = Math.min(cb, batch - b0), first = b0, ld = lanes(count);
             float[][] lanes = new float[sparse.length][], sums = new float[sparse.length][];
             for (int i = 0; i < sparse.length; i++) {
                 int n = sparse[i];
                 lanes[i] = sharedIn && i > 0 ? lanes[0]
-                        : transposeIn(in.seg, in.base(n) + (long) b0 * in.ld, in.ld, count, inFeatures, s.in(i, inFeatures * cb), cb, s);
-                sums[i] = s.out(i, outFeatures * cb);
+                        : transposeIn(in.seg, in.base(n) + (long) b0 * in.ld, in.ld, count, inFeatures, s.in(i, inFeatures * ld), ld, s);
+                sums[i] = s.out(i, (outFeatures + BLOCK) * ld);
             }
             int[][] parts = parts(workers.threads(), plan, sparse, outFeatures, byRow);
             workers.forEach(parts.length, t -> {
                 int i = parts[t][0], n = sparse[i], r0 = parts[t][1], r1 = parts[t][2];
-                walk(plan.member(n).sparse(), byRow, r0, r1, w, n, lanes[i], cb, count, sums[i]);
-                transposeOut(sums[i], cb, r0, r1, count, out.seg, out.base(n) + (long) first * out.ld, out.ld, SCRATCH.get());
+                walk(plan.member(n).sparse(), byRow, r0, r1, w, n, lanes[i], ld, count, sums[i]);
+                transposeOut(sums[i], ld, r0, r1, count, out.seg, out.base(n) + (long) first * out.ld, out.ld, SCRATCH.get());
             }, in.seg, w.seg, out.seg);
         }
     }
@@ -279,29 +282,40 @@ final class MaskedProducts {
     /**
      * {@code dst[c * ldd + r] = src[off + r * ld + c]} for r < rows, c < cols, and zeros for {@code rows <= r < ldd}:
      * rows of a batch turned into columns of the lanes (bulk copies to the heap, then {@link CpuKernels#transpose}).
-     * Returns dst.
+     * The copy is padded with zero rows to a multiple of {@link #BLOCK}, so the transpose runs whole vector blocks and
+     * writes the padding lanes' zeros itself. Returns dst.
      */
     static float[] transposeIn(MemorySegment src, long off, int ld, int rows, int cols, float[] dst, int ldd, Scratch s) {
-        float[] buf = s.rows(rows * cols);
+        int padded = Math.min(ldd, roundUp(rows, BLOCK));
+        float[] buf = s.rows(padded * cols);
         for (int r = 0; r < rows; r++) MemorySegment.copy(src, F, (off + (long) r * ld) * Float.BYTES, buf, r * cols, cols);
-        K.transpose(buf, 0, cols, rows, cols, dst, 0, ldd);
-        if (rows < ldd) {
-            for (int c = 0; c < cols; c++) Arrays.fill(dst, c * ldd + rows, (c + 1) * ldd, 0f);
+        Arrays.fill(buf, rows * cols, padded * cols, 0f);
+        K.transpose(buf, 0, cols, padded, cols, dst, 0, ldd);
+        if (padded < ldd) {
+            for (int c = 0; c < cols; c++) Arrays.fill(dst, c * ldd + padded, (c + 1) * ldd, 0f);
         }
         return dst;
     }
 
-    /** {@code dst[off + b * ld + r] = src[r * lds + b]} for r in [r0, r1), b < rows: lanes back into rows of a batch. */
+    /**
+     * {@code dst[off + b * ld + r] = src[r * lds + b]} for r in [r0, r1), b < rows: lanes back into rows of a batch.
+     * The transpose reads whole vector blocks, up to {@link #BLOCK} - 1 lanes and rows past the ones written back (the
+     * lanes exist up to {@code lds}, the rows because sums are allocated with {@link #BLOCK} spare rows).
+     */
     private static void transposeOut(float[] src, int lds, int r0, int r1, int rows, MemorySegment dst, long off, int ld, Scratch s) {
-        int width = r1 - r0;
-        float[] buf = s.rows(rows * width);
-        K.transpose(src, r0 * lds, lds, width, rows, buf, 0, width);
-        for (int b = 0; b < rows; b++) MemorySegment.copy(buf, b * width, dst, F, (off + (long) b * ld + r0) * Float.BYTES, width);
+        int width = r1 - r0, blockRows = roundUp(width, BLOCK), blockCols = Math.min(lds, roundUp(rows, BLOCK));
+        float[] buf = s.rows(blockCols * blockRows);
+        K.transpose(src, r0 * lds, lds, blockRows, blockCols, buf, 0, blockRows);
+        for (int b = 0; b < rows; b++) MemorySegment.copy(buf, b * blockRows, dst, F, (off + (long) b * ld + r0) * Float.BYTES, width);
     }
 
     /** {@code count} batch positions rounded up to whole vectors. */
     private static int lanes(int count) {
         return ceilDiv(count, K.lanes()) * K.lanes();
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return ceilDiv(x, multiple) * multiple;
     }
 
     private static int ceilDiv(int x, int y) {
