@@ -324,7 +324,8 @@ public abstract class BackendConformanceSuite {
     @ParameterizedTest(name = "{0} member(s)")
     @ValueSource(ints = {1, 3})
     void biasesAndTheirGradientsAreExact(int members) {
-        for (int[] size : new int[][] {{1, 1}, {5, 7}, {9, 37}}) {
+        // 1000 x 37 is large enough for a backend to split the rows over its threads.
+        for (int[] size : new int[][] {{1, 1}, {5, 7}, {9, 37}, {1000, 37}}) {
             int rows = size[0], f = size[1], width = members * f;
             String what = members + " members, " + rows + "x" + f;
             Arg y = new Arg(awkward(rows * width, 7 + f), rows, width), bias = new Arg(gaussian(width, 8 + f), members, f);

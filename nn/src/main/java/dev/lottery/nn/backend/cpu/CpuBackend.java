@@ -232,14 +232,22 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void addBias(Tensor y, Tensor bias) {
-        if (bias.size() != y.dim(1)) throw new IllegalArgumentException("bias " + bias + " for " + y);
-        k.addBias(seg(y), seg(bias), y.dim(0), y.dim(1), false);
+        addBias(y, bias, false);
     }
 
     @Override
     public void addBiasRelu(Tensor y, Tensor bias) {
+        addBias(y, bias, true);
+    }
+
+    /** Bias (and ReLU) row by row; a long batch (an evaluation pass) in one band of rows per crew thread. */
+    private void addBias(Tensor y, Tensor bias, boolean relu) {
         if (bias.size() != y.dim(1)) throw new IllegalArgumentException("bias " + bias + " for " + y);
-        k.addBias(seg(y), seg(bias), y.dim(0), y.dim(1), true);
+        int rows = y.dim(0), cols = y.dim(1);
+        MemorySegment ys = seg(y), bs = seg(bias);
+        long rowBytes = (long) cols * Float.BYTES;
+        inParallelRows(rows, cols, (from, to) -> k.addBias(ys.asSlice(from * rowBytes, (to - from) * rowBytes), bs, (int) (to - from), cols, relu),
+                ys, bs);
     }
 
     @Override
@@ -340,6 +348,17 @@ public final class CpuBackend implements Backend {
         }
         long chunk = (n / threads + 15) / 16 * 16;
         workers.forEach(threads, t -> body.run(Math.min(n, t * chunk), t == threads - 1 ? n : Math.min(n, (t + 1) * chunk)), segments);
+    }
+
+    /** Runs {@code body} over the rows [0, rows) in one band per crew thread when there are enough floats (row-wise: same bits). */
+    private void inParallelRows(int rows, int cols, Range body, MemorySegment... segments) {
+        int threads = workers.threads();
+        if (threads == 1 || (long) rows * cols < PARALLEL_MIN_FLOATS || rows < threads) {
+            body.run(0, rows);
+            return;
+        }
+        int band = (rows + threads - 1) / threads;
+        workers.forEach(threads, t -> body.run(Math.min(rows, t * band), Math.min(rows, (t + 1) * band)), segments);
     }
 
     @Override
