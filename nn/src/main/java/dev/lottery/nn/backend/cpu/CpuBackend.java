@@ -277,37 +277,71 @@ public final class CpuBackend implements Backend {
         MemorySegment ls = seg(logits), ys = seg(labels);
         MemorySegment gs = dlogits == null ? null : seg(dlogits);
         float invBatch = 1f / rows;
+        // Rows are independent (an evaluation pass splits them over the crew); their losses are summed below in row
+        // order, the sum one loop over the rows makes.
+        RowLosses out = ROW_LOSSES.get().ensure(members * rows);
+        inParallelRows(rows, width, (from, to) -> {
+            for (int member = 0; member < members; member++) {
+                for (int i = (int) from; i < to; i++) {
+                    out.loss[member * rows + i] = rowLoss(ls, ys, gs, i, (long) i * width + (long) member * cols, cols, invBatch, out.hit, member * rows + i);
+                }
+            }
+        }, ls, ys, gs);
+        if (stats == null) return;
+        MemorySegment ss = seg(stats);
         for (int member = 0; member < members; member++) {
             double lossSum = 0;
             int correct = 0;
-            for (int i = 0; i < rows; i++) {
-                long row = (long) i * width + (long) member * cols;
-                int label = (int) ys.getAtIndex(F, i);
-                float max = Float.NEGATIVE_INFINITY;
-                int argmax = 0;
-                for (int j = 0; j < cols; j++) {
-                    float v = ls.getAtIndex(F, row + j);
-                    if (v > max) { max = v; argmax = j; }
-                }
-                double sum = 0;
-                for (int j = 0; j < cols; j++) sum += Math.exp(ls.getAtIndex(F, row + j) - max);
-                double logSum = Math.log(sum);
-                lossSum += logSum - (ls.getAtIndex(F, row + label) - max);
-                if (argmax == label) correct++;
-                if (gs != null) {
-                    for (int j = 0; j < cols; j++) {
-                        double p = Math.exp(ls.getAtIndex(F, row + j) - max - logSum);
-                        gs.setAtIndex(F, row + j, (float) ((p - (j == label ? 1 : 0)) * invBatch));
-                    }
-                }
+            for (int i = member * rows; i < (member + 1) * rows; i++) {
+                lossSum += out.loss[i];
+                if (out.hit[i]) correct++;
             }
-            if (stats != null) {
-                MemorySegment ss = seg(stats);
-                long at = 2L * member;
-                ss.setAtIndex(F, at, (float) (ss.getAtIndex(F, at) + lossSum));
-                ss.setAtIndex(F, at + 1, ss.getAtIndex(F, at + 1) + correct);
+            long at = 2L * member;
+            ss.setAtIndex(F, at, (float) (ss.getAtIndex(F, at) + lossSum));
+            ss.setAtIndex(F, at + 1, ss.getAtIndex(F, at + 1) + correct);
+        }
+    }
+
+    /** Per-row losses and hits of one {@link #softmaxCrossEntropy} call, reused by the calling thread. */
+    private static final class RowLosses {
+        double[] loss = new double[0];
+        boolean[] hit = new boolean[0];
+
+        RowLosses ensure(int n) {
+            if (loss.length < n) {
+                loss = new double[n];
+                hit = new boolean[n];
+            }
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<RowLosses> ROW_LOSSES = ThreadLocal.withInitial(RowLosses::new);
+
+    /**
+     * One row's cross-entropy {@code log sum exp(l - max) - (l[label] - max)}, whether its argmax is the label (into
+     * {@code hit[at]}), and, when {@code gs} is non-null, its gradient {@code (softmax - onehot) / batch}.
+     */
+    private static double rowLoss(MemorySegment ls, MemorySegment ys, MemorySegment gs, int i, long row, int cols, float invBatch,
+                                  boolean[] hit, int at) {
+        int label = (int) ys.getAtIndex(F, i);
+        float max = Float.NEGATIVE_INFINITY;
+        int argmax = 0;
+        for (int j = 0; j < cols; j++) {
+            float v = ls.getAtIndex(F, row + j);
+            if (v > max) { max = v; argmax = j; }
+        }
+        double sum = 0;
+        for (int j = 0; j < cols; j++) sum += Math.exp(ls.getAtIndex(F, row + j) - max);
+        double logSum = Math.log(sum);
+        hit[at] = argmax == label;
+        if (gs != null) {
+            for (int j = 0; j < cols; j++) {
+                double p = Math.exp(ls.getAtIndex(F, row + j) - max - logSum);
+                gs.setAtIndex(F, row + j, (float) ((p - (j == label ? 1 : 0)) * invBatch));
             }
         }
+        return logSum - (ls.getAtIndex(F, row + label) - max);
     }
 
     @Override
