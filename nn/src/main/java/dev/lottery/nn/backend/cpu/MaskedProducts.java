@@ -33,17 +33,23 @@ import java.util.Arrays;
  * task per chunk, a training batch as one chunk split over the members' rows.
  */
 final class MaskedProducts {
+    private static final CpuKernels K = CpuKernels.active();
+
     /*
      * The crossovers, measured on lenet-300-100's layers (batch 60, one thread, sparse and dense calls alternating, the
      * median of 300 time ratios; docs/performance-cpu.md says where each kernel runs): every masked product breaks
      * even with the dense one near half the weights kept, and costs a quarter to a third of it at 5 %, where
      * transposing the batch in and out dominates. Products over fewer than MIN_SPARSE_WEIGHTS weights (lenet's 10 x 100
-     * output layer) never gained and stay dense.
+     * output layer) never gained and stay dense. With 16-float vectors (AVX-512) the dense product gains more than the
+     * lists do, and whole lenet-fig3 units trained both ways (the forward product and input gradient masked or dense,
+     * alternating in one process) put the break-even near a third of the weights kept: dense was 7 % faster at 41 %,
+     * even at 33 %. Those two crossovers only choose a kernel (both give the dense bits), so they may follow the width;
+     * the weight gradient's is part of the results (its rounding) and stays one constant.
      */
     /** Below this density the sparse forward product beats the dense one. */
-    static final double FORWARD_MAX_DENSITY = 0.45;
+    static final double FORWARD_MAX_DENSITY = K.lanes() >= 16 ? 0.35 : 0.45;
     /** Below this density the sparse input gradient beats the dense one. */
-    static final double INPUT_GRADIENT_MAX_DENSITY = 0.45;
+    static final double INPUT_GRADIENT_MAX_DENSITY = FORWARD_MAX_DENSITY;
     /** Below this density the sampled weight gradient beats the dense product (and changes the rounding, see above). */
     static final double WEIGHT_GRADIENT_MAX_DENSITY = 0.45;
     /** Below this density the SGD step visits the kept weights one by one rather than sweeping all of them. */
@@ -51,7 +57,6 @@ final class MaskedProducts {
     /** Weights per member below which every product stays dense. */
     static final int MIN_SPARSE_WEIGHTS = 4096;
 
-    private static final CpuKernels K = CpuKernels.active();
     /** Rows and columns the transposes round up to: the vector transpose's block (8 x 8, or 4 x 4 at 128 bits). */
     private static final int BLOCK = 8;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
