@@ -200,7 +200,7 @@ final class MaskedProducts {
             }
         }
         if (sparse.length == 0) return;
-        int width = ceilDiv(batch, 16) * 16;
+        int width = roundUp(batch, 16);
         Scratch s = SCRATCH.get();
         boolean shared = xb.shared();
         float[][] dyt = new float[sparse.length][], xt = new float[sparse.length][];
@@ -316,7 +316,7 @@ final class MaskedProducts {
 
     /** {@code count} batch positions rounded up to whole vectors. */
     private static int lanes(int count) {
-        return ceilDiv(count, K.lanes()) * K.lanes();
+        return roundUp(count, K.lanes());
     }
 
     private static int roundUp(int x, int multiple) {
