@@ -141,14 +141,16 @@ public interface DenseOps {
 
     /**
      * Softmax cross-entropy of each member's logits: {@code logits [batch, members*classes]} (member n's row is the
-     * column block n) against {@code labels [batch]}, shared by the members. When {@code dlogits} (same shape) is
+     * column block n) against {@code labels [batch]}, shared by the members, or {@code labels [batch, members]}, each
+     * member's own (member n's label of row i at {@code i * members + n}: members trained on their own mini-batches). When {@code dlogits} (same shape) is
      * non-null it receives {@code (softmax - onehot) / batch}, the gradient of each member's mean loss. When
      * {@code stats [members, 2]} is non-null, member n's summed loss and number of correct argmax predictions are
      * added to {@code stats[n, 0]} and {@code stats[n, 1]}; they stay in backend memory until the caller reads them.
      *
      * @param logits  {@code [batch, members*classes]}, read only
      * @param members how many networks' logits sit side by side, at least 1
-     * @param labels  {@code [batch]} class indices stored as exact floats in {@code [0, classes)}
+     * @param labels  {@code [batch]} or {@code [batch, members]} (any shape of that size) class indices stored as exact
+     *                floats in {@code [0, classes)}
      * @param dlogits null for no gradient, otherwise the same shape as {@code logits}, overwritten
      * @param stats   null for no statistics, otherwise {@code [members, 2]}, accumulated into (zero it first to start
      *                a new count)

@@ -51,19 +51,24 @@ public final class Conv2dLayer implements Layer {
         return bias == null ? List.of(weight) : List.of(weight, bias);
     }
 
-    private ConvGeometry geometry(int batch) {
-        if (geometry == null || geometry.batch() != batch) {
-            int groups = sharedInput ? 1 : members;
+    /** The convolution over a batch: one group over a shared input, else one group per member. */
+    private ConvGeometry geometry(int batch, boolean shared) {
+        int groups = shared ? 1 : members;
+        if (geometry == null || geometry.batch() != batch || geometry.groups() != groups) {
             geometry = new ConvGeometry(batch, groups * in.channels(), in.height(), in.width(), members * spec.filters(), spec.kernel(),
                     spec.stride(), spec.padding().amount(spec.kernel()), groups);
         }
         return geometry;
     }
 
+    /**
+     * {@inheritDoc} A layer that may read a shared input also takes each member's own ({@code [batch, members*C, H, W]},
+     * members trained on their own mini-batches); the size of {@code x} tells which.
+     */
     @Override
     public Tensor forward(Tensor x, int batch, Mode mode) {
         this.input = x;
-        ConvGeometry g = geometry(batch);
+        ConvGeometry g = geometry(batch, sharedInput && x.size() == (long) batch * in.features());
         Tensor out = buffers.get(OUT, batch);
         Tensor b = bias == null ? null : bias.value();
         if (spec.activation() == Activation.RELU) backend.conv2dRelu(x, weight.value(), b, out, g);

@@ -32,6 +32,7 @@ public final class DenseLayer implements Layer {
     private final BatchBuffers buffers; // out [batch, members*units], dx [batch, members*inputs]
     private Tensor input;           // [batch, inputs] shared, or [batch, members*inputs]
     private int batch;
+    private boolean inputShared;    // whether the last forward pass read one input for every member
 
     DenseLayer(LayerSpec.Dense spec, ImageShape in, boolean sharedInput, LayerContext ctx) {
         this.spec = spec;
@@ -55,13 +56,18 @@ public final class DenseLayer implements Layer {
 
     /** Each member's input: the shared mini-batch, or the member's column block. */
     private MatrixBatch inputs(Tensor x) {
-        return sharedInput ? MatrixBatch.shared(x, inputs) : MatrixBatch.columnBlocks(x, members, inputs);
+        return inputShared ? MatrixBatch.shared(x, inputs) : MatrixBatch.columnBlocks(x, members, inputs);
     }
 
+    /**
+     * {@inheritDoc} A layer that may read a shared input also takes each member's own ({@code [batch, members*inputs]},
+     * members trained on their own mini-batches); the size of {@code x} tells which.
+     */
     @Override
     public Tensor forward(Tensor x, int batch, Mode mode) {
         this.input = x;
         this.batch = batch;
+        this.inputShared = sharedInput && x.size() == (long) batch * inputs;
         Tensor out = buffers.get(OUT, batch);
         product(false, true, inputs(x), weights(), MatrixBatch.columnBlocks(out, members, spec.units()), MaskedOperand.B);
         if (spec.activation() == Activation.RELU) backend.addBiasRelu(out, bias.value()); // one fused pass on the GPU

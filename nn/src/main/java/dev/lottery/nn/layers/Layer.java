@@ -13,7 +13,8 @@ import java.util.Map;
  *
  * <p>Activations hold the members side by side along the channels ({@code [batch, members*channels, ...]}), except
  * for a shared input: the population's mini-batch, which every member reads. A layer built for a shared input
- * reads {@code [batch, channels, ...]}; layers without parameters pass a shared input on as a shared output.
+ * reads {@code [batch, channels, ...]}, and also each member's own input in the members' layout (members trained on
+ * their own mini-batches); layers without parameters pass a shared input on as a shared output.
  */
 public sealed interface Layer extends AutoCloseable
         permits DenseLayer, Conv2dLayer, MaxPoolLayer, FlattenLayer, DropoutLayer, BatchNormLayer, ResidualBlockLayer, GlobalAvgPoolLayer {

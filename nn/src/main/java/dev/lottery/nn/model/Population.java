@@ -223,6 +223,34 @@ public final class Population implements AutoCloseable {
         if (x.size() != (long) batch * spec.inputFeatures()) {
             throw new IllegalArgumentException("input " + x + " does not match " + spec.input() + " per example");
         }
+        return run(x, batch, mode);
+    }
+
+    /**
+     * Forward pass of every member over its own mini-batch (members of different trials, whose batches differ):
+     * {@code x [batch*members, inputFeatures]} holds member n's example i in row {@code i*members + n}, which is
+     * the members' layout {@code [batch, members*inputFeatures]} every later activation has, so the first layer runs
+     * as the later ones do (one product or convolution group per member) and each member gets the bits it gets alone
+     * on the CPU. Returns the logits as {@link #forward} does.
+     *
+     * @param x    every member's mini-batch on the population's backend, {@code batch × members × inputFeatures} values
+     * @param mode {@link Mode#training} (dropout on, batch statistics) or {@link Mode#EVALUATION}
+     * @return the logits {@code [batch, members*classes]}; the population's buffer, not to be closed by the caller
+     * @throws IllegalArgumentException if {@code x} does not hold whole examples of every member
+     * @throws IllegalStateException if the model's first layer has no parameters (such a layer reads one shared input)
+     */
+    public Tensor forwardOwnBatches(Tensor x, Mode mode) {
+        long perRow = (long) members * spec.inputFeatures();
+        if (x.size() % perRow != 0 || x.size() == 0) {
+            throw new IllegalArgumentException("input " + x + " is not whole examples of " + spec.input() + " for each of " + members + " members");
+        }
+        if (members > 1 && layers.getFirst().parameters().isEmpty()) {
+            throw new IllegalStateException("the first layer of " + spec.name() + " has no parameters, so its members cannot read their own batches");
+        }
+        return run(x, Math.toIntExact(x.size() / perRow), mode);
+    }
+
+    private Tensor run(Tensor x, int batch, Mode mode) {
         Tensor out = x;
         for (Layer layer : layers) out = layer.forward(out, batch, mode);
         lastWasTraining = mode.training();

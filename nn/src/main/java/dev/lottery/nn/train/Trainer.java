@@ -5,6 +5,7 @@ import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.StepRecorder;
 import dev.lottery.nn.data.augment.BatchAugmentation;
 import dev.lottery.nn.model.ImageShape;
+import dev.lottery.nn.model.LayerSpec;
 import dev.lottery.nn.model.Mode;
 import dev.lottery.nn.model.ModelSpec;
 import dev.lottery.nn.model.Network;
@@ -127,7 +128,39 @@ public final class Trainer {
      */
     public static List<TrainingResult> train(Population population, ResidentData data, TrainingSpec spec, long seed,
                                              List<? extends TrainingListener> listeners, List<Checkpointer> checkpointers) {
+        return train(population, data, spec, Collections.nCopies(population.members(), seed), listeners, checkpointers);
+    }
+
+    /**
+     * Trains every member of {@code population} in lockstep, each on the mini-batches of its own seed: members of
+     * different trials train together, each to the bits it reaches alone on the CPU. Members whose seeds are all equal
+     * share one mini-batch per step (as {@link #train(Population, ResidentData, TrainingSpec, long, List, List)});
+     * otherwise every step gathers each member's batch, which {@link #acceptsSeedsPerMember} must allow.
+     *
+     * @param population    the members to train in place
+     * @param data          the training, test and (optional) validation sets on the population's backend
+     * @param spec          optimizer, batch size, length, evaluation interval and augmentation, shared by every member
+     * @param seeds         one seed per member, in member order: keys its batch order (each epoch's shuffle) and its
+     *                      checkpoints
+     * @param listeners     one listener per member, in member order; {@link TrainingListener#NONE} for none
+     * @param checkpointers one checkpointer per member, in member order; null entries save nothing
+     * @return a new list with one result per member, in member order
+     * @throws IllegalArgumentException if the lists do not have one entry per member, the seeds differ where
+     *                                  {@link #acceptsSeedsPerMember} says no, or the members' checkpoints reached
+     *                                  different iterations
+     * @throws IllegalStateException if a checkpoint file belongs to another run or is damaged
+     * @throws UserError if the batch size exceeds the training examples
+     */
+    public static List<TrainingResult> train(Population population, ResidentData data, TrainingSpec spec, List<Long> seeds,
+                                             List<? extends TrainingListener> listeners, List<Checkpointer> checkpointers) {
         int members = population.members();
+        if (seeds.size() != members) throw new IllegalArgumentException(members + " members with " + seeds.size() + " seeds");
+        boolean ownBatches = seeds.stream().distinct().count() > 1;
+        if (ownBatches && !acceptsSeedsPerMember(population.spec(), spec)) {
+            throw new IllegalArgumentException("members of " + population.spec().name() + " with different seeds " + seeds
+                    + " need a model whose first layer has parameters, no dropout and no augmentation");
+        }
+        long seed = seeds.getFirst();
         if (listeners.size() != members || checkpointers.size() != members) {
             throw new IllegalArgumentException(members + " members with " + listeners.size() + " listeners and " + checkpointers.size() + " checkpointers");
         }
@@ -140,11 +173,13 @@ public final class Trainer {
         long start = System.nanoTime();
         List<List<EvalPoint>> series = new ArrayList<>();
         for (int m = 0; m < members; m++) series.add(new ArrayList<>());
+        // Own batches: member n's example i in row i*members + n, gathered in one pass (see interleavedOrder).
+        int rows = ownBatches ? batch * members : batch;
         try (Sgd sgd = new Sgd(spec.optimizer(), population);
-             Tensor x = backend.zeros("batch.x", batch, train.features());
-             Tensor y = backend.zeros("batch.y", batch);
+             Tensor x = backend.zeros("batch.x", rows, train.features());
+             Tensor y = backend.zeros("batch.y", rows);
              Evaluator evaluator = new Evaluator(population)) {
-            long first = resume(population, sgd, spec, seed, checkpointers, series);
+            long first = resume(population, sgd, spec, seeds, checkpointers, series);
             int[] order = null;
             BatchAugmentation augmentation = spec.augmentation();
             boolean replayable = TrainingStep.replayable(population.spec(), augmentation);
@@ -153,13 +188,14 @@ public final class Trainer {
                  StepRecorder steps = replayable ? backend.stepRecorder() : StepRecorder.direct(backend);
                  Tensor augmented = augmentation.isNone() ? null : backend.zeros("batch.x.augmented", batch, train.features())) {
                 if (first == 0) report(evaluator.evaluate(0, data), series, listeners, total);
-                TrainingStep step = new TrainingStep(population, sgd, steps, augmentation, augmented, seed);
+                TrainingStep step = ownBatches ? TrainingStep.ownBatches(population, sgd, steps)
+                        : new TrainingStep(population, sgd, steps, augmentation, augmented, seed);
                 for (long it = first; it < total; it++) {
                     int inEpoch = (int) (it % perEpoch);
                     long epoch = it / perEpoch;
                     if (inEpoch == 0 || order == null) {
-                        order = shuffle(seed, epoch, train.count());
-                        steps.useOrder(order, inEpoch * batch);
+                        order = ownBatches ? interleavedOrder(seeds, epoch, train.count(), perEpoch * batch) : shuffle(seed, epoch, train.count());
+                        steps.useOrder(order, inEpoch * rows);
                     }
                     // Listeners, evaluations and checkpoints below run every iteration, outside the (maybe replayed) step.
                     step.iterate(spec.optimizer().learningRate().at(it), train.images(), train.labels(), x, y, epoch, order,
@@ -170,7 +206,7 @@ public final class Trainer {
                     for (TrainingListener l : listeners) l.onIteration(done, total);
                     for (int m = 0; m < members; m++) {
                         Checkpointer c = checkpointers.get(m);
-                        if (c != null && c.due(done, total)) c.save(population.member(m), sgd, spec, seed, done, series.get(m));
+                        if (c != null && c.due(done, total)) c.save(population.member(m), sgd, spec, seeds.get(m), done, series.get(m));
                     }
                 }
             }
@@ -183,7 +219,7 @@ public final class Trainer {
      * Restores every member's checkpoint and returns the iteration they reached (0 when none has one). Members must
      * agree: all resume from the same iteration or all start afresh.
      */
-    private static long resume(Population population, Sgd sgd, TrainingSpec spec, long seed, List<Checkpointer> checkpointers,
+    private static long resume(Population population, Sgd sgd, TrainingSpec spec, List<Long> seeds, List<Checkpointer> checkpointers,
                                List<List<EvalPoint>> series) {
         List<Optional<Long>> reached = checkpointers.stream().map(c -> c == null ? Optional.<Long>empty() : c.iteration()).toList();
         if (reached.stream().distinct().count() > 1) {
@@ -192,7 +228,7 @@ public final class Trainer {
         }
         if (reached.getFirst().isEmpty()) return 0;
         for (int m = 0; m < checkpointers.size(); m++) {
-            Checkpointer.Resumed r = checkpointers.get(m).restore(population.member(m), sgd, spec, seed).orElseThrow();
+            Checkpointer.Resumed r = checkpointers.get(m).restore(population.member(m), sgd, spec, seeds.get(m)).orElseThrow();
             series.get(m).addAll(r.series());
         }
         return reached.getFirst().get();
@@ -203,6 +239,44 @@ public final class Trainer {
             series.get(m).add(points[m]);
             listeners.get(m).onEvaluation(points[m], total);
         }
+    }
+
+    /**
+     * Whether members of {@code model} trained under {@code spec} may have different seeds, each member reading its
+     * own mini-batches: the first layer must have parameters (it reads each member's batch as later layers read their
+     * inputs), and nothing else may be keyed by the seed while training, so no dropout layer (its masks follow the
+     * population's seed) and no augmentation (its draws follow the seed).
+     *
+     * @param model the members' model
+     * @param spec  the training settings
+     * @return true when {@link #train(Population, ResidentData, TrainingSpec, List, List, List)} accepts different seeds
+     */
+    public static boolean acceptsSeedsPerMember(ModelSpec model, TrainingSpec spec) {
+        LayerSpec first = model.layers().getFirst();
+        boolean firstHasParameters = first instanceof LayerSpec.Dense || first instanceof LayerSpec.Conv2d;
+        return firstHasParameters && spec.augmentation().isNone() && model.layers().stream().noneMatch(l -> l instanceof LayerSpec.Dropout);
+    }
+
+    /**
+     * One epoch's order for members with their own seeds: entry {@code j*members + n} is entry j of member n's
+     * {@link #shuffle}, for the first {@code perMember} entries of each, so gathering rows
+     * {@code [b*batch*members, (b+1)*batch*members)} of it puts member n's example i of batch b in row
+     * {@code i*members + n}, the layout {@link Population#forwardOwnBatches} reads.
+     *
+     * @param seeds     one seed per member
+     * @param epoch     the epoch, counted from 0
+     * @param count     the training examples
+     * @param perMember the entries of each member's order used in an epoch (whole batches), at most {@code count}
+     * @return a new array of {@code seeds.size() * perMember} example indices
+     */
+    static int[] interleavedOrder(List<Long> seeds, long epoch, int count, int perMember) {
+        int members = seeds.size();
+        int[] order = new int[members * perMember];
+        for (int n = 0; n < members; n++) {
+            int[] own = shuffle(seeds.get(n), epoch, count);
+            for (int j = 0; j < perMember; j++) order[j * members + n] = own[j];
+        }
+        return order;
     }
 
     /**

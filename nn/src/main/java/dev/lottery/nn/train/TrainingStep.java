@@ -31,6 +31,7 @@ public final class TrainingStep {
     private final BatchAugmentation augmentation;
     private final Tensor augmented;
     private final long seed;
+    private final boolean ownBatches;
     private final boolean replayable;
     private final Map<Double, StepRecorder.Recording> recordings = new HashMap<>();
     private final Set<Double> warm = new HashSet<>();
@@ -47,13 +48,34 @@ public final class TrainingStep {
      * @param seed         the run's seed, which keys the augmentation's draws
      */
     public TrainingStep(Population population, Sgd sgd, StepRecorder steps, BatchAugmentation augmentation, Tensor augmented, long seed) {
+        this(population, sgd, steps, augmentation, augmented, seed, false);
+    }
+
+    private TrainingStep(Population population, Sgd sgd, StepRecorder steps, BatchAugmentation augmentation, Tensor augmented, long seed,
+                         boolean ownBatches) {
         this.population = population;
         this.sgd = sgd;
         this.steps = steps;
         this.augmentation = augmentation;
         this.augmented = augmented;
         this.seed = seed;
+        this.ownBatches = ownBatches;
         this.replayable = steps.records() && replayable(population.spec(), augmentation);
+    }
+
+    /**
+     * A step whose members each read their own mini-batch, without augmentation: the recorder's order interleaves the
+     * members' orders, so the gathered {@code x [batch*members, features]} and {@code y [batch*members]} hold member
+     * n's example i in row {@code i*members + n} ({@link Population#forwardOwnBatches}), and the loss reads each
+     * member's labels.
+     *
+     * @param population the members trained; not owned
+     * @param sgd        the optimizer over {@code population}'s parameters; not owned
+     * @param steps      the recorder whose (interleaved) example order the batches follow; not owned
+     * @return the step
+     */
+    public static TrainingStep ownBatches(Population population, Sgd sgd, StepRecorder steps) {
+        return new TrainingStep(population, sgd, steps, BatchAugmentation.NONE, null, 0, true);
     }
 
     /**
@@ -118,7 +140,7 @@ public final class TrainingStep {
                     epochOrder, firstExample, x.dim(0));
             input = augmented;
         }
-        Tensor logits = population.forward(input, Mode.training(iteration));
+        Tensor logits = ownBatches ? population.forwardOwnBatches(input, Mode.training(iteration)) : population.forward(input, Mode.training(iteration));
         population.backend().softmaxCrossEntropy(logits, population.members(), y, population.logitsGradient(), null);
         population.backward();
         sgd.step(iteration);

@@ -359,47 +359,60 @@ public abstract class BackendConformanceSuite {
     @ParameterizedTest(name = "{0} member(s)")
     @ValueSource(ints = {1, 3})
     void softmaxCrossEntropyOfEachMemberMatchesTheReferenceAndTheMemberAlone(int members) {
-        for (int rows : new int[] {1, 7, 131, 4001}) { // 4001 x 10: enough rows for a backend to split them over its threads
-            for (int classes : new int[] {3, 10}) {
-                int width = members * classes;
-                float[] logits = gaussian(rows * width, rows + classes);
-                float[] labels = new float[rows];
-                for (int r = 0; r < rows; r++) {
-                    labels[r] = (r * 7 + 3) % classes;
-                    if (r % 4 == 0) { // a tie for the largest logit: the first one is the prediction
-                        for (int n = 0; n < members; n++) {
-                            logits[r * width + n * classes] = 9f;
-                            logits[r * width + n * classes + classes - 1] = 9f;
-                        }
-                    }
-                }
-                float[] stats = new float[2 * members];
+        for (boolean ownLabels : new boolean[] {false, true}) {
+            if (ownLabels && members == 1) continue; // the one member's own labels are the shared ones
+            for (int rows : new int[] {1, 7, 131, 4001}) { // 4001 x 10: enough rows for a backend to split them over its threads
+                for (int classes : new int[] {3, 10}) softmaxCase(members, ownLabels, rows, classes);
+            }
+        }
+    }
+
+    /**
+     * One softmax case: labels shared by the members ({@code [rows]}), or each member's own ({@code [rows, members]},
+     * member n's label of row r at {@code r * members + n}, as members trained on their own mini-batches have them).
+     */
+    private void softmaxCase(int members, boolean ownLabels, int rows, int classes) {
+        int width = members * classes;
+        float[] logits = gaussian(rows * width, rows + classes);
+        int labelsPerRow = ownLabels ? members : 1;
+        float[] labels = new float[rows * labelsPerRow];
+        for (int r = 0; r < rows; r++) {
+            for (int n = 0; n < labelsPerRow; n++) labels[r * labelsPerRow + n] = (r * 7 + 3 + 5 * n) % classes;
+            if (r % 4 == 0) { // a tie for the largest logit: the first one is the prediction
                 for (int n = 0; n < members; n++) {
-                    stats[2 * n] = 0.5f; // accumulated into
-                    stats[2 * n + 1] = 2f;
-                }
-                Arg l = new Arg(logits, rows, width), y = new Arg(labels, rows), g = new Arg(filled(rows * width, Float.NaN), rows, width);
-                Arg s = new Arg(stats, members, 2);
-                String what = "softmax " + members + " members, " + rows + " rows of " + classes + " classes";
-                Outcome o = both((b, t) -> b.softmaxCrossEntropy(t[0], members, t[1], t[2], t[3]), l, y, g, s);
-                assertGradient(o.expected()[2], o.actual()[2], what);
-                assertStats(o.expected()[3], o.actual()[3], what);
-                Outcome onlyStats = both((b, t) -> b.softmaxCrossEntropy(t[0], members, t[1], null, t[3]), l, y, g, s);
-                assertBitwise(g.values(), onlyStats.actual()[2], what + ": no gradient asked, none written");
-                assertStats(onlyStats.expected()[3], onlyStats.actual()[3], what + " without gradient");
-                Outcome onlyGradient = both((b, t) -> b.softmaxCrossEntropy(t[0], members, t[1], t[2], null), l, y, g, s);
-                assertGradient(onlyGradient.expected()[2], onlyGradient.actual()[2], what + " without statistics");
-                for (int n = 0; n < members; n++) {
-                    float[][] alone = run(backend(), (b, t) -> b.softmaxCrossEntropy(t[0], t[1], t[2], t[3]),
-                            new Arg(channels(logits, rows, members, classes, n, 1), rows, classes), y, new Arg(filled(rows * classes, Float.NaN), rows, classes),
-                            new Arg(block(stats, n, 2), 2));
-                    // Each (row, member) is computed on its own, so its gradient is the member's alone to the bit.
-                    assertBitwise(alone[2], channels(o.actual()[2], rows, members, classes, n, 1), what + ", member " + n + "'s gradient alone");
-                    float[] together = block(o.actual()[3], n, 2);
-                    if (tolerances().membersBitwise()) assertBitwise(alone[3], together, what + ", member " + n + "'s statistics alone");
-                    else assertStats(alone[3], together, what + ", member " + n + "'s statistics alone");
+                    logits[r * width + n * classes] = 9f;
+                    logits[r * width + n * classes + classes - 1] = 9f;
                 }
             }
+        }
+        float[] stats = new float[2 * members];
+        for (int n = 0; n < members; n++) {
+            stats[2 * n] = 0.5f; // accumulated into
+            stats[2 * n + 1] = 2f;
+        }
+        Arg l = new Arg(logits, rows, width), y = new Arg(labels, rows, labelsPerRow), g = new Arg(filled(rows * width, Float.NaN), rows, width);
+        Arg s = new Arg(stats, members, 2);
+        String what = "softmax " + members + " members, " + rows + " rows of " + classes + " classes"
+                + (ownLabels ? ", each member's own labels" : "");
+        Outcome o = both((b, t) -> b.softmaxCrossEntropy(t[0], members, t[1], t[2], t[3]), l, y, g, s);
+        assertGradient(o.expected()[2], o.actual()[2], what);
+        assertStats(o.expected()[3], o.actual()[3], what);
+        Outcome onlyStats = both((b, t) -> b.softmaxCrossEntropy(t[0], members, t[1], null, t[3]), l, y, g, s);
+        assertBitwise(g.values(), onlyStats.actual()[2], what + ": no gradient asked, none written");
+        assertStats(onlyStats.expected()[3], onlyStats.actual()[3], what + " without gradient");
+        Outcome onlyGradient = both((b, t) -> b.softmaxCrossEntropy(t[0], members, t[1], t[2], null), l, y, g, s);
+        assertGradient(onlyGradient.expected()[2], onlyGradient.actual()[2], what + " without statistics");
+        for (int n = 0; n < members; n++) {
+            float[][] alone = run(backend(), (b, t) -> b.softmaxCrossEntropy(t[0], t[1], t[2], t[3]),
+                    new Arg(channels(logits, rows, members, classes, n, 1), rows, classes),
+                    new Arg(channels(labels, rows, labelsPerRow, 1, ownLabels ? n : 0, 1), rows),
+                    new Arg(filled(rows * classes, Float.NaN), rows, classes),
+                    new Arg(block(stats, n, 2), 2));
+            // Each (row, member) is computed on its own, so its gradient is the member's alone to the bit.
+            assertBitwise(alone[2], channels(o.actual()[2], rows, members, classes, n, 1), what + ", member " + n + "'s gradient alone");
+            float[] together = block(o.actual()[3], n, 2);
+            if (tolerances().membersBitwise()) assertBitwise(alone[3], together, what + ", member " + n + "'s statistics alone");
+            else assertStats(alone[3], together, what + ", member " + n + "'s statistics alone");
         }
     }
 

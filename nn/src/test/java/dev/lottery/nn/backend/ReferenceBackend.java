@@ -154,12 +154,13 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void softmaxCrossEntropy(Tensor logits, int members, Tensor labels, Tensor dlogits, Tensor stats) {
         int rows = logits.dim(0), width = logits.dim(1), classes = width / members;
+        boolean ownLabels = labels.size() == (long) rows * members;
         for (int n = 0; n < members; n++) {
             double lossSum = 0;
             int correct = 0;
             for (int r = 0; r < rows; r++) {
                 long row = (long) r * width + (long) n * classes;
-                int label = (int) get(labels, r);
+                int label = (int) get(labels, ownLabels ? (long) r * members + n : r);
                 int argmax = 0;
                 for (int j = 1; j < classes; j++) if (get(logits, row + j) > get(logits, row + argmax)) argmax = j;
                 double max = get(logits, row + argmax), sum = 0;

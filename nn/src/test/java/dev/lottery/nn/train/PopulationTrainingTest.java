@@ -2,6 +2,7 @@ package dev.lottery.nn.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -156,6 +157,102 @@ class PopulationTrainingTest {
                 // only if the starts were equal, which prepare() rules out).
                 assertNotEquals(results.get(0).finalTestAccuracy() + "/" + results.get(0).series().getLast().testLoss(),
                         results.get(1).finalTestAccuracy() + "/" + results.get(1).series().getLast().testLoss());
+            }
+        }
+    }
+
+    /** Member m's seed when members come from different trials: member 0 has its own, members 1 and 2 share one. */
+    private static long trialSeed(int m) {
+        return m == 0 ? SEED : SEED + 100;
+    }
+
+    /** The models whose members may have their own seeds: {@link #models()} without dropout and augmentation. */
+    static Stream<Arguments> modelsForOwnSeeds() {
+        return models().filter(a -> !a.get()[0].equals("dropout")).map(a -> {
+            Object[] args = a.get();
+            return Arguments.of(args[0], args[1], args[2]);
+        });
+    }
+
+    /**
+     * Members of different trials (their own seeds, so their own mini-batches every step) train to the bits each
+     * reaches alone with its seed: the first layer reads each member's batch as later layers read their inputs, and
+     * the loss each member's labels. A mix-up of batches or labels between members would move the bits.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modelsForOwnSeeds")
+    void membersWithTheirOwnSeedsTrainToTheBitsTheyReachAlone(String name, ModelSpec model, OptimizerSpec optimizer) {
+        TrainingSpec spec = new TrainingSpec(optimizer, 20, 24, 12, 30, BatchAugmentation.NONE);
+        List<Long> seeds = new ArrayList<>();
+        for (int m = 0; m < MEMBERS; m++) seeds.add(trialSeed(m));
+        try (ResidentData data = ResidentData.upload(backend, data(model))) {
+            List<List<float[]>> alone = new ArrayList<>();
+            List<TrainingResult> aloneResults = new ArrayList<>();
+            for (int m = 0; m < MEMBERS; m++) {
+                try (Network net = Network.create(model, backend, SEED)) {
+                    prepare(net, m);
+                    aloneResults.add(Trainer.train(net, data, spec, seeds.get(m), TrainingListener.NONE));
+                    alone.add(weights(net));
+                }
+            }
+            try (Population population = Population.create(model, backend, MEMBERS, SEED)) {
+                for (int m = 0; m < MEMBERS; m++) prepare(population.member(m), m);
+                List<TrainingResult> results = Trainer.train(population, data, spec, seeds,
+                        Collections.nCopies(MEMBERS, TrainingListener.NONE), Collections.nCopies(MEMBERS, null));
+                for (int m = 0; m < MEMBERS; m++) {
+                    assertEquals(aloneResults.get(m).series(), results.get(m).series(), name + ": member " + m + "'s evaluations");
+                    List<float[]> together = weights(population.member(m));
+                    for (int t = 0; t < together.size(); t++) {
+                        assertArrayEquals(alone.get(m).get(t), together.get(t), name + ": member " + m + ", tensor " + t);
+                    }
+                }
+            }
+            // The seeds matter: member 0 trained on member 1's batches ends elsewhere.
+            try (Network net = Network.create(model, backend, SEED)) {
+                prepare(net, 0);
+                Trainer.train(net, data, spec, seeds.get(1), TrainingListener.NONE);
+                assertNotEquals(alone.get(0).stream().map(Arrays::hashCode).toList(), weights(net).stream().map(Arrays::hashCode).toList(),
+                        name + ": another seed, other batches");
+            }
+        }
+    }
+
+    /** Sparse members with their own seeds: the masked first-layer products read each member's own batch too. */
+    @Test
+    void sparseMembersWithTheirOwnSeedsTrainToTheBitsTheyReachAlone() {
+        List<Long> seeds = List.of(trialSeed(0), trialSeed(1), trialSeed(2));
+        try (ResidentData data = ResidentData.upload(backend, SyntheticData.split(240, 60, 300, 4));
+             Population population = Population.create(WIDE, backend, MEMBERS, SEED)) {
+            for (int m = 0; m < MEMBERS; m++) prepare(population.member(m), m, SPARSE_KEEP[m]);
+            List<TrainingResult> together = Trainer.train(population, data, SPARSE_RUN, seeds,
+                    Collections.nCopies(MEMBERS, TrainingListener.NONE), Collections.nCopies(MEMBERS, null));
+            for (int m = 0; m < MEMBERS; m++) {
+                try (Network net = Network.create(WIDE, backend, SEED)) {
+                    prepare(net, m, SPARSE_KEEP[m]);
+                    TrainingResult alone = Trainer.train(net, data, SPARSE_RUN, seeds.get(m), TrainingListener.NONE);
+                    assertEquals(alone.series(), together.get(m).series(), "member " + m + "'s evaluations");
+                    List<float[]> own = weights(population.member(m)), single = weights(net);
+                    for (int t = 0; t < own.size(); t++) assertArrayEquals(single.get(t), own.get(t), "member " + m + ", tensor " + t);
+                }
+            }
+        }
+    }
+
+    /** Dropout masks and augmentation draws follow one seed, so members with different seeds are refused with them. */
+    @Test
+    void differentSeedsAreRefusedWhereTheSeedKeysMoreThanTheBatches() {
+        List<Arguments> all = models().toList();
+        ModelSpec dropout = (ModelSpec) all.get(3).get()[1], conv = (ModelSpec) all.get(1).get()[1];
+        assertTrue(Trainer.acceptsSeedsPerMember(conv, new TrainingSpec(OptimizerSpec.sgd(0.05), 20, 24, 12, 30, BatchAugmentation.NONE)));
+        for (Object[] refused : new Object[][] {{dropout, BatchAugmentation.NONE}, {conv, BatchAugmentation.FLIP_AND_TRANSLATE}}) {
+            ModelSpec model = (ModelSpec) refused[0];
+            TrainingSpec spec = new TrainingSpec(OptimizerSpec.sgd(0.05), 20, 24, 12, 30, (BatchAugmentation) refused[1]);
+            assertFalse(Trainer.acceptsSeedsPerMember(model, spec), model.name());
+            try (ResidentData data = ResidentData.upload(backend, data(model));
+                 Population population = Population.create(model, backend, 2, SEED)) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.train(population, data, spec,
+                        List.of(SEED, SEED + 1), Collections.nCopies(2, TrainingListener.NONE), Collections.nCopies(2, null)));
+                assertTrue(e.getMessage().contains("different seeds"), e.getMessage());
             }
         }
     }

@@ -271,7 +271,8 @@ public final class CpuBackend implements Backend {
     public void softmaxCrossEntropy(Tensor logits, int members, Tensor labels, Tensor dlogits, Tensor stats) {
         int rows = logits.dim(0), width = logits.dim(1), cols = width / members;
         if (members <= 0 || cols * members != width) throw new IllegalArgumentException(logits + " is not " + members + " members' logits");
-        if (labels.size() != rows) throw new IllegalArgumentException("labels " + labels + " for " + logits);
+        boolean ownLabels = members > 1 && labels.size() == (long) rows * members;
+        if (labels.size() != rows && !ownLabels) throw new IllegalArgumentException("labels " + labels + " for " + logits);
         if (dlogits != null && dlogits.size() != logits.size()) throw new IllegalArgumentException("dlogits " + dlogits + " for " + logits);
         if (stats != null && stats.size() != 2L * members) throw new IllegalArgumentException("stats " + stats + " for " + members + " members");
         MemorySegment ls = seg(logits), ys = seg(labels);
@@ -283,7 +284,9 @@ public final class CpuBackend implements Backend {
         inParallelRows(rows, width, (from, to) -> {
             for (int member = 0; member < members; member++) {
                 for (int i = (int) from; i < to; i++) {
-                    out.loss[member * rows + i] = rowLoss(ls, ys, gs, i, (long) i * width + (long) member * cols, cols, invBatch, out.hit, member * rows + i);
+                    long label = ownLabels ? (long) i * members + member : i;
+                    out.loss[member * rows + i] = rowLoss(ls, ys, gs, label, (long) i * width + (long) member * cols, cols, invBatch,
+                            out.hit, member * rows + i);
                 }
             }
         }, ls, ys, gs);
@@ -319,12 +322,13 @@ public final class CpuBackend implements Backend {
     private static final ThreadLocal<RowLosses> ROW_LOSSES = ThreadLocal.withInitial(RowLosses::new);
 
     /**
-     * One row's cross-entropy {@code log sum exp(l - max) - (l[label] - max)}, whether its argmax is the label (into
-     * {@code hit[at]}), and, when {@code gs} is non-null, its gradient {@code (softmax - onehot) / batch}.
+     * One row's cross-entropy {@code log sum exp(l - max) - (l[label] - max)} against the label at {@code ys[labelAt]},
+     * whether its argmax is the label (into {@code hit[at]}), and, when {@code gs} is non-null, its gradient
+     * {@code (softmax - onehot) / batch}.
      */
-    private static double rowLoss(MemorySegment ls, MemorySegment ys, MemorySegment gs, int i, long row, int cols, float invBatch,
+    private static double rowLoss(MemorySegment ls, MemorySegment ys, MemorySegment gs, long labelAt, long row, int cols, float invBatch,
                                   boolean[] hit, int at) {
-        int label = (int) ys.getAtIndex(F, i);
+        int label = (int) ys.getAtIndex(F, labelAt);
         float max = Float.NEGATIVE_INFINITY;
         int argmax = 0;
         for (int j = 0; j < cols; j++) {

@@ -280,7 +280,8 @@ public final class CudaBackend implements Backend {
         current();
         int rows = logits.dim(0), width = logits.dim(1), cols = width / members;
         if (members <= 0 || cols * members != width) throw new IllegalArgumentException(logits + " is not " + members + " members' logits");
-        if (labels.size() != rows) throw new IllegalArgumentException("labels " + labels + " for " + logits);
+        boolean ownLabels = members > 1 && labels.size() == (long) rows * members;
+        if (labels.size() != rows && !ownLabels) throw new IllegalArgumentException("labels " + labels + " for " + logits);
         if (dlogits != null && dlogits.size() != logits.size()) throw new IllegalArgumentException("dlogits " + dlogits + " for " + logits);
         if (stats != null) {
             if (stats.size() != 2L * members) throw new IllegalArgumentException("stats " + stats + " for " + members + " members");
@@ -289,7 +290,7 @@ public final class CudaBackend implements Backend {
         }
         if (rows == 0) return;
         try (KernelArgs args = new KernelArgs().ptr(ptr(logits)).ptr(ptr(labels)).ptr(ptr(dlogits)).ptr(ptr(stats)).i32(rows).i32(cols)
-                .i32(members)) {
+                .i32(members).i32(ownLabels ? 1 : 0)) {
             Dim3 grid = new Dim3(Dim3.covering(rows, SOFTMAX_BLOCK).x(), members, 1);
             kernels.softmaxXent.launch(grid, Dim3.of(SOFTMAX_BLOCK), 0, stream, args);
         }

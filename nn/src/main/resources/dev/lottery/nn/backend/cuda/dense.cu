@@ -43,13 +43,14 @@ extern "C" __global__ void sum_rows(const float* dy, float* dbias, int rows, int
 }
 
 // Softmax cross-entropy of each member's logits (logits [rows, members*cols]), one thread per row and member, in
-// double like the CPU backend. dlogits (may be null) gets (softmax - onehot) / rows; stats [members, 2] (may be
+// double like the CPU backend. labels are [rows], shared, or with ownLabels [rows, members] (member n's label of row r
+// at r * members + n). dlogits (may be null) gets (softmax - onehot) / rows; stats [members, 2] (may be
 // null) accumulates each member's [sum of losses, number of correct argmaxes]:
 // each block reduces its rows in shared memory and adds once, so a 10,000-example evaluation costs
 // ceil(rows / blockDim) atomics. blockDim must be SOFTMAX_BLOCK.
 #define SOFTMAX_BLOCK 128
 extern "C" __global__ void softmax_xent(const float* logits, const float* labels, float* dlogits, float* stats, int rows, int cols,
-                                        int members) {
+                                        int members, int ownLabels) {
     __shared__ double lossShared[SOFTMAX_BLOCK];
     __shared__ int correctShared[SOFTMAX_BLOCK];
     // Block (x, member) takes SOFTMAX_BLOCK rows of one member, whose logits are the member's column block.
@@ -59,7 +60,7 @@ extern "C" __global__ void softmax_xent(const float* logits, const float* labels
     int correct = 0;
     if (r < rows) {
         const float* row = logits + r * width + (i64) member * cols;
-        int label = (int) labels[r];
+        int label = (int) labels[ownLabels ? (i64) r * members + member : (i64) r];
         float max = -__int_as_float(0x7f800000);
         int argmax = 0;
         for (int j = 0; j < cols; j++) {
