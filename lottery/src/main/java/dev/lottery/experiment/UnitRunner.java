@@ -23,7 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs {@link Unit}s, alone or several of one trial together as a population: builds each unit's starting network
+ * Runs {@link Unit}s, alone or several together as a population: builds each unit's starting network
  * from the files of the units it depends on, trains them, and writes each unit's results (masks, final weights,
  * metrics) with its {@code DONE} marker last. Everything it reads comes
  * from the results store, so a unit gives the same bytes whether its dependencies ran a second ago in this
@@ -93,20 +93,36 @@ public final class UnitRunner {
     }
 
     /**
-     * Runs units of one trial together as one population: each member starts as its unit says, all train in
-     * lockstep on the trial's mini-batches, and each unit's results are written as if it had trained alone (they are
-     * the same bits). {@code progress} follows the population's iterations and its first unit's evaluations.
+     * Whether units of different trials may train in one population: their mini-batches differ (each trial's seed
+     * keys its batch order), which {@link Trainer#acceptsSeedsPerMember} allows for models without dropout trained
+     * without augmentation.
      *
-     * @param units    at least one unit, all of one trial, each with its dependencies complete
+     * @return true when {@link #run(List, TrainingListener)} accepts units of several trials
+     */
+    public boolean mixesTrials() {
+        return Trainer.acceptsSeedsPerMember(spec.model(), spec.training());
+    }
+
+    /**
+     * Runs units together as one population: each member starts as its unit says, all train in lockstep, each on its
+     * trial's mini-batches (one batch for all when they share a trial), and each unit's results are written as if it
+     * had trained alone (they are the same bits). {@code progress} follows the population's iterations and its first
+     * unit's evaluations.
+     *
+     * @param units    at least one unit, each with its dependencies complete; all of one trial unless {@link #mixesTrials()}
      * @param progress called on the calling thread
      * @return each unit's headline numbers, in the order of {@code units}, once all their results are written
+     * @throws IllegalArgumentException if the units belong to several trials and {@link #mixesTrials()} is false
      */
     public List<ExperimentListener.UnitOutcome> run(List<Unit> units, TrainingListener progress) {
         int trial = units.getFirst().trial();
-        if (units.stream().anyMatch(u -> u.trial() != trial)) throw new IllegalArgumentException("a population holds units of one trial: " + units);
+        if (!mixesTrials() && units.stream().anyMatch(u -> u.trial() != trial)) {
+            throw new IllegalArgumentException("a population of " + spec.model().name() + " holds units of one trial: " + units);
+        }
         // Here, not when the runner is made: an engine that hands the units to other machines trains none itself.
         store.requireKernels(backend.kernelGeneration());
         long seed = spec.trialSeed(trial);
+        List<Long> seeds = units.stream().map(u -> spec.trialSeed(u.trial())).toList();
         List<RewindCapture> rewinds = new ArrayList<>(); // per member, null for most
         try (Population population = Population.create(spec.model(), backend, units.size(), seed)) {
             List<List<SurvivorCount>> survivors = new ArrayList<>();
@@ -125,7 +141,7 @@ public final class UnitRunner {
                 // Not for a dense unit that captures the rewind point: a resume past that iteration would miss it.
                 checkpointers.add(checkpointEvery > 0 && rewind == null ? new Checkpointer(checkpointFile(unit), checkpointEvery) : null);
             }
-            List<TrainingResult> results = Trainer.train(population, data, spec.training(), seed, listeners, checkpointers);
+            List<TrainingResult> results = Trainer.train(population, data, spec.training(), seeds, listeners, checkpointers);
             List<ExperimentListener.UnitOutcome> outcomes = new ArrayList<>();
             for (int m = 0; m < units.size(); m++) {
                 // The rewind point is part of the dense unit's results: written before its marker.
@@ -204,6 +220,8 @@ public final class UnitRunner {
     private RewindCapture start(Unit unit, Network net) {
         switch (unit) {
             case Unit.Dense d -> {
+                // θ0 of the unit's own trial (a population drew its members from its first unit's seed).
+                net.initialize(spec.trialSeed(d.trial()), "init");
                 try (NetworkState theta0 = NetworkState.capture(net)) {
                     theta0.write(store.theta0Dir(d.trial()));
                 }

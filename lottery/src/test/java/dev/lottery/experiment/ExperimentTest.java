@@ -356,11 +356,13 @@ class ExperimentTest {
         ExperimentSpec s = spec();
         Map<String, byte[]> alone = files(run(root.resolve("alone"), s, ExperimentListener.NONE));
         List<Integer> sizes = new ArrayList<>();
+        List<Long> trialsPerPopulation = new ArrayList<>();
         // Killed halfway through the second population of several units, then resumed with populations again.
         ExperimentListener killer = new ExperimentListener() {
             @Override
             public TrainingListener onPopulationStart(List<Unit> units, int done, int total) {
                 sizes.add(units.size());
+                trialsPerPopulation.add(units.stream().map(Unit::trial).distinct().count());
                 boolean kill = sizes.stream().filter(n -> n > 1).count() == 2;
                 return new TrainingListener() {
                     @Override
@@ -374,6 +376,8 @@ class ExperimentTest {
         assertThrows(Killed.class, () -> run(together, s, killer, PopulationSize.AUTO));
         Path dir = run(together, s, ExperimentListener.NONE, PopulationSize.AUTO);
         assertTrue(sizes.stream().anyMatch(n -> n >= 3), "populations formed: " + sizes);
+        // lenet has no dropout or augmentation, so units of both trials train together, each on its own batches.
+        assertTrue(trialsPerPopulation.stream().anyMatch(n -> n == 2), "trials per population: " + trialsPerPopulation);
         Map<String, byte[]> grouped = files(dir);
         assertEquals(alone.keySet(), grouped.keySet());
         for (String f : alone.keySet()) assertArrayEquals(alone.get(f), grouped.get(f), f);
