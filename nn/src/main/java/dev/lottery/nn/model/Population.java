@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * {@code members} networks of one architecture built side by side on a backend, trained in lockstep on the same
- * mini-batches: each has its own parameters, masks and optimizer state, and one forward or backward pass runs all of
+ * mini-batches ({@link #forward}) or each on its own ({@link #forwardOwnBatches}): each has its own parameters, masks and optimizer state, and one forward or backward pass runs all of
  * them (a single network is the population of one; there is no other code path). Parameters are stacked
  * {@code [members, ...]} in backend memory; activations hold the members side by side along the channels (see
  * {@link dev.lottery.nn.backend.Backend}), so the first layer reads the shared mini-batch in one wide product and
