@@ -7,6 +7,8 @@
 # Environment:
 #   LENET_MEMBERS="1,2,4,6,8,16,32"   population sizes for lenet-300-100
 #   CONV_MEMBERS="1,2,4,8"            population sizes for conv2 on 28x28 images (an operation is slow on 2 cores)
+#   BATCHES="shared"                  shared: one mini-batch for all members (units of one trial); own: each member
+#                                     its own seed and batch (units of several trials); "shared,own" runs both
 #   OUT=dir                           where results go (default results/bench-population/<timestamp>)
 #   BUILD_SUFFIX=-x                   build into target-x/ (parallel builds in one tree)
 set -euo pipefail
@@ -32,6 +34,7 @@ jvm=()
 
 run() { # model members-list
   "$JAVA_HOME/bin/java" -jar "$jar" 'dev\.lottery\.bench\.population\.PopulationBenchmark' -p model="$1" -p members="$2" \
+    -p batches="${BATCHES:-shared}" \
     "${iters[@]}" ${jvm[@]+"${jvm[@]}"} -rf json -rff "$out/jmh-$1.json" | tee "$out/jmh-$1.txt"
 }
 run lenet-300-100 "${LENET_MEMBERS:-1,2,4,6,8,16,32}"
@@ -47,11 +50,11 @@ for f in sorted(glob.glob(sys.argv[1] + "/jmh-*.json")):
     for r in json.load(open(f)):
         p = r["params"]
         n = int(p["members"])
-        rows.setdefault(p["model"], {})[n] = r["primaryMetric"]["score"] * ITERATIONS * n
-print(f"{'model':<15} {'N':>3} {'network-it/s':>13} {'vs N=1':>7}")
-for model, by_n in rows.items():
+        rows.setdefault((p["model"], p.get("batches", "shared")), {})[n] = r["primaryMetric"]["score"] * ITERATIONS * n
+print(f"{'model':<15} {'batches':<7} {'N':>3} {'network-it/s':>13} {'vs N=1':>7}")
+for (model, batches), by_n in rows.items():
     base = by_n.get(1)
     for n in sorted(by_n):
         ratio = f"{by_n[n] / base:6.2f}x" if base else "     -"
-        print(f"{model:<15} {n:>3} {by_n[n]:>13,.0f} {ratio}")
+        print(f"{model:<15} {batches:<7} {n:>3} {by_n[n]:>13,.0f} {ratio}")
 PY

@@ -19,6 +19,7 @@ import dev.lottery.nn.train.TrainingSpec;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -57,6 +58,14 @@ public class PopulationBenchmark {
     @Param({"1", "2", "4", "6", "8", "16", "32"})
     public int members;
 
+    /**
+     * {@code shared}: every member reads one mini-batch per step (units of one trial); {@code own}: each member has
+     * its own seed and reads its own batch (units of different trials), so the first layer is one product per member
+     * instead of one wide product. {@code -p batches=shared,own} compares them.
+     */
+    @Param({"shared"})
+    public String batches;
+
     private Backend backend;
     private ResidentData data;
     private Population population;
@@ -94,7 +103,8 @@ public class PopulationBenchmark {
     @Benchmark
     public List<TrainingResult> run() {
         TrainingSpec spec = new TrainingSpec(preset.optimizer(), preset.batchSize(), ITERATIONS, 100, 0);
-        return Trainer.train(population, data, spec, 1, Collections.nCopies(members, TrainingListener.NONE),
+        List<Long> seeds = LongStream.rangeClosed(1, members).map(m -> batches.equals("own") ? m : 1).boxed().toList();
+        return Trainer.train(population, data, spec, seeds, Collections.nCopies(members, TrainingListener.NONE),
                 Collections.nCopies(members, null));
     }
 
