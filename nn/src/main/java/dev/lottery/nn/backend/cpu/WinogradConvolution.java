@@ -34,8 +34,12 @@ final class WinogradConvolution {
      * 1.5-2.4x at 64-128, but 0.6-0.7x at 16, where the transforms cost more than the products they save.
      */
     static final int MIN_CHANNELS = 32;
-    /** Floats of transformed inputs and products per chunk of tile rows: 256 KiB, to stay in L2. */
-    private static final int CHUNK_FLOATS = 64 * 1024;
+    /**
+     * The most floats of transformed inputs and products a chunk may take: 2 MiB. The products read a chunk one
+     * register block of tiles at a time ({@code NV} vectors of every channel, 24 KiB at 128 channels), which stays in
+     * L1 across all filters, so a chunk larger than L2 costs a streamed pass, where a small one wastes FMAs.
+     */
+    private static final int CHUNK_FLOATS_MAX = 512 * 1024;
     private static final int MR = DirectConvolution.MR;
 
     private WinogradConvolution() {}
@@ -56,10 +60,48 @@ final class WinogradConvolution {
 
     /**
      * One transform: {@code inputs} planes of {@code height x width}, padded by {@code pad}, into {@code outputs}
-     * planes of {@code outRows x outCols}. The staging holds each padded row as its even columns then its odd columns,
-     * {@link #half} floats each (a vector of slack after the tiles' columns); rows past the padding are zero.
+     * planes of {@code outRows x outCols}, computed in chunks of {@code chunkRows} tile rows of one image, or of
+     * {@code imagesPerChunk} whole images (see {@link #of}). The staging holds each padded row as its even columns then
+     * its odd columns, {@link #half} floats each (a vector of slack after the tiles' columns); rows past the padding
+     * are zero.
      */
-    private record Plan(int inputs, int outputs, int height, int width, int pad) {
+    private record Plan(int inputs, int outputs, int height, int width, int pad, int chunkRows, int imagesPerChunk) {
+        /**
+         * The plan with the chunk that wastes least of the kernel's work. The kernel computes {@code NV} vectors of
+         * tiles at a time (the last block of a chunk overlapping the one before), so a chunk of 25 tiles costs three
+         * 16-tile vectors, of 18 tiles three as well: small chunks (a few tile rows of a 128-channel layer, or an
+         * 8 x 8 output of 16 tiles) would compute two or three times the products they keep. Among the chunks within
+         * {@link #CHUNK_FLOATS_MAX} and {@code maxImages}, the one whose computed vectors per tile are fewest, and the
+         * smallest of those.
+         */
+        static Plan of(int inputs, int outputs, int height, int width, int pad, int maxImages) {
+            Plan plan = new Plan(inputs, outputs, height, width, pad, 1, 1);
+            int tileRows = plan.tileRows(), tileCols = plan.tileCols();
+            Plan best = plan;
+            double bestCost = Double.MAX_VALUE;
+            for (int rows = 1, images = 1; rows <= tileRows; ) {
+                Plan p = new Plan(inputs, outputs, height, width, pad, rows, images);
+                if (images > maxImages || rows > 1 && p.chunkFloats() > CHUNK_FLOATS_MAX) break;
+                // Vectors computed per tile over a whole image's chunks (the last chunk may be shorter).
+                long computed = 0;
+                for (int i0 = 0; i0 < tileRows; i0 += rows) computed += computedVectors(images * Math.min(rows, tileRows - i0) * tileCols);
+                double cost = (double) computed / (images * tileRows * tileCols);
+                if (cost < bestCost - 1e-9) {
+                    best = p;
+                    bestCost = cost;
+                }
+                if (rows < tileRows) rows++;
+                else images++;
+            }
+            return best;
+        }
+
+        /** The vectors of tiles the kernel computes for a chunk of {@code count} tiles: whole blocks of {@code NV}. */
+        private static int computedVectors(int count) {
+            int vectors = Math.max(ConvFrame.ceilDiv(count, L), DirectConvolution.NV);
+            return ConvFrame.ceilDiv(vectors, DirectConvolution.NV) * DirectConvolution.NV;
+        }
+
         int outRows() {
             return height + 2 * pad - 2;
         }
@@ -88,42 +130,52 @@ final class WinogradConvolution {
             return ConvFrame.ceilDiv(outputs, MR) * MR;
         }
 
-        /** Tile rows per chunk: the transformed inputs and products of a chunk stay within {@link #CHUNK_FLOATS}. */
-        int chunkRows() {
-            return Math.clamp(CHUNK_FLOATS / (16 * (inputs + paddedOutputs()) * tileCols()), 1, tileRows());
-        }
-
         /** Floats per (transformed position, channel) in a chunk: its tiles in whole vectors, at least one kernel block, plus a vector of slack. */
         int chunkStride() {
-            return (Math.max(ConvFrame.ceilDiv(chunkRows() * tileCols(), L), DirectConvolution.NV) + 1) * L;
+            return (Math.max(ConvFrame.ceilDiv(imagesPerChunk * chunkRows * tileCols(), L), DirectConvolution.NV) + 1) * L;
         }
+
+        /** Floats of a chunk's transformed inputs and products. */
+        long chunkFloats() {
+            return 16L * (inputs + paddedOutputs()) * chunkStride();
+        }
+    }
+
+    /**
+     * The most images one chunk (one task) may take: enough tasks remain for every thread of the crew to get about
+     * four. Chunks change no bits, so their size may follow the thread count.
+     */
+    private static int maxImages(GemmWorkers workers, ConvGeometry g) {
+        return Math.max(1, g.batch() / (4 * workers.threads()));
     }
 
     /** {@code y = conv(x, w) + bias}, then {@code max(0, y)} when {@code relu}. */
     static void forward(GemmWorkers workers, MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment y, ConvGeometry g,
                         boolean relu) {
         int c = g.groupChannels(), k = g.groupFilters();
-        Plan plan = new Plan(c, k, g.height(), g.width(), g.pad());
+        Plan plan = Plan.of(c, k, g.height(), g.width(), g.pad(), maxImages(workers, g));
         PackedFilters filters = pack(w, g, plan, false);
         float[] biases = bias == null ? null : bias.toArray(F);
         long inPlane = (long) g.height() * g.width(), outPlane = (long) g.outHeight() * g.outWidth();
-        workers.forEach(g.groups() * g.batch(), t -> {
-            int group = t / g.batch(), n = t % g.batch();
-            convolveImage(plan, x, (n * g.channels() + (long) group * c) * inPlane, filters, group, biases, group * k, relu,
-                    y, (n * g.filters() + (long) group * k) * outPlane);
+        int ipc = plan.imagesPerChunk(), chunks = ConvFrame.ceilDiv(g.batch(), ipc);
+        workers.forEach(g.groups() * chunks, t -> {
+            int group = t / chunks, n = t % chunks * ipc;
+            convolveImages(plan, x, (n * g.channels() + (long) group * c) * inPlane, g.channels() * inPlane, Math.min(ipc, g.batch() - n),
+                    filters, group, biases, group * k, relu, y, (n * g.filters() + (long) group * k) * outPlane, g.filters() * outPlane);
         }, x, w, bias, y);
     }
 
     /** {@code dx = conv^T(dy, w)} (overwrites dx): the correlation of dy, padded by {@code 2 - pad}, with the flipped, transposed filters. */
     static void backwardData(GemmWorkers workers, MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g) {
         int c = g.groupChannels(), k = g.groupFilters();
-        Plan plan = new Plan(k, c, g.outHeight(), g.outWidth(), 2 - g.pad());
+        Plan plan = Plan.of(k, c, g.outHeight(), g.outWidth(), 2 - g.pad(), maxImages(workers, g));
         PackedFilters filters = pack(w, g, plan, true);
         long inPlane = (long) g.height() * g.width(), outPlane = (long) g.outHeight() * g.outWidth();
-        workers.forEach(g.groups() * g.batch(), t -> {
-            int group = t / g.batch(), n = t % g.batch();
-            convolveImage(plan, dy, (n * g.filters() + (long) group * k) * outPlane, filters, group, null, 0, false,
-                    dx, (n * g.channels() + (long) group * c) * inPlane);
+        int ipc = plan.imagesPerChunk(), chunks = ConvFrame.ceilDiv(g.batch(), ipc);
+        workers.forEach(g.groups() * chunks, t -> {
+            int group = t / chunks, n = t % chunks * ipc;
+            convolveImages(plan, dy, (n * g.filters() + (long) group * k) * outPlane, g.filters() * outPlane, Math.min(ipc, g.batch() - n),
+                    filters, group, null, 0, false, dx, (n * g.channels() + (long) group * c) * inPlane, g.channels() * inPlane);
         }, dy, w, dx);
     }
 
@@ -192,25 +244,34 @@ final class WinogradConvolution {
     }
 
     /**
-     * One image of one group: stages {@code plan.inputs()} planes from {@code src} at {@code from}, then per chunk of
-     * tile rows transforms them, multiplies with the packed filters and writes the outputs' tiles; finally copies the
-     * {@code plan.outputs()} planes to {@code dst} at {@code to}.
+     * {@code images} consecutive images of one group ({@link Plan#imagesPerChunk() several} only when each fits a
+     * chunk whole): per chunk (tile rows of one image, or whole images) stages and transforms the inputs, multiplies
+     * them with the packed filters and writes the outputs' tiles; finally copies each image's {@code plan.outputs()}
+     * planes to {@code dst}. Image i is read at {@code from + i * fromStep} and written at {@code to + i * toStep}.
+     * Every output is a sum over the channels in one order whichever chunk holds its tile, so grouping images changes
+     * no bits.
      */
-    private static void convolveImage(Plan plan, MemorySegment src, long from, PackedFilters filters, int group,
-                                      float[] bias, int biasAt, boolean relu, MemorySegment dst, long to) {
+    private static void convolveImages(Plan plan, MemorySegment src, long from, long fromStep, int images, PackedFilters filters,
+                                       int group, float[] bias, int biasAt, boolean relu, MemorySegment dst, long to, long toStep) {
         LayerScratch scratch = LayerScratch.get();
         int inputs = plan.inputs(), outputs = plan.outputs(), stride = plan.chunkStride();
+        int outFloats = outputs * plan.outRows() * plan.outCols();
         float[] staged = scratch.frames(inputs * plan.plane());
-        stage(plan, src, from, scratch.images(inputs * plan.height() * plan.width()), staged);
+        float[] raw = scratch.images(inputs * plan.height() * plan.width());
+        if (images == 1) stage(plan, src, from, raw, staged);
         float[] v = scratch.transformedInputs(16 * inputs * stride);
         float[] m = scratch.transformedOutputs(16 * plan.paddedOutputs() * stride);
-        float[] out = scratch.compact(outputs * plan.outRows() * plan.outCols());
+        float[] out = scratch.compact(images * outFloats);
         int[] start = filters.start(), offsets = filters.offsets();
         float[] weights = filters.weights();
         int tiles = plan.paddedOutputs() / MR, tileCols = plan.tileCols();
         for (int i0 = 0; i0 < plan.tileRows(); i0 += plan.chunkRows()) {
-            int rows = Math.min(plan.chunkRows(), plan.tileRows() - i0), count = rows * tileCols;
-            transformInputs(plan, staged, i0, rows, v);
+            int rows = Math.min(plan.chunkRows(), plan.tileRows() - i0), perImage = rows * tileCols, count = images * perImage;
+            // In order: a vector past an image's last tile lands on the next image's first, which is written after it.
+            for (int image = 0; image < images; image++) {
+                if (images > 1) stage(plan, src, from + image * fromStep, raw, staged);
+                transformInputs(plan, staged, i0, rows, v, image * perImage);
+            }
             int vectors = Math.max(ConvFrame.ceilDiv(count, L), DirectConvolution.NV);
             for (int xi = 0; xi < 16; xi++) {
                 for (int v0 = 0; v0 < vectors; v0 += DirectConvolution.NV) {
@@ -222,9 +283,11 @@ final class WinogradConvolution {
                     }
                 }
             }
-            transformOutputs(plan, m, i0, count, bias, biasAt, relu, out);
+            transformOutputs(plan, m, i0, rows, count, bias, biasAt, relu, out);
         }
-        MemorySegment.copy(out, 0, dst, F, to * Float.BYTES, outputs * plan.outRows() * plan.outCols());
+        for (int image = 0; image < images; image++) {
+            MemorySegment.copy(out, image * outFloats, dst, F, (to + image * toStep) * Float.BYTES, outFloats);
+        }
     }
 
     /** Copies the input planes into the staging: each padded row split into even and odd columns, zeros elsewhere. */
@@ -244,11 +307,12 @@ final class WinogradConvolution {
     }
 
     /**
-     * {@code V[xi][c][t] = (B^T d B)[xi]} for the tiles {@code t} of tile rows {@code [i0, i0 + rows)} (numbered from
-     * the chunk's first), B^T = [[1,0,-1,0],[0,1,1,0],[0,-1,1,0],[0,1,0,-1]]. A vector covers consecutive tiles of one
-     * row; the lanes past the row's end land on the next row's tiles (or the slack), which are written after them.
+     * {@code V[xi][c][first + t] = (B^T d B)[xi]} for the tiles {@code t} of tile rows {@code [i0, i0 + rows)}
+     * (numbered from the chunk's first), B^T = [[1,0,-1,0],[0,1,1,0],[0,-1,1,0],[0,1,0,-1]]. A vector covers
+     * consecutive tiles of one row; the lanes past the row's end land on the next row's tiles (or the next image's, or
+     * the slack), which are written after them.
      */
-    private static void transformInputs(Plan plan, float[] staged, int i0, int rows, float[] v) {
+    private static void transformInputs(Plan plan, float[] staged, int i0, int rows, float[] v, int first) {
         int half = plan.half(), plane = plan.plane(), tileCols = plan.tileCols(), stride = plan.chunkStride();
         int perXi = plan.inputs() * stride;
         for (int c = 0; c < plan.inputs(); c++) {
@@ -273,7 +337,7 @@ final class WinogradConvolution {
                     o = FloatVector.fromArray(S, staged, r2 + half);
                     o1 = FloatVector.fromArray(S, staged, r2 + half + 1);
                     FloatVector t20 = e.sub(e1), t21 = o.add(e1), t22 = e1.sub(o), t23 = o.sub(o1);
-                    int at = c * stride + i * tileCols + j0;
+                    int at = c * stride + first + i * tileCols + j0;
                     t00.sub(t20).intoArray(v, at);
                     t01.sub(t21).intoArray(v, perXi + at);
                     t02.sub(t22).intoArray(v, 2 * perXi + at);
@@ -300,11 +364,12 @@ final class WinogradConvolution {
     }
 
     /**
-     * {@code y = A^T M A} for the chunk's {@code count} tiles (tile rows from {@code i0}), A^T = [[1,1,1,0],[0,1,-1,-1]],
-     * plus the bias and the ReLU, written to {@code out} as {@code [outputs][outRows][outCols]} (a tile's row or column
-     * past an odd edge is dropped).
+     * {@code y = A^T M A} for the chunk's {@code count} tiles ({@code rows} tile rows from {@code i0} of each of its
+     * images), A^T = [[1,1,1,0],[0,1,-1,-1]], plus the bias and the ReLU, written to {@code out} as
+     * {@code [images][outputs][outRows][outCols]} (a tile's row or column past an odd edge is dropped).
      */
-    private static void transformOutputs(Plan plan, float[] m, int i0, int count, float[] bias, int biasAt, boolean relu, float[] out) {
+    private static void transformOutputs(Plan plan, float[] m, int i0, int rows, int count, float[] bias, int biasAt, boolean relu,
+                                         float[] out) {
         int stride = plan.chunkStride(), perXi = plan.paddedOutputs() * stride, tileCols = plan.tileCols();
         int p = plan.outRows(), q = plan.outCols();
         float[] y = new float[4 * L];
@@ -346,9 +411,9 @@ final class WinogradConvolution {
                 y01.intoArray(y, L);
                 y10.intoArray(y, 2 * L);
                 y11.intoArray(y, 3 * L);
-                int t = t0, i = i0 + t / tileCols, j = t % tileCols;
+                int perImage = rows * tileCols, t = t0, image = t / perImage, i = i0 + t % perImage / tileCols, j = t % tileCols;
                 for (int l = 0; l < L && t < count; l++, t++) {
-                    int row = 2 * i, col = 2 * j, plane = f * p * q;
+                    int row = 2 * i, col = 2 * j, plane = (image * plan.outputs() + f) * p * q;
                     out[plane + row * q + col] = y[l];
                     if (col + 1 < q) out[plane + row * q + col + 1] = y[L + l];
                     if (row + 1 < p) {
@@ -357,7 +422,10 @@ final class WinogradConvolution {
                     }
                     if (++j == tileCols) {
                         j = 0;
-                        i++;
+                        if (++i == i0 + rows) {
+                            i = i0;
+                            image++;
+                        }
                     }
                 }
             }

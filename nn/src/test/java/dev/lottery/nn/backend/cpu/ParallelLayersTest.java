@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -51,6 +52,29 @@ class ParallelLayersTest {
         }
         String[] names = {"y", "dx", "dw", "db", "pooled", "pool dx", "bn y", "bn dx", "bn dgamma", "bn dbeta"};
         for (int i = 0; i < names.length; i++) assertArrayEquals(confined[i], shared[i], names[i]);
+    }
+
+    /**
+     * Winograd shares small images into chunks by the crew's size (a chunk of several images per task where tasks to
+     * spare allow it, here 6, 3 and 1 image per chunk): the outputs are the same bits however the images were chunked.
+     */
+    @Test
+    void winogradChunksOfImagesChangeNoBits() {
+        ConvGeometry g = new ConvGeometry(25, 32, 5, 5, 34, 3, 1, 1, 1);
+        SplittableRandom rnd = new SplittableRandom(17);
+        float[] x = rand(rnd, g.inputSize()), w = rand(rnd, g.filterSize()), b = rand(rnd, g.filters()), dy = rand(rnd, g.outputSize());
+        float[][] first = null;
+        for (int threads : new int[] {1, 2, 4}) {
+            try (GemmWorkers crew = new GemmWorkers(threads); Arena arena = Arena.ofShared()) {
+                MemorySegment y = arena.allocate(g.outputSize() * Float.BYTES), dx = arena.allocate(g.inputSize() * Float.BYTES);
+                WinogradConvolution.forward(crew, copy(arena, x), copy(arena, w), copy(arena, b), y, g, true);
+                WinogradConvolution.backwardData(crew, copy(arena, dy), copy(arena, w), dx, g);
+                float[][] out = {y.toArray(F), dx.toArray(F)};
+                if (first == null) first = out;
+                assertArrayEquals(first[0], out[0], "y with " + threads + " threads");
+                assertArrayEquals(first[1], out[1], "dx with " + threads + " threads");
+            }
+        }
     }
 
     private static float[][] run(Arena arena, ConvGeometry g, float[] x, float[] w, float[] b, float[] dy) {
