@@ -5,10 +5,13 @@
 # up to 2x; taking turns in one process, both builds meet the same load (dev.lottery.bench.cpu.UnitComparison).
 #
 # Usage: scripts/bench-units.sh --before REV [--levels 0,9,18] [--iterations N] [--rounds N] [--eval-every N]
+#                               [--conv conv4,resnet20] [--steps N]
 #   --before REV        the revision compared against (built beside the checkout, offline)
 #   --levels L,...      pruning levels (default 0,9,18: 100 %, 13 % and 1.8 % of the hidden layers' weights)
 #   --iterations N      iterations per unit and round (default 1500)
-#   --rounds N          rounds per level after two warm-up rounds (default 8)
+#   --rounds N          rounds per level (or model) after two warm-up rounds (default 8)
+#   --conv M,...        compare these convolutional presets' training steps (as JMH ConvStepBenchmark times them)
+#                       instead of lenet units; --steps N steps per round (default 6)
 # Environment: OUT=dir (default results/bench-units/<time>), BUILD_SUFFIX=-x (this checkout's build folder suffix).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,8 +21,8 @@ before_rev="" args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --before) before_rev=$2; shift 2 ;;
-    --levels|--iterations|--rounds|--eval-every) args+=("$1" "$2"); shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --levels|--iterations|--rounds|--eval-every|--conv|--steps) args+=("$1" "$2"); shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "bench-units: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -41,7 +44,7 @@ git archive "$before_rev" | tar -x -C "$work/before"
   || { tail -20 "$work/before-build.log" >&2; exit 1; }
 # The probe class, for a revision whose benchmarks jar predates it.
 mkdir -p "$work/probe"
-(cd "$work/probe" && "$JAVA_HOME/bin/jar" -xf "$jar" dev/lottery/bench/cpu/UnitProbe.class)
+(cd "$work/probe" && "$JAVA_HOME/bin/jar" -xf "$jar" dev/lottery/bench/cpu/UnitProbe.class dev/lottery/bench/cpu/ConvStepProbe.class)
 bench_machine_header
 { echo "before: $(git rev-parse --short "$before_rev")"; echo "after: $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')"; } | tee -a "$out/machine.txt"
 

@@ -1,7 +1,6 @@
 package dev.lottery.bench.cpu;
 
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -13,82 +12,110 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Two builds of the CPU backend in one process, training the same lenet-fig3 units in alternation, so that the ratio of
- * their speeds is measured on one machine state. On a shared 2-core machine two separate runs of one build differ by
- * up to 2x; within one process, units a few seconds long taking turns see the same load, and the median of the
- * per-round ratios is steady to a few per cent.
+ * Two builds of the CPU backend in one process, training the same lenet-fig3 units (or the same steps of
+ * convolutional presets) in alternation, so that the ratio of their speeds is measured on one machine state. On a
+ * shared 2-core machine two separate runs of one build differ by up to 2x; within one process, runs a few seconds long
+ * taking turns see the same load, and the median of the per-round ratios is steady to a few per cent.
  *
- * <p>Each build is loaded by its own class loader (its benchmarks jar, then a folder holding {@link UnitProbe} for a
- * build that predates it), so each has its own kernels, worker threads and data. Both warm up before the rounds. Round
- * k runs "before" first when k is even and "after" first when it is odd.
+ * <p>Each build is loaded by its own class loader (its benchmarks jar, then a folder holding {@link UnitProbe} and
+ * {@link ConvStepProbe} for a build that predates them), so each has its own kernels, worker threads and data. Both
+ * warm up before the rounds. Round k runs "before" first when k is even and "after" first when it is odd.
  *
  * <p>Usage: {@code UnitComparison BEFORE_JAR AFTER_JAR PROBE_DIR [--levels 0,9,18] [--iterations N] [--rounds N]
- * [--eval-every N]}; {@code scripts/bench-units.sh} builds the jars and runs it.
+ * [--eval-every N] [--conv conv4,resnet20] [--steps N]}; with {@code --conv} the presets' training steps are compared
+ * instead of lenet units. {@code scripts/bench-units.sh} builds the jars and runs it.
  */
 public final class UnitComparison {
     private UnitComparison() {}
 
+    /** One build's speed on one item: lenet units at a pruning level, or a convolutional preset's step. */
+    private interface Side {
+        double speed(String item) throws ReflectiveOperationException;
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length < 3 || (args.length - 3) % 2 != 0) {
-            throw new IllegalArgumentException("usage: BEFORE_JAR AFTER_JAR PROBE_DIR [--levels 0,9,18] [--iterations N] [--rounds N] [--eval-every N]");
+            throw new IllegalArgumentException("usage: BEFORE_JAR AFTER_JAR PROBE_DIR [--levels 0,9,18] [--iterations N] [--rounds N] [--eval-every N]"
+                    + " [--conv conv4,resnet20] [--steps N]");
         }
-        int[] levels = {0, 9, 18};
-        int iterations = 1500, rounds = 8, evalEvery = 100;
+        String levels = "0,9,18", conv = null;
+        int iterations = 1500, rounds = 8, evalEvery = 100, steps = 6;
         for (int i = 3; i < args.length; i += 2) {
             switch (args[i]) {
-                case "--levels" -> levels = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--levels" -> levels = args[i + 1];
                 case "--iterations" -> iterations = Integer.parseInt(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 case "--eval-every" -> evalEvery = Integer.parseInt(args[i + 1]);
+                case "--conv" -> conv = args[i + 1];
+                case "--steps" -> steps = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         URL probe = Path.of(args[2]).toUri().toURL();
-        Method before = probe(Path.of(args[0]), probe), after = probe(Path.of(args[1]), probe);
+        Side before, after;
+        String unit, what;
+        if (conv == null) {
+            int its = iterations, every = evalEvery;
+            Method b = unitProbe(Path.of(args[0]), probe), a = unitProbe(Path.of(args[1]), probe);
+            before = level -> (double) b.invoke(null, Integer.parseInt(level), its, every);
+            after = level -> (double) a.invoke(null, Integer.parseInt(level), its, every);
+            unit = "it/s";
+            what = "level";
+        } else {
+            int n = steps;
+            Method b = convProbe(Path.of(args[0]), probe), a = convProbe(Path.of(args[1]), probe);
+            before = model -> (double) b.invoke(null, model, n);
+            after = model -> (double) a.invoke(null, model, n);
+            unit = "steps/s";
+            what = "model";
+        }
         System.out.println("load before: " + loadAverage());
-        for (int level : levels) {
+        for (String item : (conv == null ? levels : conv).split(",")) {
             for (int w = 0; w < 2; w++) {
-                run(before, level, iterations, evalEvery);
-                run(after, level, iterations, evalEvery);
+                before.speed(item);
+                after.speed(item);
             }
             double[] ratios = new double[rounds];
             List<String> lines = new ArrayList<>();
             for (int k = 0; k < rounds; k++) {
                 double b, a;
                 if (k % 2 == 0) {
-                    b = run(before, level, iterations, evalEvery);
-                    a = run(after, level, iterations, evalEvery);
+                    b = before.speed(item);
+                    a = after.speed(item);
                 } else {
-                    a = run(after, level, iterations, evalEvery);
-                    b = run(before, level, iterations, evalEvery);
+                    a = after.speed(item);
+                    b = before.speed(item);
                 }
                 ratios[k] = a / b;
-                lines.add(String.format(Locale.ROOT, "%.0f/%.0f", b, a));
+                lines.add(String.format(Locale.ROOT, unit.equals("it/s") ? "%.0f/%.0f" : "%.2f/%.2f", b, a));
             }
             double[] sorted = ratios.clone();
             Arrays.sort(sorted);
             double median = rounds % 2 == 1 ? sorted[rounds / 2] : (sorted[rounds / 2 - 1] + sorted[rounds / 2]) / 2;
-            System.out.printf(Locale.ROOT, "level %2d: after/before %.3f (median of %d rounds, range %.3f-%.3f); it/s before/after per round: %s; load %s%n",
-                    level, median, rounds, sorted[0], sorted[rounds - 1], String.join(" ", lines), loadAverage());
+            System.out.printf(Locale.ROOT, "%s %s: after/before %.3f (median of %d rounds, range %.3f-%.3f); %s before/after per round: %s; load %s%n",
+                    what, item, median, rounds, sorted[0], sorted[rounds - 1], unit, String.join(" ", lines), loadAverage());
         }
     }
 
     /** The build's {@link UnitProbe#iterationsPerSecond} after {@link UnitProbe#open}, in a class loader of its own. */
-    @SuppressWarnings("resource") // the loader lives as long as the process
-    private static Method probe(Path jar, URL probeDir) throws ReflectiveOperationException {
-        URLClassLoader loader;
-        try {
-            loader = new URLClassLoader(new URL[] {jar.toUri().toURL(), probeDir}, ClassLoader.getPlatformClassLoader());
-        } catch (IOException e) {
-            throw new IllegalArgumentException(jar + ": " + e.getMessage(), e);
-        }
-        Class<?> c = loader.loadClass(UnitProbe.class.getName());
+    private static Method unitProbe(Path jar, URL probeDir) throws ReflectiveOperationException {
+        Class<?> c = loader(jar, probeDir).loadClass(UnitProbe.class.getName());
         c.getMethod("open").invoke(null);
         return c.getMethod("iterationsPerSecond", int.class, int.class, int.class);
     }
 
-    private static double run(Method probe, int level, int iterations, int evalEvery) throws IllegalAccessException, InvocationTargetException {
-        return (double) probe.invoke(null, level, iterations, evalEvery);
+    /** The build's {@link ConvStepProbe#stepsPerSecond}, in a class loader of its own. */
+    private static Method convProbe(Path jar, URL probeDir) throws ReflectiveOperationException {
+        return loader(jar, probeDir).loadClass(ConvStepProbe.class.getName()).getMethod("stepsPerSecond", String.class, int.class);
+    }
+
+    @SuppressWarnings("resource") // the loader lives as long as the process
+    private static ClassLoader loader(Path jar, URL probeDir) {
+        try {
+            return new URLClassLoader(new URL[] {jar.toUri().toURL(), probeDir}, ClassLoader.getPlatformClassLoader());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(jar + ": " + e.getMessage(), e);
+        }
     }
 
     private static String loadAverage() throws IOException {
