@@ -6,7 +6,8 @@
 # BASELINE, the same JMH steps of an earlier commit run in the same invocation too (before/after on one machine).
 #
 # Usage: scripts/bench-conv-cpu.sh [--quick]
-#   --quick             JMH 1 x 5 s warm-up + 2 x 5 s measured, PyTorch 3 + 10 steps
+#   --quick             JMH 1 x 15 s warm-up + 2 x 5 s measured, PyTorch 3 + 10 steps (the warm-up covers the JIT's
+#                       compilation of the kernels, which takes several seconds on 2 cores)
 #                       (default: JMH 2 x 5 s + 3 x 5 s, PyTorch 5 + 30 steps)
 # Environment:
 #   THREADS=n           threads for both sides (default: all cores): our GEMM crew and PyTorch's OpenMP pool
@@ -25,7 +26,7 @@ cd "$root"
 jmh_iters=()
 torch_steps=(--warmup 5 --steps 30)
 if [ "${1:-}" = "--quick" ]; then
-  jmh_iters=(-wi 1 -w 5s -i 2 -r 5s)
+  jmh_iters=(-wi 1 -w 15s -i 2 -r 5s)
   torch_steps=(--warmup 3 --steps 10)
 fi
 threads=${THREADS:-$(nproc)}

@@ -580,7 +580,7 @@ public abstract class BackendConformanceSuite {
     @ValueSource(ints = {1, 3})
     void maxPoolingRoutesToTheFirstMaximumExactly(int members) {
         List<PoolGeometry> pools = List.of(new PoolGeometry(2, members * 3, 7, 6, 3, 2), new PoolGeometry(1, members * 2, 5, 5, 2, 2),
-                new PoolGeometry(2, members, 4, 9, 3, 1), new PoolGeometry(1, members, 3, 3, 3, 3));
+                new PoolGeometry(2, members, 4, 9, 3, 1), new PoolGeometry(1, members, 3, 3, 3, 3), new PoolGeometry(2, members * 2, 4, 5, 2, 1));
         for (PoolGeometry g : pools) {
             float[] x = gaussian((int) g.inputSize(), g.hashCode());
             for (int i = 0; i < x.length; i++) x[i] = Math.round(x[i] * 2) / 2f; // many ties inside windows

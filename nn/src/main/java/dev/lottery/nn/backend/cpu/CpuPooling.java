@@ -40,6 +40,7 @@ public final class CpuPooling {
 
     /** Index of the first maximum of the window at (row, col) of the plane at {@code base}; NaN never wins, like {@code >}. */
     private static int argmax(float[] x, int base, int w, int row, int col, int win) {
+        if (win == 2) return argmax2(x, base + row * w + col, w);
         int best = base + row * w + col;
         float max = x[best];
         for (int i = 0; i < win; i++) {
@@ -53,6 +54,23 @@ public final class CpuPooling {
             }
         }
         return best;
+    }
+
+    /**
+     * {@link #argmax} of the 2 x 2 window at {@code at} (every pooling layer of the presets): the same comparisons in
+     * the same order, written out, since the JIT does not unroll the general loops over a window size it cannot see.
+     */
+    private static int argmax2(float[] x, int at, int w) {
+        int best = at;
+        float max = x[at];
+        boolean wins = x[at + 1] > max;
+        best = wins ? at + 1 : best;
+        max = wins ? x[at + 1] : max;
+        wins = x[at + w] > max;
+        best = wins ? at + w : best;
+        max = wins ? x[at + w] : max;
+        wins = x[at + w + 1] > max;
+        return wins ? at + w + 1 : best;
     }
 
     static void maxPoolBackward(GemmWorkers workers, MemorySegment x, MemorySegment dy, MemorySegment dx, PoolGeometry g) {
