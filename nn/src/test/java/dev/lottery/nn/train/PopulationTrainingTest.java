@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.ObjIntConsumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -131,33 +132,46 @@ class PopulationTrainingTest {
     void membersTrainToTheBitsTheyReachAlone(String name, ModelSpec model, OptimizerSpec optimizer, BatchAugmentation augmentation) {
         TrainingSpec spec = new TrainingSpec(optimizer, 20, 24, 12, 30, augmentation);
         try (ResidentData data = ResidentData.upload(backend, data(model))) {
-            List<List<float[]>> alone = new ArrayList<>();
-            List<TrainingResult> aloneResults = new ArrayList<>();
+            List<TrainingResult> results = assertMembersTrainAsAlone(name, model, spec, data, Collections.nCopies(MEMBERS, SEED), this::prepare).results();
+            // The members really differ (a population that trained one member three times would pass the above
+            // only if the starts were equal, which prepare() rules out).
+            assertNotEquals(results.get(0).finalTestAccuracy() + "/" + results.get(0).series().getLast().testLoss(),
+                    results.get(1).finalTestAccuracy() + "/" + results.get(1).series().getLast().testLoss());
+        }
+    }
+
+    /** What {@link #assertMembersTrainAsAlone} trained: each member's results together, and its weights alone. */
+    private record Trained(List<TrainingResult> results, List<List<float[]>> alone) {}
+
+    /**
+     * Trains each member alone (started by {@code start}, with its seed), then all together as one population with
+     * {@code seeds}, and asserts every member's evaluations and final weights and masks are the same bits both ways.
+     */
+    private Trained assertMembersTrainAsAlone(String name, ModelSpec model, TrainingSpec spec, ResidentData data, List<Long> seeds,
+                                              ObjIntConsumer<Network> start) {
+        List<List<float[]>> alone = new ArrayList<>();
+        List<TrainingResult> aloneResults = new ArrayList<>();
+        for (int m = 0; m < MEMBERS; m++) {
+            try (Network net = Network.create(model, backend, SEED)) {
+                start.accept(net, m);
+                aloneResults.add(Trainer.train(net, data, spec, seeds.get(m), TrainingListener.NONE));
+                alone.add(weights(net));
+            }
+        }
+        try (Population population = Population.create(model, backend, MEMBERS, SEED)) {
+            for (int m = 0; m < MEMBERS; m++) start.accept(population.member(m), m);
+            List<TrainingResult> results = Trainer.train(population, data, spec, seeds,
+                    Collections.nCopies(MEMBERS, TrainingListener.NONE), Collections.nCopies(MEMBERS, null));
             for (int m = 0; m < MEMBERS; m++) {
-                try (Network net = Network.create(model, backend, SEED)) {
-                    prepare(net, m);
-                    aloneResults.add(Trainer.train(net, data, spec, SEED, TrainingListener.NONE));
-                    alone.add(weights(net));
+                // EvalPoint is a record of doubles: equal series are equal to the bit.
+                assertEquals(aloneResults.get(m).series(), results.get(m).series(), name + ": member " + m + "'s evaluations");
+                List<float[]> together = weights(population.member(m));
+                assertEquals(alone.get(m).size(), together.size());
+                for (int t = 0; t < together.size(); t++) {
+                    assertArrayEquals(alone.get(m).get(t), together.get(t), name + ": member " + m + ", tensor " + t);
                 }
             }
-            try (Population population = Population.create(model, backend, MEMBERS, SEED)) {
-                for (int m = 0; m < MEMBERS; m++) prepare(population.member(m), m);
-                List<TrainingResult> results = Trainer.train(population, data, spec, SEED,
-                        Collections.nCopies(MEMBERS, TrainingListener.NONE), Collections.nCopies(MEMBERS, null));
-                for (int m = 0; m < MEMBERS; m++) {
-                    // EvalPoint is a record of doubles: equal series are equal to the bit.
-                    assertEquals(aloneResults.get(m).series(), results.get(m).series(), name + ": member " + m + "'s evaluations");
-                    List<float[]> together = weights(population.member(m));
-                    assertEquals(alone.get(m).size(), together.size());
-                    for (int t = 0; t < together.size(); t++) {
-                        assertArrayEquals(alone.get(m).get(t), together.get(t), name + ": member " + m + ", tensor " + t);
-                    }
-                }
-                // The members really differ (a population that trained one member three times would pass the above
-                // only if the starts were equal, which prepare() rules out).
-                assertNotEquals(results.get(0).finalTestAccuracy() + "/" + results.get(0).series().getLast().testLoss(),
-                        results.get(1).finalTestAccuracy() + "/" + results.get(1).series().getLast().testLoss());
-            }
+            return new Trained(results, alone);
         }
     }
 
@@ -183,30 +197,9 @@ class PopulationTrainingTest {
     @MethodSource("modelsForOwnSeeds")
     void membersWithTheirOwnSeedsTrainToTheBitsTheyReachAlone(String name, ModelSpec model, OptimizerSpec optimizer) {
         TrainingSpec spec = new TrainingSpec(optimizer, 20, 24, 12, 30, BatchAugmentation.NONE);
-        List<Long> seeds = new ArrayList<>();
-        for (int m = 0; m < MEMBERS; m++) seeds.add(trialSeed(m));
+        List<Long> seeds = List.of(trialSeed(0), trialSeed(1), trialSeed(2));
         try (ResidentData data = ResidentData.upload(backend, data(model))) {
-            List<List<float[]>> alone = new ArrayList<>();
-            List<TrainingResult> aloneResults = new ArrayList<>();
-            for (int m = 0; m < MEMBERS; m++) {
-                try (Network net = Network.create(model, backend, SEED)) {
-                    prepare(net, m);
-                    aloneResults.add(Trainer.train(net, data, spec, seeds.get(m), TrainingListener.NONE));
-                    alone.add(weights(net));
-                }
-            }
-            try (Population population = Population.create(model, backend, MEMBERS, SEED)) {
-                for (int m = 0; m < MEMBERS; m++) prepare(population.member(m), m);
-                List<TrainingResult> results = Trainer.train(population, data, spec, seeds,
-                        Collections.nCopies(MEMBERS, TrainingListener.NONE), Collections.nCopies(MEMBERS, null));
-                for (int m = 0; m < MEMBERS; m++) {
-                    assertEquals(aloneResults.get(m).series(), results.get(m).series(), name + ": member " + m + "'s evaluations");
-                    List<float[]> together = weights(population.member(m));
-                    for (int t = 0; t < together.size(); t++) {
-                        assertArrayEquals(alone.get(m).get(t), together.get(t), name + ": member " + m + ", tensor " + t);
-                    }
-                }
-            }
+            List<List<float[]>> alone = assertMembersTrainAsAlone(name, model, spec, data, seeds, this::prepare).alone();
             // The seeds matter: member 0 trained on member 1's batches ends elsewhere.
             try (Network net = Network.create(model, backend, SEED)) {
                 prepare(net, 0);
@@ -220,21 +213,9 @@ class PopulationTrainingTest {
     /** Sparse members with their own seeds: the masked first-layer products read each member's own batch too. */
     @Test
     void sparseMembersWithTheirOwnSeedsTrainToTheBitsTheyReachAlone() {
-        List<Long> seeds = List.of(trialSeed(0), trialSeed(1), trialSeed(2));
-        try (ResidentData data = ResidentData.upload(backend, SyntheticData.split(240, 60, 300, 4));
-             Population population = Population.create(WIDE, backend, MEMBERS, SEED)) {
-            for (int m = 0; m < MEMBERS; m++) prepare(population.member(m), m, SPARSE_KEEP[m]);
-            List<TrainingResult> together = Trainer.train(population, data, SPARSE_RUN, seeds,
-                    Collections.nCopies(MEMBERS, TrainingListener.NONE), Collections.nCopies(MEMBERS, null));
-            for (int m = 0; m < MEMBERS; m++) {
-                try (Network net = Network.create(WIDE, backend, SEED)) {
-                    prepare(net, m, SPARSE_KEEP[m]);
-                    TrainingResult alone = Trainer.train(net, data, SPARSE_RUN, seeds.get(m), TrainingListener.NONE);
-                    assertEquals(alone.series(), together.get(m).series(), "member " + m + "'s evaluations");
-                    List<float[]> own = weights(population.member(m)), single = weights(net);
-                    for (int t = 0; t < own.size(); t++) assertArrayEquals(single.get(t), own.get(t), "member " + m + ", tensor " + t);
-                }
-            }
+        try (ResidentData data = ResidentData.upload(backend, SyntheticData.split(240, 60, 300, 4))) {
+            assertMembersTrainAsAlone("sparse", WIDE, SPARSE_RUN, data, List.of(trialSeed(0), trialSeed(1), trialSeed(2)),
+                    (net, m) -> prepare(net, m, SPARSE_KEEP[m]));
         }
     }
 

@@ -106,10 +106,11 @@ class CudaPopulationGpuTest {
         return net.prunable().stream().map(p -> p.mask().toArray()).toList();
     }
 
-    private static List<Trained> population(Backend b, ModelSpec model, DataSplit split, TrainingSpec spec) {
+    /** The population trained on {@code b}, member m with seed {@code seeds.get(m)}: each member's results. */
+    private static List<Trained> population(Backend b, ModelSpec model, DataSplit split, TrainingSpec spec, List<Long> seeds) {
         try (ResidentData data = ResidentData.upload(b, split); Population population = Population.create(model, b, MEMBERS, SEED)) {
             for (int m = 0; m < MEMBERS; m++) prepare(population.member(m), m);
-            List<TrainingResult> results = Trainer.train(population, data, spec, SEED, Collections.nCopies(MEMBERS, TrainingListener.NONE),
+            List<TrainingResult> results = Trainer.train(population, data, spec, seeds, Collections.nCopies(MEMBERS, TrainingListener.NONE),
                     Collections.nCopies(MEMBERS, null));
             List<Trained> out = new ArrayList<>();
             for (int m = 0; m < MEMBERS; m++) out.add(new Trained(results.get(m).series(), masks(population.member(m))));
@@ -121,7 +122,7 @@ class CudaPopulationGpuTest {
     @MethodSource("models")
     void aPopulationOnTheGpuFollowsEachMemberAloneAndTheCpuKeepsMasksAndCopiesNoWeights(String name, ModelSpec model, DataSplit split,
                                                                                        TrainingSpec spec) {
-        List<Trained> onCpu = population(cpu, model, split, spec);
+        List<Trained> onCpu = population(cpu, model, split, spec, Collections.nCopies(MEMBERS, SEED));
         List<Trained> alone = new ArrayList<>();
         for (int m = 0; m < MEMBERS; m++) {
             try (ResidentData data = ResidentData.upload(gpu, split); Network net = Network.create(model, gpu, SEED)) {
@@ -169,17 +170,6 @@ class CudaPopulationGpuTest {
     /** Members of different trials: member 0 with its own seed, members 1 and 2 with another (their own batches). */
     private static final List<Long> OWN_SEEDS = List.of(SEED, SEED + 100, SEED + 100);
 
-    private static List<Trained> ownSeeds(Backend b, ModelSpec model, DataSplit split, TrainingSpec spec) {
-        try (ResidentData data = ResidentData.upload(b, split); Population population = Population.create(model, b, MEMBERS, SEED)) {
-            for (int m = 0; m < MEMBERS; m++) prepare(population.member(m), m);
-            List<TrainingResult> results = Trainer.train(population, data, spec, OWN_SEEDS, Collections.nCopies(MEMBERS, TrainingListener.NONE),
-                    Collections.nCopies(MEMBERS, null));
-            List<Trained> out = new ArrayList<>();
-            for (int m = 0; m < MEMBERS; m++) out.add(new Trained(results.get(m).series(), masks(population.member(m))));
-            return out;
-        }
-    }
-
     /**
      * Members with their own seeds on the GPU (each step gathers every member's batch from the interleaved order the
      * device holds, and the recorded step replays it) follow the same population on the CPU, whose members have the
@@ -188,7 +178,7 @@ class CudaPopulationGpuTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void membersWithTheirOwnSeedsOnTheGpuFollowTheCpu(String name, ModelSpec model, DataSplit split, TrainingSpec spec) {
-        List<Trained> onCpu = ownSeeds(cpu, model, split, spec), onGpu = ownSeeds(gpu, model, split, spec);
+        List<Trained> onCpu = population(cpu, model, split, spec, OWN_SEEDS), onGpu = population(gpu, model, split, spec, OWN_SEEDS);
         for (int m = 0; m < MEMBERS; m++) {
             String who = name + " member " + m + " (seed " + OWN_SEEDS.get(m) + ")";
             for (int t = 0; t < onCpu.get(m).masks().size(); t++) {
