@@ -13,12 +13,17 @@ import dev.lottery.cli.CliRun;
 import dev.lottery.experiment.control.Controls;
 import dev.lottery.nn.train.TrainingSpec;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,6 +96,37 @@ class ExperimentCliTest {
         assertEquals(2, refused.code());
         assertTrue(refused.err().contains("trials: 1 in the results vs 2 requested"), refused.err());
         assertEquals(1, refused.err().strip().lines().count(), refused.err());
+    }
+
+    /**
+     * {@code --population 1} and the default (populations as large as memory allows, here of both trials' units) write
+     * the same bytes on the CPU, timing.json aside.
+     */
+    @Test
+    void populationOfOneAndTheDefaultWriteTheSameResults(@TempDir Path root) throws Exception {
+        String[] common = {"experiment", "run", "--device", "cpu", "--preset", "lenet-quick", "--trials", "2", "--levels", "1",
+                "--iterations", "100"};
+        CliRun alone = cli(concat(common, new String[] {"--results", root.resolve("alone").toString(), "--population", "1"}));
+        assertEquals(0, alone.code(), alone.err());
+        CliRun grouped = cli(concat(common, new String[] {"--results", root.resolve("grouped").toString()}));
+        assertEquals(0, grouped.code(), grouped.err());
+        assertEquals(List.of(1), populations(root.resolve("alone")));
+        assertTrue(populations(root.resolve("grouped")).stream().anyMatch(n -> n > 2), "the default formed populations of both trials");
+        Map<String, byte[]> a = ExperimentTest.files(root.resolve("alone")), b = ExperimentTest.files(root.resolve("grouped"));
+        assertEquals(a.keySet(), b.keySet());
+        assertEquals(8, a.keySet().stream().filter(f -> f.endsWith(ResultsStore.DONE)).count(), "units compared: " + a.keySet());
+        for (String f : a.keySet()) assertArrayEquals(a.get(f), b.get(f), f);
+    }
+
+    /** The distinct population sizes the units under {@code dir} trained in (their timing.json), in ascending order. */
+    private static List<Integer> populations(Path dir) throws IOException {
+        SortedSet<Integer> sizes = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().equals(ResultsStore.TIMING)).toList()) {
+                sizes.add(ExperimentTest.json(f).get("population").getAsInt());
+            }
+        }
+        return List.copyOf(sizes);
     }
 
     private static String[] concat(String[] a, String[] b) {
