@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * {@code members} networks of one architecture built side by side on a backend, trained in lockstep on the same
- * mini-batches ({@link #forward}) or each on its own ({@link #forwardOwnBatches}): each has its own parameters, masks and optimizer state, and one forward or backward pass runs all of
- * them (a single network is the population of one; there is no other code path). Parameters are stacked
+ * mini-batches ({@link #forward}) or each on its own ({@link #forwardOwnBatches}): each has its own parameters, masks
+ * and optimizer state, and one forward or backward pass runs all of them (a single network is the population of one; there is no other code path). Parameters are stacked
  * {@code [members, ...]} in backend memory; activations hold the members side by side along the channels (see
  * {@link dev.lottery.nn.backend.Backend}), so the first layer reads the shared mini-batch in one wide product and
  * every later op covers all members in one call. {@link #member(int)} is one member seen as a {@link Network}.
@@ -237,17 +237,31 @@ public final class Population implements AutoCloseable {
      * @param mode {@link Mode#training} (dropout on, batch statistics) or {@link Mode#EVALUATION}
      * @return the logits {@code [batch, members*classes]}; the population's buffer, not to be closed by the caller
      * @throws IllegalArgumentException if {@code x} does not hold whole examples of every member
-     * @throws IllegalStateException if the model's first layer has no parameters (such a layer reads one shared input)
+     * @throws IllegalStateException if the model's members cannot read their own batches ({@link #readsOwnBatches})
      */
     public Tensor forwardOwnBatches(Tensor x, Mode mode) {
         long perRow = (long) members * spec.inputFeatures();
         if (x.size() % perRow != 0 || x.size() == 0) {
             throw new IllegalArgumentException("input " + x + " is not whole examples of " + spec.input() + " for each of " + members + " members");
         }
-        if (members > 1 && layers.getFirst().parameters().isEmpty()) {
-            throw new IllegalStateException("the first layer of " + spec.name() + " has no parameters, so its members cannot read their own batches");
+        if (members > 1 && !readsOwnBatches(spec)) {
+            throw new IllegalStateException("the first layer of " + spec.name()
+                    + " is not fully connected or a convolution, so its members cannot read their own batches");
         }
         return run(x, Math.toIntExact(x.size() / perRow), mode);
+    }
+
+    /**
+     * Whether members of {@code model} can read their own batches ({@link #forwardOwnBatches}): its first layer is fully
+     * connected or a convolution, the layers that read a shared input or each member's own alike. Layers without
+     * parameters before it would pass on only a shared input.
+     *
+     * @param model the members' model
+     * @return true when the first layer is a dense layer or a convolution
+     */
+    public static boolean readsOwnBatches(ModelSpec model) {
+        LayerSpec first = model.layers().getFirst();
+        return first instanceof LayerSpec.Dense || first instanceof LayerSpec.Conv2d;
     }
 
     private Tensor run(Tensor x, int batch, Mode mode) {

@@ -5,7 +5,6 @@ import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.StepRecorder;
 import dev.lottery.nn.data.augment.BatchAugmentation;
 import dev.lottery.nn.model.ImageShape;
-import dev.lottery.nn.model.LayerSpec;
 import dev.lottery.nn.model.Mode;
 import dev.lottery.nn.model.ModelSpec;
 import dev.lottery.nn.model.Network;
@@ -22,8 +21,9 @@ import java.util.Optional;
 
 /**
  * Iteration-based training of a population: mini-batches of a freshly shuffled order every epoch (keyed by the seed
- * and the epoch), shared by every member, or each member's own when the members have their own seeds, SGD steps, and an evaluation of every member on the test (and validation)
- * set every {@code evalEvery} iterations, at iteration 0 and at the end. Only a few scalars per evaluation leave the
+ * and the epoch), shared by every member, or each member's own when the members have their own seeds, SGD steps, and
+ * an evaluation of every member on the test (and validation) set every {@code evalEvery} iterations, at iteration 0
+ * and at the end. Only a few scalars per evaluation leave the
  * backend. A network trained alone is the population of one; each member of a larger population gets the bits it
  * would get alone on the CPU (the backends' products and reductions do not depend on the member count).
  */
@@ -252,9 +252,8 @@ public final class Trainer {
      * @return true when {@link #train(Population, ResidentData, TrainingSpec, List, List, List)} accepts different seeds
      */
     public static boolean acceptsSeedsPerMember(ModelSpec model, TrainingSpec spec) {
-        LayerSpec first = model.layers().getFirst();
-        boolean firstHasParameters = first instanceof LayerSpec.Dense || first instanceof LayerSpec.Conv2d;
-        return firstHasParameters && spec.augmentation().isNone() && model.layers().stream().noneMatch(l -> l instanceof LayerSpec.Dropout);
+        // A replayable step is one that draws nothing from the seed: no dropout masks, no augmentation.
+        return Population.readsOwnBatches(model) && TrainingStep.replayable(model, spec.augmentation());
     }
 
     /**
@@ -272,8 +271,9 @@ public final class Trainer {
     static int[] interleavedOrder(List<Long> seeds, long epoch, int count, int perMember) {
         int members = seeds.size();
         int[] order = new int[members * perMember];
+        Map<Long, int[]> shuffles = new HashMap<>(); // members of one trial share their seed's shuffle
         for (int n = 0; n < members; n++) {
-            int[] own = shuffle(seeds.get(n), epoch, count);
+            int[] own = shuffles.computeIfAbsent(seeds.get(n), s -> shuffle(s, epoch, count));
             for (int j = 0; j < perMember; j++) order[j * members + n] = own[j];
         }
         return order;

@@ -140,7 +140,8 @@ public final class TrainingStep {
                     epochOrder, firstExample, x.dim(0));
             input = augmented;
         }
-        Tensor logits = ownBatches ? population.forwardOwnBatches(input, Mode.training(iteration)) : population.forward(input, Mode.training(iteration));
+        Mode mode = Mode.training(iteration);
+        Tensor logits = ownBatches ? population.forwardOwnBatches(input, mode) : population.forward(input, mode);
         population.backend().softmaxCrossEntropy(logits, population.members(), y, population.logitsGradient(), null);
         population.backward();
         sgd.step(iteration);
