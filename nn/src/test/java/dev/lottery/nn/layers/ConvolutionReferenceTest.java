@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The CPU convolution (Winograd F(2x2, 3x3) and direct stride-1 kernels; im2col + GEMM, grouped or image by image,
- * pointwise shortcut) against a six-loop convolution in double, forward and both backward products. The backward
+ * The CPU convolution (Winograd F(2x2, 3x3) and direct stride-1 kernels, both also for the filter gradient; im2col +
+ * GEMM, grouped or image by image, pointwise shortcut) against a six-loop convolution in double, forward and both backward products. The backward
  * products are checked as adjoints: {@code <dy, conv(x, w)> = <dx, x> = <dw, w>} written out element by element;
  * the forward with its ReLU fused gives {@code max(0, y)} of the same bits.
  */
@@ -41,7 +41,12 @@ class ConvolutionReferenceTest {
             "5, 1, 4, 4, 2, 3, 2, 1",   // stride 2 with padding
             "11, 2, 33, 33, 2, 3, 1, 1", // 11 products in 8 filter-gradient chunks of uneven size
             "40, 3, 10, 10, 4, 3, 1, 1", // 4 groups of 10 images (the last one full), run in parallel
-            "2, 40, 6, 6, 5, 3, 1, 1",   // more than 32 channels: filter gradient on im2col + GEMM
+            "2, 40, 6, 6, 5, 3, 1, 1",   // more than 32 channels: Winograd filter gradient
+            "11, 40, 6, 6, 5, 3, 1, 1",  // Winograd filter gradient: 8 uneven ranges of images, several per chunk
+            "1, 64, 60, 60, 16, 3, 1, 1", // Winograd filter gradient in chunks of tile rows
+            "3, 36, 7, 9, 10, 3, 1, 1",  // Winograd filter gradient, odd rows and columns (tiles past both edges)
+            "2, 36, 6, 6, 70, 3, 1, 1",  // Winograd filter gradient: whole register tiles of filters and a last vector
+            "2, 40, 7, 7, 6, 3, 2, 1",   // more than 32 channels, stride 2: filter gradient on im2col + GEMM
             "3, 3, 9, 9, 7, 5, 1, 0",    // 5x5 VALID, filters filling no register tile
             "2, 2, 3, 3, 3, 3, 1, 1",    // a plane smaller than one block of positions
             "2, 32, 7, 7, 32, 3, 1, 1",  // Winograd forward and data gradient, odd edges dropped

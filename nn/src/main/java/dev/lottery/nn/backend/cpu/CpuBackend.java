@@ -43,9 +43,10 @@ public final class CpuBackend implements Backend {
     /**
      * The CPU kernels' generation, raised whenever a change moves any result's bits: currently the masked products'
      * weight gradients (sixteen partial sums below the crossovers in {@link MaskedProducts}), evaluations over a
-     * whole test set in one pass, and the convolutions' direct and Winograd kernels.
+     * whole test set in one pass, the convolutions' direct and Winograd kernels, and the Winograd filter gradient of
+     * 3x3 layers with more than 32 channels (generation 4).
      */
-    static final int GENERATION = 3;
+    static final int GENERATION = 4;
     /** {@code -Dlottery.cpu.sparse=false}: masked products and updates run dense (the default is true). */
     public static final String SPARSE_PROPERTY = "lottery.cpu.sparse";
     /**
@@ -120,8 +121,8 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * {@code cpu-3-v8} (8-float vectors), {@code cpu-3-dense-v8} with every masked product dense (their weight gradients
-     * round otherwise), or {@code cpu-3-scalar} without the Vector API.
+     * {@code cpu-4-v8} (8-float vectors), {@code cpu-4-dense-v8} with every masked product dense (their weight gradients
+     * round otherwise), or {@code cpu-4-scalar} without the Vector API.
      */
     @Override
     public String kernelGeneration() {

@@ -200,6 +200,8 @@ public final class CpuConvolution {
         long filterSize = (long) k * crs;
         if (VECTORS && DirectConvolution.appliesToFilterGradient(g)) {
             DirectConvolution.backwardFilter(workers, x, dy, dw, g);
+        } else if (VECTORS && WinogradConvolution.appliesToFilterGradient(g)) {
+            WinogradConvolution.backwardFilter(workers, x, dy, dw, g);
         } else if (chunks == 1) {
             workers.forEach(g.groups(), group -> backwardFilterChunk(workers, input(x, g, group), output(dy, g, group), dw,
                     filters(g, group), one, per, 0, imageGroups), x, dy, dw);
@@ -221,19 +223,24 @@ public final class CpuConvolution {
                 }
             }
         }
-        if (dbias != null) {
-            for (int group = 0; group < g.groups(); group++) {
-                Planes d = output(dy, g, group);
-                for (int f = 0; f < k; f++) {
-                    double s = 0;
-                    for (int n = 0; n < g.batch(); n++) {
-                        long base = d.at(n) + (long) f * pq;
-                        for (int i = 0; i < pq; i++) s += dy.getAtIndex(F, base + i);
-                    }
-                    dbias.setAtIndex(F, (long) group * k + f, (float) s);
-                }
+        if (dbias != null) biasGradient(workers, dy, dbias, g);
+    }
+
+    /**
+     * {@code dbias[f] = sum over images and positions of dy}, in double, in that order; filters in parallel, each
+     * plane copied to the heap in bulk first.
+     */
+    private static void biasGradient(GemmWorkers workers, MemorySegment dy, MemorySegment dbias, ConvGeometry g) {
+        int filters = g.filters(), pq = g.outHeight() * g.outWidth();
+        workers.forEach(filters, f -> {
+            float[] plane = LayerScratch.get().row(pq);
+            double s = 0;
+            for (int n = 0; n < g.batch(); n++) {
+                MemorySegment.copy(dy, F, ((long) n * filters + f) * pq * Float.BYTES, plane, 0, pq);
+                for (int i = 0; i < pq; i++) s += plane[i];
             }
-        }
+            dbias.setAtIndex(F, f, (float) s);
+        }, dy, dbias);
     }
 
     /** Sums the filter gradient of image groups {@code [fromGroup, toGroup)} into {@code out} at {@code outOff}. */

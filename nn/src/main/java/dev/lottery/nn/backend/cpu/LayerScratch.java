@@ -29,6 +29,7 @@ final class LayerScratch {
     private int[] tileStarts = new int[0];
     private float[] transformedInputs = new float[0];
     private float[] transformedOutputs = new float[0];
+    private float[] transformedGradients = new float[0];
 
     static LayerScratch get() {
         return PER_THREAD.get();
@@ -126,6 +127,12 @@ final class LayerScratch {
     float[] transformedOutputs(int floats) {
         if (transformedOutputs.length < floats) transformedOutputs = new float[floats];
         return transformedOutputs;
+    }
+
+    /** A range of images' Winograd-transformed filter gradient, or the sum of all ranges'. */
+    float[] transformedGradients(int floats) {
+        if (transformedGradients.length < floats) transformedGradients = new float[floats];
+        return transformedGradients;
     }
 
     /** Per-chunk filter-gradient sums, written by the crew's threads and added up by the caller. */

@@ -6,6 +6,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,7 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  * groups) and per chunk of tile rows that fits in L2: the channels' patches are transformed (vectorized over a row of
  * tiles, from a staging that splits each padded row into its even and odd columns), the 16 transformed products are
  * the direct kernels' register tiles ({@link DirectConvolution#tile}) with one step per channel, and the outputs are
- * transformed back, biased and rectified, and written out.
+ * transformed back, biased and rectified, and written out. The filter gradient of layers with more channels than the
+ * direct kernels take runs here too ({@link #backwardFilter}): the same input transforms, the output gradient
+ * transformed by {@code A}, and the sum over tiles per transformed position.
  *
  * <p>Same bits whatever the population: each output is a fixed function of its own filter's transformed weights and
  * its own group's channels (each product an FMA chain over the channels in order; steps whose transformed weights
@@ -52,6 +56,15 @@ final class WinogradConvolution {
     /** Whether the data gradient runs here: as {@link #appliesForward}, counting the filters per group (its channels). */
     static boolean appliesToDataGradient(ConvGeometry g) {
         return threeByThree(g) && g.groupFilters() >= MIN_CHANNELS;
+    }
+
+    /**
+     * Whether the filter gradient runs here: 3x3, stride 1, more input channels per group than the direct kernels take
+     * ({@link DirectConvolution#FILTER_GRADIENT_CHANNELS}). Like the other paths' choice, it depends on the input
+     * channels, never on the number of filters.
+     */
+    static boolean appliesToFilterGradient(ConvGeometry g) {
+        return threeByThree(g) && g.groupChannels() > DirectConvolution.FILTER_GRADIENT_CHANNELS;
     }
 
     private static boolean threeByThree(ConvGeometry g) {
@@ -180,6 +193,265 @@ final class WinogradConvolution {
     }
 
     /**
+     * {@code dw = d(loss)/d(w)} (overwrites it) as Winograd F(2x2, 3x3) run backwards: with {@code y = A^T (U . V) A}
+     * per tile, the gradient of the transformed filter is {@code dU = sum over tiles of (A dy A^T) . V}, and of the
+     * filter {@code G^T dU G}: 16 multiply-adds per tile, filter and channel instead of im2col's 36. For each
+     * transformed position the sum over tiles is a product {@code dU[xi]^T (C x K) = V[xi] (C x tiles) .
+     * M[xi] (tiles x K)}, with {@code M = A dy A^T} computed from the output gradient transposed to filters-last, so
+     * that a register tile ({@link #gradientTile}) broadcasts {@link #GC} channels' inputs and loads vectors of
+     * filters' gradients, and no operand is packed.
+     *
+     * <p>Same bits whatever the threads: the batch is cut into {@link CpuConvolution#FILTER_CHUNKS} fixed ranges of
+     * images; within a range each chunk (chosen from the geometry alone) sums its tiles in one FMA chain per value,
+     * the chunks' sums are added in order, and so are the ranges'.
+     */
+    static void backwardFilter(GemmWorkers workers, MemorySegment x, MemorySegment dy, MemorySegment dw, ConvGeometry g) {
+        int c = g.groupChannels(), k = g.groupFilters(), batch = g.batch();
+        int ranges = Math.min(batch, CpuConvolution.FILTER_CHUNKS);
+        Plan plan = Plan.of(c, k, g.height(), g.width(), g.pad(), ConvFrame.ceilDiv(batch, ranges));
+        long inPlane = (long) g.height() * g.width(), outPlane = (long) g.outHeight() * g.outWidth();
+        int perRange = gradientFloats(c, k);
+        MemorySegment partials = LayerScratch.get().partials((long) g.groups() * ranges * perRange);
+        workers.forEach(g.groups() * ranges, t -> {
+            int group = t / ranges, range = t % ranges;
+            int n0 = (int) ((long) range * batch / ranges), n1 = (int) ((long) (range + 1) * batch / ranges);
+            float[] sums = gradientImages(plan, x, (n0 * g.channels() + (long) group * c) * inPlane, g.channels() * inPlane,
+                    dy, (n0 * g.filters() + (long) group * k) * outPlane, g.filters() * outPlane, n1 - n0);
+            MemorySegment.copy(sums, 0, partials, F, (long) t * perRange * Float.BYTES, perRange);
+        }, x, dy, dw, partials);
+        LayerScratch scratch = LayerScratch.get();
+        float[] total = scratch.transformedGradients(perRange), next = scratch.compact(perRange);
+        float[] out = scratch.filters(k * c * 9), du = new float[16], tmp = new float[12], filter = new float[9];
+        int kPad = paddedFilters(k), perXi = paddedChannels(c) * kPad;
+        for (int group = 0; group < g.groups(); group++) {
+            long first = (long) group * ranges * perRange;
+            MemorySegment.copy(partials, F, first * Float.BYTES, total, 0, perRange);
+            for (int r = 1; r < ranges; r++) {
+                MemorySegment.copy(partials, F, (first + (long) r * perRange) * Float.BYTES, next, 0, perRange);
+                CpuKernels.active().addInto(next, 0, total, 0, perRange);
+            }
+            for (int m = 0; m < k; m++) {
+                for (int i = 0; i < c; i++) {
+                    for (int xi = 0; xi < 16; xi++) du[xi] = total[xi * perXi + i * kPad + m];
+                    transformFilterGradient(du, tmp, filter);
+                    System.arraycopy(filter, 0, out, (m * c + i) * 9, 9);
+                }
+            }
+            MemorySegment.copy(out, 0, dw, F, (long) group * k * c * 9 * Float.BYTES, k * c * 9);
+        }
+    }
+
+    /** Channels per filter-gradient register tile: each step broadcasts one input of each. */
+    private static final int GC = 4;
+    /** Vectors of filters per filter-gradient register tile ({@code GC x GV} accumulators). */
+    private static final int GV = 4;
+
+    private static int paddedChannels(int c) {
+        return ConvFrame.ceilDiv(c, GC) * GC;
+    }
+
+    private static int paddedFilters(int k) {
+        return ConvFrame.ceilDiv(k, L) * L;
+    }
+
+    /** Floats of one range's transformed filter gradient, {@code [16][channels rounded to GC][filters rounded to L]}. */
+    private static int gradientFloats(int c, int k) {
+        return 16 * paddedChannels(c) * paddedFilters(k);
+    }
+
+    /**
+     * The transformed filter gradient {@code dU^T} of {@code images} consecutive images of one group, summed chunk by
+     * chunk of {@code plan} (in this thread's scratch, {@link #gradientFloats} long); image i's inputs at
+     * {@code xFrom + i * xStep}, its output gradients at {@code dyFrom + i * dyStep}.
+     */
+    private static float[] gradientImages(Plan plan, MemorySegment x, long xFrom, long xStep, MemorySegment dy, long dyFrom,
+                                          long dyStep, int images) {
+        LayerScratch scratch = LayerScratch.get();
+        int c = plan.inputs(), k = plan.outputs(), stride = plan.chunkStride(), tileCols = plan.tileCols();
+        int kPad = paddedFilters(k), cPad = paddedChannels(c), positions = plan.outRows() * plan.outCols();
+        float[] staged = scratch.frames(c * plan.plane()), raw = scratch.images(c * plan.height() * plan.width());
+        float[] dyRaw = scratch.compact(k * positions), dyT = scratch.gradientFrames(positions * kPad);
+        // The channels' rows of V, and one row of zeros after them for the channels that pad the last tile.
+        int zeroRow = 16 * c * stride;
+        float[] v = scratch.transformedInputs(zeroRow + stride), mt = scratch.transformedOutputs(16 * stride * kPad);
+        float[] sums = scratch.transformedGradients(16 * cPad * kPad);
+        Arrays.fill(v, zeroRow, zeroRow + stride, 0f);
+        if (kPad > k) Arrays.fill(dyT, 0, positions * kPad, 0f);
+        int ipc = plan.imagesPerChunk();
+        boolean first = true;
+        for (int n = 0; n < images; n += ipc) {
+            int chunkImages = Math.min(ipc, images - n);
+            for (int i0 = 0; i0 < plan.tileRows(); i0 += plan.chunkRows()) {
+                int rows = Math.min(plan.chunkRows(), plan.tileRows() - i0), perImage = rows * tileCols, count = chunkImages * perImage;
+                for (int image = n; image < n + chunkImages; image++) {
+                    if (chunkImages > 1 || i0 == 0) {
+                        stage(plan, x, xFrom + image * xStep, raw, staged);
+                        MemorySegment.copy(dy, F, (dyFrom + image * dyStep) * Float.BYTES, dyRaw, 0, k * positions);
+                        CpuKernels.active().transpose(dyRaw, 0, positions, k, positions, dyT, 0, kPad);
+                    }
+                    transformInputs(plan, staged, i0, rows, v, (image - n) * perImage);
+                    transformGradients(plan, dyT, kPad, i0, rows, mt, (image - n) * perImage);
+                }
+                for (int xi = 0; xi < 16; xi++) {
+                    for (int c0 = 0; c0 < cPad; c0 += GC) {
+                        int sumAt = (xi * cPad + c0) * kPad;
+                        int v0 = row(xi, c0, c, stride, zeroRow), v1 = row(xi, c0 + 1, c, stride, zeroRow);
+                        int v2 = row(xi, c0 + 2, c, stride, zeroRow), v3 = row(xi, c0 + 3, c, stride, zeroRow);
+                        int k0 = 0;
+                        for (; k0 + GV * L <= kPad; k0 += GV * L) {
+                            gradientTile(v, v0, v1, v2, v3, mt, xi * stride * kPad + k0, kPad, count, sums, sumAt + k0, first);
+                        }
+                        for (; k0 < kPad; k0 += L) {
+                            gradientVector(v, v0, v1, v2, v3, mt, xi * stride * kPad + k0, kPad, count, sums, sumAt + k0, first);
+                        }
+                    }
+                }
+                first = false;
+            }
+        }
+        return sums;
+    }
+
+    /** Where channel {@code ci}'s row of {@code V[xi]} starts, or the zero row for a channel past the last. */
+    private static int row(int xi, int ci, int c, int stride, int zeroRow) {
+        return ci < c ? (xi * c + ci) * stride : zeroRow;
+    }
+
+    /**
+     * {@code sums[r][j] (+)= sum over tiles t of V[r][t] * M[t][j]} for {@link #GC} channels (rows of {@code v} at
+     * {@code v0..v3}) and {@link #GV} vectors of filters ({@code M} at {@code m0 + t * kPad}), written ({@code first})
+     * or added at {@code sumAt}, rows {@code kPad} apart. Per tile: four broadcasts, four loads, sixteen FMAs.
+     */
+    private static void gradientTile(float[] v, int v0, int v1, int v2, int v3, float[] mt, int m0, int kPad, int count,
+                                     float[] sums, int sumAt, boolean first) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        for (int t = 0, m = m0; t < count; t++, m += kPad) {
+            FloatVector g0 = FloatVector.fromArray(S, mt, m), g1 = FloatVector.fromArray(S, mt, m + L);
+            FloatVector g2 = FloatVector.fromArray(S, mt, m + 2 * L), g3 = FloatVector.fromArray(S, mt, m + 3 * L);
+            FloatVector b = FloatVector.broadcast(S, v[v0 + t]);
+            a00 = g0.fma(b, a00);
+            a01 = g1.fma(b, a01);
+            a02 = g2.fma(b, a02);
+            a03 = g3.fma(b, a03);
+            b = FloatVector.broadcast(S, v[v1 + t]);
+            a10 = g0.fma(b, a10);
+            a11 = g1.fma(b, a11);
+            a12 = g2.fma(b, a12);
+            a13 = g3.fma(b, a13);
+            b = FloatVector.broadcast(S, v[v2 + t]);
+            a20 = g0.fma(b, a20);
+            a21 = g1.fma(b, a21);
+            a22 = g2.fma(b, a22);
+            a23 = g3.fma(b, a23);
+            b = FloatVector.broadcast(S, v[v3 + t]);
+            a30 = g0.fma(b, a30);
+            a31 = g1.fma(b, a31);
+            a32 = g2.fma(b, a32);
+            a33 = g3.fma(b, a33);
+        }
+        int r1 = sumAt + kPad, r2 = r1 + kPad, r3 = r2 + kPad;
+        store(a00, sums, sumAt, first);
+        store(a01, sums, sumAt + L, first);
+        store(a02, sums, sumAt + 2 * L, first);
+        store(a03, sums, sumAt + 3 * L, first);
+        store(a10, sums, r1, first);
+        store(a11, sums, r1 + L, first);
+        store(a12, sums, r1 + 2 * L, first);
+        store(a13, sums, r1 + 3 * L, first);
+        store(a20, sums, r2, first);
+        store(a21, sums, r2 + L, first);
+        store(a22, sums, r2 + 2 * L, first);
+        store(a23, sums, r2 + 3 * L, first);
+        store(a30, sums, r3, first);
+        store(a31, sums, r3 + L, first);
+        store(a32, sums, r3 + 2 * L, first);
+        store(a33, sums, r3 + 3 * L, first);
+    }
+
+    /** {@link #gradientTile} for one vector of filters: the filters left after the whole tiles. */
+    private static void gradientVector(float[] v, int v0, int v1, int v2, int v3, float[] mt, int m0, int kPad, int count,
+                                       float[] sums, int sumAt, boolean first) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int t = 0, m = m0; t < count; t++, m += kPad) {
+            FloatVector g = FloatVector.fromArray(S, mt, m);
+            a0 = g.fma(FloatVector.broadcast(S, v[v0 + t]), a0);
+            a1 = g.fma(FloatVector.broadcast(S, v[v1 + t]), a1);
+            a2 = g.fma(FloatVector.broadcast(S, v[v2 + t]), a2);
+            a3 = g.fma(FloatVector.broadcast(S, v[v3 + t]), a3);
+        }
+        store(a0, sums, sumAt, first);
+        store(a1, sums, sumAt + kPad, first);
+        store(a2, sums, sumAt + 2 * kPad, first);
+        store(a3, sums, sumAt + 3 * kPad, first);
+    }
+
+    private static void store(FloatVector sum, float[] sums, int at, boolean first) {
+        // Two stores rather than one of a conditional vector: a vector merged from two branches is boxed.
+        if (first) sum.intoArray(sums, at);
+        else sum.add(FloatVector.fromArray(S, sums, at)).intoArray(sums, at);
+    }
+
+    /**
+     * {@code M[xi][first + t][f] = (A dy A^T)[xi]} for the tiles {@code t} of tile rows {@code [i0, i0 + rows)}, from
+     * the output gradient transposed to {@code [position][filter]} ({@code kPad} filters a row), a vector of filters at
+     * a time; A^T = [[1,1,1,0],[0,1,-1,-1]]: the rows of {@code A dy} are {@code (d00, d01)}, {@code (d00 + d10,
+     * d01 + d11)}, {@code (d00 - d10, d01 - d11)}, {@code (-d10, -d11)}, and each row {@code (a, b)} becomes
+     * {@code (a, a + b, a - b, -b)}. A tile's row or column past an odd edge has no gradient: zero.
+     */
+    private static void transformGradients(Plan plan, float[] dyT, int kPad, int i0, int rows, float[] mt, int first) {
+        int p = plan.outRows(), q = plan.outCols(), tileCols = plan.tileCols(), perXi = plan.chunkStride() * kPad;
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < rows; i++) {
+            int row = 2 * (i0 + i);
+            boolean lower = row + 1 < p;
+            for (int j = 0; j < tileCols; j++) {
+                int col = 2 * j, at = (first + i * tileCols + j) * kPad;
+                boolean right = col + 1 < q;
+                int top = (row * q + col) * kPad, bottom = top + q * kPad;
+                for (int f = 0; f < kPad; f += L) {
+                    FloatVector d00 = FloatVector.fromArray(S, dyT, top + f);
+                    FloatVector d01 = right ? FloatVector.fromArray(S, dyT, top + kPad + f) : zero;
+                    FloatVector d10 = lower ? FloatVector.fromArray(S, dyT, bottom + f) : zero;
+                    FloatVector d11 = lower && right ? FloatVector.fromArray(S, dyT, bottom + kPad + f) : zero;
+                    gradientRow(d00, d01, mt, at + f, perXi);
+                    gradientRow(d00.add(d10), d01.add(d11), mt, 4 * perXi + at + f, perXi);
+                    gradientRow(d00.sub(d10), d01.sub(d11), mt, 8 * perXi + at + f, perXi);
+                    gradientRow(d10.neg(), d11.neg(), mt, 12 * perXi + at + f, perXi);
+                }
+            }
+        }
+    }
+
+    /** One row {@code (a, b)} of {@code A dy} times {@code A^T}: {@code (a, a + b, a - b, -b)}, {@code perXi} apart. */
+    private static void gradientRow(FloatVector a, FloatVector b, float[] mt, int at, int perXi) {
+        a.intoArray(mt, at);
+        a.add(b).intoArray(mt, perXi + at);
+        a.sub(b).intoArray(mt, 2 * perXi + at);
+        b.neg().intoArray(mt, 3 * perXi + at);
+    }
+
+    /**
+     * {@code dg = G^T dU G} for one filter's transformed gradient {@code du} (4 x 4), G as in {@link #transformFilter}:
+     * the rows of {@code G^T} are {@code (1, 1/2, 1/2, 0)}, {@code (0, 1/2, -1/2, 0)}, {@code (0, 1/2, 1/2, 1)};
+     * {@code tmp} holds {@code G^T dU} (3 x 4) in between.
+     */
+    private static void transformFilterGradient(float[] du, float[] tmp, float[] dg) {
+        for (int b = 0; b < 4; b++) {
+            float u0 = du[b], u1 = du[4 + b], u2 = du[8 + b], u3 = du[12 + b];
+            tmp[b] = u0 + 0.5f * (u1 + u2);
+            tmp[4 + b] = 0.5f * (u1 - u2);
+            tmp[8 + b] = 0.5f * (u1 + u2) + u3;
+        }
+        for (int r = 0; r < 3; r++) {
+            float t0 = tmp[4 * r], t1 = tmp[4 * r + 1], t2 = tmp[4 * r + 2], t3 = tmp[4 * r + 3];
+            dg[3 * r] = t0 + 0.5f * (t1 + t2);
+            dg[3 * r + 1] = 0.5f * (t1 - t2);
+            dg[3 * r + 2] = 0.5f * (t1 + t2) + t3;
+        }
+    }
+
+    /**
      * The transformed filters {@code U = G g G^T} as register tiles: per group, transformed position {@code xi} and
      * tile of {@code MR} outputs, one step per input channel (skipped where the whole tile's values are zero) at
      * offset {@code channel * chunkStride}. Transposed (the data gradient): output {@code m} is input channel
@@ -290,20 +562,59 @@ final class WinogradConvolution {
         }
     }
 
-    /** Copies the input planes into the staging: each padded row split into even and odd columns, zeros elsewhere. */
+    /**
+     * Copies the input planes into the staging: each padded row split into even and odd columns, zeros elsewhere. A
+     * row is split {@code 2L} columns at a time in registers ({@link #evenLanes}, {@link #oddLanes}); the last pieces are loaded and
+     * stored under lane masks, so nothing lands in the padding.
+     */
     private static void stage(Plan plan, MemorySegment src, long from, float[] raw, float[] staged) {
         int h = plan.height(), w = plan.width(), pad = plan.pad(), half = plan.half(), plane = plan.plane();
         MemorySegment.copy(src, F, from * Float.BYTES, raw, 0, plan.inputs() * h * w);
         Arrays.fill(staged, 0, plan.inputs() * plane, 0f);
+        // Column 2m lands at padded column 2m + pad, column 2m + 1 at 2m + 1 + pad: each in the even or odd half by the
+        // parity of its padded column, at half that column.
+        int evens = (w + 1) / 2, odds = w / 2;
+        int evenAt = (pad & 1) * half + (pad >> 1), oddAt = ((pad + 1) & 1) * half + ((pad + 1) >> 1);
+        VectorShuffle<Float> evensFirst = EVENS_FIRST, oddsFirst = ODDS_FIRST;
+        VectorMask<Float> upper = UPPER_HALF;
         for (int c = 0; c < plan.inputs(); c++) {
             for (int r = 0; r < h; r++) {
                 int row = c * plane + (r + pad) * 2 * half, in = (c * h + r) * w;
-                for (int col = 0; col < w; col++) {
-                    int p = col + pad;
-                    staged[row + (p & 1) * half + (p >> 1)] = raw[in + col];
+                int m = 0;
+                for (; 2 * m + 2 * L <= w; m += L) {
+                    FloatVector a = FloatVector.fromArray(S, raw, in + 2 * m), b = FloatVector.fromArray(S, raw, in + 2 * m + L);
+                    evenLanes(a, b, evensFirst, oddsFirst, upper).intoArray(staged, row + evenAt + m);
+                    oddLanes(a, b, evensFirst, oddsFirst, upper).intoArray(staged, row + oddAt + m);
+                }
+                if (m < evens) {
+                    FloatVector a = FloatVector.fromArray(S, raw, in + 2 * m, S.indexInRange(2 * m, w));
+                    FloatVector b = FloatVector.fromArray(S, raw, in + 2 * m + L, S.indexInRange(2 * m + L, w));
+                    evenLanes(a, b, evensFirst, oddsFirst, upper).intoArray(staged, row + evenAt + m, S.indexInRange(m, evens));
+                    oddLanes(a, b, evensFirst, oddsFirst, upper).intoArray(staged, row + oddAt + m, S.indexInRange(m, odds));
                 }
             }
         }
+    }
+
+    /** Lane i takes lane 2i of the vector in the lower half and lane 2i + 1 in the upper: {@code [evens, odds]}. */
+    private static final VectorShuffle<Float> EVENS_FIRST = VectorShuffle.fromOp(S, i -> i < L / 2 ? 2 * i : 2 * (i - L / 2) + 1);
+    /** The other way round: {@code [odds, evens]}. */
+    private static final VectorShuffle<Float> ODDS_FIRST = VectorShuffle.fromOp(S, i -> i < L / 2 ? 2 * i + 1 : 2 * (i - L / 2));
+    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, -1L << (L / 2));
+
+    /**
+     * The even lanes of the {@code 2L} values {@code a, b}, in order: the lower half from {@code a} and the upper from
+     * {@code b}, each rearranged so that its even lanes sit in that half.
+     */
+    private static FloatVector evenLanes(FloatVector a, FloatVector b, VectorShuffle<Float> evensFirst, VectorShuffle<Float> oddsFirst,
+                                         VectorMask<Float> upper) {
+        return a.rearrange(evensFirst).blend(b.rearrange(oddsFirst), upper);
+    }
+
+    /** The odd lanes of {@code a, b}, in order (see {@link #evenLanes}). */
+    private static FloatVector oddLanes(FloatVector a, FloatVector b, VectorShuffle<Float> evensFirst, VectorShuffle<Float> oddsFirst,
+                                        VectorMask<Float> upper) {
+        return a.rearrange(oddsFirst).blend(b.rearrange(evensFirst), upper);
     }
 
     /**

@@ -8,8 +8,9 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Run by {@code VectorWidthsTest} in child JVMs: a 3x3 convolution whose shape takes the Winograd and direct kernels
- * when vectors are available (32 channels, stride 1), forward and backward, and a batch norm. With the Vector API the
+ * Run by {@code VectorWidthsTest} in child JVMs: 3x3 convolutions whose shapes take the Winograd and direct kernels
+ * when vectors are available (32 and 40 channels, stride 1: the filter gradient direct, then Winograd), forward and
+ * backward, and a batch norm. With the Vector API the
  * kernels run at the CPU's preferred width (the JVM's {@code -XX:UseAVX} picks the tile shapes); without it the
  * convolution runs on the im2col path and batch norm is refused in one line. Prints {@code kernels=<generation>
  * forward=<max error> data=<max error> filter=<max error> bn=<"ran" or the message>}, errors against plain loops.
@@ -18,41 +19,10 @@ public final class ConvolutionCheck {
     private ConvolutionCheck() {}
 
     public static void main(String[] args) {
-        // x: [n, c, h, w]; w: [k, c, 3, 3]; y: [n, k, h, w] (padding 1 keeps the size)
-        int n = 2, c = 32, h = 6, wd = 6, k = 32;
-        ConvGeometry g = new ConvGeometry(n, c, h, wd, k, 3, 1, 1, 1);
-        SplittableRandom rnd = new SplittableRandom(7);
-        float[] x = gaussian(rnd, n * c * h * wd), w = gaussian(rnd, k * c * 9), b = gaussian(rnd, k), dy = gaussian(rnd, n * k * h * wd);
         try (CpuBackend cpu = new CpuBackend()) {
-            Tensor tx = cpu.upload("x", x, n, c, h, wd), tw = cpu.upload("w", w, k, c, 3, 3), tb = cpu.upload("b", b, k);
-            Tensor ty = cpu.zeros("y", n, k, h, wd), tdy = cpu.upload("dy", dy, n, k, h, wd);
-            Tensor tdx = cpu.zeros("dx", n, c, h, wd), tdw = cpu.zeros("dw", k, c, 3, 3), tdb = cpu.zeros("db", k);
-            cpu.conv2d(tx, tw, tb, ty, g);
-            cpu.conv2dBackwardData(tdy, tw, tdx, g);
-            cpu.conv2dBackwardFilter(tx, tdy, tdw, tdb, g);
-            float[] y = new float[n * k * h * wd], dx = new float[x.length], dw = new float[w.length];
-            for (int i = 0; i < n; i++) {
-                for (int f = 0; f < k; f++) {
-                    for (int ch = 0; ch < c; ch++) {
-                        for (int p = 0; p < h; p++) {
-                            for (int q = 0; q < wd; q++) {
-                                for (int r = 0; r < 3; r++) {
-                                    for (int s = 0; s < 3; s++) {
-                                        int u = p + r - 1, v = q + s - 1;
-                                        if (u < 0 || v < 0 || u >= h || v >= wd) continue;
-                                        int xi = ((i * c + ch) * h + u) * wd + v, yi = ((i * k + f) * h + p) * wd + q;
-                                        int wi = ((f * c + ch) * 3 + r) * 3 + s;
-                                        y[yi] += x[xi] * w[wi];
-                                        dx[xi] += dy[yi] * w[wi];
-                                        dw[wi] += dy[yi] * x[xi];
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            for (int i = 0; i < y.length; i++) y[i] += b[(i / (h * wd)) % k];
+            // 32 channels: the direct filter gradient; 40: the Winograd one (72 filters: whole register tiles of
+            // filters and a last vector at either width).
+            double[] a = errors(cpu, 32, 32), b = errors(cpu, 40, 72);
             String bn;
             try {
                 Tensor one = cpu.upload("one", new float[] {1}, 1), zero = cpu.zeros("zero", 1);
@@ -63,8 +33,47 @@ public final class ConvolutionCheck {
                 bn = e.getMessage();
             }
             System.out.printf(Locale.ROOT, "kernels=%s forward=%g data=%g filter=%g bn=%s%n", cpu.kernelGeneration(),
-                    maxError(ty.toArray(), y), maxError(tdx.toArray(), dx), maxError(tdw.toArray(), dw), bn);
+                    Math.max(a[0], b[0]), Math.max(a[1], b[1]), Math.max(a[2], b[2]), bn);
         }
+    }
+
+    /** The largest errors of the forward, data-gradient and filter-gradient products with {@code c} channels and {@code k} filters. */
+    private static double[] errors(CpuBackend cpu, int c, int k) {
+        // x: [n, c, h, w]; w: [k, c, 3, 3]; y: [n, k, h, w] (padding 1 keeps the size)
+        int n = 2, h = 6, wd = 6;
+        ConvGeometry g = new ConvGeometry(n, c, h, wd, k, 3, 1, 1, 1);
+        SplittableRandom rnd = new SplittableRandom(7);
+        float[] x = gaussian(rnd, n * c * h * wd), w = gaussian(rnd, k * c * 9), b = gaussian(rnd, k), dy = gaussian(rnd, n * k * h * wd);
+        Tensor tx = cpu.upload("x", x, n, c, h, wd), tw = cpu.upload("w", w, k, c, 3, 3), tb = cpu.upload("b", b, k);
+        Tensor ty = cpu.zeros("y", n, k, h, wd), tdy = cpu.upload("dy", dy, n, k, h, wd);
+        Tensor tdx = cpu.zeros("dx", n, c, h, wd), tdw = cpu.zeros("dw", k, c, 3, 3), tdb = cpu.zeros("db", k);
+        cpu.conv2d(tx, tw, tb, ty, g);
+        cpu.conv2dBackwardData(tdy, tw, tdx, g);
+        cpu.conv2dBackwardFilter(tx, tdy, tdw, tdb, g);
+        float[] y = new float[n * k * h * wd], dx = new float[x.length], dw = new float[w.length];
+        for (int i = 0; i < n; i++) {
+            for (int f = 0; f < k; f++) {
+                for (int ch = 0; ch < c; ch++) {
+                    for (int p = 0; p < h; p++) {
+                        for (int q = 0; q < wd; q++) {
+                            for (int r = 0; r < 3; r++) {
+                                for (int s = 0; s < 3; s++) {
+                                    int u = p + r - 1, v = q + s - 1;
+                                    if (u < 0 || v < 0 || u >= h || v >= wd) continue;
+                                    int xi = ((i * c + ch) * h + u) * wd + v, yi = ((i * k + f) * h + p) * wd + q;
+                                    int wi = ((f * c + ch) * 3 + r) * 3 + s;
+                                    y[yi] += x[xi] * w[wi];
+                                    dx[xi] += dy[yi] * w[wi];
+                                    dw[wi] += dy[yi] * x[xi];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < y.length; i++) y[i] += b[(i / (h * wd)) % k];
+        return new double[] {maxError(ty.toArray(), y), maxError(tdx.toArray(), dx), maxError(tdw.toArray(), dw)};
     }
 
     private static float[] gaussian(SplittableRandom rnd, int size) {

@@ -36,7 +36,9 @@ class ParallelLayersTest {
             "50, 8, 14, 6, 5, 1, 2, 1",  // conv2's second layer shape (scaled down)
             "9, 3, 16, 4, 1, 2, 0, 1",   // 1x1 stride-2 projection: im2col, one image per product
             "12, 6, 8, 6, 3, 2, 1, 1",   // stride 2: im2col in groups of images, 8 filter-gradient chunks
-            "6, 36, 8, 5, 3, 1, 1, 1",   // more than 32 channels: the filter gradient on im2col + GEMM
+            "6, 36, 8, 5, 3, 1, 1, 1",   // more than 32 channels: the filter gradient on Winograd
+            "11, 36, 8, 5, 3, 1, 0, 1",  // the same in 8 uneven ranges of images
+            "6, 36, 8, 5, 3, 2, 1, 1",   // more than 32 channels, stride 2: the filter gradient on im2col + GEMM
             "5, 32, 9, 32, 3, 1, 1, 1",  // Winograd forward and data gradient
             "7, 6, 9, 9, 3, 1, 1, 3"})   // three groups (a population's members)
     void parallelAndSerialAgreeBitForBit(int n, int c, int h, int k, int r, int stride, int pad, int groups) {
@@ -57,6 +59,7 @@ class ParallelLayersTest {
     /**
      * Winograd shares small images into chunks by the crew's size (a chunk of several images per task where tasks to
      * spare allow it, here 6, 3 and 1 image per chunk): the outputs are the same bits however the images were chunked.
+     * Its filter gradient sums fixed ranges of images whatever the crew: the same bits on 1, 2 and 4 threads.
      */
     @Test
     void winogradChunksOfImagesChangeNoBits() {
@@ -67,12 +70,15 @@ class ParallelLayersTest {
         for (int threads : new int[] {1, 2, 4}) {
             try (GemmWorkers crew = new GemmWorkers(threads); Arena arena = Arena.ofShared()) {
                 MemorySegment y = arena.allocate(g.outputSize() * Float.BYTES), dx = arena.allocate(g.inputSize() * Float.BYTES);
+                MemorySegment dw = arena.allocate(g.filterSize() * Float.BYTES);
                 WinogradConvolution.forward(crew, copy(arena, x), copy(arena, w), copy(arena, b), y, g, true);
                 WinogradConvolution.backwardData(crew, copy(arena, dy), copy(arena, w), dx, g);
-                float[][] out = {y.toArray(F), dx.toArray(F)};
+                WinogradConvolution.backwardFilter(crew, copy(arena, x), copy(arena, dy), dw, g);
+                float[][] out = {y.toArray(F), dx.toArray(F), dw.toArray(F)};
                 if (first == null) first = out;
                 assertArrayEquals(first[0], out[0], "y with " + threads + " threads");
                 assertArrayEquals(first[1], out[1], "dx with " + threads + " threads");
+                assertArrayEquals(first[2], out[2], "dw with " + threads + " threads");
             }
         }
     }
