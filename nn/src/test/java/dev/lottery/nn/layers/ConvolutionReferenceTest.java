@@ -41,7 +41,7 @@ class ConvolutionReferenceTest {
             "5, 1, 4, 4, 2, 3, 2, 1",   // stride 2 with padding
             "11, 2, 33, 33, 2, 3, 1, 1", // 11 products in 8 filter-gradient chunks of uneven size
             "40, 3, 10, 10, 4, 3, 1, 1", // 4 groups of 10 images (the last one full), run in parallel
-            "2, 40, 6, 6, 5, 3, 1, 1",   // more than 32 channels: Winograd filter gradient
+            "2, 40, 6, 6, 5, 3, 1, 1",   // Winograd filter gradient
             "11, 40, 6, 6, 5, 3, 1, 1",  // Winograd filter gradient: 8 uneven ranges of images, several per chunk
             "1, 64, 60, 60, 16, 3, 1, 1", // Winograd filter gradient in chunks of tile rows
             "3, 36, 7, 9, 10, 3, 1, 1",  // Winograd filter gradient, odd rows and columns (tiles past both edges)

@@ -198,10 +198,10 @@ public final class CpuConvolution {
         int imageGroups = ceilDiv(g.batch(), per);
         int chunks = Math.min(imageGroups, FILTER_CHUNKS);
         long filterSize = (long) k * crs;
-        if (VECTORS && DirectConvolution.appliesToFilterGradient(g)) {
-            DirectConvolution.backwardFilter(workers, x, dy, dw, g);
-        } else if (VECTORS && WinogradConvolution.appliesToFilterGradient(g)) {
+        if (VECTORS && WinogradConvolution.appliesToFilterGradient(g)) {
             WinogradConvolution.backwardFilter(workers, x, dy, dw, g);
+        } else if (VECTORS && DirectConvolution.appliesToFilterGradient(g)) {
+            DirectConvolution.backwardFilter(workers, x, dy, dw, g);
         } else if (chunks == 1) {
             workers.forEach(g.groups(), group -> backwardFilterChunk(workers, input(x, g, group), output(dy, g, group), dw,
                     filters(g, group), one, per, 0, imageGroups), x, dy, dw);

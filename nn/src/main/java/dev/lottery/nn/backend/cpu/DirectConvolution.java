@@ -53,10 +53,11 @@ final class DirectConvolution {
     }
 
     /**
-     * Whether they compute the filter gradient too: with few channels per group. Above {@link #FILTER_GRADIENT_CHANNELS}
-     * an im2col matrix is reused by enough filters that im2col + GEMM is faster (measured on resnet20's and conv4's
-     * layers). The choice depends on the input channels, never on the number of filters, so a population's shared first
-     * layer takes the path each member would take alone.
+     * Whether they compute the filter gradient too: with few channels per group, for the layers Winograd's filter
+     * gradient does not take (it is checked first: 3x3 layers from 16 channels). Above
+     * {@link #FILTER_GRADIENT_CHANNELS} an im2col matrix is reused by enough filters that im2col + GEMM is faster
+     * (measured on resnet20's and conv4's layers). The choice depends on the input channels, never on the number of
+     * filters, so a population's shared first layer takes the path each member would take alone.
      */
     static boolean appliesToFilterGradient(ConvGeometry g) {
         return applies(g) && g.groupChannels() <= FILTER_GRADIENT_CHANNELS;

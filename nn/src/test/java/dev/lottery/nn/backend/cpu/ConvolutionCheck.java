@@ -8,9 +8,8 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Run by {@code VectorWidthsTest} in child JVMs: 3x3 convolutions whose shapes take the Winograd and direct kernels
- * when vectors are available (32 and 40 channels, stride 1: the filter gradient direct, then Winograd), forward and
- * backward, and a batch norm. With the Vector API the
+ * Run by {@code VectorWidthsTest} in child JVMs: 3x3 convolutions whose shapes take the direct and the Winograd
+ * kernels when vectors are available (8 and 40 channels, stride 1), forward and backward, and a batch norm. With the Vector API the
  * kernels run at the CPU's preferred width (the JVM's {@code -XX:UseAVX} picks the tile shapes); without it the
  * convolution runs on the im2col path and batch norm is refused in one line. Prints {@code kernels=<generation>
  * forward=<max error> data=<max error> filter=<max error> bn=<"ran" or the message>}, errors against plain loops.
@@ -20,9 +19,9 @@ public final class ConvolutionCheck {
 
     public static void main(String[] args) {
         try (CpuBackend cpu = new CpuBackend()) {
-            // 32 channels: the direct filter gradient; 40: the Winograd one (72 filters: whole register tiles of
-            // filters and a last vector at either width).
-            double[] a = errors(cpu, 32, 32), b = errors(cpu, 40, 72);
+            // 8 channels: the direct kernels; 40: Winograd's (72 filters: whole register tiles of filters in the
+            // filter gradient and a last vector, at either width).
+            double[] a = errors(cpu, 8, 8), b = errors(cpu, 40, 72);
             String bn;
             try {
                 Tensor one = cpu.upload("one", new float[] {1}, 1), zero = cpu.zeros("zero", 1);

@@ -36,10 +36,10 @@ class ParallelLayersTest {
             "50, 8, 14, 6, 5, 1, 2, 1",  // conv2's second layer shape (scaled down)
             "9, 3, 16, 4, 1, 2, 0, 1",   // 1x1 stride-2 projection: im2col, one image per product
             "12, 6, 8, 6, 3, 2, 1, 1",   // stride 2: im2col in groups of images, 8 filter-gradient chunks
-            "6, 36, 8, 5, 3, 1, 1, 1",   // more than 32 channels: the filter gradient on Winograd
+            "6, 36, 8, 5, 3, 1, 1, 1",   // the filter gradient on Winograd
             "11, 36, 8, 5, 3, 1, 0, 1",  // the same in 8 uneven ranges of images
             "6, 36, 8, 5, 3, 2, 1, 1",   // more than 32 channels, stride 2: the filter gradient on im2col + GEMM
-            "5, 32, 9, 32, 3, 1, 1, 1",  // Winograd forward and data gradient
+            "5, 32, 9, 32, 3, 1, 1, 1",  // Winograd forward and both gradients
             "7, 6, 9, 9, 3, 1, 1, 3"})   // three groups (a population's members)
     void parallelAndSerialAgreeBitForBit(int n, int c, int h, int k, int r, int stride, int pad, int groups) {
         ConvGeometry g = new ConvGeometry(n, c, h, h, k, r, stride, pad, groups);
