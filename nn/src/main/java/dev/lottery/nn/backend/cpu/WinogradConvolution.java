@@ -204,7 +204,7 @@ final class WinogradConvolution {
      * filter {@code G^T dU G}: 16 multiply-adds per tile, filter and channel instead of im2col's 36. For each
      * transformed position the sum over tiles is a product {@code dU[xi]^T (C x K) = V[xi] (C x tiles) .
      * M[xi] (tiles x K)}, with {@code M = A dy A^T} computed from the output gradient transposed to filters-last, so
-     * that a register tile ({@link #gradientTile}) broadcasts {@link #GC} channels' inputs and loads vectors of
+     * that a register tile ({@link #gradientTile}) broadcasts 4 channels' inputs and loads vectors of
      * filters' gradients, and no operand is packed.
      *
      * <p>Same bits whatever the threads: the batch is cut into {@link CpuConvolution#FILTER_CHUNKS} fixed ranges of
@@ -247,9 +247,13 @@ final class WinogradConvolution {
         }
     }
 
-    /** Channels per filter-gradient register tile: each step broadcasts one input of each. */
-    private static final int GC = 4;
-    /** Vectors of filters per filter-gradient register tile ({@code GC x GV} accumulators). */
+    /**
+     * Channels per block of the filter gradient: two register tiles of 4 channels by {@link #GV} vectors of filters, or
+     * one of 8 channels by one vector for the filters left over, which keeps 8 FMA chains going (two FMA units, four
+     * cycles each: fewer chains would leave them idle).
+     */
+    private static final int GC = 8;
+    /** Vectors of filters per 4-channel register tile (16 accumulators). */
     private static final int GV = 4;
 
     private static int paddedChannels(int c) {
@@ -282,6 +286,7 @@ final class WinogradConvolution {
         float[] v = scratch.transformedInputs(zeroRow + stride), mt = scratch.transformedOutputs(16 * stride * kPad);
         float[] sums = scratch.transformedGradients(16 * cPad * kPad);
         Arrays.fill(v, zeroRow, zeroRow + stride, 0f);
+        int[] channelRows = new int[GC];
         if (kPad > k) Arrays.fill(dyT, 0, positions * kPad, 0f);
         int ipc = plan.imagesPerChunk();
         boolean first = true;
@@ -300,16 +305,14 @@ final class WinogradConvolution {
                 }
                 for (int xi = 0; xi < 16; xi++) {
                     for (int c0 = 0; c0 < cPad; c0 += GC) {
-                        int sumAt = (xi * cPad + c0) * kPad;
-                        int v0 = row(xi, c0, c, stride, zeroRow), v1 = row(xi, c0 + 1, c, stride, zeroRow);
-                        int v2 = row(xi, c0 + 2, c, stride, zeroRow), v3 = row(xi, c0 + 3, c, stride, zeroRow);
+                        int sumAt = (xi * cPad + c0) * kPad, m0 = xi * stride * kPad;
+                        for (int r = 0; r < GC; r++) channelRows[r] = row(xi, c0 + r, c, stride, zeroRow);
                         int k0 = 0;
                         for (; k0 + GV * L <= kPad; k0 += GV * L) {
-                            gradientTile(v, v0, v1, v2, v3, mt, xi * stride * kPad + k0, kPad, count, sums, sumAt + k0, first);
+                            gradientTile(v, channelRows[0], channelRows[1], channelRows[2], channelRows[3], mt, m0 + k0, kPad, count, sums, sumAt + k0, first);
+                            gradientTile(v, channelRows[4], channelRows[5], channelRows[6], channelRows[7], mt, m0 + k0, kPad, count, sums, sumAt + 4 * kPad + k0, first);
                         }
-                        for (; k0 < kPad; k0 += L) {
-                            gradientVector(v, v0, v1, v2, v3, mt, xi * stride * kPad + k0, kPad, count, sums, sumAt + k0, first);
-                        }
+                        for (; k0 < kPad; k0 += L) gradientVector(v, channelRows, mt, m0 + k0, kPad, count, sums, sumAt + k0, first);
                     }
                 }
                 first = false;
@@ -324,7 +327,7 @@ final class WinogradConvolution {
     }
 
     /**
-     * {@code sums[r][j] (+)= sum over tiles t of V[r][t] * M[t][j]} for {@link #GC} channels (rows of {@code v} at
+     * {@code sums[r][j] (+)= sum over tiles t of V[r][t] * M[t][j]} for 4 channels (rows of {@code v} at
      * {@code v0..v3}) and {@link #GV} vectors of filters ({@code M} at {@code m0 + t * kPad}), written ({@code first})
      * or added at {@code sumAt}, rows {@code kPad} apart. Per tile: four broadcasts, four loads, sixteen FMAs.
      */
@@ -375,21 +378,30 @@ final class WinogradConvolution {
         store(a33, sums, r3 + 3 * L, first);
     }
 
-    /** {@link #gradientTile} for one vector of filters: the filters left after the whole tiles. */
-    private static void gradientVector(float[] v, int v0, int v1, int v2, int v3, float[] mt, int m0, int kPad, int count,
-                                       float[] sums, int sumAt, boolean first) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+    /** {@link #gradientTile} for {@link #GC} channels (rows of {@code v} at {@code rows}) and one vector of filters. */
+    private static void gradientVector(float[] v, int[] rows, float[] mt, int m0, int kPad, int count, float[] sums, int sumAt,
+                                       boolean first) {
+        int v0 = rows[0], v1 = rows[1], v2 = rows[2], v3 = rows[3], v4 = rows[4], v5 = rows[5], v6 = rows[6], v7 = rows[7];
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int t = 0, m = m0; t < count; t++, m += kPad) {
             FloatVector g = FloatVector.fromArray(S, mt, m);
             a0 = g.fma(FloatVector.broadcast(S, v[v0 + t]), a0);
             a1 = g.fma(FloatVector.broadcast(S, v[v1 + t]), a1);
             a2 = g.fma(FloatVector.broadcast(S, v[v2 + t]), a2);
             a3 = g.fma(FloatVector.broadcast(S, v[v3 + t]), a3);
+            a4 = g.fma(FloatVector.broadcast(S, v[v4 + t]), a4);
+            a5 = g.fma(FloatVector.broadcast(S, v[v5 + t]), a5);
+            a6 = g.fma(FloatVector.broadcast(S, v[v6 + t]), a6);
+            a7 = g.fma(FloatVector.broadcast(S, v[v7 + t]), a7);
         }
         store(a0, sums, sumAt, first);
         store(a1, sums, sumAt + kPad, first);
         store(a2, sums, sumAt + 2 * kPad, first);
         store(a3, sums, sumAt + 3 * kPad, first);
+        store(a4, sums, sumAt + 4 * kPad, first);
+        store(a5, sums, sumAt + 5 * kPad, first);
+        store(a6, sums, sumAt + 6 * kPad, first);
+        store(a7, sums, sumAt + 7 * kPad, first);
     }
 
     private static void store(FloatVector sum, float[] sums, int at, boolean first) {
