@@ -8,7 +8,8 @@
 # Usage: scripts/bench-conv-cpu.sh [--quick]
 #   --quick             JMH 1 x 15 s warm-up + 2 x 5 s measured, PyTorch 3 + 10 steps (the warm-up covers the JIT's
 #                       compilation of the kernels, which takes several seconds on 2 cores)
-#                       (default: JMH 2 x 5 s + 3 x 5 s, PyTorch 5 + 30 steps)
+#                       (default: JMH 3 x 10 s warm-up + 3 x 5 s measured, PyTorch 5 + 30 steps: with 2 x 5 s the
+#                       measured iterations still climbed as the JIT finished, e.g. 2.2, 2.6, 2.8 steps/s)
 # Environment:
 #   THREADS=n           threads for both sides (default: all cores): our GEMM crew and PyTorch's OpenMP pool
 #   JAVA_OPTS="..."     extra JVM options for ours, e.g. -XX:UseAVX=2 to keep AVX2 where scripts/vector-flags.sh
@@ -23,7 +24,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-jmh_iters=()
+jmh_iters=(-wi 3 -w 10s -i 3 -r 5s)
 torch_steps=(--warmup 5 --steps 30)
 if [ "${1:-}" = "--quick" ]; then
   jmh_iters=(-wi 1 -w 15s -i 2 -r 5s)
