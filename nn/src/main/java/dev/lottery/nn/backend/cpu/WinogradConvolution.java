@@ -643,29 +643,40 @@ final class WinogradConvolution {
      */
     private static void transformInputs(Plan plan, float[] staged, int i0, int rows, float[] v, int first) {
         int half = plan.half(), plane = plan.plane(), tileCols = plan.tileCols(), stride = plan.chunkStride();
-        int perXi = plan.inputs() * stride;
+        int perXi = plan.inputs() * stride, rowStep = 2 * half;
         for (int c = 0; c < plan.inputs(); c++) {
-            for (int i = 0; i < rows; i++) {
-                int row0 = c * plane + 2 * (i0 + i) * 2 * half;
-                for (int j0 = 0; j0 < tileCols; j0 += L) {
-                    // Row transforms t_ab = (d B)[a][b] of the patches' four rows, then the column transforms.
-                    int r0 = row0 + j0, r1 = r0 + 2 * half, r2 = r1 + 2 * half, r3 = r2 + 2 * half;
-                    FloatVector e, e1, o, o1;
-                    e = FloatVector.fromArray(S, staged, r0);
-                    e1 = FloatVector.fromArray(S, staged, r0 + 1);
-                    o = FloatVector.fromArray(S, staged, r0 + half);
-                    o1 = FloatVector.fromArray(S, staged, r0 + half + 1);
-                    FloatVector t00 = e.sub(e1), t01 = o.add(e1), t02 = e1.sub(o), t03 = o.sub(o1);
-                    e = FloatVector.fromArray(S, staged, r1);
-                    e1 = FloatVector.fromArray(S, staged, r1 + 1);
-                    o = FloatVector.fromArray(S, staged, r1 + half);
-                    o1 = FloatVector.fromArray(S, staged, r1 + half + 1);
-                    FloatVector t10 = e.sub(e1), t11 = o.add(e1), t12 = e1.sub(o), t13 = o.sub(o1);
-                    e = FloatVector.fromArray(S, staged, r2);
-                    e1 = FloatVector.fromArray(S, staged, r2 + 1);
-                    o = FloatVector.fromArray(S, staged, r2 + half);
-                    o1 = FloatVector.fromArray(S, staged, r2 + half + 1);
+            int top = c * plane + 2 * i0 * rowStep;
+            // The last block of a tile row first: its lanes past the row's end land on the next tile row's first
+            // tiles, which the blocks after it write.
+            for (int j0 = (tileCols - 1) / L * L; j0 >= 0; j0 -= L) {
+                // Row transforms t_ab = (d B)[a][b] of a patch's four rows, then the column transforms. A tile row's
+                // top two rows are the bottom two of the tile row above, so their row transforms carry over.
+                int r = top + j0;
+                FloatVector e, e1, o, o1;
+                e = FloatVector.fromArray(S, staged, r);
+                e1 = FloatVector.fromArray(S, staged, r + 1);
+                o = FloatVector.fromArray(S, staged, r + half);
+                o1 = FloatVector.fromArray(S, staged, r + half + 1);
+                FloatVector t00 = e.sub(e1), t01 = o.add(e1), t02 = e1.sub(o), t03 = o.sub(o1);
+                r += rowStep;
+                e = FloatVector.fromArray(S, staged, r);
+                e1 = FloatVector.fromArray(S, staged, r + 1);
+                o = FloatVector.fromArray(S, staged, r + half);
+                o1 = FloatVector.fromArray(S, staged, r + half + 1);
+                FloatVector t10 = e.sub(e1), t11 = o.add(e1), t12 = e1.sub(o), t13 = o.sub(o1);
+                for (int i = 0; i < rows; i++) {
+                    r = top + j0 + (2 * i + 2) * rowStep;
+                    e = FloatVector.fromArray(S, staged, r);
+                    e1 = FloatVector.fromArray(S, staged, r + 1);
+                    o = FloatVector.fromArray(S, staged, r + half);
+                    o1 = FloatVector.fromArray(S, staged, r + half + 1);
                     FloatVector t20 = e.sub(e1), t21 = o.add(e1), t22 = e1.sub(o), t23 = o.sub(o1);
+                    r += rowStep;
+                    e = FloatVector.fromArray(S, staged, r);
+                    e1 = FloatVector.fromArray(S, staged, r + 1);
+                    o = FloatVector.fromArray(S, staged, r + half);
+                    o1 = FloatVector.fromArray(S, staged, r + half + 1);
+                    FloatVector t30 = e.sub(e1), t31 = o.add(e1), t32 = e1.sub(o), t33 = o.sub(o1);
                     int at = c * stride + first + i * tileCols + j0;
                     t00.sub(t20).intoArray(v, at);
                     t01.sub(t21).intoArray(v, perXi + at);
@@ -679,14 +690,18 @@ final class WinogradConvolution {
                     t21.sub(t11).intoArray(v, 9 * perXi + at);
                     t22.sub(t12).intoArray(v, 10 * perXi + at);
                     t23.sub(t13).intoArray(v, 11 * perXi + at);
-                    e = FloatVector.fromArray(S, staged, r3);
-                    e1 = FloatVector.fromArray(S, staged, r3 + 1);
-                    o = FloatVector.fromArray(S, staged, r3 + half);
-                    o1 = FloatVector.fromArray(S, staged, r3 + half + 1);
-                    t10.sub(e.sub(e1)).intoArray(v, 12 * perXi + at);
-                    t11.sub(o.add(e1)).intoArray(v, 13 * perXi + at);
-                    t12.sub(e1.sub(o)).intoArray(v, 14 * perXi + at);
-                    t13.sub(o.sub(o1)).intoArray(v, 15 * perXi + at);
+                    t10.sub(t30).intoArray(v, 12 * perXi + at);
+                    t11.sub(t31).intoArray(v, 13 * perXi + at);
+                    t12.sub(t32).intoArray(v, 14 * perXi + at);
+                    t13.sub(t33).intoArray(v, 15 * perXi + at);
+                    t00 = t20;
+                    t01 = t21;
+                    t02 = t22;
+                    t03 = t23;
+                    t10 = t30;
+                    t11 = t31;
+                    t12 = t32;
+                    t13 = t33;
                 }
             }
         }
