@@ -309,8 +309,11 @@ final class WinogradConvolution {
                         for (int r = 0; r < GC; r++) channelRows[r] = row(xi, c0 + r, c, stride, zeroRow);
                         int k0 = 0;
                         for (; k0 + GV * L <= kPad; k0 += GV * L) {
-                            gradientTile(v, channelRows[0], channelRows[1], channelRows[2], channelRows[3], mt, m0 + k0, kPad, count, sums, sumAt + k0, first);
-                            gradientTile(v, channelRows[4], channelRows[5], channelRows[6], channelRows[7], mt, m0 + k0, kPad, count, sums, sumAt + 4 * kPad + k0, first);
+                            int m = m0 + k0, at = sumAt + k0;
+                            gradientTile(v, channelRows[0], channelRows[1], channelRows[2], channelRows[3],
+                                    mt, m, kPad, count, sums, at, first);
+                            gradientTile(v, channelRows[4], channelRows[5], channelRows[6], channelRows[7],
+                                    mt, m, kPad, count, sums, at + 4 * kPad, first);
                         }
                         for (; k0 < kPad; k0 += L) gradientVector(v, channelRows, mt, m0 + k0, kPad, count, sums, sumAt + k0, first);
                     }
