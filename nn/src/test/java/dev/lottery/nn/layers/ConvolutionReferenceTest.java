@@ -47,6 +47,10 @@ class ConvolutionReferenceTest {
             "3, 36, 7, 9, 10, 3, 1, 1",  // Winograd filter gradient, odd rows and columns (tiles past both edges)
             "2, 36, 6, 6, 70, 3, 1, 1",  // Winograd filter gradient: whole register tiles of filters and a last vector
             "2, 40, 7, 7, 6, 3, 2, 1",   // more than 32 channels, stride 2: filter gradient on im2col + GEMM
+            "3, 40, 9, 9, 6, 5, 1, 2",   // 5x5 SAME, more than 32 channels: the wide direct filter gradient
+            "11, 36, 8, 7, 70, 5, 1, 2", // the same: uneven ranges, whole register tiles of filters and a last vector
+            "2, 33, 9, 9, 4, 5, 1, 0",   // the same, VALID, rows padding the last block of (channel, tap) pairs
+            "2, 40, 5, 5, 8, 1, 1, 0",   // pointwise, more than 32 channels: the wide direct filter gradient
             "3, 3, 9, 9, 7, 5, 1, 0",    // 5x5 VALID, filters filling no register tile
             "2, 2, 3, 3, 3, 3, 1, 1",    // a plane smaller than one block of positions
             "2, 32, 7, 7, 32, 3, 1, 1",  // Winograd forward and data gradient, odd edges dropped

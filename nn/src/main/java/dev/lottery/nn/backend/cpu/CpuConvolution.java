@@ -202,6 +202,8 @@ public final class CpuConvolution {
             WinogradConvolution.backwardFilter(workers, x, dy, dw, g);
         } else if (VECTORS && DirectConvolution.appliesToFilterGradient(g)) {
             DirectConvolution.backwardFilter(workers, x, dy, dw, g);
+        } else if (VECTORS && DirectConvolution.appliesToWideFilterGradient(g)) {
+            DirectConvolution.backwardFilterWide(workers, x, dy, dw, g);
         } else if (chunks == 1) {
             workers.forEach(g.groups(), group -> backwardFilterChunk(workers, input(x, g, group), output(dy, g, group), dw,
                     filters(g, group), one, per, 0, imageGroups), x, dy, dw);

@@ -338,6 +338,93 @@ final class DirectConvolution {
         }
     }
 
+    /**
+     * Whether {@link #backwardFilterWide} computes the filter gradient: the stride-1 layers above
+     * {@link #FILTER_GRADIENT_CHANNELS} channels that Winograd's filter gradient does not take (conv2's 5x5 layers).
+     */
+    static boolean appliesToWideFilterGradient(ConvGeometry g) {
+        return applies(g) && g.groupChannels() > FILTER_GRADIENT_CHANNELS;
+    }
+
+    /**
+     * {@code dw = d conv / d w} (overwrites dw) for layers with many channels, as one product per image with no im2col
+     * matrix: {@code dw[(c, tap)][k] = sum over positions of x[c][position + tap] * dy[position][k]}. The image is
+     * staged with its zero border ({@code hp x wp} planes) and the output gradient transposed to filters-last on the
+     * padded width, its columns past the output's zero: then every (channel, tap) row reads the frame from its own
+     * offset at consecutive positions, and {@link FilterGradientTiles} sums them with no packing. The columns of the
+     * border cost multiply-adds by zero ({@code wp / Q}: 18 / 14 for conv2 on 28 x 28 images).
+     *
+     * <p>Same bits whatever the threads: {@link CpuConvolution#FILTER_CHUNKS} fixed ranges of images, each summed image
+     * by image in order, the ranges' sums added in order.
+     */
+    static void backwardFilterWide(GemmWorkers workers, MemorySegment x, MemorySegment dy, MemorySegment dw, ConvGeometry g) {
+        int c = g.groupChannels(), k = g.groupFilters(), r = g.kernel(), rr = r * r, batch = g.batch();
+        int ranges = Math.min(batch, CpuConvolution.FILTER_CHUNKS);
+        int rows = FilterGradientTiles.paddedRows(c * rr), kPad = FilterGradientTiles.paddedFilters(k), perRange = rows * kPad;
+        long inPlane = (long) g.height() * g.width(), outPlane = (long) g.outHeight() * g.outWidth();
+        MemorySegment partials = LayerScratch.get().partials((long) g.groups() * ranges * perRange);
+        workers.forEach(g.groups() * ranges, t -> {
+            int group = t / ranges, range = t % ranges;
+            int n0 = (int) ((long) range * batch / ranges), n1 = (int) ((long) (range + 1) * batch / ranges);
+            float[] sums = wideGradientImages(g, x, (n0 * g.channels() + (long) group * c) * inPlane, g.channels() * inPlane,
+                    dy, (n0 * g.filters() + (long) group * k) * outPlane, g.filters() * outPlane, n1 - n0);
+            MemorySegment.copy(sums, 0, partials, F, (long) t * perRange * Float.BYTES, perRange);
+        }, x, dy, dw, partials);
+        LayerScratch scratch = LayerScratch.get();
+        float[] total = scratch.transformedGradients(perRange), next = scratch.compact(perRange), out = scratch.filters(k * c * rr);
+        for (int group = 0; group < g.groups(); group++) {
+            long first = (long) group * ranges * perRange;
+            MemorySegment.copy(partials, F, first * Float.BYTES, total, 0, perRange);
+            for (int q = 1; q < ranges; q++) {
+                MemorySegment.copy(partials, F, (first + (long) q * perRange) * Float.BYTES, next, 0, perRange);
+                CpuKernels.active().addInto(next, 0, total, 0, perRange);
+            }
+            for (int f = 0; f < k; f++) {
+                for (int j = 0; j < c * rr; j++) out[f * c * rr + j] = total[j * kPad + f];
+            }
+            MemorySegment.copy(out, 0, dw, F, (long) group * k * c * rr * Float.BYTES, k * c * rr);
+        }
+    }
+
+    /**
+     * The filter gradient {@code [(channel, tap)][filter]} of {@code images} consecutive images of one group, in this
+     * thread's scratch; image i's inputs at {@code xFrom + i * xStep}, its output gradients at {@code dyFrom + i * dyStep}.
+     */
+    private static float[] wideGradientImages(ConvGeometry g, MemorySegment x, long xFrom, long xStep, MemorySegment dy, long dyFrom,
+                                              long dyStep, int images) {
+        LayerScratch scratch = LayerScratch.get();
+        int c = g.groupChannels(), k = g.groupFilters(), r = g.kernel(), rr = r * r, h = g.height(), w = g.width(), pad = g.pad();
+        int hp = h + 2 * pad, wp = w + 2 * pad, plane = hp * wp, p = g.outHeight(), q = g.outWidth(), positions = p * q;
+        int rows = FilterGradientTiles.paddedRows(c * rr), kPad = FilterGradientTiles.paddedFilters(k);
+        // Positions on the padded width: p rows of wp, the last one only as long as the output.
+        int count = (p - 1) * wp + q;
+        // The frames, then zeros for the rows that pad the last block.
+        float[] frame = scratch.frames(c * plane + count), raw = scratch.images(c * h * w);
+        float[] dyRaw = scratch.compact(k * positions), dyT = scratch.gradientFrames(p * wp * kPad);
+        float[] sums = scratch.transformedGradients(rows * kPad);
+        int[] offsets = new int[rows];
+        for (int j = 0; j < rows; j++) {
+            int ci = j / rr, tap = j % rr;
+            offsets[j] = j < c * rr ? ci * plane + tap / r * wp + tap % r : c * plane;
+        }
+        Arrays.fill(frame, 0, c * plane + count, 0f);
+        Arrays.fill(dyT, 0, p * wp * kPad, 0f);
+        for (int n = 0; n < images; n++) {
+            MemorySegment.copy(x, F, (xFrom + n * xStep) * Float.BYTES, raw, 0, c * h * w);
+            for (int plane0 = 0; plane0 < c; plane0++) {
+                for (int row = 0; row < h; row++) {
+                    System.arraycopy(raw, (plane0 * h + row) * w, frame, plane0 * plane + (row + pad) * wp + pad, w);
+                }
+            }
+            MemorySegment.copy(dy, F, (dyFrom + n * dyStep) * Float.BYTES, dyRaw, 0, k * positions);
+            for (int row = 0; row < p; row++) {
+                CpuKernels.active().transpose(dyRaw, row * q, positions, k, q, dyT, row * wp * kPad, kPad);
+            }
+            FilterGradientTiles.sum(frame, offsets, rows, dyT, 0, kPad, count, sums, 0, n == 0);
+        }
+        return sums;
+    }
+
     /** Frame offset of tap group {@code q} in image 0: channel {@code q / (r * groups)}, row {@code q / groups % r}, taps from {@code 3 * (q % groups)}. */
     private static int tapGroup(ConvFrame frame, int batch, int q, int r, int groups) {
         return q / (r * groups) * batch * frame.plane() + frame.tap(q / groups % r, q % groups * TAPS);

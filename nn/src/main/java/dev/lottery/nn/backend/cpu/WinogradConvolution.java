@@ -204,8 +204,8 @@ final class WinogradConvolution {
      * filter {@code G^T dU G}: 16 multiply-adds per tile, filter and channel instead of im2col's 36. For each
      * transformed position the sum over tiles is a product {@code dU[xi]^T (C x K) = V[xi] (C x tiles) .
      * M[xi] (tiles x K)}, with {@code M = A dy A^T} computed from the output gradient transposed to filters-last, so
-     * that a register tile ({@link #gradientTile}) broadcasts 4 channels' inputs and loads vectors of
-     * filters' gradients, and no operand is packed.
+     * that the register tiles of {@link FilterGradientTiles} broadcast channels' inputs and load vectors of filters'
+     * gradients, and no operand is packed.
      *
      * <p>Same bits whatever the threads: the batch is cut into {@link CpuConvolution#FILTER_CHUNKS} fixed ranges of
      * images; within a range each chunk (chosen from the geometry alone) sums its tiles in one FMA chain per value,
@@ -216,7 +216,7 @@ final class WinogradConvolution {
         int ranges = Math.min(batch, CpuConvolution.FILTER_CHUNKS);
         Plan plan = Plan.of(c, k, g.height(), g.width(), g.pad(), ConvFrame.ceilDiv(batch, ranges));
         long inPlane = (long) g.height() * g.width(), outPlane = (long) g.outHeight() * g.outWidth();
-        int perRange = gradientFloats(c, k);
+        int perRange = 16 * FilterGradientTiles.paddedRows(c) * FilterGradientTiles.paddedFilters(k);
         MemorySegment partials = LayerScratch.get().partials((long) g.groups() * ranges * perRange);
         workers.forEach(g.groups() * ranges, t -> {
             int group = t / ranges, range = t % ranges;
@@ -228,7 +228,7 @@ final class WinogradConvolution {
         LayerScratch scratch = LayerScratch.get();
         float[] total = scratch.transformedGradients(perRange), next = scratch.compact(perRange);
         float[] out = scratch.filters(k * c * 9), du = new float[16], tmp = new float[12], filter = new float[9];
-        int kPad = paddedFilters(k), perXi = paddedChannels(c) * kPad;
+        int kPad = FilterGradientTiles.paddedFilters(k), perXi = FilterGradientTiles.paddedRows(c) * kPad;
         for (int group = 0; group < g.groups(); group++) {
             long first = (long) group * ranges * perRange;
             MemorySegment.copy(partials, F, first * Float.BYTES, total, 0, perRange);
@@ -248,37 +248,16 @@ final class WinogradConvolution {
     }
 
     /**
-     * Channels per block of the filter gradient: two register tiles of 4 channels by {@link #GV} vectors of filters, or
-     * one of 8 channels by one vector for the filters left over, which keeps 8 FMA chains going (two FMA units, four
-     * cycles each: fewer chains would leave them idle).
-     */
-    private static final int GC = 8;
-    /** Vectors of filters per 4-channel register tile (16 accumulators). */
-    private static final int GV = 4;
-
-    private static int paddedChannels(int c) {
-        return ConvFrame.ceilDiv(c, GC) * GC;
-    }
-
-    private static int paddedFilters(int k) {
-        return ConvFrame.ceilDiv(k, L) * L;
-    }
-
-    /** Floats of one range's transformed filter gradient, {@code [16][channels rounded to GC][filters rounded to L]}. */
-    private static int gradientFloats(int c, int k) {
-        return 16 * paddedChannels(c) * paddedFilters(k);
-    }
-
-    /**
      * The transformed filter gradient {@code dU^T} of {@code images} consecutive images of one group, summed chunk by
-     * chunk of {@code plan} (in this thread's scratch, {@link #gradientFloats} long); image i's inputs at
+     * chunk of {@code plan} (in this thread's scratch, {@code [16][channels][filters]} rounded up as
+     * {@link FilterGradientTiles} lays them out); image i's inputs at
      * {@code xFrom + i * xStep}, its output gradients at {@code dyFrom + i * dyStep}.
      */
     private static float[] gradientImages(Plan plan, MemorySegment x, long xFrom, long xStep, MemorySegment dy, long dyFrom,
                                           long dyStep, int images) {
         LayerScratch scratch = LayerScratch.get();
         int c = plan.inputs(), k = plan.outputs(), stride = plan.chunkStride(), tileCols = plan.tileCols();
-        int kPad = paddedFilters(k), cPad = paddedChannels(c), positions = plan.outRows() * plan.outCols();
+        int kPad = FilterGradientTiles.paddedFilters(k), cPad = FilterGradientTiles.paddedRows(c), positions = plan.outRows() * plan.outCols();
         float[] staged = scratch.frames(c * plan.plane()), raw = scratch.images(c * plan.height() * plan.width());
         float[] dyRaw = scratch.compact(k * positions), dyT = scratch.gradientFrames(positions * kPad);
         // The channels' rows of V, and one row of zeros after them for the channels that pad the last tile.
@@ -286,7 +265,7 @@ final class WinogradConvolution {
         float[] v = scratch.transformedInputs(zeroRow + stride), mt = scratch.transformedOutputs(16 * stride * kPad);
         float[] sums = scratch.transformedGradients(16 * cPad * kPad);
         Arrays.fill(v, zeroRow, zeroRow + stride, 0f);
-        int[] channelRows = new int[GC];
+        int[] channelRows = new int[cPad];
         if (kPad > k) Arrays.fill(dyT, 0, positions * kPad, 0f);
         int ipc = plan.imagesPerChunk();
         boolean first = true;
@@ -304,19 +283,8 @@ final class WinogradConvolution {
                     transformGradients(plan, dyT, kPad, i0, rows, mt, (image - n) * perImage);
                 }
                 for (int xi = 0; xi < 16; xi++) {
-                    for (int c0 = 0; c0 < cPad; c0 += GC) {
-                        int sumAt = (xi * cPad + c0) * kPad, m0 = xi * stride * kPad;
-                        for (int r = 0; r < GC; r++) channelRows[r] = row(xi, c0 + r, c, stride, zeroRow);
-                        int k0 = 0;
-                        for (; k0 + GV * L <= kPad; k0 += GV * L) {
-                            int m = m0 + k0, at = sumAt + k0;
-                            gradientTile(v, channelRows[0], channelRows[1], channelRows[2], channelRows[3],
-                                    mt, m, kPad, count, sums, at, first);
-                            gradientTile(v, channelRows[4], channelRows[5], channelRows[6], channelRows[7],
-                                    mt, m, kPad, count, sums, at + 4 * kPad, first);
-                        }
-                        for (; k0 < kPad; k0 += L) gradientVector(v, channelRows, mt, m0 + k0, kPad, count, sums, sumAt + k0, first);
-                    }
+                    for (int r = 0; r < cPad; r++) channelRows[r] = row(xi, r, c, stride, zeroRow);
+                    FilterGradientTiles.sum(v, channelRows, cPad, mt, xi * stride * kPad, kPad, count, sums, xi * cPad * kPad, first);
                 }
                 first = false;
             }
@@ -327,90 +295,6 @@ final class WinogradConvolution {
     /** Where channel {@code ci}'s row of {@code V[xi]} starts, or the zero row for a channel past the last. */
     private static int row(int xi, int ci, int c, int stride, int zeroRow) {
         return ci < c ? (xi * c + ci) * stride : zeroRow;
-    }
-
-    /**
-     * {@code sums[r][j] (+)= sum over tiles t of V[r][t] * M[t][j]} for 4 channels (rows of {@code v} at
-     * {@code v0..v3}) and {@link #GV} vectors of filters ({@code M} at {@code m0 + t * kPad}), written ({@code first})
-     * or added at {@code sumAt}, rows {@code kPad} apart. Per tile: four broadcasts, four loads, sixteen FMAs.
-     */
-    private static void gradientTile(float[] v, int v0, int v1, int v2, int v3, float[] mt, int m0, int kPad, int count,
-                                     float[] sums, int sumAt, boolean first) {
-        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-        for (int t = 0, m = m0; t < count; t++, m += kPad) {
-            FloatVector g0 = FloatVector.fromArray(S, mt, m), g1 = FloatVector.fromArray(S, mt, m + L);
-            FloatVector g2 = FloatVector.fromArray(S, mt, m + 2 * L), g3 = FloatVector.fromArray(S, mt, m + 3 * L);
-            FloatVector b = FloatVector.broadcast(S, v[v0 + t]);
-            a00 = g0.fma(b, a00);
-            a01 = g1.fma(b, a01);
-            a02 = g2.fma(b, a02);
-            a03 = g3.fma(b, a03);
-            b = FloatVector.broadcast(S, v[v1 + t]);
-            a10 = g0.fma(b, a10);
-            a11 = g1.fma(b, a11);
-            a12 = g2.fma(b, a12);
-            a13 = g3.fma(b, a13);
-            b = FloatVector.broadcast(S, v[v2 + t]);
-            a20 = g0.fma(b, a20);
-            a21 = g1.fma(b, a21);
-            a22 = g2.fma(b, a22);
-            a23 = g3.fma(b, a23);
-            b = FloatVector.broadcast(S, v[v3 + t]);
-            a30 = g0.fma(b, a30);
-            a31 = g1.fma(b, a31);
-            a32 = g2.fma(b, a32);
-            a33 = g3.fma(b, a33);
-        }
-        int r1 = sumAt + kPad, r2 = r1 + kPad, r3 = r2 + kPad;
-        store(a00, sums, sumAt, first);
-        store(a01, sums, sumAt + L, first);
-        store(a02, sums, sumAt + 2 * L, first);
-        store(a03, sums, sumAt + 3 * L, first);
-        store(a10, sums, r1, first);
-        store(a11, sums, r1 + L, first);
-        store(a12, sums, r1 + 2 * L, first);
-        store(a13, sums, r1 + 3 * L, first);
-        store(a20, sums, r2, first);
-        store(a21, sums, r2 + L, first);
-        store(a22, sums, r2 + 2 * L, first);
-        store(a23, sums, r2 + 3 * L, first);
-        store(a30, sums, r3, first);
-        store(a31, sums, r3 + L, first);
-        store(a32, sums, r3 + 2 * L, first);
-        store(a33, sums, r3 + 3 * L, first);
-    }
-
-    /** {@link #gradientTile} for {@link #GC} channels (rows of {@code v} at {@code rows}) and one vector of filters. */
-    private static void gradientVector(float[] v, int[] rows, float[] mt, int m0, int kPad, int count, float[] sums, int sumAt,
-                                       boolean first) {
-        int v0 = rows[0], v1 = rows[1], v2 = rows[2], v3 = rows[3], v4 = rows[4], v5 = rows[5], v6 = rows[6], v7 = rows[7];
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        for (int t = 0, m = m0; t < count; t++, m += kPad) {
-            FloatVector g = FloatVector.fromArray(S, mt, m);
-            a0 = g.fma(FloatVector.broadcast(S, v[v0 + t]), a0);
-            a1 = g.fma(FloatVector.broadcast(S, v[v1 + t]), a1);
-            a2 = g.fma(FloatVector.broadcast(S, v[v2 + t]), a2);
-            a3 = g.fma(FloatVector.broadcast(S, v[v3 + t]), a3);
-            a4 = g.fma(FloatVector.broadcast(S, v[v4 + t]), a4);
-            a5 = g.fma(FloatVector.broadcast(S, v[v5 + t]), a5);
-            a6 = g.fma(FloatVector.broadcast(S, v[v6 + t]), a6);
-            a7 = g.fma(FloatVector.broadcast(S, v[v7 + t]), a7);
-        }
-        store(a0, sums, sumAt, first);
-        store(a1, sums, sumAt + kPad, first);
-        store(a2, sums, sumAt + 2 * kPad, first);
-        store(a3, sums, sumAt + 3 * kPad, first);
-        store(a4, sums, sumAt + 4 * kPad, first);
-        store(a5, sums, sumAt + 5 * kPad, first);
-        store(a6, sums, sumAt + 6 * kPad, first);
-        store(a7, sums, sumAt + 7 * kPad, first);
-    }
-
-    private static void store(FloatVector sum, float[] sums, int at, boolean first) {
-        // Two stores rather than one of a conditional vector: a vector merged from two branches is boxed.
-        if (first) sum.intoArray(sums, at);
-        else sum.add(FloatVector.fromArray(S, sums, at)).intoArray(sums, at);
     }
 
     /**

@@ -39,6 +39,7 @@ class ParallelLayersTest {
             "6, 36, 8, 5, 3, 1, 1, 1",   // the filter gradient on Winograd
             "11, 36, 8, 5, 3, 1, 0, 1",  // the same in 8 uneven ranges of images
             "6, 36, 8, 5, 3, 2, 1, 1",   // more than 32 channels, stride 2: the filter gradient on im2col + GEMM
+            "11, 36, 8, 5, 5, 1, 2, 1",  // 5x5, more than 32 channels: the wide direct filter gradient in 8 ranges
             "5, 32, 9, 32, 3, 1, 1, 1",  // Winograd forward and both gradients
             "7, 6, 9, 9, 3, 1, 1, 3"})   // three groups (a population's members)
     void parallelAndSerialAgreeBitForBit(int n, int c, int h, int k, int r, int stride, int pad, int groups) {

@@ -1,0 +1,140 @@
+package dev.lottery.nn.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The register tiles of the filter gradients that sum {@code in[row][t] * g[t][filter]} over positions {@code t}
+ * (tiles of a Winograd chunk, or the positions of an image for the direct one): {@code sums[row][filter]}, rows being
+ * (channel, transformed position) or (channel, tap) pairs. The gradient {@code g} lies filters-last, so a tile
+ * broadcasts one input of each of its rows and loads vectors of filters; neither operand is packed. Each value is one
+ * FMA chain over {@code t} in order from zero, then written or added to what earlier calls summed: the bits depend on
+ * the positions per call and their order only.
+ */
+final class FilterGradientTiles {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /**
+     * Rows per block: two register tiles of 4 rows by {@link #GV} vectors of filters, or one of 8 rows by one vector for
+     * the filters left over, which keeps 8 FMA chains going (two FMA units, four cycles each: fewer chains would leave
+     * them idle).
+     */
+    static final int GC = 8;
+    /** Vectors of filters per 4-row register tile (16 accumulators). */
+    private static final int GV = 4;
+
+    private FilterGradientTiles() {}
+
+    /** Rows rounded up to whole blocks: the sums' row count. */
+    static int paddedRows(int rows) {
+        return ConvFrame.ceilDiv(rows, GC) * GC;
+    }
+
+    /** Filters rounded up to whole vectors: the sums' and the gradient's row width. */
+    static int paddedFilters(int k) {
+        return ConvFrame.ceilDiv(k, L) * L;
+    }
+
+    /**
+     * {@code sums[sumAt + r * kPad + f] (+)= sum over t < count of in[rows[r] + t] * g[gAt + t * kPad + f]} for the
+     * {@code rowCount} rows (a multiple of {@link #GC}; rows past the real ones point at zeros), written when
+     * {@code first}, else added.
+     */
+    static void sum(float[] in, int[] rows, int rowCount, float[] g, int gAt, int kPad, int count, float[] sums, int sumAt,
+                    boolean first) {
+        for (int r0 = 0; r0 < rowCount; r0 += GC) {
+            int at = sumAt + r0 * kPad, k0 = 0;
+            for (; k0 + GV * L <= kPad; k0 += GV * L) {
+                gradientTile(in, rows[r0], rows[r0 + 1], rows[r0 + 2], rows[r0 + 3], g, gAt + k0, kPad, count, sums, at + k0, first);
+                gradientTile(in, rows[r0 + 4], rows[r0 + 5], rows[r0 + 6], rows[r0 + 7], g, gAt + k0, kPad, count, sums,
+                        at + 4 * kPad + k0, first);
+            }
+            for (; k0 < kPad; k0 += L) gradientVector(in, rows, r0, g, gAt + k0, kPad, count, sums, at + k0, first);
+        }
+    }
+
+    /**
+     * {@code sums[r][j] (+)= sum over t of v[vr + t] * mt[t][j]} for 4 rows (of {@code v} at {@code v0..v3}) and
+     * {@link #GV} vectors of filters ({@code mt} at {@code m0 + t * kPad}), written ({@code first}) or added at
+     * {@code sumAt}, rows {@code kPad} apart. Per position: four broadcasts, four loads, sixteen FMAs.
+     */
+    private static void gradientTile(float[] v, int v0, int v1, int v2, int v3, float[] mt, int m0, int kPad, int count,
+                                     float[] sums, int sumAt, boolean first) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        for (int t = 0, m = m0; t < count; t++, m += kPad) {
+            FloatVector g0 = FloatVector.fromArray(S, mt, m), g1 = FloatVector.fromArray(S, mt, m + L);
+            FloatVector g2 = FloatVector.fromArray(S, mt, m + 2 * L), g3 = FloatVector.fromArray(S, mt, m + 3 * L);
+            FloatVector b = FloatVector.broadcast(S, v[v0 + t]);
+            a00 = g0.fma(b, a00);
+            a01 = g1.fma(b, a01);
+            a02 = g2.fma(b, a02);
+            a03 = g3.fma(b, a03);
+            b = FloatVector.broadcast(S, v[v1 + t]);
+            a10 = g0.fma(b, a10);
+            a11 = g1.fma(b, a11);
+            a12 = g2.fma(b, a12);
+            a13 = g3.fma(b, a13);
+            b = FloatVector.broadcast(S, v[v2 + t]);
+            a20 = g0.fma(b, a20);
+            a21 = g1.fma(b, a21);
+            a22 = g2.fma(b, a22);
+            a23 = g3.fma(b, a23);
+            b = FloatVector.broadcast(S, v[v3 + t]);
+            a30 = g0.fma(b, a30);
+            a31 = g1.fma(b, a31);
+            a32 = g2.fma(b, a32);
+            a33 = g3.fma(b, a33);
+        }
+        int r1 = sumAt + kPad, r2 = r1 + kPad, r3 = r2 + kPad;
+        store(a00, sums, sumAt, first);
+        store(a01, sums, sumAt + L, first);
+        store(a02, sums, sumAt + 2 * L, first);
+        store(a03, sums, sumAt + 3 * L, first);
+        store(a10, sums, r1, first);
+        store(a11, sums, r1 + L, first);
+        store(a12, sums, r1 + 2 * L, first);
+        store(a13, sums, r1 + 3 * L, first);
+        store(a20, sums, r2, first);
+        store(a21, sums, r2 + L, first);
+        store(a22, sums, r2 + 2 * L, first);
+        store(a23, sums, r2 + 3 * L, first);
+        store(a30, sums, r3, first);
+        store(a31, sums, r3 + L, first);
+        store(a32, sums, r3 + 2 * L, first);
+        store(a33, sums, r3 + 3 * L, first);
+    }
+
+    /** {@link #gradientTile} for {@link #GC} rows (of {@code v} at {@code rows[r0...]}) and one vector of filters. */
+    private static void gradientVector(float[] v, int[] rows, int r0, float[] mt, int m0, int kPad, int count, float[] sums,
+                                       int sumAt, boolean first) {
+        int v0 = rows[r0], v1 = rows[r0 + 1], v2 = rows[r0 + 2], v3 = rows[r0 + 3];
+        int v4 = rows[r0 + 4], v5 = rows[r0 + 5], v6 = rows[r0 + 6], v7 = rows[r0 + 7];
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int t = 0, m = m0; t < count; t++, m += kPad) {
+            FloatVector g = FloatVector.fromArray(S, mt, m);
+            a0 = g.fma(FloatVector.broadcast(S, v[v0 + t]), a0);
+            a1 = g.fma(FloatVector.broadcast(S, v[v1 + t]), a1);
+            a2 = g.fma(FloatVector.broadcast(S, v[v2 + t]), a2);
+            a3 = g.fma(FloatVector.broadcast(S, v[v3 + t]), a3);
+            a4 = g.fma(FloatVector.broadcast(S, v[v4 + t]), a4);
+            a5 = g.fma(FloatVector.broadcast(S, v[v5 + t]), a5);
+            a6 = g.fma(FloatVector.broadcast(S, v[v6 + t]), a6);
+            a7 = g.fma(FloatVector.broadcast(S, v[v7 + t]), a7);
+        }
+        store(a0, sums, sumAt, first);
+        store(a1, sums, sumAt + kPad, first);
+        store(a2, sums, sumAt + 2 * kPad, first);
+        store(a3, sums, sumAt + 3 * kPad, first);
+        store(a4, sums, sumAt + 4 * kPad, first);
+        store(a5, sums, sumAt + 5 * kPad, first);
+        store(a6, sums, sumAt + 6 * kPad, first);
+        store(a7, sums, sumAt + 7 * kPad, first);
+    }
+
+    private static void store(FloatVector sum, float[] sums, int at, boolean first) {
+        // Two stores rather than one of a conditional vector: a vector merged from two branches is boxed.
+        if (first) sum.intoArray(sums, at);
+        else sum.add(FloatVector.fromArray(S, sums, at)).intoArray(sums, at);
+    }
+}
