@@ -19,7 +19,7 @@ final class FilterGradientTiles {
      * the filters left over, which keeps 8 FMA chains going (two FMA units, four cycles each: fewer chains would leave
      * them idle).
      */
-    static final int GC = 8;
+    private static final int GC = 8;
     /** Vectors of filters per 4-row register tile (16 accumulators). */
     private static final int GV = 4;
 
