@@ -358,32 +358,19 @@ final class DirectConvolution {
      * by image in order, the ranges' sums added in order.
      */
     static void backwardFilterWide(GemmWorkers workers, MemorySegment x, MemorySegment dy, MemorySegment dw, ConvGeometry g) {
-        int c = g.groupChannels(), k = g.groupFilters(), r = g.kernel(), rr = r * r, batch = g.batch();
-        int ranges = Math.min(batch, CpuConvolution.FILTER_CHUNKS);
-        int rows = FilterGradientTiles.paddedRows(c * rr), kPad = FilterGradientTiles.paddedFilters(k), perRange = rows * kPad;
+        int c = g.groupChannels(), k = g.groupFilters(), rr = g.kernel() * g.kernel();
+        int kPad = FilterGradientTiles.paddedFilters(k);
         long inPlane = (long) g.height() * g.width(), outPlane = (long) g.outHeight() * g.outWidth();
-        MemorySegment partials = LayerScratch.get().partials((long) g.groups() * ranges * perRange);
-        workers.forEach(g.groups() * ranges, t -> {
-            int group = t / ranges, range = t % ranges;
-            int n0 = (int) ((long) range * batch / ranges), n1 = (int) ((long) (range + 1) * batch / ranges);
-            float[] sums = wideGradientImages(g, x, (n0 * g.channels() + (long) group * c) * inPlane, g.channels() * inPlane,
-                    dy, (n0 * g.filters() + (long) group * k) * outPlane, g.filters() * outPlane, n1 - n0);
-            MemorySegment.copy(sums, 0, partials, F, (long) t * perRange * Float.BYTES, perRange);
-        }, x, dy, dw, partials);
-        LayerScratch scratch = LayerScratch.get();
-        float[] total = scratch.transformedGradients(perRange), next = scratch.compact(perRange), out = scratch.filters(k * c * rr);
-        for (int group = 0; group < g.groups(); group++) {
-            long first = (long) group * ranges * perRange;
-            MemorySegment.copy(partials, F, first * Float.BYTES, total, 0, perRange);
-            for (int q = 1; q < ranges; q++) {
-                MemorySegment.copy(partials, F, (first + (long) q * perRange) * Float.BYTES, next, 0, perRange);
-                CpuKernels.active().addInto(next, 0, total, 0, perRange);
-            }
-            for (int f = 0; f < k; f++) {
-                for (int j = 0; j < c * rr; j++) out[f * c * rr + j] = total[j * kPad + f];
-            }
-            MemorySegment.copy(out, 0, dw, F, (long) group * k * c * rr * Float.BYTES, k * c * rr);
-        }
+        float[] out = LayerScratch.get().filters(k * c * rr);
+        FilterGradientTiles.overRanges(workers, g, FilterGradientTiles.paddedRows(c * rr) * kPad,
+                (group, n0, n1) -> wideGradientImages(g, x, (n0 * g.channels() + (long) group * c) * inPlane, g.channels() * inPlane,
+                        dy, (n0 * g.filters() + (long) group * k) * outPlane, g.filters() * outPlane, n1 - n0),
+                (group, total) -> {
+                    for (int f = 0; f < k; f++) {
+                        for (int j = 0; j < c * rr; j++) out[f * c * rr + j] = total[j * kPad + f];
+                    }
+                    MemorySegment.copy(out, 0, dw, F, (long) group * k * c * rr * Float.BYTES, k * c * rr);
+                }, x, dy, dw);
     }
 
     /**

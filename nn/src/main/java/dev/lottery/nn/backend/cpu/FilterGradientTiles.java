@@ -1,5 +1,9 @@
 package dev.lottery.nn.backend.cpu;
 
+import dev.lottery.nn.backend.ConvGeometry;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -14,6 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class FilterGradientTiles {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     /**
      * Rows per block: two register tiles of 4 rows by {@link #GV} vectors of filters, or one of 8 rows by one vector for
      * the filters left over, which keeps 8 FMA chains going (two FMA units, four cycles each: fewer chains would leave
@@ -24,6 +29,45 @@ final class FilterGradientTiles {
     private static final int GV = 4;
 
     private FilterGradientTiles() {}
+
+    /** The sums of one group's images {@code [n0, n1)}, {@code perRange} floats in the calling thread's scratch. */
+    interface RangeSums {
+        float[] sum(int group, int n0, int n1);
+    }
+
+    /** Receives a group's sums over the whole batch ({@code total}, reused for the next group). */
+    interface GroupTotal {
+        void accept(int group, float[] total);
+    }
+
+    /**
+     * Sums over the batch in {@link CpuConvolution#FILTER_CHUNKS} fixed ranges of images: {@code ranges} runs for every
+     * (group, range) on the crew, then each group's ranges are added in order and handed to {@code total}. The ranges
+     * follow the batch alone, so the bits do not depend on the threads.
+     */
+    static void overRanges(GemmWorkers workers, ConvGeometry g, int perRange, RangeSums ranges, GroupTotal total,
+                           MemorySegment... segments) {
+        int batch = g.batch(), count = Math.min(batch, CpuConvolution.FILTER_CHUNKS);
+        MemorySegment partials = LayerScratch.get().partials((long) g.groups() * count * perRange);
+        MemorySegment[] shared = Arrays.copyOf(segments, segments.length + 1);
+        shared[segments.length] = partials;
+        workers.forEach(g.groups() * count, t -> {
+            int range = t % count;
+            float[] sums = ranges.sum(t / count, (int) ((long) range * batch / count), (int) ((long) (range + 1) * batch / count));
+            MemorySegment.copy(sums, 0, partials, F, (long) t * perRange * Float.BYTES, perRange);
+        }, shared);
+        LayerScratch scratch = LayerScratch.get();
+        float[] sum = scratch.transformedGradients(perRange), next = scratch.compact(perRange);
+        for (int group = 0; group < g.groups(); group++) {
+            long first = (long) group * count * perRange;
+            MemorySegment.copy(partials, F, first * Float.BYTES, sum, 0, perRange);
+            for (int r = 1; r < count; r++) {
+                MemorySegment.copy(partials, F, (first + (long) r * perRange) * Float.BYTES, next, 0, perRange);
+                CpuKernels.active().addInto(next, 0, sum, 0, perRange);
+            }
+            total.accept(group, sum);
+        }
+    }
 
     /** Rows rounded up to whole blocks: the sums' row count. */
     static int paddedRows(int rows) {

@@ -212,39 +212,24 @@ final class WinogradConvolution {
      * the chunks' sums are added in order, and so are the ranges'.
      */
     static void backwardFilter(GemmWorkers workers, MemorySegment x, MemorySegment dy, MemorySegment dw, ConvGeometry g) {
-        int c = g.groupChannels(), k = g.groupFilters(), batch = g.batch();
-        int ranges = Math.min(batch, CpuConvolution.FILTER_CHUNKS);
-        Plan plan = Plan.of(c, k, g.height(), g.width(), g.pad(), ConvFrame.ceilDiv(batch, ranges));
+        int c = g.groupChannels(), k = g.groupFilters();
+        Plan plan = Plan.of(c, k, g.height(), g.width(), g.pad(), ConvFrame.ceilDiv(g.batch(), CpuConvolution.FILTER_CHUNKS));
         long inPlane = (long) g.height() * g.width(), outPlane = (long) g.outHeight() * g.outWidth();
-        int perRange = 16 * FilterGradientTiles.paddedRows(c) * FilterGradientTiles.paddedFilters(k);
-        MemorySegment partials = LayerScratch.get().partials((long) g.groups() * ranges * perRange);
-        workers.forEach(g.groups() * ranges, t -> {
-            int group = t / ranges, range = t % ranges;
-            int n0 = (int) ((long) range * batch / ranges), n1 = (int) ((long) (range + 1) * batch / ranges);
-            float[] sums = gradientImages(plan, x, (n0 * g.channels() + (long) group * c) * inPlane, g.channels() * inPlane,
-                    dy, (n0 * g.filters() + (long) group * k) * outPlane, g.filters() * outPlane, n1 - n0);
-            MemorySegment.copy(sums, 0, partials, F, (long) t * perRange * Float.BYTES, perRange);
-        }, x, dy, dw, partials);
-        LayerScratch scratch = LayerScratch.get();
-        float[] total = scratch.transformedGradients(perRange), next = scratch.compact(perRange);
-        float[] out = scratch.filters(k * c * 9), du = new float[16], tmp = new float[12], filter = new float[9];
         int kPad = FilterGradientTiles.paddedFilters(k), perXi = FilterGradientTiles.paddedRows(c) * kPad;
-        for (int group = 0; group < g.groups(); group++) {
-            long first = (long) group * ranges * perRange;
-            MemorySegment.copy(partials, F, first * Float.BYTES, total, 0, perRange);
-            for (int r = 1; r < ranges; r++) {
-                MemorySegment.copy(partials, F, (first + (long) r * perRange) * Float.BYTES, next, 0, perRange);
-                CpuKernels.active().addInto(next, 0, total, 0, perRange);
-            }
-            for (int m = 0; m < k; m++) {
-                for (int i = 0; i < c; i++) {
-                    for (int xi = 0; xi < 16; xi++) du[xi] = total[xi * perXi + i * kPad + m];
-                    transformFilterGradient(du, tmp, filter);
-                    System.arraycopy(filter, 0, out, (m * c + i) * 9, 9);
-                }
-            }
-            MemorySegment.copy(out, 0, dw, F, (long) group * k * c * 9 * Float.BYTES, k * c * 9);
-        }
+        float[] out = LayerScratch.get().filters(k * c * 9), du = new float[16], tmp = new float[12], filter = new float[9];
+        FilterGradientTiles.overRanges(workers, g, 16 * perXi,
+                (group, n0, n1) -> gradientImages(plan, x, (n0 * g.channels() + (long) group * c) * inPlane, g.channels() * inPlane,
+                        dy, (n0 * g.filters() + (long) group * k) * outPlane, g.filters() * outPlane, n1 - n0),
+                (group, total) -> {
+                    for (int m = 0; m < k; m++) {
+                        for (int i = 0; i < c; i++) {
+                            for (int xi = 0; xi < 16; xi++) du[xi] = total[xi * perXi + i * kPad + m];
+                            transformFilterGradient(du, tmp, filter);
+                            System.arraycopy(filter, 0, out, (m * c + i) * 9, 9);
+                        }
+                    }
+                    MemorySegment.copy(out, 0, dw, F, (long) group * k * c * 9 * Float.BYTES, k * c * 9);
+                }, x, dy, dw);
     }
 
     /**
