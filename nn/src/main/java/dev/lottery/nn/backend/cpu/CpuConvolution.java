@@ -193,7 +193,7 @@ public final class CpuConvolution {
     static void backwardFilter(GemmWorkers workers, MemorySegment x, MemorySegment dy, MemorySegment dw, MemorySegment dbias,
                                ConvGeometry g) {
         ConvGeometry one = g.group();
-        int k = one.filters(), crs = one.channels() * one.kernel() * one.kernel(), pq = one.outHeight() * one.outWidth();
+        int k = one.filters(), crs = one.channels() * one.kernel() * one.kernel();
         int per = imagesPerProduct(one);
         int imageGroups = ceilDiv(g.batch(), per);
         int chunks = Math.min(imageGroups, FILTER_CHUNKS);

@@ -362,9 +362,16 @@ final class DirectConvolution {
         int kPad = FilterGradientTiles.paddedFilters(k);
         long inPlane = (long) g.height() * g.width(), outPlane = (long) g.outHeight() * g.outWidth();
         float[] out = LayerScratch.get().filters(k * c * rr);
-        FilterGradientTiles.overRanges(workers, g, FilterGradientTiles.paddedRows(c * rr) * kPad,
-                (group, n0, n1) -> wideGradientImages(g, x, (n0 * g.channels() + (long) group * c) * inPlane, g.channels() * inPlane,
-                        dy, (n0 * g.filters() + (long) group * k) * outPlane, g.filters() * outPlane, n1 - n0),
+        // Where each (channel, tap) row starts in an image's frame (hp x wp planes), or the zeros after the frames.
+        int wp = g.width() + 2 * g.pad(), plane = (g.height() + 2 * g.pad()) * wp, rows = FilterGradientTiles.paddedRows(c * rr);
+        int[] offsets = new int[rows];
+        for (int j = 0; j < rows; j++) {
+            int tap = j % rr;
+            offsets[j] = j < c * rr ? j / rr * plane + tap / g.kernel() * wp + tap % g.kernel() : c * plane;
+        }
+        FilterGradientTiles.overRanges(workers, g, rows * kPad,
+                (group, n0, n1) -> wideGradientImages(g, offsets, x, (n0 * g.channels() + (long) group * c) * inPlane,
+                        g.channels() * inPlane, dy, (n0 * g.filters() + (long) group * k) * outPlane, g.filters() * outPlane, n1 - n0),
                 (group, total) -> {
                     for (int f = 0; f < k; f++) {
                         for (int j = 0; j < c * rr; j++) out[f * c * rr + j] = total[j * kPad + f];
@@ -375,25 +382,21 @@ final class DirectConvolution {
 
     /**
      * The filter gradient {@code [(channel, tap)][filter]} of {@code images} consecutive images of one group, in this
-     * thread's scratch; image i's inputs at {@code xFrom + i * xStep}, its output gradients at {@code dyFrom + i * dyStep}.
+     * thread's scratch, each (channel, tap) row read from the frame at its {@code offsets} entry; image i's inputs at
+     * {@code xFrom + i * xStep}, its output gradients at {@code dyFrom + i * dyStep}.
      */
-    private static float[] wideGradientImages(ConvGeometry g, MemorySegment x, long xFrom, long xStep, MemorySegment dy, long dyFrom,
-                                              long dyStep, int images) {
+    private static float[] wideGradientImages(ConvGeometry g, int[] offsets, MemorySegment x, long xFrom, long xStep, MemorySegment dy,
+                                              long dyFrom, long dyStep, int images) {
         LayerScratch scratch = LayerScratch.get();
-        int c = g.groupChannels(), k = g.groupFilters(), r = g.kernel(), rr = r * r, h = g.height(), w = g.width(), pad = g.pad();
+        int c = g.groupChannels(), k = g.groupFilters(), h = g.height(), w = g.width(), pad = g.pad();
         int hp = h + 2 * pad, wp = w + 2 * pad, plane = hp * wp, p = g.outHeight(), q = g.outWidth(), positions = p * q;
-        int rows = FilterGradientTiles.paddedRows(c * rr), kPad = FilterGradientTiles.paddedFilters(k);
+        int rows = offsets.length, kPad = FilterGradientTiles.paddedFilters(k);
         // Positions on the padded width: p rows of wp, the last one only as long as the output.
         int count = (p - 1) * wp + q;
         // The frames, then zeros for the rows that pad the last block.
         float[] frame = scratch.frames(c * plane + count), raw = scratch.images(c * h * w);
         float[] dyRaw = scratch.compact(k * positions), dyT = scratch.gradientFrames(p * wp * kPad);
         float[] sums = scratch.transformedGradients(rows * kPad);
-        int[] offsets = new int[rows];
-        for (int j = 0; j < rows; j++) {
-            int ci = j / rr, tap = j % rr;
-            offsets[j] = j < c * rr ? ci * plane + tap / r * wp + tap % r : c * plane;
-        }
         Arrays.fill(frame, 0, c * plane + count, 0f);
         Arrays.fill(dyT, 0, p * wp * kPad, 0f);
         for (int n = 0; n < images; n++) {
