@@ -143,9 +143,10 @@ public interface DenseOps {
      * Softmax cross-entropy of each member's logits: {@code logits [batch, members*classes]} (member n's row is the
      * column block n) against {@code labels [batch]}, shared by the members, or {@code labels [batch, members]}, each
      * member's own (member n's label of row i at {@code i * members + n}: members trained on their own mini-batches).
-     * When {@code dlogits} (same shape) is non-null it receives {@code (softmax - onehot) / batch}, the gradient of each member's mean loss. When
-     * {@code stats [members, 2]} is non-null, member n's summed loss and number of correct argmax predictions are
-     * added to {@code stats[n, 0]} and {@code stats[n, 1]}; they stay in backend memory until the caller reads them.
+     * When {@code dlogits} (same shape) is non-null it receives {@code (softmax - onehot) / batch}, the gradient of
+     * each member's mean loss. When {@code stats [members, 2]} is non-null, member n's summed loss and number of
+     * correct argmax predictions are added to {@code stats[n, 0]} and {@code stats[n, 1]}; they stay in backend memory
+     * until the caller reads them.
      *
      * @param logits  {@code [batch, members*classes]}, read only
      * @param members how many networks' logits sit side by side, at least 1

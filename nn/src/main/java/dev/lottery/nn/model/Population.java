@@ -19,10 +19,11 @@ import java.util.Map;
 /**
  * {@code members} networks of one architecture built side by side on a backend, trained in lockstep on the same
  * mini-batches ({@link #forward}) or each on its own ({@link #forwardOwnBatches}): each has its own parameters, masks
- * and optimizer state, and one forward or backward pass runs all of them (a single network is the population of one; there is no other code path). Parameters are stacked
- * {@code [members, ...]} in backend memory; activations hold the members side by side along the channels (see
- * {@link dev.lottery.nn.backend.Backend}), so the first layer reads the shared mini-batch in one wide product and
- * every later op covers all members in one call. {@link #member(int)} is one member seen as a {@link Network}.
+ * and optimizer state, and one forward or backward pass runs all of them (a single network is the population of one;
+ * there is no other code path). Parameters are stacked {@code [members, ...]} in backend memory; activations hold the
+ * members side by side along the channels (see {@link dev.lottery.nn.backend.Backend}), so the first layer reads the
+ * shared mini-batch in one wide product and every later op covers all members in one call. {@link #member(int)} is one
+ * member seen as a {@link Network}.
  *
  * <p>Per-batch-size activation buffers are owned by the layers, so a training step allocates nothing after the first.
  * Masked weights are kept exactly zero by the optimizer, so the forward pass reads the weights directly. A training

@@ -20,12 +20,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Iteration-based training of a population: mini-batches of a freshly shuffled order every epoch (keyed by the seed
- * and the epoch), shared by every member, or each member's own when the members have their own seeds, SGD steps, and
- * an evaluation of every member on the test (and validation) set every {@code evalEvery} iterations, at iteration 0
- * and at the end. Only a few scalars per evaluation leave the
- * backend. A network trained alone is the population of one; each member of a larger population gets the bits it
- * would get alone on the CPU (the backends' products and reductions do not depend on the member count).
+ * Iteration-based training of a population: mini-batches of a freshly shuffled order every epoch (keyed by the seed and
+ * the epoch), shared by every member, or each member's own when the members have their own seeds, SGD steps, and an
+ * evaluation of every member on the test (and validation) set every {@code evalEvery} iterations, at iteration 0 and at
+ * the end. Only a few scalars per evaluation leave the backend. A network trained alone is the population of one; each
+ * member of a larger population gets the bits it would get alone on the CPU (the backends' products and reductions do
+ * not depend on the member count).
  */
 public final class Trainer {
     /** Examples per evaluation forward pass when a whole part does not fit {@link #EVAL_FLOATS_PER_MEMBER}. */
