@@ -69,7 +69,7 @@ public final class CpuBatchNorm {
         }
     }
 
-    /** {@code sum(x)} over one channel, in double. */
+    /** The sum of one channel of {@code x} (the input, or the output gradient), in double. */
     private static double sum(MemorySegment x, ChannelGeometry g, int ch) {
         int s = g.spatial(), bound = S.loopBound(s);
         DoubleVector a0 = DoubleVector.zero(D), a1 = a0;
@@ -109,12 +109,16 @@ public final class CpuBatchNorm {
         return lanes(a0, a1) + tail;
     }
 
-    /** {@code {sum(dy), sum(dy * (x - mean) * invStd)}} over one channel, in double ({@code x - mean} in float). */
-    private static double[] gradientSums(MemorySegment x, MemorySegment dy, float mean, float invStd, ChannelGeometry g, int ch) {
+    /**
+     * {@code sum(dy * (x - mean) * invStd)} over one channel, in double ({@code x - mean} in float). Apart from
+     * {@link #sum} of {@code dy} (a second pass over a channel that is still in cache): with both sums in one loop the
+     * compiler ran out of inlining budget and left vector operations as calls that box their operands.
+     */
+    private static double productSum(MemorySegment x, MemorySegment dy, float mean, float invStd, ChannelGeometry g, int ch) {
         int s = g.spatial(), bound = S.loopBound(s);
-        DoubleVector a0 = DoubleVector.zero(D), a1 = a0, b0 = a0, b1 = a0, vi = DoubleVector.broadcast(D, invStd);
+        DoubleVector a0 = DoubleVector.zero(D), a1 = a0, vi = DoubleVector.broadcast(D, invStd);
         FloatVector vm = FloatVector.broadcast(S, mean);
-        double ta = 0, tb = 0;
+        double tail = 0;
         for (int b = 0; b < g.batch(); b++) {
             long base = ((long) b * g.channels() + ch) * s;
             int i = 0;
@@ -122,19 +126,12 @@ public final class CpuBatchNorm {
                 long at = (base + i) * Float.BYTES;
                 FloatVector centred = FloatVector.fromMemorySegment(S, x, at, NATIVE).sub(vm);
                 FloatVector d = FloatVector.fromMemorySegment(S, dy, at, NATIVE);
-                DoubleVector d0 = low(d), d1 = high(d);
-                a0 = a0.add(d0);
-                a1 = a1.add(d1);
-                b0 = b0.add(d0.mul(low(centred)).mul(vi));
-                b1 = b1.add(d1.mul(high(centred)).mul(vi));
+                a0 = a0.add(low(d).mul(low(centred)).mul(vi));
+                a1 = a1.add(high(d).mul(high(centred)).mul(vi));
             }
-            for (; i < s; i++) {
-                double d = dy.getAtIndex(F, base + i);
-                ta += d;
-                tb += d * (x.getAtIndex(F, base + i) - mean) * invStd;
-            }
+            for (; i < s; i++) tail += (double) dy.getAtIndex(F, base + i) * (x.getAtIndex(F, base + i) - mean) * invStd;
         }
-        return new double[] {lanes(a0, a1) + ta, lanes(b0, b1) + tb};
+        return lanes(a0, a1) + tail;
     }
 
     /** The lower and upper halves of a float vector, widened to double. */
@@ -161,8 +158,7 @@ public final class CpuBatchNorm {
         long m = (long) g.batch() * g.spatial();
         workers.forEach(g.channels(), ch -> {
             float mean = savedMean.getAtIndex(F, ch), invStd = savedInvStd.getAtIndex(F, ch);
-            double[] sums = gradientSums(x, dy, mean, invStd, g, ch);
-            double sumDy = sums[0], sumDyXhat = sums[1];
+            double sumDy = sum(dy, g, ch), sumDyXhat = productSum(x, dy, mean, invStd, g, ch);
             dgamma.setAtIndex(F, ch, (float) sumDyXhat);
             dbeta.setAtIndex(F, ch, (float) sumDy);
             float k = gamma.getAtIndex(F, ch) * invStd / m;
