@@ -86,24 +86,46 @@ final class FilterGradientTiles {
      */
     static void sum(float[] in, int[] rows, int rowCount, float[] g, int gAt, int kPad, int count, float[] sums, int sumAt,
                     boolean first) {
+        float[] tile = LayerScratch.get().registers(Math.max(4 * GV, GC) * L);
         for (int r0 = 0; r0 < rowCount; r0 += GC) {
             int at = sumAt + r0 * kPad, k0 = 0;
             for (; k0 + GV * L <= kPad; k0 += GV * L) {
-                gradientTile(in, rows[r0], rows[r0 + 1], rows[r0 + 2], rows[r0 + 3], g, gAt + k0, kPad, count, sums, at + k0, first);
-                gradientTile(in, rows[r0 + 4], rows[r0 + 5], rows[r0 + 6], rows[r0 + 7], g, gAt + k0, kPad, count, sums,
-                        at + 4 * kPad + k0, first);
+                gradientTile(in, rows[r0], rows[r0 + 1], rows[r0 + 2], rows[r0 + 3], g, gAt + k0, kPad, count, tile);
+                merge(tile, 4, GV, sums, at + k0, kPad, first);
+                gradientTile(in, rows[r0 + 4], rows[r0 + 5], rows[r0 + 6], rows[r0 + 7], g, gAt + k0, kPad, count, tile);
+                merge(tile, 4, GV, sums, at + 4 * kPad + k0, kPad, first);
             }
-            for (; k0 < kPad; k0 += L) gradientVector(in, rows, r0, g, gAt + k0, kPad, count, sums, at + k0, first);
+            for (; k0 < kPad; k0 += L) {
+                gradientVector(in, rows, r0, g, gAt + k0, kPad, count, tile);
+                merge(tile, GC, 1, sums, at + k0, kPad, first);
+            }
         }
     }
 
     /**
-     * {@code sums[r][j] (+)= sum over t of v[vr + t] * mt[t][j]} for 4 rows (of {@code v} at {@code v0..v3}) and
-     * {@link #GV} vectors of filters ({@code mt} at {@code m0 + t * kPad}), written ({@code first}) or added at
-     * {@code sumAt}, rows {@code kPad} apart. Per position: four broadcasts, four loads, sixteen FMAs.
+     * Writes ({@code first}) or adds a register tile's sums, {@code rows x vectors} vectors in {@code tile}, to the
+     * sums at {@code at} ({@code kPad} a row). Apart from the kernels, so that they hold nothing but their loop: sixteen
+     * read-add-writes after it took the compiler past its inlining budget, which left calls out of line and boxed
+     * their vector arguments on every call.
+     */
+    private static void merge(float[] tile, int rows, int vectors, float[] sums, int at, int kPad, boolean first) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < vectors; j++) {
+                int from = (r * vectors + j) * L, to = at + r * kPad + j * L;
+                // Two stores rather than one of a conditional vector: a vector merged from two branches is boxed.
+                if (first) FloatVector.fromArray(S, tile, from).intoArray(sums, to);
+                else FloatVector.fromArray(S, tile, from).add(FloatVector.fromArray(S, sums, to)).intoArray(sums, to);
+            }
+        }
+    }
+
+    /**
+     * {@code tile[r][j] = sum over t of v[vr + t] * mt[t][j]} for 4 rows (of {@code v} at {@code v0..v3}) and
+     * {@link #GV} vectors of filters ({@code mt} at {@code m0 + t * kPad}), {@code tile} as {@code [4][GV][L]}. Per
+     * position: four broadcasts, four loads, sixteen FMAs.
      */
     private static void gradientTile(float[] v, int v0, int v1, int v2, int v3, float[] mt, int m0, int kPad, int count,
-                                     float[] sums, int sumAt, boolean first) {
+                                     float[] tile) {
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
         FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
         for (int t = 0, m = m0; t < count; t++, m += kPad) {
@@ -130,28 +152,26 @@ final class FilterGradientTiles {
             a32 = g2.fma(b, a32);
             a33 = g3.fma(b, a33);
         }
-        int r1 = sumAt + kPad, r2 = r1 + kPad, r3 = r2 + kPad;
-        store(a00, sums, sumAt, first);
-        store(a01, sums, sumAt + L, first);
-        store(a02, sums, sumAt + 2 * L, first);
-        store(a03, sums, sumAt + 3 * L, first);
-        store(a10, sums, r1, first);
-        store(a11, sums, r1 + L, first);
-        store(a12, sums, r1 + 2 * L, first);
-        store(a13, sums, r1 + 3 * L, first);
-        store(a20, sums, r2, first);
-        store(a21, sums, r2 + L, first);
-        store(a22, sums, r2 + 2 * L, first);
-        store(a23, sums, r2 + 3 * L, first);
-        store(a30, sums, r3, first);
-        store(a31, sums, r3 + L, first);
-        store(a32, sums, r3 + 2 * L, first);
-        store(a33, sums, r3 + 3 * L, first);
+        a00.intoArray(tile, 0);
+        a01.intoArray(tile, L);
+        a02.intoArray(tile, 2 * L);
+        a03.intoArray(tile, 3 * L);
+        a10.intoArray(tile, 4 * L);
+        a11.intoArray(tile, 5 * L);
+        a12.intoArray(tile, 6 * L);
+        a13.intoArray(tile, 7 * L);
+        a20.intoArray(tile, 8 * L);
+        a21.intoArray(tile, 9 * L);
+        a22.intoArray(tile, 10 * L);
+        a23.intoArray(tile, 11 * L);
+        a30.intoArray(tile, 12 * L);
+        a31.intoArray(tile, 13 * L);
+        a32.intoArray(tile, 14 * L);
+        a33.intoArray(tile, 15 * L);
     }
 
     /** {@link #gradientTile} for {@link #GC} rows (of {@code v} at {@code rows[r0...]}) and one vector of filters. */
-    private static void gradientVector(float[] v, int[] rows, int r0, float[] mt, int m0, int kPad, int count, float[] sums,
-                                       int sumAt, boolean first) {
+    private static void gradientVector(float[] v, int[] rows, int r0, float[] mt, int m0, int kPad, int count, float[] tile) {
         int v0 = rows[r0], v1 = rows[r0 + 1], v2 = rows[r0 + 2], v3 = rows[r0 + 3];
         int v4 = rows[r0 + 4], v5 = rows[r0 + 5], v6 = rows[r0 + 6], v7 = rows[r0 + 7];
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
@@ -166,19 +186,13 @@ final class FilterGradientTiles {
             a6 = g.fma(FloatVector.broadcast(S, v[v6 + t]), a6);
             a7 = g.fma(FloatVector.broadcast(S, v[v7 + t]), a7);
         }
-        store(a0, sums, sumAt, first);
-        store(a1, sums, sumAt + kPad, first);
-        store(a2, sums, sumAt + 2 * kPad, first);
-        store(a3, sums, sumAt + 3 * kPad, first);
-        store(a4, sums, sumAt + 4 * kPad, first);
-        store(a5, sums, sumAt + 5 * kPad, first);
-        store(a6, sums, sumAt + 6 * kPad, first);
-        store(a7, sums, sumAt + 7 * kPad, first);
-    }
-
-    private static void store(FloatVector sum, float[] sums, int at, boolean first) {
-        // Two stores rather than one of a conditional vector: a vector merged from two branches is boxed.
-        if (first) sum.intoArray(sums, at);
-        else sum.add(FloatVector.fromArray(S, sums, at)).intoArray(sums, at);
+        a0.intoArray(tile, 0);
+        a1.intoArray(tile, L);
+        a2.intoArray(tile, 2 * L);
+        a3.intoArray(tile, 3 * L);
+        a4.intoArray(tile, 4 * L);
+        a5.intoArray(tile, 5 * L);
+        a6.intoArray(tile, 6 * L);
+        a7.intoArray(tile, 7 * L);
     }
 }

@@ -30,6 +30,7 @@ final class LayerScratch {
     private float[] transformedInputs = new float[0];
     private float[] transformedOutputs = new float[0];
     private float[] transformedGradients = new float[0];
+    private float[] registers = new float[0];
 
     static LayerScratch get() {
         return PER_THREAD.get();
@@ -139,5 +140,11 @@ final class LayerScratch {
     MemorySegment partials(long floats) {
         if (partials.byteSize() < floats * Float.BYTES) partials = Arena.ofAuto().allocate(floats * Float.BYTES, 64);
         return partials;
+    }
+
+    /** A register tile's sums, written out of the kernel that computed them. */
+    float[] registers(int floats) {
+        if (registers.length < floats) registers = new float[floats];
+        return registers;
     }
 }
