@@ -1,5 +1,6 @@
 package dev.lottery.bench.cpu;
 
+import com.sun.management.ThreadMXBean;
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.cpu.CpuBackend;
 import dev.lottery.nn.model.Mode;
@@ -8,6 +9,7 @@ import dev.lottery.nn.model.Preset;
 import dev.lottery.nn.model.Presets;
 import dev.lottery.nn.tensor.Tensor;
 import dev.lottery.nn.train.Sgd;
+import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 
 /**
@@ -17,6 +19,13 @@ import java.util.SplittableRandom;
  * uses only public API that recent builds share, and is called by reflection, one class loader per build.
  */
 public final class ConvStepProbe {
+    /**
+     * Heap bytes allocated per timed step by all threads (the caller and the backend's workers) in the last
+     * {@link #stepsPerSecond} call. A warm step allocates next to nothing; megabytes mean that the JIT left a kernel's
+     * vector operations as calls on boxed vectors (a method past its inlining budget), which is slow too.
+     */
+    public static volatile double lastBytesPerStep;
+
     private ConvStepProbe() {}
 
     /**
@@ -39,10 +48,22 @@ public final class ConvStepProbe {
              Tensor x = backend.upload("x", pixels, batch, features);
              Tensor y = backend.upload("y", classes, batch)) {
             step(backend, net, sgd, x, y, 0);
-            long start = System.nanoTime();
+            long[] threads = THREADS.getAllThreadIds();
+            long allocated = allocated(threads), start = System.nanoTime();
             for (int s = 1; s <= steps; s++) step(backend, net, sgd, x, y, s);
-            return steps / ((System.nanoTime() - start) / 1e9);
+            double rate = steps / ((System.nanoTime() - start) / 1e9);
+            lastBytesPerStep = (double) (allocated(threads) - allocated) / steps;
+            return rate;
         }
+    }
+
+    private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    /** Bytes allocated so far by the threads that are still alive (a thread that ended counts as none). */
+    private static long allocated(long[] threads) {
+        long sum = 0;
+        for (long bytes : THREADS.getThreadAllocatedBytes(threads)) sum += Math.max(bytes, 0);
+        return sum;
     }
 
     private static void step(Backend backend, Population net, Sgd sgd, Tensor x, Tensor y, long iteration) {

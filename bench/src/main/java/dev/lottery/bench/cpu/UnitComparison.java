@@ -23,7 +23,9 @@ import java.util.Locale;
  *
  * <p>Usage: {@code UnitComparison BEFORE_JAR AFTER_JAR PROBE_DIR [--levels 0,9,18] [--iterations N] [--rounds N]
  * [--eval-every N] [--conv conv4,resnet20] [--steps N]}; with {@code --conv} the presets' training steps are compared
- * instead of lenet units. {@code scripts/bench-units.sh} builds the jars and runs it.
+ * instead of lenet units, and each build's heap allocation per step is printed too: a warm step should allocate next
+ * to nothing, and megabytes mean a kernel whose vectors the JIT left boxed. {@code scripts/bench-units.sh} builds the
+ * jars and runs it.
  */
 public final class UnitComparison {
     private UnitComparison() {}
@@ -54,6 +56,8 @@ public final class UnitComparison {
         URL probe = Path.of(args[2]).toUri().toURL();
         Side before, after;
         String unit, what;
+        // The conv probes of both builds, whose heap allocation per step is reported beside the speed.
+        Class<?> beforeConv = null, afterConv = null;
         if (conv == null) {
             int its = iterations, every = evalEvery;
             Method b = unitProbe(Path.of(args[0]), probe), a = unitProbe(Path.of(args[1]), probe);
@@ -63,7 +67,10 @@ public final class UnitComparison {
             what = "level";
         } else {
             int n = steps;
-            Method b = convProbe(Path.of(args[0]), probe), a = convProbe(Path.of(args[1]), probe);
+            beforeConv = convProbe(Path.of(args[0]), probe);
+            afterConv = convProbe(Path.of(args[1]), probe);
+            Method b = beforeConv.getMethod("stepsPerSecond", String.class, int.class);
+            Method a = afterConv.getMethod("stepsPerSecond", String.class, int.class);
             before = model -> (double) b.invoke(null, model, n);
             after = model -> (double) a.invoke(null, model, n);
             unit = "steps/s";
@@ -75,7 +82,7 @@ public final class UnitComparison {
                 before.speed(item);
                 after.speed(item);
             }
-            double[] ratios = new double[rounds];
+            double[] ratios = new double[rounds], allocBefore = new double[rounds], allocAfter = new double[rounds];
             List<String> lines = new ArrayList<>();
             for (int k = 0; k < rounds; k++) {
                 double b, a;
@@ -87,13 +94,18 @@ public final class UnitComparison {
                     b = before.speed(item);
                 }
                 ratios[k] = a / b;
+                if (beforeConv != null) {
+                    allocBefore[k] = bytesPerStep(beforeConv);
+                    allocAfter[k] = bytesPerStep(afterConv);
+                }
                 lines.add(String.format(Locale.ROOT, unit.equals("it/s") ? "%.0f/%.0f" : "%.2f/%.2f", b, a));
             }
             double[] sorted = ratios.clone();
             Arrays.sort(sorted);
-            double median = rounds % 2 == 1 ? sorted[rounds / 2] : (sorted[rounds / 2 - 1] + sorted[rounds / 2]) / 2;
-            System.out.printf(Locale.ROOT, "%s %s: after/before %.3f (median of %d rounds, range %.3f-%.3f); %s before/after per round: %s; load %s%n",
-                    what, item, median, rounds, sorted[0], sorted[rounds - 1], unit, String.join(" ", lines), loadAverage());
+            String allocation = beforeConv == null ? "" : "; heap allocated per step before/after (median): "
+                    + megabytes(median(allocBefore)) + "/" + megabytes(median(allocAfter)) + " MB";
+            System.out.printf(Locale.ROOT, "%s %s: after/before %.3f (median of %d rounds, range %.3f-%.3f); %s before/after per round: %s%s; load %s%n",
+                    what, item, median(ratios), rounds, sorted[0], sorted[rounds - 1], unit, String.join(" ", lines), allocation, loadAverage());
         }
     }
 
@@ -104,9 +116,29 @@ public final class UnitComparison {
         return c.getMethod("iterationsPerSecond", int.class, int.class, int.class);
     }
 
-    /** The build's {@link ConvStepProbe#stepsPerSecond}, in a class loader of its own. */
-    private static Method convProbe(Path jar, URL probeDir) throws ReflectiveOperationException {
-        return loader(jar, probeDir).loadClass(ConvStepProbe.class.getName()).getMethod("stepsPerSecond", String.class, int.class);
+    /** The build's {@link ConvStepProbe}, in a class loader of its own. */
+    private static Class<?> convProbe(Path jar, URL probeDir) throws ReflectiveOperationException {
+        return loader(jar, probeDir).loadClass(ConvStepProbe.class.getName());
+    }
+
+    /** {@link ConvStepProbe#lastBytesPerStep} of one build's probe, or NaN where its probe predates it. */
+    private static double bytesPerStep(Class<?> probe) throws IllegalAccessException {
+        try {
+            return probe.getField("lastBytesPerStep").getDouble(null);
+        } catch (NoSuchFieldException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static String megabytes(double bytes) {
+        return Double.isNaN(bytes) ? "n/a (its probe predates the count)" : String.format(Locale.ROOT, "%.2f", bytes / 1e6);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     @SuppressWarnings("resource") // the loader lives as long as the process
