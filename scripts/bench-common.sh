@@ -1,8 +1,19 @@
-# Shared by the CPU benchmark scripts (sourced, not run): builds the benchmarks jar and writes the machine header.
+# Shared by the CPU benchmark scripts (sourced, not run): finds PyTorch, builds the benchmarks jar and writes the
+# machine header.
 # Expects $root (the repository), $suffix (BUILD_SUFFIX), $out (the results folder) and $JAVA_HOME.
 
 # The JVM flag for AVX-512 where the CPU has it (scripts/vector-flags.sh), as lottery.sh passes it: empty or one flag.
 vector_flags=$("$root/scripts/vector-flags.sh" ${JAVA_OPTS:-})
+
+# Sets $python to the first of $PYTHON (default: python3, then /usr/bin/python3) that imports torch; exits 3 if none does.
+bench_find_torch() {
+  python=""
+  for p in ${PYTHON:-python3 /usr/bin/python3}; do
+    if command -v "$p" >/dev/null && "$p" -c 'import torch' 2>/dev/null; then python=$p; return; fi
+  done
+  echo "no Python with PyTorch found (tried ${PYTHON:-python3 /usr/bin/python3}); on Debian: apt-get install python3-torch" >&2
+  exit 3
+}
 
 # Builds bench/target$suffix/benchmarks.jar and sets $jar to it.
 bench_build_jar() {

@@ -36,14 +36,8 @@ out=${OUT:-$root/results/bench-conv-cpu/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 JAVA_HOME=$("$root/scripts/find-jdk.sh") || exit 2
 
-python=""
-for p in ${PYTHON:-python3 /usr/bin/python3}; do
-  if command -v "$p" >/dev/null && "$p" -c 'import torch' 2>/dev/null; then python=$p; break; fi
-done
-if [ -z "$python" ]; then
-  echo "no Python with PyTorch found (tried ${PYTHON:-python3 /usr/bin/python3}); on Debian: apt-get install python3-torch" >&2
-  exit 3
-fi
+. "$root/scripts/bench-common.sh"
+bench_find_torch
 
 echo "== building benchmarks jar"
 ./mvnw -q -Dbuild.suffix="$suffix" package -DskipTests -pl bench -am

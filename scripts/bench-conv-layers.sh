@@ -7,7 +7,8 @@
 #
 # Usage: scripts/bench-conv-layers.sh [--models resnet20,conv4] [--rounds N] [--calls N]
 #   --models M,...      presets (default resnet20,conv4; conv2 works too, on its CIFAR-10 input)
-#   --rounds N          rounds over all layers and passes (default 6); each pass keeps its fastest call
+#   --rounds N          rounds over all layers and passes (default 6); each pass keeps its fastest call, and the
+#                       first rounds run while the JIT compiles the kernels (one round measures that, not them)
 #   --calls N           calls per pass and round (default 3)
 # Environment: THREADS=n (default: all cores, both sides), PYTHON=path (a Python that imports torch),
 #              OUT=dir (default results/bench-conv-layers/<time>), BUILD_SUFFIX=-x, JAVA_OPTS="..."
@@ -19,7 +20,7 @@ args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --models|--rounds|--calls) args+=("$1" "$2"); shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "bench-conv-layers: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -28,16 +29,8 @@ suffix=${BUILD_SUFFIX:-}
 out=${OUT:-$root/results/bench-conv-layers/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 JAVA_HOME=$("$root/scripts/find-jdk.sh") || exit 2
-python=""
-for p in ${PYTHON:-python3 /usr/bin/python3}; do
-  if command -v "$p" >/dev/null && "$p" -c 'import torch' 2>/dev/null; then python=$p; break; fi
-done
-if [ -z "$python" ]; then
-  echo "no Python with PyTorch found (tried ${PYTHON:-python3 /usr/bin/python3}); on Debian: apt-get install python3-torch" >&2
-  exit 2
-fi
-
 . "$root/scripts/bench-common.sh"
+bench_find_torch
 bench_build_jar
 bench_machine_header
 echo "threads: $threads, both sides" | tee -a "$out/machine.txt"

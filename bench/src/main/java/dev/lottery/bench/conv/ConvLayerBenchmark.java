@@ -78,7 +78,8 @@ public class ConvLayerBenchmark {
         poolDx = backend.zeros("pool.dx", POOL_BATCH, 64, 28, 28);
     }
 
-    private static float[] random(SplittableRandom rnd, long size) {
+    /** {@code size} standard normal values (ConvLayerTimes fills its tensors with them too). */
+    static float[] random(SplittableRandom rnd, long size) {
         float[] a = new float[(int) size];
         for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextGaussian();
         return a;

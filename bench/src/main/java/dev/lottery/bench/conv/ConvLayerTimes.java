@@ -141,11 +141,11 @@ public final class ConvLayerTimes {
             ConvGeometry g = layer.geometry();
             SplittableRandom rnd = new SplittableRandom(Arrays.hashCode(new int[] {g.channels(), g.height(), g.filters()}));
             int n = g.batch(), c = g.channels(), k = g.filters(), r = g.kernel(), p = g.outHeight(), q = g.outWidth();
-            x = backend.upload("x", random(rnd, g.inputSize()), n, c, g.height(), g.width());
-            w = backend.upload("w", random(rnd, g.filterSize()), k, c, r, r);
-            b = backend.upload("b", random(rnd, k), k);
+            x = backend.upload("x", ConvLayerBenchmark.random(rnd, g.inputSize()), n, c, g.height(), g.width());
+            w = backend.upload("w", ConvLayerBenchmark.random(rnd, g.filterSize()), k, c, r, r);
+            b = backend.upload("b", ConvLayerBenchmark.random(rnd, k), k);
             y = backend.zeros("y", n, k, p, q);
-            dy = backend.upload("dy", random(rnd, g.outputSize()), n, k, p, q);
+            dy = backend.upload("dy", ConvLayerBenchmark.random(rnd, g.outputSize()), n, k, p, q);
             dx = backend.zeros("dx", n, c, g.height(), g.width());
             dw = backend.zeros("dw", k, c, r, r);
             db = backend.zeros("db", k);
@@ -164,12 +164,6 @@ public final class ConvLayerTimes {
                     best[pass] = Math.min(best[pass], (System.nanoTime() - start) / 1e6);
                 }
             }
-        }
-
-        private static float[] random(SplittableRandom rnd, long size) {
-            float[] a = new float[(int) size];
-            for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextGaussian();
-            return a;
         }
 
         @Override
