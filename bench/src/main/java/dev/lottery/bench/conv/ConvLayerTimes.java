@@ -39,6 +39,11 @@ public final class ConvLayerTimes {
                             + "\"geometry\": [%d, %d, %d, %d, %d, %d, %d, %d]", model, String.join(" ", names), names.size(), input,
                     g.batch(), g.channels(), g.height(), g.width(), g.filters(), g.kernel(), g.stride(), g.pad());
         }
+
+        /** Whether pass {@code pass} (an index into {@link #PASSES}) is timed: all but the input layer's data gradient. */
+        boolean times(int pass) {
+            return pass != 1 || !input;
+        }
     }
 
     /** The passes, in the order they are timed. */
@@ -72,7 +77,7 @@ public final class ConvLayerTimes {
             }
             for (Passes p : timed) {
                 for (int pass = 0; pass < PASSES.length; pass++) {
-                    if (pass == 1 && p.layer.input()) continue;
+                    if (!p.layer.times(pass)) continue;
                     System.out.printf(Locale.ROOT, "%s, \"side\": \"ours\", \"pass\": \"%s\", \"ms\": %.3f}%n", p.layer.json(), PASSES[pass],
                             p.best[pass]);
                 }
@@ -153,7 +158,7 @@ public final class ConvLayerTimes {
 
         void run(int calls) {
             for (int pass = 0; pass < PASSES.length; pass++) {
-                if (pass == 1 && layer.input()) continue;
+                if (!layer.times(pass)) continue;
                 for (int i = 0; i < calls; i++) {
                     long start = System.nanoTime();
                     switch (pass) {

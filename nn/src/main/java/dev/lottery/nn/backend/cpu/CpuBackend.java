@@ -43,8 +43,8 @@ public final class CpuBackend implements Backend {
     /**
      * The CPU kernels' generation, raised whenever a change moves any result's bits: currently the masked products'
      * weight gradients (sixteen partial sums below the crossovers in {@link MaskedProducts}), evaluations over a
-     * whole test set in one pass, the convolutions' direct and Winograd kernels, and the Winograd filter gradient of
-     * 3x3 layers from 16 channels (generation 4).
+     * whole test set in one pass, the convolutions' direct and Winograd kernels, and (generation 4) the Winograd filter
+     * gradient of 3x3 layers from 16 channels and the direct filter gradient of the other stride-1 layers above 32.
      */
     static final int GENERATION = 4;
     /** {@code -Dlottery.cpu.sparse=false}: masked products and updates run dense (the default is true). */
