@@ -23,9 +23,11 @@ import dev.lottery.nn.train.ResidentData;
 import dev.lottery.nn.train.Trainer;
 import dev.lottery.nn.train.TrainingListener;
 import dev.lottery.nn.train.TrainingResult;
+import dev.lottery.nn.tensor.Tensor;
 import dev.lottery.nn.train.TrainingSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +75,49 @@ class CpuBackendThreadsTest {
             for (int t = 0; t < a.weights().size(); t++) assertArrayEquals(a.weights().get(t), b.weights().get(t), "parameter " + t);
             assertEquals(0, CrewProbe.crewTasks(one), "a one-thread backend has no crew");
             assertTrue(CrewProbe.crewTasks(two) > 0, "the two-thread backend's second thread ran none of the work");
+        }
+    }
+
+    /**
+     * ReLU, its gradient, element-wise sums and products and copies of a tensor above the parallel threshold (an odd
+     * size, so that the last range ends in a scalar tail) run one range per thread on a two-thread backend: exactly
+     * what a plain loop gives, every time, and the crew took part (the caller may take both ranges of an op while the
+     * worker wakes, so the ops repeat until the worker has run some).
+     */
+    @Test
+    void elementWiseOpsSplitOverTheCrewGiveThePlainLoopsBits() {
+        int n = 100_003;
+        SplittableRandom rnd = new SplittableRandom(5);
+        float[] a = new float[n], b = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) rnd.nextGaussian();
+            b[i] = (float) rnd.nextGaussian();
+        }
+        float[] relu = new float[n], reluGrad = new float[n], sum = new float[n], product = new float[n];
+        for (int i = 0; i < n; i++) {
+            relu[i] = Math.max(a[i], 0f);
+            reluGrad[i] = relu[i] > 0f ? b[i] : 0f;
+            sum[i] = a[i] + b[i];
+            product[i] = a[i] * b[i];
+        }
+        try (CpuBackend two = cpu(2)) {
+            long before = CrewProbe.crewTasks(two);
+            for (int round = 0; round < 100 && CrewProbe.crewTasks(two) == before; round++) {
+                Tensor y = two.upload("y", a, n), x = two.upload("x", b, n), copy = two.zeros("copy", n);
+                two.copy(y, copy);
+                assertArrayEquals(a, copy.toArray(), "copy");
+                two.add(copy, x);
+                assertArrayEquals(sum, copy.toArray(), "add");
+                two.copy(y, copy);
+                two.multiply(copy, x);
+                assertArrayEquals(product, copy.toArray(), "multiply");
+                two.relu(y);
+                assertArrayEquals(relu, y.toArray(), "relu");
+                two.reluBackward(y, x);
+                assertArrayEquals(reluGrad, x.toArray(), "relu gradient");
+                for (Tensor t : new Tensor[] {y, x, copy}) t.close();
+            }
+            assertTrue(CrewProbe.crewTasks(two) > before, "the two-thread backend's second thread ran none of the ranges");
         }
     }
 
