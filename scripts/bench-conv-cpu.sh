@@ -5,11 +5,15 @@
 # optimizer and 50 % masks), one after the other on this machine, then prints steps/s and ours / PyTorch. With
 # BASELINE, the same JMH steps of an earlier commit run in the same invocation too (before/after on one machine).
 #
-# Usage: scripts/bench-conv-cpu.sh [--quick]
+# Usage: scripts/bench-conv-cpu.sh [--quick] [--rounds N]
 #   --quick             JMH 1 x 15 s warm-up + 2 x 5 s measured, PyTorch 3 + 10 steps (the warm-up covers the JIT's
 #                       compilation of the kernels, which takes several seconds on 2 cores)
 #                       (default: JMH 3 x 10 s warm-up + 3 x 5 s measured, PyTorch 5 + 30 steps: with 2 x 5 s the
 #                       measured iterations still climbed as the JIT finished, e.g. 2.2, 2.6, 2.8 steps/s)
+#   --rounds N          run both sides N times, taking turns (default 1), and print each round's table and then the
+#                       median and range of ours / PyTorch over the rounds: on a shared machine one side's figures
+#                       move by up to 2x from one minute to the next, and a ratio is only as good as the moments
+#                       its two sides were measured in
 # Environment:
 #   THREADS=n           threads for both sides (default: all cores): our GEMM crew and PyTorch's OpenMP pool
 #   JAVA_OPTS="..."     extra JVM options for ours, e.g. -XX:UseAVX=2 to keep AVX2 where scripts/vector-flags.sh
@@ -26,10 +30,17 @@ cd "$root"
 
 jmh_iters=(-wi 3 -w 10s -i 3 -r 5s)
 torch_steps=(--warmup 5 --steps 30)
-if [ "${1:-}" = "--quick" ]; then
-  jmh_iters=(-wi 1 -w 15s -i 2 -r 5s)
-  torch_steps=(--warmup 3 --steps 10)
-fi
+rounds=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) jmh_iters=(-wi 1 -w 15s -i 2 -r 5s); torch_steps=(--warmup 3 --steps 10); shift ;;
+    --rounds)
+      [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || { echo "bench-conv-cpu: --rounds takes a positive whole number" >&2; exit 2; }
+      rounds=$2; shift 2 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    *) echo "bench-conv-cpu: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
 threads=${THREADS:-$(nproc)}
 suffix=${BUILD_SUFFIX:-}
 out=${OUT:-$root/results/bench-conv-cpu/$(date +%Y%m%d-%H%M%S)}
@@ -87,20 +98,25 @@ conv_steps() {
   fi
   echo "load after the $2 steps: $(load)" | tee -a "$out/machine.txt"
 }
-baseline=()
-if [ -n "$base_jar" ]; then
-  echo "== before ($BASELINE): JMH ConvStepBenchmark"
-  conv_steps "$base_jar" before
-  baseline=(--baseline "$out/before-cifar.json" "$out/before-fashion.json")
-fi
-echo "== ours: JMH ConvStepBenchmark"
-conv_steps "$jar" jmh
+# One round: the baseline's steps (if any), ours, then PyTorch's, results named by the round ($1).
+run_round() {
+  local r=$1 baseline=()
+  if [ -n "$base_jar" ]; then
+    echo "== round $r, before ($BASELINE): JMH ConvStepBenchmark"
+    conv_steps "$base_jar" "before$r"
+    baseline=(--baseline "$out/before$r-cifar.json" "$out/before$r-fashion.json")
+  fi
+  echo "== round $r, ours: JMH ConvStepBenchmark"
+  conv_steps "$jar" "jmh$r"
+  echo "== round $r, PyTorch: conv_step_torch.py --device cpu"
+  OMP_NUM_THREADS=$threads "$python" bench/python/conv_step_torch.py --device cpu --threads "$threads" --examples 2000 \
+    "${torch_steps[@]}" | tee "$out/torch$r.txt"
+  echo "load after round $r: $(load)" | tee -a "$out/machine.txt"
+  echo "== round $r summary"
+  python3 bench/python/summarize_conv_cpu.py "$out/torch$r.txt" "$out/jmh$r-cifar.json" "$out/jmh$r-fashion.json" \
+    "${baseline[@]}" --json "$out/summary$r.json" | tee "$out/summary$r.txt"
+}
+for r in $(seq "$rounds"); do run_round "$r"; done
 
-echo "== PyTorch: conv_step_torch.py --device cpu"
-OMP_NUM_THREADS=$threads "$python" bench/python/conv_step_torch.py --device cpu --threads "$threads" --examples 2000 \
-  "${torch_steps[@]}" | tee "$out/torch.txt"
-echo "load after: $(load)" | tee -a "$out/machine.txt"
-
-echo "== summary ($out)"
-python3 bench/python/summarize_conv_cpu.py "$out/torch.txt" "$out/jmh-cifar.json" "$out/jmh-fashion.json" \
-  "${baseline[@]}" --json "$out/summary.json" | tee "$out/summary.txt"
+echo "== summary over $rounds round(s) ($out)"
+python3 bench/python/summarize_conv_cpu.py --combine "$out"/summary[0-9]*.json --json "$out/summary.json" | tee "$out/summary.txt"
