@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
     --rounds)
       [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || { echo "bench-conv-cpu: --rounds takes a positive whole number" >&2; exit 2; }
       rounds=$2; shift 2 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "bench-conv-cpu: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
