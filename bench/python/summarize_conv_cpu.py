@@ -18,6 +18,10 @@ MODELS = (("conv2", "1x28x28", "fashion-mnist"), ("conv4", "3x32x32", ""), ("res
 DATASETS = {model: dataset for model, _, dataset in MODELS}
 
 
+def cell(v):
+    return f"{v:.2f}" if v is not None else "-"
+
+
 def median_score(entry):
     raw = [v for fork in entry["primaryMetric"].get("rawData", []) for v in fork]
     return statistics.median(raw) if raw else entry["primaryMetric"]["score"]
@@ -44,7 +48,6 @@ def combine(paths, out):
             rounds.append(json.load(f))
     median = lambda v: statistics.median(v) if v else None
     span = lambda v: f"{min(v):.2f}-{max(v):.2f}" if v else "-"
-    cell = lambda v: f"{v:.2f}" if v is not None else "-"
     with_baseline = any(m.get("speedup") for r in rounds for m in r["models"].values())
     print(f"{'model (input)':<22} {'rounds':>6} {'ours steps/s':>13} {'PyTorch steps/s':>16} {'ours/PyTorch':>13} {'range':>10}"
           + (f" {'ours/before':>12} {'range':>10}" if with_baseline else ""))
@@ -99,7 +102,6 @@ def main():
             theirs[r["model"]] = r["eager_steps_per_s"]
             torch_info = {"torch": r.get("torch"), "threads": r.get("threads")}
 
-    cell = lambda v: f"{v:.2f}" if v is not None else "-"
     times = lambda v: f"{v:.2f}x" if v is not None else "-"
     header = f"{'model (input)':<22} {'ours steps/s':>13} {'PyTorch steps/s':>16} {'ours/PyTorch':>13}"
     print(header + (f" {'before steps/s':>15} {'ours/before':>12}" if args.baseline else ""))

@@ -177,7 +177,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void copy(Tensor src, Tensor dst) {
-        if (src.size() != dst.size()) throw new IllegalArgumentException(dst.name() + ": size " + dst.size() + " != " + src.size());
+        requireSize(src, dst.size(), "copy");
         MemorySegment from = seg(src), to = seg(dst);
         inParallel(src.size(), (a, b) -> MemorySegment.copy(from, a * Float.BYTES, to, a * Float.BYTES, (b - a) * Float.BYTES), from, to);
     }
