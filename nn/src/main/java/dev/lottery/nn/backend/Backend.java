@@ -114,6 +114,60 @@ public interface Backend extends DenseOps, ConvolutionOps, PruningOps, DataOps, 
     }
 
     /**
+     * {@link #batchNormTraining} followed by {@link #relu} on y. A backend that applies the ReLU while it writes y (the
+     * CPU's) saves a pass over the activations; the result is the same either way.
+     *
+     * @param y output, overwritten with {@code max(gamma * (x - mean) * invStd + beta, 0)}; the other parameters are
+     *          {@link #batchNormTraining}'s
+     */
+    default void batchNormReluTraining(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float momentum,
+                                       float epsilon, Tensor savedMean, Tensor savedInvStd, Tensor y, ChannelGeometry g) {
+        batchNormTraining(x, gamma, beta, runningMean, runningVar, momentum, epsilon, savedMean, savedInvStd, y, g);
+        relu(y);
+    }
+
+    /**
+     * {@link #batchNormInference} followed by {@link #relu} on y, fused where a backend can; the same result either way.
+     *
+     * @param y output, overwritten with the normalization's ReLU; the other parameters are {@link #batchNormInference}'s
+     */
+    default void batchNormReluInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float epsilon,
+                                        Tensor y, ChannelGeometry g) {
+        batchNormInference(x, gamma, beta, runningMean, runningVar, epsilon, y, g);
+        relu(y);
+    }
+
+    /**
+     * Gradients of {@link #batchNormReluTraining}: {@link #reluBackward} on dy, then {@link #batchNormBackward}. A
+     * backend that gates dy while it first reads it (the CPU's, one channel at a time while the channel is in cache)
+     * saves a pass over the gradients; the result is the same either way.
+     *
+     * @param y  the forward pass's output (after the ReLU), read only
+     * @param dy gradient with respect to y; overwritten with the gradient with respect to the normalization's output
+     *           ({@code dy * (y > 0)}, as {@link #reluBackward} leaves it); the other parameters are
+     *           {@link #batchNormBackward}'s
+     */
+    default void batchNormReluBackward(Tensor x, Tensor y, Tensor dy, Tensor gamma, Tensor savedMean, Tensor savedInvStd, Tensor dx,
+                                       Tensor dgamma, Tensor dbeta, ChannelGeometry g) {
+        reluBackward(y, dy);
+        batchNormBackward(x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta, g);
+    }
+
+    /**
+     * {@code y = max(a + b, 0)} element-wise (a residual block's output: its branch plus its shortcut, then the ReLU),
+     * in one pass where a backend can; the same result as {@link #copy}, {@link #add} and {@link #relu} in turn.
+     *
+     * @param a values, read only
+     * @param b the same number of values, read only
+     * @param y the same number of values, overwritten; must not overlap a or b
+     */
+    default void addRelu(Tensor a, Tensor b, Tensor y) {
+        copy(a, y);
+        add(y, b);
+        relu(y);
+    }
+
+    /**
      * A new recorder for one training run's iterations (CUDA graphs on the GPU, plain calls on the CPU). The caller
      * closes it when the run ends.
      *

@@ -81,22 +81,30 @@ public final class BatchNormLayer implements Layer {
         input = x;
         if (geometry == null || geometry.batch() != batch) geometry = new ChannelGeometry(batch, members * in.channels(), in.spatial());
         Tensor out = buffers.get(OUT, batch);
-        if (mode instanceof Mode.Training) {
-            backend.batchNormTraining(x, gamma.value(), beta.value(), runningMean, runningVar, (float) spec.momentum(),
-                    (float) spec.epsilon(), savedMean, savedInvStd, out, geometry);
+        boolean relu = spec.activation() == Activation.RELU;
+        float momentum = (float) spec.momentum(), epsilon = (float) spec.epsilon();
+        if (mode instanceof Mode.Training && relu) {
+            backend.batchNormReluTraining(x, gamma.value(), beta.value(), runningMean, runningVar, momentum, epsilon, savedMean, savedInvStd, out, geometry);
+        } else if (mode instanceof Mode.Training) {
+            backend.batchNormTraining(x, gamma.value(), beta.value(), runningMean, runningVar, momentum, epsilon, savedMean, savedInvStd, out, geometry);
+        } else if (relu) {
+            backend.batchNormReluInference(x, gamma.value(), beta.value(), runningMean, runningVar, epsilon, out, geometry);
         } else {
-            backend.batchNormInference(x, gamma.value(), beta.value(), runningMean, runningVar, (float) spec.epsilon(), out, geometry);
+            backend.batchNormInference(x, gamma.value(), beta.value(), runningMean, runningVar, epsilon, out, geometry);
         }
-        if (spec.activation() == Activation.RELU) backend.relu(out);
         return out;
     }
 
     /** Gradients of the training-mode transform (the only one that is trained through). */
     @Override
     public Tensor backward(Tensor dy, boolean inputGradient) {
-        if (spec.activation() == Activation.RELU) backend.reluBackward(buffers.get(OUT, geometry.batch()), dy);
         Tensor dx = buffers.get(DX, geometry.batch());
-        backend.batchNormBackward(input, dy, gamma.value(), savedMean, savedInvStd, dx, gamma.grad(), beta.grad(), geometry);
+        if (spec.activation() == Activation.RELU) {
+            backend.batchNormReluBackward(input, buffers.get(OUT, geometry.batch()), dy, gamma.value(), savedMean, savedInvStd, dx, gamma.grad(),
+                    beta.grad(), geometry);
+        } else {
+            backend.batchNormBackward(input, dy, gamma.value(), savedMean, savedInvStd, dx, gamma.grad(), beta.grad(), geometry);
+        }
         return inputGradient ? dx : null;
     }
 

@@ -80,9 +80,7 @@ public final class ResidualBlockLayer implements Layer {
         Tensor branch = bn2.forward(conv2.forward(bn1.forward(conv1.forward(x, batch, mode), batch, mode), batch, mode), batch, mode);
         Tensor shortcut = projection == null ? x : projectionNorm.forward(projection.forward(x, batch, mode), batch, mode);
         Tensor out = buffers.get(OUT, batch);
-        backend.copy(branch, out);
-        backend.add(out, shortcut);
-        backend.relu(out);
+        backend.addRelu(branch, shortcut, out);
         return out;
     }
 

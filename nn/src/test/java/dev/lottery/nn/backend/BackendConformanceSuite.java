@@ -625,6 +625,54 @@ public abstract class BackendConformanceSuite {
         }
     }
 
+    @Test
+    void aBatchNormWithItsReluFusedIsTheBatchNormThenTheRelu() {
+        // The last geometry's channels are long enough to split over threads and to leave a tail after the vectors.
+        for (ChannelGeometry g : List.of(new ChannelGeometry(4, 3, 5), new ChannelGeometry(7, 2, 1), new ChannelGeometry(3, 5, 1031))) {
+            Arg[] args = batchNormArgs(g, 70 + g.spatial());
+            float[][] fused = run(backend(), (b, t) -> {
+                b.batchNormReluTraining(t[0], t[1], t[2], t[3], t[4], 0.1f, 1e-5f, t[5], t[6], t[7], g);
+                b.batchNormReluInference(t[0], t[1], t[2], t[3], t[4], 1e-5f, t[8], g);
+                b.batchNormReluBackward(t[0], t[7], t[9], t[1], t[5], t[6], t[10], t[11], t[12], g);
+            }, args);
+            float[][] apart = run(backend(), (b, t) -> {
+                b.batchNormTraining(t[0], t[1], t[2], t[3], t[4], 0.1f, 1e-5f, t[5], t[6], t[7], g);
+                b.relu(t[7]);
+                b.batchNormInference(t[0], t[1], t[2], t[3], t[4], 1e-5f, t[8], g);
+                b.relu(t[8]);
+                b.reluBackward(t[7], t[9]);
+                b.batchNormBackward(t[0], t[9], t[1], t[5], t[6], t[10], t[11], t[12], g);
+            }, args);
+            String[] names = batchNormNames();
+            for (int i = 0; i < names.length; i++) assertBitwise(apart[i], fused[i], "batch norm " + g + " with its ReLU fused: " + names[i]);
+            assertTrue(count(fused[7], 0f) > 0 && count(fused[7], 0f) < fused[7].length, "the ReLU cuts some outputs and keeps others");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} member(s)")
+    @ValueSource(ints = {1, 3})
+    void aResidualSumWithItsReluIsTheSumThenTheRelu(int members) {
+        // 40,009 values: long enough to split over threads, and not a multiple of any vector.
+        for (int length : new int[] {1, 7, 1031, 40_009}) {
+            int n = members * length;
+            Arg a = new Arg(awkward(n, 21), n), b = new Arg(awkward(n, 22), n), y = new Arg(filled(n, Float.NaN), n);
+            Outcome fused = both((be, t) -> be.addRelu(t[0], t[1], t[2]), a, b, y);
+            assertBitwise(fused.expected()[2], fused.actual()[2], "addRelu over " + n + " values");
+            float[] apart = run(backend(), (be, t) -> {
+                be.copy(t[0], t[2]);
+                be.add(t[2], t[1]);
+                be.relu(t[2]);
+            }, a, b, y)[2];
+            assertBitwise(apart, fused.actual()[2], "addRelu against copy, add and relu over " + n + " values");
+        }
+    }
+
+    private static int count(float[] values, float value) {
+        int n = 0;
+        for (float v : values) if (v == value) n++;
+        return n;
+    }
+
     private static String[] batchNormNames() {
         return new String[] {"x", "gamma", "beta", "running mean", "running variance", "saved mean", "saved inverse std", "training output",
                 "inference output", "dy", "dx", "dgamma", "dbeta"};

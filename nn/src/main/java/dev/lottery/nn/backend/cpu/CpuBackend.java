@@ -552,18 +552,40 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormTraining(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float momentum,
                                   float epsilon, Tensor savedMean, Tensor savedInvStd, Tensor y, ChannelGeometry g) {
+        batchNormTraining(x, gamma, beta, runningMean, runningVar, momentum, epsilon, savedMean, savedInvStd, y, false, g);
+    }
+
+    @Override
+    public void batchNormReluTraining(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float momentum,
+                                      float epsilon, Tensor savedMean, Tensor savedInvStd, Tensor y, ChannelGeometry g) {
+        batchNormTraining(x, gamma, beta, runningMean, runningVar, momentum, epsilon, savedMean, savedInvStd, y, true, g);
+    }
+
+    private void batchNormTraining(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float momentum,
+                                   float epsilon, Tensor savedMean, Tensor savedInvStd, Tensor y, boolean relu, ChannelGeometry g) {
         LayerOpSizes.batchNormTraining(x, gamma, beta, runningMean, runningVar, savedMean, savedInvStd, y, g);
         requireVectorsForBatchNorm();
         CpuBatchNorm.training(workers, seg(x), seg(gamma), seg(beta), seg(runningMean), seg(runningVar), momentum, epsilon,
-                seg(savedMean), seg(savedInvStd), seg(y), g);
+                seg(savedMean), seg(savedInvStd), seg(y), relu, g);
     }
 
     @Override
     public void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float epsilon,
                                    Tensor y, ChannelGeometry g) {
+        batchNormInference(x, gamma, beta, runningMean, runningVar, epsilon, y, false, g);
+    }
+
+    @Override
+    public void batchNormReluInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float epsilon,
+                                       Tensor y, ChannelGeometry g) {
+        batchNormInference(x, gamma, beta, runningMean, runningVar, epsilon, y, true, g);
+    }
+
+    private void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float epsilon,
+                                    Tensor y, boolean relu, ChannelGeometry g) {
         LayerOpSizes.batchNormInference(x, gamma, beta, runningMean, runningVar, y, g);
         requireVectorsForBatchNorm();
-        CpuBatchNorm.inference(workers, seg(x), seg(gamma), seg(beta), seg(runningMean), seg(runningVar), epsilon, seg(y), g);
+        CpuBatchNorm.inference(workers, seg(x), seg(gamma), seg(beta), seg(runningMean), seg(runningVar), epsilon, seg(y), relu, g);
     }
 
     @Override
@@ -571,7 +593,16 @@ public final class CpuBackend implements Backend {
                                   Tensor dgamma, Tensor dbeta, ChannelGeometry g) {
         LayerOpSizes.batchNormBackward(x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta, g);
         requireVectorsForBatchNorm();
-        CpuBatchNorm.backward(workers, seg(x), seg(dy), seg(gamma), seg(savedMean), seg(savedInvStd), seg(dx), seg(dgamma), seg(dbeta), g);
+        CpuBatchNorm.backward(workers, seg(x), null, seg(dy), seg(gamma), seg(savedMean), seg(savedInvStd), seg(dx), seg(dgamma), seg(dbeta), g);
+    }
+
+    @Override
+    public void batchNormReluBackward(Tensor x, Tensor y, Tensor dy, Tensor gamma, Tensor savedMean, Tensor savedInvStd, Tensor dx,
+                                      Tensor dgamma, Tensor dbeta, ChannelGeometry g) {
+        LayerOpSizes.batchNormBackward(x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta, g);
+        requireSize(y, dy.size(), "batchNormReluBackward");
+        requireVectorsForBatchNorm();
+        CpuBatchNorm.backward(workers, seg(x), seg(y), seg(dy), seg(gamma), seg(savedMean), seg(savedInvStd), seg(dx), seg(dgamma), seg(dbeta), g);
     }
 
     @Override
@@ -602,6 +633,14 @@ public final class CpuBackend implements Backend {
         requireSize(x, y.size(), "add");
         MemorySegment ys = seg(y), xs = seg(x);
         inParallel(y.size(), (from, to) -> k.add(ys, xs, from, to), ys, xs);
+    }
+
+    @Override
+    public void addRelu(Tensor a, Tensor b, Tensor y) {
+        requireSize(a, y.size(), "addRelu");
+        requireSize(b, y.size(), "addRelu");
+        MemorySegment as = seg(a), bs = seg(b), ys = seg(y);
+        inParallel(y.size(), (from, to) -> k.addRelu(as, bs, ys, from, to), as, bs, ys);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,6 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * is added. The sums are vectorized (each vector of floats widened to two vectors of doubles, lanes added in order at
  * the end of the channel), so the bits depend on the geometry and the vector width only; a double sum of floats is
  * nearly always exact, which is why the order rarely shows in the float results.
+ *
+ * <p>A ReLU after the normalization is applied as each channel is written, and its gradient as the output gradient's
+ * channel is first read (and written back gated, so the later passes over the channel read it from cache): one pass
+ * over the activations fewer each way, with the bits of the separate ReLU ops.
  */
 public final class CpuBatchNorm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -29,7 +34,7 @@ public final class CpuBatchNorm {
 
     static void training(GemmWorkers workers, MemorySegment x, MemorySegment gamma, MemorySegment beta, MemorySegment runningMean,
                                 MemorySegment runningVar, float momentum, float epsilon, MemorySegment savedMean,
-                                MemorySegment savedInvStd, MemorySegment y, ChannelGeometry g) {
+                                MemorySegment savedInvStd, MemorySegment y, boolean relu, ChannelGeometry g) {
         long m = (long) g.batch() * g.spatial();
         workers.forEach(g.channels(), ch -> {
             double mean = sum(x, g, ch) / m;
@@ -41,31 +46,36 @@ public final class CpuBatchNorm {
             double unbiased = m > 1 ? sq / (m - 1) : var;
             runningMean.setAtIndex(F, ch, (float) ((1 - momentum) * runningMean.getAtIndex(F, ch) + momentum * mean));
             runningVar.setAtIndex(F, ch, (float) ((1 - momentum) * runningVar.getAtIndex(F, ch) + momentum * unbiased));
-            normalize(x, y, g, ch, (float) mean, (float) invStd, gamma.getAtIndex(F, ch), beta.getAtIndex(F, ch));
+            normalize(x, y, g, ch, (float) mean, (float) invStd, gamma.getAtIndex(F, ch), beta.getAtIndex(F, ch), relu);
         }, x, gamma, beta, runningMean, runningVar, savedMean, savedInvStd, y);
     }
 
     static void inference(GemmWorkers workers, MemorySegment x, MemorySegment gamma, MemorySegment beta, MemorySegment runningMean,
-                                 MemorySegment runningVar, float epsilon, MemorySegment y, ChannelGeometry g) {
+                                 MemorySegment runningVar, float epsilon, MemorySegment y, boolean relu, ChannelGeometry g) {
         workers.forEach(g.channels(), ch -> {
             float invStd = (float) (1 / Math.sqrt(runningVar.getAtIndex(F, ch) + (double) epsilon));
-            normalize(x, y, g, ch, runningMean.getAtIndex(F, ch), invStd, gamma.getAtIndex(F, ch), beta.getAtIndex(F, ch));
+            normalize(x, y, g, ch, runningMean.getAtIndex(F, ch), invStd, gamma.getAtIndex(F, ch), beta.getAtIndex(F, ch), relu);
         }, x, gamma, beta, runningMean, runningVar, y);
     }
 
-    /** {@code y = x * scale + shift} over one channel, {@code scale = gamma * invStd}, {@code shift = beta - mean * scale}. */
-    private static void normalize(MemorySegment x, MemorySegment y, ChannelGeometry g, int ch, float mean, float invStd, float gamma, float beta) {
+    /**
+     * {@code y = x * scale + shift} over one channel, {@code scale = gamma * invStd}, {@code shift = beta - mean * scale},
+     * then {@code max(y, floor)} with a floor of 0 for the ReLU and of minus infinity without it ({@code max(v, -inf)}
+     * is {@code v} for every float, NaN and -0 included), so one loop serves both.
+     */
+    private static void normalize(MemorySegment x, MemorySegment y, ChannelGeometry g, int ch, float mean, float invStd, float gamma, float beta,
+                                  boolean relu) {
         int s = g.spatial(), bound = S.loopBound(s);
-        float scale = gamma * invStd, shift = beta - mean * scale;
-        FloatVector vs = FloatVector.broadcast(S, scale), vb = FloatVector.broadcast(S, shift);
+        float scale = gamma * invStd, shift = beta - mean * scale, floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+        FloatVector vs = FloatVector.broadcast(S, scale), vb = FloatVector.broadcast(S, shift), vf = FloatVector.broadcast(S, floor);
         for (int b = 0; b < g.batch(); b++) {
             long base = ((long) b * g.channels() + ch) * s;
             int i = 0;
             for (; i < bound; i += L) {
                 long at = (base + i) * Float.BYTES;
-                FloatVector.fromMemorySegment(S, x, at, NATIVE).fma(vs, vb).intoMemorySegment(y, at, NATIVE);
+                FloatVector.fromMemorySegment(S, x, at, NATIVE).fma(vs, vb).max(vf).intoMemorySegment(y, at, NATIVE);
             }
-            for (; i < s; i++) y.setAtIndex(F, base + i, Math.fma(x.getAtIndex(F, base + i), scale, shift));
+            for (; i < s; i++) y.setAtIndex(F, base + i, Math.max(floor, Math.fma(x.getAtIndex(F, base + i), scale, shift)));
         }
     }
 
@@ -83,6 +93,34 @@ public final class CpuBatchNorm {
                 a1 = a1.add(high(v));
             }
             for (; i < s; i++) tail += x.getAtIndex(F, base + i);
+        }
+        return lanes(a0, a1) + tail;
+    }
+
+    /**
+     * The sum of one channel of {@code dy} after the ReLU's gradient: {@code dy = 0} where {@code y <= 0}, written back
+     * (as {@code reluBackward} leaves it), then summed as {@link #sum} sums.
+     */
+    private static double gatedSum(MemorySegment y, MemorySegment dy, ChannelGeometry g, int ch) {
+        int s = g.spatial(), bound = S.loopBound(s);
+        DoubleVector a0 = DoubleVector.zero(D), a1 = a0;
+        FloatVector zero = FloatVector.zero(S);
+        double tail = 0;
+        for (int b = 0; b < g.batch(); b++) {
+            long base = ((long) b * g.channels() + ch) * s;
+            int i = 0;
+            for (; i < bound; i += L) {
+                long at = (base + i) * Float.BYTES;
+                VectorMask<Float> dead = FloatVector.fromMemorySegment(S, y, at, NATIVE).compare(VectorOperators.LE, 0f);
+                FloatVector v = FloatVector.fromMemorySegment(S, dy, at, NATIVE).blend(zero, dead);
+                v.intoMemorySegment(dy, at, NATIVE);
+                a0 = a0.add(low(v));
+                a1 = a1.add(high(v));
+            }
+            for (; i < s; i++) {
+                if (y.getAtIndex(F, base + i) <= 0f) dy.setAtIndex(F, base + i, 0f);
+                tail += dy.getAtIndex(F, base + i);
+            }
         }
         return lanes(a0, a1) + tail;
     }
@@ -151,14 +189,17 @@ public final class CpuBatchNorm {
         return s;
     }
 
-    /** {@code dx = gamma * invStd / M * (M * dy - sum(dy) - xhat * sum(dy * xhat))}, M = batch * spatial. */
-    static void backward(GemmWorkers workers, MemorySegment x, MemorySegment dy, MemorySegment gamma, MemorySegment savedMean,
+    /**
+     * {@code dx = gamma * invStd / M * (M * dy - sum(dy) - xhat * sum(dy * xhat))}, M = batch * spatial; with a ReLU's
+     * output {@code y} (null for none), dy is first gated by it in place.
+     */
+    static void backward(GemmWorkers workers, MemorySegment x, MemorySegment y, MemorySegment dy, MemorySegment gamma, MemorySegment savedMean,
                                 MemorySegment savedInvStd, MemorySegment dx, MemorySegment dgamma, MemorySegment dbeta,
                                 ChannelGeometry g) {
         long m = (long) g.batch() * g.spatial();
         workers.forEach(g.channels(), ch -> {
             float mean = savedMean.getAtIndex(F, ch), invStd = savedInvStd.getAtIndex(F, ch);
-            double sumDy = sum(dy, g, ch), sumDyXhat = productSum(x, dy, mean, invStd, g, ch);
+            double sumDy = y == null ? sum(dy, g, ch) : gatedSum(y, dy, g, ch), sumDyXhat = productSum(x, dy, mean, invStd, g, ch);
             dgamma.setAtIndex(F, ch, (float) sumDyXhat);
             dbeta.setAtIndex(F, ch, (float) sumDy);
             float k = gamma.getAtIndex(F, ch) * invStd / m;
@@ -181,6 +222,6 @@ public final class CpuBatchNorm {
                     dx.setAtIndex(F, base + i, k * (mf * dy.getAtIndex(F, base + i) - sDy - xhat * sDyXhat));
                 }
             }
-        }, x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta);
+        }, x, y, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta);
     }
 }

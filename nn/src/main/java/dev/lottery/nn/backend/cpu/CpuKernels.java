@@ -84,6 +84,9 @@ public sealed interface CpuKernels permits VectorKernels, ScalarKernels {
     /** {@code y[i] += x[i]} for i in [from, to). */
     void add(MemorySegment y, MemorySegment x, long from, long to);
 
+    /** {@code y[i] = max(a[i] + b[i], 0)} for i in [from, to). */
+    void addRelu(MemorySegment a, MemorySegment b, MemorySegment y, long from, long to);
+
     /**
      * The SGD update of {@code DenseOps.sgdStep} for i in [from, to): {@code g = grad + wd*w; v = mom*v + g;
      * w -= lr*v; w = v = 0 where mask == 0}. {@code mask} and {@code velocity} may be null.

@@ -133,6 +133,11 @@ final class ScalarKernels implements CpuKernels {
     }
 
     @Override
+    public void addRelu(MemorySegment as, MemorySegment bs, MemorySegment ys, long from, long to) {
+        for (long i = from; i < to; i++) ys.setAtIndex(F, i, Math.max(0f, as.getAtIndex(F, i) + bs.getAtIndex(F, i)));
+    }
+
+    @Override
     public void sgd(MemorySegment ws, MemorySegment gs, MemorySegment ms, MemorySegment vs, long from, long to,
                     float lr, float momentum, float weightDecay) {
         sgdTail(ws, gs, ms, vs, from, to, lr, momentum, weightDecay);

@@ -447,6 +447,17 @@ final class VectorKernels implements CpuKernels {
     }
 
     @Override
+    public void addRelu(MemorySegment as, MemorySegment bs, MemorySegment ys, long from, long to) {
+        long i = from;
+        for (; i <= to - L; i += L) {
+            long off = i * Float.BYTES;
+            FloatVector.fromMemorySegment(S, as, off, NATIVE).add(FloatVector.fromMemorySegment(S, bs, off, NATIVE)).max(0f)
+                    .intoMemorySegment(ys, off, NATIVE);
+        }
+        for (; i < to; i++) ys.setAtIndex(F, i, Math.max(0f, as.getAtIndex(F, i) + bs.getAtIndex(F, i)));
+    }
+
+    @Override
     public void sgd(MemorySegment ws, MemorySegment gs, MemorySegment ms, MemorySegment vs, long from, long to,
                     float lr, float momentum, float weightDecay) {
         FloatVector zero = FloatVector.zero(S);
