@@ -98,18 +98,10 @@ public final class BatchNormLayer implements Layer {
     /** Gradients of the training-mode transform (the only one that is trained through). */
     @Override
     public Tensor backward(Tensor dy, boolean inputGradient) {
-        return backward(spec.activation() == Activation.RELU ? buffers.get(OUT, geometry.batch()) : null, dy, inputGradient);
-    }
-
-    /**
-     * Gradients of the training-mode transform followed by a ReLU whose output is {@code reluOutput} (this layer's
-     * own, or that of a residual block's sum when this layer has no activation), or by nothing when it is null.
-     * The ReLU's gradient is applied to {@code dy} in place, as the backend's ReLU gradient leaves it.
-     */
-    Tensor backward(Tensor reluOutput, Tensor dy, boolean inputGradient) {
         Tensor dx = buffers.get(DX, geometry.batch());
-        if (reluOutput != null) {
-            backend.batchNormReluBackward(input, reluOutput, dy, gamma.value(), savedMean, savedInvStd, dx, gamma.grad(), beta.grad(), geometry);
+        if (spec.activation() == Activation.RELU) {
+            backend.batchNormReluBackward(input, buffers.get(OUT, geometry.batch()), dy, gamma.value(), savedMean, savedInvStd, dx, gamma.grad(),
+                    beta.grad(), geometry);
         } else {
             backend.batchNormBackward(input, dy, gamma.value(), savedMean, savedInvStd, dx, gamma.grad(), beta.grad(), geometry);
         }

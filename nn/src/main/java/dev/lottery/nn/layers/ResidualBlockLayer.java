@@ -86,9 +86,9 @@ public final class ResidualBlockLayer implements Layer {
 
     @Override
     public Tensor backward(Tensor dy, boolean inputGradient) {
-        // The block's ReLU gate is applied by bn2 as it first reads dy (it gates dy in place); bn2 and the shortcut's
-        // norm have no activation of their own, so the shortcut then sees the gated gradient.
-        Tensor dBranch = conv1.backward(bn1.backward(conv2.backward(bn2.backward(buffers.get(OUT, batch), dy, true), true), true), inputGradient);
+        backend.reluBackward(buffers.get(OUT, batch), dy);
+        // bn2 and the shortcut's norm have no activation, so neither overwrites dy: both see the gated gradient.
+        Tensor dBranch = conv1.backward(bn1.backward(conv2.backward(bn2.backward(dy, true), true), true), inputGradient);
         if (projection == null) {
             if (inputGradient) backend.add(dBranch, dy);
             return dBranch;
