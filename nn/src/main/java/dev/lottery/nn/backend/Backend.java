@@ -138,22 +138,6 @@ public interface Backend extends DenseOps, ConvolutionOps, PruningOps, DataOps, 
     }
 
     /**
-     * Gradients of {@link #batchNormReluTraining}: {@link #reluBackward} on dy, then {@link #batchNormBackward}. A
-     * backend that gates dy while it first reads it (the CPU's, one channel at a time while the channel is in cache)
-     * saves a pass over the gradients; the result is the same either way.
-     *
-     * @param y  the forward pass's output (after the ReLU), read only
-     * @param dy gradient with respect to y; overwritten with the gradient with respect to the normalization's output
-     *           ({@code dy * (y > 0)}, as {@link #reluBackward} leaves it); the other parameters are
-     *           {@link #batchNormBackward}'s
-     */
-    default void batchNormReluBackward(Tensor x, Tensor y, Tensor dy, Tensor gamma, Tensor savedMean, Tensor savedInvStd, Tensor dx,
-                                       Tensor dgamma, Tensor dbeta, ChannelGeometry g) {
-        reluBackward(y, dy);
-        batchNormBackward(x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta, g);
-    }
-
-    /**
      * {@code y = max(a + b, 0)} element-wise (a residual block's output: its branch plus its shortcut, then the ReLU),
      * in one pass where a backend can; the same result as {@link #copy}, {@link #add} and {@link #relu} in turn.
      *

@@ -98,13 +98,9 @@ public final class BatchNormLayer implements Layer {
     /** Gradients of the training-mode transform (the only one that is trained through). */
     @Override
     public Tensor backward(Tensor dy, boolean inputGradient) {
+        if (spec.activation() == Activation.RELU) backend.reluBackward(buffers.get(OUT, geometry.batch()), dy);
         Tensor dx = buffers.get(DX, geometry.batch());
-        if (spec.activation() == Activation.RELU) {
-            backend.batchNormReluBackward(input, buffers.get(OUT, geometry.batch()), dy, gamma.value(), savedMean, savedInvStd, dx, gamma.grad(),
-                    beta.grad(), geometry);
-        } else {
-            backend.batchNormBackward(input, dy, gamma.value(), savedMean, savedInvStd, dx, gamma.grad(), beta.grad(), geometry);
-        }
+        backend.batchNormBackward(input, dy, gamma.value(), savedMean, savedInvStd, dx, gamma.grad(), beta.grad(), geometry);
         return inputGradient ? dx : null;
     }
 

@@ -593,16 +593,7 @@ public final class CpuBackend implements Backend {
                                   Tensor dgamma, Tensor dbeta, ChannelGeometry g) {
         LayerOpSizes.batchNormBackward(x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta, g);
         requireVectorsForBatchNorm();
-        CpuBatchNorm.backward(workers, seg(x), null, seg(dy), seg(gamma), seg(savedMean), seg(savedInvStd), seg(dx), seg(dgamma), seg(dbeta), g);
-    }
-
-    @Override
-    public void batchNormReluBackward(Tensor x, Tensor y, Tensor dy, Tensor gamma, Tensor savedMean, Tensor savedInvStd, Tensor dx,
-                                      Tensor dgamma, Tensor dbeta, ChannelGeometry g) {
-        LayerOpSizes.batchNormBackward(x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta, g);
-        requireSize(y, dy.size(), "batchNormReluBackward");
-        requireVectorsForBatchNorm();
-        CpuBatchNorm.backward(workers, seg(x), seg(y), seg(dy), seg(gamma), seg(savedMean), seg(savedInvStd), seg(dx), seg(dgamma), seg(dbeta), g);
+        CpuBatchNorm.backward(workers, seg(x), seg(dy), seg(gamma), seg(savedMean), seg(savedInvStd), seg(dx), seg(dgamma), seg(dbeta), g);
     }
 
     @Override
