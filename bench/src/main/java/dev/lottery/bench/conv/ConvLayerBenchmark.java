@@ -78,7 +78,7 @@ public class ConvLayerBenchmark {
         poolDx = backend.zeros("pool.dx", POOL_BATCH, 64, 28, 28);
     }
 
-    /** {@code size} standard normal values (ConvLayerTimes fills its tensors with them too). */
+    /** {@code size} standard normal values (ConvLayerTimes and FusedPassBenchmark fill their tensors with them too). */
     static float[] random(SplittableRandom rnd, long size) {
         float[] a = new float[(int) size];
         for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextGaussian();

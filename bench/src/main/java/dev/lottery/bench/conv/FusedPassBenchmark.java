@@ -57,8 +57,8 @@ public class FusedPassBenchmark {
         int n = Math.toIntExact(g.size()), c = g.channels();
         float[] ones = new float[c];
         Arrays.fill(ones, 1f);
-        x = backend.upload("x", random(rnd, n), n);
-        shortcut = backend.upload("shortcut", random(rnd, n), n);
+        x = backend.upload("x", ConvLayerBenchmark.random(rnd, n), n);
+        shortcut = backend.upload("shortcut", ConvLayerBenchmark.random(rnd, n), n);
         y = backend.zeros("y", n);
         gamma = backend.upload("gamma", ones, c);
         beta = backend.zeros("beta", c);
@@ -66,12 +66,6 @@ public class FusedPassBenchmark {
         runningVar = backend.upload("running_var", ones, c);
         savedMean = backend.zeros("saved_mean", c);
         savedInvStd = backend.zeros("saved_inv_std", c);
-    }
-
-    private static float[] random(SplittableRandom rnd, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float) rnd.nextGaussian();
-        return a;
     }
 
     @TearDown
