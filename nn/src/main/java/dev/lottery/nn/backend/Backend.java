@@ -117,8 +117,19 @@ public interface Backend extends DenseOps, ConvolutionOps, PruningOps, DataOps, 
      * {@link #batchNormTraining} followed by {@link #relu} on y. A backend that applies the ReLU while it writes y (the
      * CPU's) saves a pass over the activations; the result is the same either way.
      *
-     * @param y output, overwritten with {@code max(gamma * (x - mean) * invStd + beta, 0)}; the other parameters are
-     *          {@link #batchNormTraining}'s
+     * @param x           input {@code [N,C,spatial]}, read only
+     * @param gamma       scale {@code [C]}, read only
+     * @param beta        shift {@code [C]}, read only
+     * @param runningMean running mean {@code [C]} used at evaluation, updated in place
+     * @param runningVar  running (unbiased) variance {@code [C]} used at evaluation, updated in place
+     * @param momentum    weight of this batch's statistics in the running ones, in {@code [0, 1]}
+     * @param epsilon     added to the variance before the square root, positive
+     * @param savedMean   output {@code [C]}: this batch's mean, for {@link #batchNormBackward}
+     * @param savedInvStd output {@code [C]}: this batch's {@code 1/sqrt(var + epsilon)}, for
+     *                    {@link #batchNormBackward}
+     * @param y           output, the same shape as {@code x}, overwritten with
+     *                    {@code max(gamma * (x - mean) * invStd + beta, 0)}
+     * @param g           batch, channels and spatial size of {@code x}
      */
     default void batchNormReluTraining(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float momentum,
                                        float epsilon, Tensor savedMean, Tensor savedInvStd, Tensor y, ChannelGeometry g) {
@@ -129,7 +140,14 @@ public interface Backend extends DenseOps, ConvolutionOps, PruningOps, DataOps, 
     /**
      * {@link #batchNormInference} followed by {@link #relu} on y, fused where a backend can; the same result either way.
      *
-     * @param y output, overwritten with the normalization's ReLU; the other parameters are {@link #batchNormInference}'s
+     * @param x           input {@code [N,C,spatial]}, read only
+     * @param gamma       scale {@code [C]}, read only
+     * @param beta        shift {@code [C]}, read only
+     * @param runningMean running mean {@code [C]} from training, read only
+     * @param runningVar  running variance {@code [C]} from training, read only
+     * @param epsilon     added to the variance before the square root, as in training
+     * @param y           output, the same shape as {@code x}, overwritten with the normalization's ReLU
+     * @param g           batch, channels and spatial size of {@code x}
      */
     default void batchNormReluInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float epsilon,
                                         Tensor y, ChannelGeometry g) {
