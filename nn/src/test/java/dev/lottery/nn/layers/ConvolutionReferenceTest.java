@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The CPU convolution (Winograd F(2x2, 3x3) and direct stride-1 kernels, both also for the filter gradient; im2col +
- * GEMM, grouped or image by image, pointwise shortcut) against a six-loop convolution in double, forward and both backward products. The backward
+ * The CPU convolution (Winograd F(2x2, 3x3) and the direct kernels, stride 1 and strided over phase planes, both also
+ * for the filter gradient; im2col + GEMM, grouped or image by image, pointwise shortcut) against a six-loop convolution in double, forward and both backward products. The backward
  * products are checked as adjoints: {@code <dy, conv(x, w)> = <dx, x> = <dw, w>} written out element by element;
  * the forward with its ReLU fused gives {@code max(0, y)} of the same bits.
  */
@@ -46,7 +46,13 @@ class ConvolutionReferenceTest {
             "1, 64, 60, 60, 16, 3, 1, 1", // Winograd filter gradient in chunks of tile rows
             "3, 36, 7, 9, 10, 3, 1, 1",  // Winograd filter gradient, odd rows and columns (tiles past both edges)
             "2, 36, 6, 6, 70, 3, 1, 1",  // Winograd filter gradient: whole register tiles of filters and a last vector
-            "2, 40, 7, 7, 6, 3, 2, 1",   // more than 32 channels, stride 2: filter gradient on im2col + GEMM
+            "2, 40, 7, 7, 6, 3, 2, 1",   // more than 32 channels, stride 2: the direct kernels over phase planes
+            "3, 16, 32, 32, 32, 3, 2, 1", // resnet20's first downsampling layer (16 -> 32, 32x32 -> 16x16)
+            "2, 3, 8, 9, 5, 3, 2, 1",    // stride 2, even rows and odd columns (a phase column past the image)
+            "2, 2, 11, 10, 3, 3, 3, 1",  // stride 3: nine phases of one tap each
+            "2, 3, 9, 9, 4, 2, 2, 0",    // 2x2 stride 2: every phase one tap, input rows no window covers
+            "2, 2, 10, 11, 3, 4, 2, 1",  // 4x4 stride 2, phases of 2 x 2 taps
+            "2, 3, 9, 8, 9, 5, 2, 2",    // 5x5 stride 2 SAME-like, phases of 3 x 3, 3 x 2, 2 x 3 and 2 x 2 taps
             "3, 40, 9, 9, 6, 5, 1, 2",   // 5x5 SAME, more than 32 channels: the wide direct filter gradient
             "11, 36, 8, 7, 70, 5, 1, 2", // the same: uneven ranges, whole register tiles of filters and a last vector
             "2, 33, 9, 9, 4, 5, 1, 0",   // the same, VALID, rows padding the last block of (channel, tap) pairs

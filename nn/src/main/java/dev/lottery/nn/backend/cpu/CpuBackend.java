@@ -43,10 +43,11 @@ public final class CpuBackend implements Backend {
     /**
      * The CPU kernels' generation, raised whenever a change moves any result's bits: currently the masked products'
      * weight gradients (sixteen partial sums below the crossovers in {@link MaskedProducts}), evaluations over a
-     * whole test set in one pass, the convolutions' direct and Winograd kernels, and (generation 4) the Winograd filter
-     * gradient of 3x3 layers from 16 channels and the direct filter gradient of the other stride-1 layers above 32.
+     * whole test set in one pass, the convolutions' direct and Winograd kernels, (generation 4) the Winograd filter
+     * gradient of 3x3 layers from 16 channels and the direct filter gradient of the other stride-1 layers above 32, and
+     * (generation 5) the strided layers (resnet20's downsampling convolutions) on the direct kernels over phase planes.
      */
-    static final int GENERATION = 4;
+    static final int GENERATION = 5;
     /** {@code -Dlottery.cpu.sparse=false}: masked products and updates run dense (the default is true). */
     public static final String SPARSE_PROPERTY = "lottery.cpu.sparse";
     /**
@@ -125,8 +126,8 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * {@code cpu-4-v8} (8-float vectors), {@code cpu-4-dense-v8} with every masked product dense (their weight gradients
-     * round otherwise), or {@code cpu-4-scalar} without the Vector API.
+     * {@code cpu-5-v8} (8-float vectors), {@code cpu-5-dense-v8} with every masked product dense (their weight gradients
+     * round otherwise), or {@code cpu-5-scalar} without the Vector API.
      */
     @Override
     public String kernelGeneration() {

@@ -8,13 +8,18 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Stride-1 convolutions computed straight from the padded images ({@link ConvFrame}), with no im2col matrix and no
- * packing of it. Forward, a register tile is {@link #MR} filters by {@link #NV} vectors of output positions: each step
+ * Convolutions computed straight from the padded images ({@link ConvFrame}), with no im2col matrix and no packing of
+ * it. Forward, a register tile is {@link #MR} filters by {@link #NV} vectors of output positions: each step
  * of its loop broadcasts the tile's weights of one (channel, tap) and loads the shifted input vectors of that tap. The
  * data gradient is the same kernel run over the output gradient with the filters transposed and flipped (a stride-1
  * transposed convolution is a correlation with pad {@code R-1-pad}). The filter gradient's tile is {@link #GF}
  * filters by two groups of three taps (of one kernel row each), one vector accumulator each, summing {@code dy * x}
  * over the positions of the whole batch; its lanes are added in order at the end.
+ *
+ * <p>Strided layers run on the same tiles over phase planes ({@link ConvFrame}): forward, each tap reads one shifted
+ * phase plane; the data gradient is one stride-1 correlation of the output gradient per phase of the input
+ * ({@link #backwardDataStrided}); the filter gradient is the wide one ({@link #backwardFilterWide}) with its rows in
+ * phase planes. Against im2col + GEMM this stages each input value once instead of once per tap that reads it.
  *
  * <p><b>Same bits whatever the population.</b> Every output is one FMA chain over its own (channel, tap) steps in
  * ascending order, starting from zero (the bias is added afterwards); every filter-gradient value one chain per lane
@@ -47,9 +52,13 @@ final class DirectConvolution {
 
     private DirectConvolution() {}
 
-    /** Whether these kernels compute the convolution and its data gradient: stride 1, a border narrower than the kernel. */
+    /**
+     * Whether these kernels compute the convolution and its data gradient: a border narrower than the kernel and a
+     * stride no longer than it (so that every phase plane of a strided layer has taps; a 1x1 stride-2 projection
+     * reads a quarter of its input and stays with im2col).
+     */
     static boolean applies(ConvGeometry g) {
-        return g.stride() == 1 && g.pad() < g.kernel();
+        return g.pad() < g.kernel() && g.stride() <= g.kernel();
     }
 
     /**
@@ -60,17 +69,23 @@ final class DirectConvolution {
      * filters, so a population's shared first layer takes the path each member would take alone.
      */
     static boolean appliesToFilterGradient(ConvGeometry g) {
-        return applies(g) && g.groupChannels() <= FILTER_GRADIENT_CHANNELS;
+        return applies(g) && g.stride() == 1 && g.groupChannels() <= FILTER_GRADIENT_CHANNELS;
     }
 
-    /** The frame of the forward product and of the filter gradient: the input padded by {@code pad}. */
+    /** The frame of the forward product and of the filter gradient: the input padded by {@code pad} (in phases when strided). */
     private static ConvFrame inputFrame(ConvGeometry g) {
-        return new ConvFrame(g.groupChannels(), g.height(), g.width(), g.pad(), g.kernel(), L, NV);
+        return new ConvFrame(g.groupChannels(), g.height(), g.width(), g.pad(), g.kernel(), g.stride(), L, NV);
     }
 
-    /** The frame of the data gradient: the output gradient padded by {@code R-1-pad}, filters flipped. */
+    /**
+     * The frame of the data gradient: the output gradient padded by {@code R-1-pad}, filters flipped; when strided, by
+     * one less than a phase's taps a side, so that each phase of the padded input is a correlation over it.
+     */
     private static ConvFrame gradientFrame(ConvGeometry g) {
-        return new ConvFrame(g.groupFilters(), g.outHeight(), g.outWidth(), g.kernel() - 1 - g.pad(), g.kernel(), L, NV);
+        int reach = ConvFrame.ceilDiv(g.kernel(), g.stride());
+        return g.stride() == 1
+                ? new ConvFrame(g.groupFilters(), g.outHeight(), g.outWidth(), g.kernel() - 1 - g.pad(), g.kernel(), 1, L, NV)
+                : new ConvFrame(g.groupFilters(), g.outHeight(), g.outWidth(), reach - 1, reach, 1, L, NV);
     }
 
     /**
@@ -90,36 +105,52 @@ final class DirectConvolution {
      * output {@code m} is input channel {@code m}, channel {@code i} is filter {@code i} and the taps run backwards.
      */
     private static PackedFilters pack(MemorySegment w, ConvGeometry g, ConvFrame frame, boolean transposed, LayerScratch scratch) {
-        int k = g.groupFilters(), c = g.groupChannels(), rr = g.kernel() * g.kernel();
-        int outputs = transposed ? c : k, tiles = ConvFrame.ceilDiv(outputs, MR), groupSize = k * c * rr;
-        int maxSteps = g.groups() * tiles * frame.channels() * rr;
-        int[] start = scratch.tileStarts(g.groups() * tiles + 1), offsets = scratch.stepOffsets(maxSteps);
-        float[] weights = scratch.stepWeights(maxSteps * MR), raw = scratch.filters(groupSize);
-        int[] taps = new int[rr];
-        for (int r = 0; r < g.kernel(); r++) {
-            for (int s = 0; s < g.kernel(); s++) taps[r * g.kernel() + s] = frame.tap(r, s);
+        int r = g.kernel(), rr = r * r;
+        int[] taps = new int[rr], shifts = new int[rr];
+        for (int t = 0; t < rr; t++) {
+            taps[t] = transposed ? rr - 1 - t : t;
+            shifts[t] = frame.offset(0, t / r, t % r);
         }
+        return pack(w, g, frame, transposed, new int[][] {taps}, new int[][] {shifts}, scratch);
+    }
+
+    /**
+     * Packs the filters for each of several sets of taps ({@code taps[set]}, indices {@code r * R + s} into a filter,
+     * read at {@code shifts[set]} from channel {@code i}'s first plane): set {@code u}'s tile {@code b} of group
+     * {@code j} is {@link PackedFilters#tile}{@code (u * groups + j, b)}. Steps whose weights are all zero are left out.
+     */
+    private static PackedFilters pack(MemorySegment w, ConvGeometry g, ConvFrame frame, boolean transposed, int[][] taps,
+                                      int[][] shifts, LayerScratch scratch) {
+        int k = g.groupFilters(), c = g.groupChannels(), rr = g.kernel() * g.kernel(), channelSize = frame.phases() * frame.plane();
+        int outputs = transposed ? c : k, tiles = ConvFrame.ceilDiv(outputs, MR), groupSize = k * c * rr, sets = taps.length;
+        int maxSteps = 0;
+        for (int[] set : taps) maxSteps += g.groups() * tiles * frame.channels() * set.length;
+        int[] start = scratch.tileStarts(sets * g.groups() * tiles + 1), offsets = scratch.stepOffsets(maxSteps);
+        float[] weights = scratch.stepWeights(maxSteps * MR), raw = scratch.filters(groupSize);
         int steps = 0;
-        for (int group = 0; group < g.groups(); group++) {
-            MemorySegment.copy(w, F, (long) group * groupSize * Float.BYTES, raw, 0, groupSize);
-            for (int tile = 0; tile < tiles; tile++) {
-                start[group * tiles + tile] = steps;
-                for (int i = 0; i < frame.channels(); i++) {
-                    for (int t = 0; t < rr; t++) {
-                        boolean any = false;
-                        for (int j = 0; j < MR; j++) {
-                            int m = tile * MR + j;
-                            float v = 0f;
-                            if (m < outputs) v = transposed ? raw[(i * c + m) * rr + rr - 1 - t] : raw[(m * c + i) * rr + t];
-                            weights[steps * MR + j] = v;
-                            any |= v != 0f;
+        for (int set = 0; set < sets; set++) {
+            for (int group = 0; group < g.groups(); group++) {
+                MemorySegment.copy(w, F, (long) group * groupSize * Float.BYTES, raw, 0, groupSize);
+                for (int tile = 0; tile < tiles; tile++) {
+                    start[(set * g.groups() + group) * tiles + tile] = steps;
+                    for (int i = 0; i < frame.channels(); i++) {
+                        for (int j = 0; j < taps[set].length; j++) {
+                            int tap = taps[set][j];
+                            boolean any = false;
+                            for (int l = 0; l < MR; l++) {
+                                int m = tile * MR + l;
+                                float v = 0f;
+                                if (m < outputs) v = transposed ? raw[(i * c + m) * rr + tap] : raw[(m * c + i) * rr + tap];
+                                weights[steps * MR + l] = v;
+                                any |= v != 0f;
+                            }
+                            if (any) offsets[steps++] = i * channelSize + shifts[set][j];
                         }
-                        if (any) offsets[steps++] = i * frame.plane() + taps[t];
                     }
                 }
             }
         }
-        start[g.groups() * tiles] = steps;
+        start[sets * g.groups() * tiles] = steps;
         return new PackedFilters(start, offsets, weights, tiles);
     }
 
@@ -140,6 +171,10 @@ final class DirectConvolution {
 
     /** {@code dx = conv^T(dy, w)} (overwrites dx). */
     static void backwardData(GemmWorkers workers, MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g) {
+        if (g.stride() > 1) {
+            backwardDataStrided(workers, dy, w, dx, g);
+            return;
+        }
         ConvFrame frame = gradientFrame(g);
         PackedFilters filters = pack(w, g, frame, true, LayerScratch.get());
         int c = g.groupChannels(), k = g.groupFilters();
@@ -148,6 +183,72 @@ final class DirectConvolution {
             int group = t / g.batch(), n = t % g.batch();
             convolveImage(dy, (n * g.filters() + (long) group * k) * outPlane, filters, group, c, frame, 0, null, false,
                     dx, (n * g.channels() + (long) group * c) * inPlane);
+        }, dy, w, dx);
+    }
+
+    /**
+     * {@code dx = conv^T(dy, w)} (overwrites dx) for stride {@code t > 1}, one phase of the padded input at a time:
+     * position {@code (t i + a, t j + b)} gets the sum over filters and over the taps {@code (a + t m, b + t n)} of
+     * {@code w[f][c][a + t m][b + t n] * dy[f][i - m][j - n]}, a stride-1 correlation of {@code dy} with phase
+     * {@code (a, b)}'s taps, flipped. Each image's {@code dy} is staged once ({@link #gradientFrame}), every phase runs
+     * the forward tiles over it with its own packed taps, and the phases are then dealt out to their rows and columns
+     * of {@code dx}. Each value is one FMA chain over (filter, tap) in order, as in the stride-1 kernels.
+     */
+    private static void backwardDataStrided(GemmWorkers workers, MemorySegment dy, MemorySegment w, MemorySegment dx, ConvGeometry g) {
+        ConvFrame frame = gradientFrame(g);
+        int t = g.stride(), r = g.kernel(), reach = frame.kernel(), cols = frame.cols();
+        int[][] taps = new int[t * t][], shifts = new int[t * t][];
+        for (int a = 0; a < t; a++) {
+            for (int b = 0; b < t; b++) {
+                int rows = ConvFrame.ceilDiv(r - a, t), columns = ConvFrame.ceilDiv(r - b, t), phase = a * t + b;
+                taps[phase] = new int[rows * columns];
+                shifts[phase] = new int[rows * columns];
+                for (int m = 0; m < rows; m++) {
+                    for (int n = 0; n < columns; n++) {
+                        taps[phase][m * columns + n] = (a + t * m) * r + b + t * n;
+                        shifts[phase][m * columns + n] = (reach - 1 - m) * cols + reach - 1 - n;
+                    }
+                }
+            }
+        }
+        PackedFilters filters = pack(w, g, frame, true, taps, shifts, LayerScratch.get());
+        int c = g.groupChannels(), k = g.groupFilters(), h = g.height(), wd = g.width(), pad = g.pad();
+        int tiles = filters.tiles(), positions = frame.positions(), vectors = positions / L, image = frame.image();
+        int phaseRows = frame.outRows(), phaseCols = frame.outCols(), phaseSize = tiles * MR * positions;
+        long inPlane = (long) h * wd, outPlane = (long) g.outHeight() * g.outWidth();
+        workers.forEach(g.groups() * g.batch(), task -> {
+            int group = task / g.batch(), n = task % g.batch();
+            LayerScratch scratch = LayerScratch.get();
+            float[] in = scratch.frames(image + frame.slack());
+            frame.stage(dy, (n * g.filters() + (long) group * k) * outPlane, scratch.images(image), in, 0, frame.plane());
+            Arrays.fill(in, image, image + frame.slack(), 0f);
+            float[] out = scratch.outputFrames(t * t * phaseSize);
+            int[] start = filters.start(), offsets = filters.offsets();
+            float[] weights = filters.weights();
+            for (int phase = 0; phase < t * t; phase++) {
+                for (int v0 = 0; v0 < vectors; v0 += NV) {
+                    int o = Math.min(v0, vectors - NV) * L;
+                    for (int tile = 0; tile < tiles; tile++) {
+                        int at = filters.tile(phase * g.groups() + group, tile);
+                        tile(in, o, offsets, weights, start[at], start[at + 1], out, phase * phaseSize + tile * MR * positions + o,
+                                positions);
+                    }
+                }
+            }
+            // Deal the phases out: padded row u = y + pad is row u / t of phase row u % t, and so for the columns;
+            // phase positions past the correlation's output have no filter over them and get zero.
+            float[] compact = scratch.compact(c * (int) inPlane);
+            for (int ch = 0; ch < c; ch++) {
+                for (int y = 0; y < h; y++) {
+                    int u = y + pad, i = u / t, to = (ch * h + y) * wd;
+                    for (int b = 0; b < t; b++) {
+                        int x0 = Math.floorMod(b - pad, t), j = (x0 + pad) / t;
+                        int from = (u % t * t + b) * phaseSize + ch * positions + i * cols;
+                        for (int x = x0; x < wd; x += t, j++) compact[to + x] = i < phaseRows && j < phaseCols ? out[from + j] : 0f;
+                    }
+                }
+            }
+            MemorySegment.copy(compact, 0, dx, F, (n * g.channels() + (long) group * c) * inPlane * Float.BYTES, c * (int) inPlane);
         }, dy, w, dx);
     }
 
@@ -161,7 +262,7 @@ final class DirectConvolution {
         LayerScratch scratch = LayerScratch.get();
         int image = frame.image(), positions = frame.positions(), tiles = filters.tiles(), vectors = positions / L;
         float[] in = scratch.frames(image + frame.slack());
-        frame.stage(src, from, scratch.images(image), in, 0, frame.plane());
+        frame.stage(src, from, scratch.images(image), in, 0, frame.phases() * frame.plane());
         Arrays.fill(in, image, image + frame.slack(), 0f);
         float[] out = scratch.outputFrames(tiles * MR * positions);
         int[] start = filters.start(), offsets = filters.offsets();
@@ -340,10 +441,11 @@ final class DirectConvolution {
 
     /**
      * Whether {@link #backwardFilterWide} computes the filter gradient: the stride-1 layers above
-     * {@link #FILTER_GRADIENT_CHANNELS} channels that Winograd's filter gradient does not take (conv2's 5x5 layers).
+     * {@link #FILTER_GRADIENT_CHANNELS} channels that Winograd's filter gradient does not take (conv2's 5x5 layers), and
+     * the strided layers (resnet20's downsampling 3x3 convolutions), whose (channel, tap) rows lie in phase planes.
      */
     static boolean appliesToWideFilterGradient(ConvGeometry g) {
-        return applies(g) && g.groupChannels() > FILTER_GRADIENT_CHANNELS;
+        return applies(g) && (g.stride() > 1 || g.groupChannels() > FILTER_GRADIENT_CHANNELS);
     }
 
     /**
@@ -362,15 +464,16 @@ final class DirectConvolution {
         int kPad = FilterGradientTiles.paddedFilters(k);
         long inPlane = (long) g.height() * g.width(), outPlane = (long) g.outHeight() * g.outWidth();
         float[] out = LayerScratch.get().filters(k * c * rr);
-        // Where each (channel, tap) row starts in an image's frame (hp x wp planes), or the zeros after the frames.
-        int wp = g.width() + 2 * g.pad(), plane = (g.height() + 2 * g.pad()) * wp, rows = FilterGradientTiles.paddedRows(c * rr);
+        // Where each (channel, tap) row starts in an image's frame, or the zeros after the frames.
+        ConvFrame frame = inputFrame(g);
+        int rows = FilterGradientTiles.paddedRows(c * rr);
         int[] offsets = new int[rows];
         for (int j = 0; j < rows; j++) {
             int tap = j % rr;
-            offsets[j] = j < c * rr ? j / rr * plane + tap / g.kernel() * wp + tap % g.kernel() : c * plane;
+            offsets[j] = j < c * rr ? frame.offset(j / rr, tap / g.kernel(), tap % g.kernel()) : frame.image();
         }
         FilterGradientTiles.overRanges(workers, g, rows * kPad,
-                (group, n0, n1) -> wideGradientImages(g, offsets, x, (n0 * g.channels() + (long) group * c) * inPlane,
+                (group, n0, n1) -> wideGradientImages(g, frame, offsets, x, (n0 * g.channels() + (long) group * c) * inPlane,
                         g.channels() * inPlane, dy, (n0 * g.filters() + (long) group * k) * outPlane, g.filters() * outPlane, n1 - n0),
                 (group, total) -> {
                     for (int f = 0; f < k; f++) {
@@ -385,32 +488,27 @@ final class DirectConvolution {
      * thread's scratch, each (channel, tap) row read from the frame at its {@code offsets} entry; image i's inputs at
      * {@code xFrom + i * xStep}, its output gradients at {@code dyFrom + i * dyStep}.
      */
-    private static float[] wideGradientImages(ConvGeometry g, int[] offsets, MemorySegment x, long xFrom, long xStep, MemorySegment dy,
-                                              long dyFrom, long dyStep, int images) {
+    private static float[] wideGradientImages(ConvGeometry g, ConvFrame frame, int[] offsets, MemorySegment x, long xFrom, long xStep,
+                                              MemorySegment dy, long dyFrom, long dyStep, int images) {
         LayerScratch scratch = LayerScratch.get();
-        int c = g.groupChannels(), k = g.groupFilters(), h = g.height(), w = g.width(), pad = g.pad();
-        int hp = h + 2 * pad, wp = w + 2 * pad, plane = hp * wp, p = g.outHeight(), q = g.outWidth(), positions = p * q;
+        int c = g.groupChannels(), k = g.groupFilters(), image = frame.image(), cols = frame.cols();
+        int p = g.outHeight(), q = g.outWidth(), positions = p * q;
         int rows = offsets.length, kPad = FilterGradientTiles.paddedFilters(k);
-        // Positions on the padded width: p rows of wp, the last one only as long as the output.
-        int count = (p - 1) * wp + q;
+        // Positions on the frame's width: p rows of cols, the last one only as long as the output.
+        int count = (p - 1) * cols + q;
         // The frames, then zeros for the rows that pad the last block.
-        float[] frame = scratch.frames(c * plane + count), raw = scratch.images(c * h * w);
-        float[] dyRaw = scratch.compact(k * positions), dyT = scratch.gradientFrames(p * wp * kPad);
+        float[] in = scratch.frames(image + count), raw = scratch.images(c * g.height() * g.width());
+        float[] dyRaw = scratch.compact(k * positions), dyT = scratch.gradientFrames(p * cols * kPad);
         float[] sums = scratch.transformedGradients(rows * kPad);
-        Arrays.fill(frame, 0, c * plane + count, 0f);
-        Arrays.fill(dyT, 0, p * wp * kPad, 0f);
+        Arrays.fill(in, image, image + count, 0f);
+        Arrays.fill(dyT, 0, p * cols * kPad, 0f);
         for (int n = 0; n < images; n++) {
-            MemorySegment.copy(x, F, (xFrom + n * xStep) * Float.BYTES, raw, 0, c * h * w);
-            for (int plane0 = 0; plane0 < c; plane0++) {
-                for (int row = 0; row < h; row++) {
-                    System.arraycopy(raw, (plane0 * h + row) * w, frame, plane0 * plane + (row + pad) * wp + pad, w);
-                }
-            }
+            frame.stage(x, xFrom + n * xStep, raw, in, 0, frame.phases() * frame.plane());
             MemorySegment.copy(dy, F, (dyFrom + n * dyStep) * Float.BYTES, dyRaw, 0, k * positions);
             for (int row = 0; row < p; row++) {
-                CpuKernels.active().transpose(dyRaw, row * q, positions, k, q, dyT, row * wp * kPad, kPad);
+                CpuKernels.active().transpose(dyRaw, row * q, positions, k, q, dyT, row * cols * kPad, kPad);
             }
-            FilterGradientTiles.sum(frame, offsets, rows, dyT, 0, kPad, count, sums, 0, n == 0);
+            FilterGradientTiles.sum(in, offsets, rows, dyT, 0, kPad, count, sums, 0, n == 0);
         }
         return sums;
     }

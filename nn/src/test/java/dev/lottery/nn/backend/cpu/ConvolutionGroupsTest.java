@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The CPU convolution gives each member of a population exactly the bits it gets alone: a grouped convolution's
  * groups, and a shared input's blocks of filters, against the same convolution computed for one member, forward,
  * data gradient and filter (and bias) gradient, bit for bit. The geometries cover the direct kernels (stride 1, with
- * filter and channel counts that do not fill their register tiles), Winograd (3x3 over 32 channels or more), the
- * filter gradient's im2col path (more than 32 channels) and the strided im2col path. Also: a filter's outputs do not
+ * filter and channel counts that do not fill their register tiles, and strided over phase planes), Winograd (3x3 over
+ * 32 channels or more, its filter gradient from 16) and im2col + GEMM (1x1 stride 2). Also: a filter's outputs do not
  * depend on its neighbours' weights being zero (the direct and Winograd kernels skip steps where a whole tile's
  * weights are zero).
  */
@@ -65,9 +65,10 @@ class ConvolutionGroupsTest {
             "3, 2, 10, 6, 3, 1, 0",   // VALID
             "2, 3, 8, 3, 5, 1, 2",    // 5x5 SAME
             "3, 5, 6, 7, 1, 1, 0",    // pointwise, stride 1
-            "2, 34, 6, 4, 3, 1, 1",   // more than 32 channels: the filter gradient takes im2col + GEMM
+            "2, 34, 6, 4, 3, 1, 1",   // more than 32 channels: the filter gradient on Winograd
             "2, 32, 7, 33, 3, 1, 1",  // Winograd forward and data gradient
-            "3, 4, 9, 6, 3, 2, 1"})   // stride 2: im2col + GEMM throughout
+            "3, 4, 9, 6, 3, 2, 1",    // stride 2: the direct kernels over phase planes
+            "3, 5, 8, 4, 1, 2, 0"})   // 1x1 stride 2: im2col + GEMM throughout
     void everyGroupGetsTheBitsOfItsConvolutionAlone(int n, int c, int h, int k, int r, int stride, int pad) {
         ConvGeometry grouped = new ConvGeometry(n, MEMBERS * c, h, h, MEMBERS * k, r, stride, pad, MEMBERS);
         ConvGeometry alone = grouped.group();

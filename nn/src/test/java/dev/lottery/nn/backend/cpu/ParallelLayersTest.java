@@ -35,10 +35,11 @@ class ParallelLayersTest {
             "11, 2, 33, 4, 3, 1, 1, 1",  // direct kernels, several position blocks and filter tiles
             "50, 8, 14, 6, 5, 1, 2, 1",  // conv2's second layer shape (scaled down)
             "9, 3, 16, 4, 1, 2, 0, 1",   // 1x1 stride-2 projection: im2col, one image per product
-            "12, 6, 8, 6, 3, 2, 1, 1",   // stride 2: im2col in groups of images, 8 filter-gradient chunks
+            "12, 6, 8, 6, 3, 2, 1, 1",   // stride 2: the direct kernels over phase planes, filter gradient in 8 ranges
+            "130, 2, 8, 3, 1, 2, 0, 1",  // 1x1 stride 2: im2col in three groups of images, three filter-gradient chunks
             "6, 36, 8, 5, 3, 1, 1, 1",   // the filter gradient on Winograd
             "11, 36, 8, 5, 3, 1, 0, 1",  // the same in 8 uneven ranges of images
-            "6, 36, 8, 5, 3, 2, 1, 1",   // more than 32 channels, stride 2: the filter gradient on im2col + GEMM
+            "6, 36, 8, 5, 3, 2, 1, 1",   // more than 32 channels, stride 2: phase planes
             "11, 36, 8, 5, 5, 1, 2, 1",  // 5x5, more than 32 channels: the wide direct filter gradient in 8 ranges
             "5, 32, 9, 32, 3, 1, 1, 1",  // Winograd forward and both gradients
             "7, 6, 9, 9, 3, 1, 1, 3"})   // three groups (a population's members)
