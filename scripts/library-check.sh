@@ -2,7 +2,8 @@
 # Uses lottery as a library the way a user's project does, and fails on the first thing that does not work:
 #   1. installs the modules (./mvnw install -DskipTests) into a Maven repository of its own, which reads everything
 #      else from ~/.m2/repository and leaves it untouched;
-#   2. builds scripts/library-check/ (a separate project that depends on dev.lottery:lottery) offline against them;
+#   2. fetches the build plugins of scripts/library-check/ (a separate project that depends on dev.lottery:lottery), then
+#      builds it offline against the installed modules;
 #   3. checks that its runtime dependencies hold no picocli, XChart, pdfbox, commons-logging or JUnit;
 #   4. runs it on the module path and on the class path, each with the Vector API and once without it (the scalar
 #      kernels after a one-line notice): it trains a small custom model on in-memory arrays, saves, loads and predicts,
@@ -20,6 +21,11 @@ check="$root/scripts/library-check"
 
 echo "library-check: installing the modules" >&2
 "$root/mvnw" -q "${repo[@]}" install -DskipTests
+
+# The user's project's build plugins (the dependency plugin among them) come from Maven Central first, the one thing
+# fetched: the offline build below then proves that the installed modules are all it needs of this project.
+echo "library-check: fetching the user's project's build plugins" >&2
+"$root/mvnw" -q -B -f "$check/pom.xml" "${repo[@]}" dependency:resolve-plugins >/dev/null
 
 echo "library-check: building the user's project offline" >&2
 "$root/mvnw" -q -B -o -f "$check/pom.xml" "${repo[@]}" package \
