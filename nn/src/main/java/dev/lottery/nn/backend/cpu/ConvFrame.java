@@ -124,14 +124,24 @@ record ConvFrame(int channels, int height, int width, int pad, int kernel, int s
         }
     }
 
-    /** {@link #stage} with phases: each image row is dealt out column by column to its phases' rows. */
+    /**
+     * {@link #stage} with phases: each image row is dealt out to its phases' rows, for stride 2 by
+     * {@link EvenOddColumns} in registers, else column by column.
+     */
     private void stagePhases(float[] raw, float[] dst, int at, int channelStride) {
         int h = height, w = width, t = stride, cols = cols(), plane = plane();
+        // Stride 2: image column 2m lands at padded column 2m + pad, column 2m + 1 at 2m + 1 + pad, each in the phase
+        // of its padded column's parity, at half that column.
+        int evenAt = (pad & 1) * plane + (pad >> 1), oddAt = ((pad + 1) & 1) * plane + ((pad + 1) >> 1);
         for (int c = 0; c < channels; c++) {
             int base = at + c * channelStride;
             Arrays.fill(dst, base, base + phases() * plane, 0f);
             for (int y = 0; y < h; y++) {
                 int u = y + pad, rowAt = base + u % t * t * plane + u / t * cols, src = (c * h + y) * w;
+                if (t == 2) {
+                    EvenOddColumns.split(raw, src, w, dst, rowAt + evenAt, rowAt + oddAt);
+                    continue;
+                }
                 for (int b = 0; b < t; b++) {
                     // The first image column in phase column b, and where it lands in that phase's row.
                     int x0 = Math.floorMod(b - pad, t), to = rowAt + b * plane + (x0 + pad) / t;

@@ -216,6 +216,10 @@ final class DirectConvolution {
         int tiles = filters.tiles(), positions = frame.positions(), vectors = positions / L, image = frame.image();
         int phaseRows = frame.outRows(), phaseCols = frame.outCols(), phaseSize = tiles * MR * positions;
         long inPlane = (long) h * wd, outPlane = (long) g.outHeight() * g.outWidth();
+        // Stride 2: image column 2m is padded column 2m + pad, in the phase of that column's parity at half of it. When
+        // every image column falls inside the correlation's output, a row is interleaved in registers.
+        int evenAt = (pad & 1) * phaseSize + (pad >> 1), oddAt = ((pad + 1) & 1) * phaseSize + ((pad + 1) >> 1);
+        boolean everyColumn = (wd - 1 + pad) / t < phaseCols;
         workers.forEach(g.groups() * g.batch(), task -> {
             int group = task / g.batch(), n = task % g.batch();
             LayerScratch scratch = LayerScratch.get();
@@ -240,11 +244,16 @@ final class DirectConvolution {
             float[] compact = scratch.compact(c * (int) inPlane);
             for (int ch = 0; ch < c; ch++) {
                 for (int y = 0; y < h; y++) {
-                    int u = y + pad, i = u / t, to = (ch * h + y) * wd;
-                    for (int b = 0; b < t; b++) {
-                        int x0 = Math.floorMod(b - pad, t), j = (x0 + pad) / t;
-                        int from = (u % t * t + b) * phaseSize + ch * positions + i * cols;
-                        for (int x = x0; x < wd; x += t, j++) compact[to + x] = i < phaseRows && j < phaseCols ? out[from + j] : 0f;
+                    int u = y + pad, i = u / t, to = (ch * h + y) * wd, rowAt = u % t * t * phaseSize + ch * positions + i * cols;
+                    if (i >= phaseRows) {
+                        Arrays.fill(compact, to, to + wd, 0f);
+                    } else if (t == 2 && everyColumn) {
+                        EvenOddColumns.interleave(out, rowAt + evenAt, rowAt + oddAt, wd, compact, to);
+                    } else {
+                        for (int b = 0; b < t; b++) {
+                            int x0 = Math.floorMod(b - pad, t), j = (x0 + pad) / t, from = rowAt + b * phaseSize;
+                            for (int x = x0; x < wd; x += t, j++) compact[to + x] = j < phaseCols ? out[from + j] : 0f;
+                        }
                     }
                 }
             }

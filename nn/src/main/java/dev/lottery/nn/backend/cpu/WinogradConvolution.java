@@ -6,8 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -453,9 +451,8 @@ final class WinogradConvolution {
     }
 
     /**
-     * Copies the input planes into the staging: each padded row split into even and odd columns, zeros elsewhere. A
-     * row is split {@code 2L} columns at a time in registers ({@link #evenLanes}, {@link #oddLanes}); the last pieces are loaded and
-     * stored under lane masks, so nothing lands in the padding.
+     * Copies the input planes into the staging: each padded row split into even and odd columns
+     * ({@link EvenOddColumns}), zeros elsewhere.
      */
     private static void stage(Plan plan, MemorySegment src, long from, float[] raw, float[] staged) {
         int h = plan.height(), w = plan.width(), pad = plan.pad(), half = plan.half(), plane = plan.plane();
@@ -463,48 +460,13 @@ final class WinogradConvolution {
         Arrays.fill(staged, 0, plan.inputs() * plane, 0f);
         // Column 2m lands at padded column 2m + pad, column 2m + 1 at 2m + 1 + pad: each in the even or odd half by the
         // parity of its padded column, at half that column.
-        int evens = (w + 1) / 2, odds = w / 2;
         int evenAt = (pad & 1) * half + (pad >> 1), oddAt = ((pad + 1) & 1) * half + ((pad + 1) >> 1);
-        VectorShuffle<Float> evensFirst = EVENS_FIRST, oddsFirst = ODDS_FIRST;
-        VectorMask<Float> upper = UPPER_HALF;
         for (int c = 0; c < plan.inputs(); c++) {
             for (int r = 0; r < h; r++) {
-                int row = c * plane + (r + pad) * 2 * half, in = (c * h + r) * w;
-                int m = 0;
-                for (; 2 * m + 2 * L <= w; m += L) {
-                    FloatVector a = FloatVector.fromArray(S, raw, in + 2 * m), b = FloatVector.fromArray(S, raw, in + 2 * m + L);
-                    evenLanes(a, b, evensFirst, oddsFirst, upper).intoArray(staged, row + evenAt + m);
-                    oddLanes(a, b, evensFirst, oddsFirst, upper).intoArray(staged, row + oddAt + m);
-                }
-                if (m < evens) {
-                    FloatVector a = FloatVector.fromArray(S, raw, in + 2 * m, S.indexInRange(2 * m, w));
-                    FloatVector b = FloatVector.fromArray(S, raw, in + 2 * m + L, S.indexInRange(2 * m + L, w));
-                    evenLanes(a, b, evensFirst, oddsFirst, upper).intoArray(staged, row + evenAt + m, S.indexInRange(m, evens));
-                    oddLanes(a, b, evensFirst, oddsFirst, upper).intoArray(staged, row + oddAt + m, S.indexInRange(m, odds));
-                }
+                int row = c * plane + (r + pad) * 2 * half;
+                EvenOddColumns.split(raw, (c * h + r) * w, w, staged, row + evenAt, row + oddAt);
             }
         }
-    }
-
-    /** Lane i takes lane 2i of the vector in the lower half and lane 2i + 1 in the upper: {@code [evens, odds]}. */
-    private static final VectorShuffle<Float> EVENS_FIRST = VectorShuffle.fromOp(S, i -> i < L / 2 ? 2 * i : 2 * (i - L / 2) + 1);
-    /** The other way round: {@code [odds, evens]}. */
-    private static final VectorShuffle<Float> ODDS_FIRST = VectorShuffle.fromOp(S, i -> i < L / 2 ? 2 * i + 1 : 2 * (i - L / 2));
-    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, -1L << (L / 2));
-
-    /**
-     * The even lanes of the {@code 2L} values {@code a, b}, in order: the lower half from {@code a} and the upper from
-     * {@code b}, each rearranged so that its even lanes sit in that half.
-     */
-    private static FloatVector evenLanes(FloatVector a, FloatVector b, VectorShuffle<Float> evensFirst, VectorShuffle<Float> oddsFirst,
-                                         VectorMask<Float> upper) {
-        return a.rearrange(evensFirst).blend(b.rearrange(oddsFirst), upper);
-    }
-
-    /** The odd lanes of {@code a, b}, in order (see {@link #evenLanes}). */
-    private static FloatVector oddLanes(FloatVector a, FloatVector b, VectorShuffle<Float> evensFirst, VectorShuffle<Float> oddsFirst,
-                                        VectorMask<Float> upper) {
-        return a.rearrange(oddsFirst).blend(b.rearrange(evensFirst), upper);
     }
 
     /**

@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
 
 /**
  * Run by {@code VectorWidthsTest} in child JVMs: 3x3 convolutions whose shapes take the direct and the Winograd
- * kernels when vectors are available (8 and 40 channels, stride 1), forward and backward, and a batch norm. With the Vector API the
+ * kernels when vectors are available (8 and 40 channels, stride 1; 5 channels, stride 2, over phase planes, its rows
+ * 35 wide for the even and odd columns' register path and its masked end), forward and backward, and a batch norm. With the Vector API the
  * kernels run at the CPU's preferred width (the JVM's {@code -XX:UseAVX} picks the tile shapes); without it the
  * convolution runs on the im2col path and batch norm is refused in one line. Prints {@code kernels=<generation>
  * forward=<max error> data=<max error> filter=<max error> bn=<"ran" or the message>}, errors against plain loops.
@@ -21,7 +22,7 @@ public final class ConvolutionCheck {
         try (CpuBackend cpu = new CpuBackend()) {
             // 8 channels: the direct kernels; 40: Winograd's (72 filters: whole register tiles of filters in the
             // filter gradient and a last vector, at either width).
-            double[] a = errors(cpu, 8, 8), b = errors(cpu, 40, 72);
+            double[] a = errors(cpu, 8, 8, 1, 6, 6), b = errors(cpu, 40, 72, 1, 6, 6), s = errors(cpu, 5, 6, 2, 5, 35);
             String bn;
             try {
                 Tensor one = cpu.upload("one", new float[] {1}, 1), zero = cpu.zeros("zero", 1);
@@ -32,34 +33,37 @@ public final class ConvolutionCheck {
                 bn = e.getMessage();
             }
             System.out.printf(Locale.ROOT, "kernels=%s forward=%g data=%g filter=%g bn=%s%n", cpu.kernelGeneration(),
-                    Math.max(a[0], b[0]), Math.max(a[1], b[1]), Math.max(a[2], b[2]), bn);
+                    Math.max(a[0], Math.max(b[0], s[0])), Math.max(a[1], Math.max(b[1], s[1])), Math.max(a[2], Math.max(b[2], s[2])), bn);
         }
     }
 
-    /** The largest errors of the forward, data-gradient and filter-gradient products with {@code c} channels and {@code k} filters. */
-    private static double[] errors(CpuBackend cpu, int c, int k) {
-        // x: [n, c, h, w]; w: [k, c, 3, 3]; y: [n, k, h, w] (padding 1 keeps the size)
-        int n = 2, h = 6, wd = 6;
-        ConvGeometry g = new ConvGeometry(n, c, h, wd, k, 3, 1, 1, 1);
+    /**
+     * The largest errors of the forward, data-gradient and filter-gradient products with {@code c} channels,
+     * {@code k} filters, the stride and an {@code h x wd} input.
+     */
+    private static double[] errors(CpuBackend cpu, int c, int k, int stride, int h, int wd) {
+        // x: [n, c, h, wd]; w: [k, c, 3, 3]; y: [n, k, ph, pw] (padding 1: the input's size at stride 1)
+        int n = 2, ph = (h - 1) / stride + 1, pw = (wd - 1) / stride + 1;
+        ConvGeometry g = new ConvGeometry(n, c, h, wd, k, 3, stride, 1, 1);
         SplittableRandom rnd = new SplittableRandom(7);
-        float[] x = gaussian(rnd, n * c * h * wd), w = gaussian(rnd, k * c * 9), b = gaussian(rnd, k), dy = gaussian(rnd, n * k * h * wd);
+        float[] x = gaussian(rnd, n * c * h * wd), w = gaussian(rnd, k * c * 9), b = gaussian(rnd, k), dy = gaussian(rnd, n * k * ph * pw);
         Tensor tx = cpu.upload("x", x, n, c, h, wd), tw = cpu.upload("w", w, k, c, 3, 3), tb = cpu.upload("b", b, k);
-        Tensor ty = cpu.zeros("y", n, k, h, wd), tdy = cpu.upload("dy", dy, n, k, h, wd);
+        Tensor ty = cpu.zeros("y", n, k, ph, pw), tdy = cpu.upload("dy", dy, n, k, ph, pw);
         Tensor tdx = cpu.zeros("dx", n, c, h, wd), tdw = cpu.zeros("dw", k, c, 3, 3), tdb = cpu.zeros("db", k);
         cpu.conv2d(tx, tw, tb, ty, g);
         cpu.conv2dBackwardData(tdy, tw, tdx, g);
         cpu.conv2dBackwardFilter(tx, tdy, tdw, tdb, g);
-        float[] y = new float[n * k * h * wd], dx = new float[x.length], dw = new float[w.length];
+        float[] y = new float[n * k * ph * pw], dx = new float[x.length], dw = new float[w.length];
         for (int i = 0; i < n; i++) {
             for (int f = 0; f < k; f++) {
                 for (int ch = 0; ch < c; ch++) {
-                    for (int p = 0; p < h; p++) {
-                        for (int q = 0; q < wd; q++) {
+                    for (int p = 0; p < ph; p++) {
+                        for (int q = 0; q < pw; q++) {
                             for (int r = 0; r < 3; r++) {
                                 for (int s = 0; s < 3; s++) {
-                                    int u = p + r - 1, v = q + s - 1;
+                                    int u = p * stride + r - 1, v = q * stride + s - 1;
                                     if (u < 0 || v < 0 || u >= h || v >= wd) continue;
-                                    int xi = ((i * c + ch) * h + u) * wd + v, yi = ((i * k + f) * h + p) * wd + q;
+                                    int xi = ((i * c + ch) * h + u) * wd + v, yi = ((i * k + f) * ph + p) * pw + q;
                                     int wi = ((f * c + ch) * 3 + r) * 3 + s;
                                     y[yi] += x[xi] * w[wi];
                                     dx[xi] += dy[yi] * w[wi];
@@ -71,7 +75,7 @@ public final class ConvolutionCheck {
                 }
             }
         }
-        for (int i = 0; i < y.length; i++) y[i] += b[(i / (h * wd)) % k];
+        for (int i = 0; i < y.length; i++) y[i] += b[(i / (ph * pw)) % k];
         return new double[] {maxError(ty.toArray(), y), maxError(tdx.toArray(), dx), maxError(tdw.toArray(), dw)};
     }
 
