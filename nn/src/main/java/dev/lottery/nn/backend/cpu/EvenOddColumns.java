@@ -7,8 +7,13 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Splits a row of floats into its even and its odd columns, {@code 2L} columns at a time in registers (two
- * rearrangements and a blend per half), and interleaves them again; the row's last piece is loaded and stored under
- * lane masks, so nothing is written past either half or the row. A strided gather (one load and one store per float, the stride defeating the JIT's
+ * rearrangements and a blend per half), and interleaves them again. Every load and store is under a lane mask, so
+ * nothing is written past either half or the row, and a row of any width takes the same path: with a separate path
+ * for the row's last piece, a layer whose rows take only one of them (16 columns at 16 lanes, where 32 take only the
+ * other) sent the compiled code back to the interpreter, and the JVM sometimes left it running with its vector
+ * operations as calls on boxed vectors (10-60 MB of garbage per resnet20 step). For the same reason the shuffles and
+ * masks are read into locals and passed down: with the helpers reading the constants themselves, the compiled staging
+ * kept its blends and loads as such calls (about 200 MB per step). A strided gather (one load and one store per float, the stride defeating the JIT's
  * vectorizer) took about half of a stride-2 convolution's forward pass; Winograd's staging needs the same split, and a stride-2
  * data gradient the interleaving.
  */
@@ -33,17 +38,14 @@ final class EvenOddColumns {
      * for the {@code w} floats of the row.
      */
     static void split(float[] row, int from, int w, float[] dst, int evenAt, int oddAt) {
-        int evens = (w + 1) / 2, odds = w / 2, m = 0;
-        for (; 2 * m + 2 * L <= w; m += L) {
-            FloatVector a = FloatVector.fromArray(S, row, from + 2 * m), b = FloatVector.fromArray(S, row, from + 2 * m + L);
-            evenLanes(a, b).intoArray(dst, evenAt + m);
-            oddLanes(a, b).intoArray(dst, oddAt + m);
-        }
-        if (m < evens) {
+        int evens = (w + 1) / 2, odds = w / 2;
+        VectorShuffle<Float> evensFirst = EVENS_FIRST, oddsFirst = ODDS_FIRST;
+        VectorMask<Float> upper = UPPER_HALF;
+        for (int m = 0; m < evens; m += L) {
             FloatVector a = FloatVector.fromArray(S, row, from + 2 * m, S.indexInRange(2 * m, w));
             FloatVector b = FloatVector.fromArray(S, row, from + 2 * m + L, S.indexInRange(2 * m + L, w));
-            evenLanes(a, b).intoArray(dst, evenAt + m, S.indexInRange(m, evens));
-            oddLanes(a, b).intoArray(dst, oddAt + m, S.indexInRange(m, odds));
+            evenLanes(a, b, evensFirst, oddsFirst, upper).intoArray(dst, evenAt + m, S.indexInRange(m, evens));
+            oddLanes(a, b, evensFirst, oddsFirst, upper).intoArray(dst, oddAt + m, S.indexInRange(m, odds));
         }
     }
 
@@ -52,35 +54,34 @@ final class EvenOddColumns {
      * to {@code dst[to + 2m + 1]} for the {@code w} floats of the row.
      */
     static void interleave(float[] src, int evenAt, int oddAt, int w, float[] dst, int to) {
-        int evens = (w + 1) / 2, odds = w / 2, m = 0;
-        for (; 2 * m + 2 * L <= w; m += L) {
-            FloatVector e = FloatVector.fromArray(S, src, evenAt + m), o = FloatVector.fromArray(S, src, oddAt + m);
-            pairs(e, o, LOWER_TWICE).intoArray(dst, to + 2 * m);
-            pairs(e, o, UPPER_TWICE).intoArray(dst, to + 2 * m + L);
-        }
-        if (m < evens) {
+        int evens = (w + 1) / 2, odds = w / 2;
+        VectorShuffle<Float> lower = LOWER_TWICE, upper = UPPER_TWICE;
+        VectorMask<Float> odd = ODD_LANES;
+        for (int m = 0; m < evens; m += L) {
             FloatVector e = FloatVector.fromArray(S, src, evenAt + m, S.indexInRange(m, evens));
             FloatVector o = FloatVector.fromArray(S, src, oddAt + m, S.indexInRange(m, odds));
-            pairs(e, o, LOWER_TWICE).intoArray(dst, to + 2 * m, S.indexInRange(2 * m, w));
-            pairs(e, o, UPPER_TWICE).intoArray(dst, to + 2 * m + L, S.indexInRange(2 * m + L, w));
+            pairs(e, o, lower, odd).intoArray(dst, to + 2 * m, S.indexInRange(2 * m, w));
+            pairs(e, o, upper, odd).intoArray(dst, to + 2 * m + L, S.indexInRange(2 * m + L, w));
         }
     }
 
     /** {@code e[j], o[j]} in turn for the lanes j of one half of {@code e} and {@code o} ({@code twice} picks which). */
-    private static FloatVector pairs(FloatVector e, FloatVector o, VectorShuffle<Float> twice) {
-        return e.rearrange(twice).blend(o.rearrange(twice), ODD_LANES);
+    private static FloatVector pairs(FloatVector e, FloatVector o, VectorShuffle<Float> twice, VectorMask<Float> odd) {
+        return e.rearrange(twice).blend(o.rearrange(twice), odd);
     }
 
     /**
      * The even lanes of the {@code 2L} values {@code a, b}, in order: the lower half from {@code a} and the upper from
      * {@code b}, each rearranged so that its even lanes sit in that half.
      */
-    private static FloatVector evenLanes(FloatVector a, FloatVector b) {
-        return a.rearrange(EVENS_FIRST).blend(b.rearrange(ODDS_FIRST), UPPER_HALF);
+    private static FloatVector evenLanes(FloatVector a, FloatVector b, VectorShuffle<Float> evensFirst, VectorShuffle<Float> oddsFirst,
+                                         VectorMask<Float> upper) {
+        return a.rearrange(evensFirst).blend(b.rearrange(oddsFirst), upper);
     }
 
     /** The odd lanes of {@code a, b}, in order (see {@link #evenLanes}). */
-    private static FloatVector oddLanes(FloatVector a, FloatVector b) {
-        return a.rearrange(ODDS_FIRST).blend(b.rearrange(EVENS_FIRST), UPPER_HALF);
+    private static FloatVector oddLanes(FloatVector a, FloatVector b, VectorShuffle<Float> evensFirst, VectorShuffle<Float> oddsFirst,
+                                        VectorMask<Float> upper) {
+        return a.rearrange(oddsFirst).blend(b.rearrange(evensFirst), upper);
     }
 }
