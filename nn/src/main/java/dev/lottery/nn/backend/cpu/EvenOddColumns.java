@@ -13,18 +13,19 @@ import jdk.incubator.vector.VectorSpecies;
  * other) sent the compiled code back to the interpreter, and the JVM sometimes left it running with its vector
  * operations as calls on boxed vectors (10-60 MB of garbage per resnet20 step). For the same reason the shuffles and
  * masks are read into locals and passed down: with the helpers reading the constants themselves, the compiled staging
- * kept its blends and loads as such calls (about 200 MB per step). A strided gather (one load and one store per float, the stride defeating the JIT's
- * vectorizer) took about half of a stride-2 convolution's forward pass; Winograd's staging needs the same split, and a stride-2
- * data gradient the interleaving.
+ * kept its blends and loads as such calls (about 200 MB per step). A strided gather (one load and one store per float,
+ * the stride defeating the JIT's vectorizer) took about half of a stride-2 convolution's forward pass. Winograd's
+ * staging writes the same split out in its own loop (unmasked pieces and a masked last one, which has compiled whole in
+ * every run measured) with the lane helpers here.
  */
 final class EvenOddColumns {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Lane i takes lane 2i of the vector in the lower half and lane 2i + 1 in the upper: {@code [evens, odds]}. */
-    private static final VectorShuffle<Float> EVENS_FIRST = VectorShuffle.fromOp(S, i -> i < L / 2 ? 2 * i : 2 * (i - L / 2) + 1);
+    static final VectorShuffle<Float> EVENS_FIRST = VectorShuffle.fromOp(S, i -> i < L / 2 ? 2 * i : 2 * (i - L / 2) + 1);
     /** The other way round: {@code [odds, evens]}. */
-    private static final VectorShuffle<Float> ODDS_FIRST = VectorShuffle.fromOp(S, i -> i < L / 2 ? 2 * i + 1 : 2 * (i - L / 2));
-    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, -1L << (L / 2));
+    static final VectorShuffle<Float> ODDS_FIRST = VectorShuffle.fromOp(S, i -> i < L / 2 ? 2 * i + 1 : 2 * (i - L / 2));
+    static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, -1L << (L / 2));
     /** Lane k takes lane k / 2: the lower half of a vector, each lane twice. */
     private static final VectorShuffle<Float> LOWER_TWICE = VectorShuffle.fromOp(S, k -> k / 2);
     /** Lane k takes lane L / 2 + k / 2: the upper half, each lane twice. */
@@ -74,13 +75,13 @@ final class EvenOddColumns {
      * The even lanes of the {@code 2L} values {@code a, b}, in order: the lower half from {@code a} and the upper from
      * {@code b}, each rearranged so that its even lanes sit in that half.
      */
-    private static FloatVector evenLanes(FloatVector a, FloatVector b, VectorShuffle<Float> evensFirst, VectorShuffle<Float> oddsFirst,
+    static FloatVector evenLanes(FloatVector a, FloatVector b, VectorShuffle<Float> evensFirst, VectorShuffle<Float> oddsFirst,
                                          VectorMask<Float> upper) {
         return a.rearrange(evensFirst).blend(b.rearrange(oddsFirst), upper);
     }
 
     /** The odd lanes of {@code a, b}, in order (see {@link #evenLanes}). */
-    private static FloatVector oddLanes(FloatVector a, FloatVector b, VectorShuffle<Float> evensFirst, VectorShuffle<Float> oddsFirst,
+    static FloatVector oddLanes(FloatVector a, FloatVector b, VectorShuffle<Float> evensFirst, VectorShuffle<Float> oddsFirst,
                                         VectorMask<Float> upper) {
         return a.rearrange(oddsFirst).blend(b.rearrange(evensFirst), upper);
     }
