@@ -22,14 +22,18 @@ bench_build_jar() {
   jar="$root/bench/target$suffix/benchmarks.jar"
 }
 
+# The CPU's model, its core count and the widest vector instruction set it reports (avx512f, avx2 or none).
+bench_machine() {
+  local isa=none
+  if grep -q -w avx512f /proc/cpuinfo; then isa=avx512f; elif grep -q -w avx2 /proc/cpuinfo; then isa=avx2; fi
+  echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $isa"
+}
+
 # Machine, Java, commit and load average into $out/machine.txt, with a warning when other work is running: on a
 # 2-core box other processes change every number by large factors, so say so rather than report noise.
 bench_machine_header() {
-  local isa=avx2
-  grep -q -w avx512f /proc/cpuinfo && isa=avx512f
-  grep -q -w avx2 /proc/cpuinfo || isa=none
   {
-    echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $isa"
+    echo "machine: $(bench_machine)"
     echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)${vector_flags:+ with $vector_flags}"
     echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"

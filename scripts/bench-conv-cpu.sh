@@ -68,7 +68,7 @@ avx=$("$root/scripts/vector-flags.sh" ${JAVA_OPTS:-})
 vector_flags=$("$JAVA_HOME/bin/java" ${JAVA_OPTS:-} $avx -XX:+PrintFlagsFinal -version 2>/dev/null \
   | awk '$2 == "UseAVX" || $2 == "MaxVectorSize" { printf "%s=%s ", $2, $4 }')
 {
-  echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(grep -o -w -m1 'avx512f\|avx2' /proc/cpuinfo | head -n1)"
+  echo "machine: $(bench_machine)"
   echo "threads: $threads for ours (-Dlottery.gemm.threads) and for PyTorch (torch.set_num_threads, OMP_NUM_THREADS)"
   echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1); ${vector_flags}${JAVA_OPTS:+; options: $JAVA_OPTS}"
   echo "pytorch: $("$python" -c 'import torch; print(torch.__version__, "oneDNN", torch.backends.mkldnn.is_available())')${DNNL_MAX_CPU_ISA:+, DNNL_MAX_CPU_ISA=$DNNL_MAX_CPU_ISA}"
