@@ -8,10 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Splits a row of floats into its even and its odd columns, {@code 2L} columns at a time in registers (two
  * rearrangements and a blend per half), and interleaves them again. Every load and store is under a lane mask, so
- * nothing is written past either half or the row, and a row of any width takes the same path: with a separate path
- * for the row's last piece, a layer whose rows take only one of them (16 columns at 16 lanes, where 32 take only the
- * other) sent the compiled code back to the interpreter, and the JVM sometimes left it running with its vector
- * operations as calls on boxed vectors (10-60 MB of garbage per resnet20 step). For the same reason the shuffles and
+ * nothing is written past either half or the row, and a row of any width takes the same path. With a separate path
+ * for the row's last piece, resnet20's two strided layers each took only one of them (32 columns whole pieces, 16
+ * columns only the last piece at 16 lanes), and in two JVMs of four the compiled staging kept its vector operations
+ * as calls on boxed vectors (10-60 MB of garbage per step); with one masked path none of 22 did. The shuffles and
  * masks are read into locals and passed down: with the helpers reading the constants themselves, the compiled staging
  * kept its blends and loads as such calls (about 200 MB per step). A strided gather (one load and one store per float,
  * the stride defeating the JIT's vectorizer) took about half of a stride-2 convolution's forward pass. Winograd's
