@@ -84,11 +84,6 @@ record ConvFrame(int channels, int height, int width, int pad, int kernel, int s
         return positions() - outRows() * cols() + 3 * ceilDiv(reach(), 3) + lanes;
     }
 
-    /** Frame position of tap {@code (r, s)} relative to the output position, within a stride-1 frame's plane. */
-    int tap(int r, int s) {
-        return r * cols() + s;
-    }
-
     /** Frame position of channel {@code c}'s tap {@code (r, s)} relative to the output position, in an image. */
     int offset(int c, int r, int s) {
         return ((c * stride + r % stride) * stride + s % stride) * plane() + r / stride * cols() + s / stride;
@@ -130,9 +125,8 @@ record ConvFrame(int channels, int height, int width, int pad, int kernel, int s
      */
     private void stagePhases(float[] raw, float[] dst, int at, int channelStride) {
         int h = height, w = width, t = stride, cols = cols(), plane = plane();
-        // Stride 2: image column 2m lands at padded column 2m + pad, column 2m + 1 at 2m + 1 + pad, each in the phase
-        // of its padded column's parity, at half that column.
-        int evenAt = (pad & 1) * plane + (pad >> 1), oddAt = ((pad + 1) & 1) * plane + ((pad + 1) >> 1);
+        // Stride 2: the phases of even and odd padded columns are one plane apart.
+        int evenAt = EvenOddColumns.evenStart(pad, plane), oddAt = EvenOddColumns.oddStart(pad, plane);
         for (int c = 0; c < channels; c++) {
             int base = at + c * channelStride;
             Arrays.fill(dst, base, base + phases() * plane, 0f);

@@ -216,9 +216,9 @@ final class DirectConvolution {
         int tiles = filters.tiles(), positions = frame.positions(), vectors = positions / L, image = frame.image();
         int phaseRows = frame.outRows(), phaseCols = frame.outCols(), phaseSize = tiles * MR * positions;
         long inPlane = (long) h * wd, outPlane = (long) g.outHeight() * g.outWidth();
-        // Stride 2: image column 2m is padded column 2m + pad, in the phase of that column's parity at half of it. When
-        // every image column falls inside the correlation's output, a row is interleaved in registers.
-        int evenAt = (pad & 1) * phaseSize + (pad >> 1), oddAt = ((pad + 1) & 1) * phaseSize + ((pad + 1) >> 1);
+        // Stride 2: the phases of even and odd padded columns are one phase's outputs apart. When every image column
+        // falls inside the correlation's output, a row is interleaved in registers.
+        int evenAt = EvenOddColumns.evenStart(pad, phaseSize), oddAt = EvenOddColumns.oddStart(pad, phaseSize);
         boolean everyColumn = (wd - 1 + pad) / t < phaseCols;
         workers.forEach(g.groups() * g.batch(), task -> {
             int group = task / g.batch(), n = task % g.batch();
@@ -524,7 +524,7 @@ final class DirectConvolution {
 
     /** Frame offset of tap group {@code q} in image 0: channel {@code q / (r * groups)}, row {@code q / groups % r}, taps from {@code 3 * (q % groups)}. */
     private static int tapGroup(ConvFrame frame, int batch, int q, int r, int groups) {
-        return q / (r * groups) * batch * frame.plane() + frame.tap(q / groups % r, q % groups * TAPS);
+        return q / (r * groups) * batch * frame.plane() + frame.offset(0, q / groups % r, q % groups * TAPS);
     }
 
     /**

@@ -35,6 +35,20 @@ final class EvenOddColumns {
     private EvenOddColumns() {}
 
     /**
+     * Where an image row's column {@code 2m} lands once the row is padded by {@code pad} and split by the parity of its
+     * padded columns, the even half and the odd half {@code halfStride} apart: padded column {@code 2m + pad}, in the
+     * half of {@code pad}'s parity, at {@code (2m + pad) / 2}. Add {@code m}.
+     */
+    static int evenStart(int pad, int halfStride) {
+        return (pad & 1) * halfStride + (pad >> 1);
+    }
+
+    /** {@link #evenStart} for column {@code 2m + 1} (padded column {@code 2m + 1 + pad}). */
+    static int oddStart(int pad, int halfStride) {
+        return evenStart(pad + 1, halfStride);
+    }
+
+    /**
      * Writes {@code row[from + 2m]} to {@code dst[evenAt + m]} and {@code row[from + 2m + 1]} to {@code dst[oddAt + m]}
      * for the {@code w} floats of the row.
      */

@@ -463,10 +463,8 @@ final class WinogradConvolution {
         int h = plan.height(), w = plan.width(), pad = plan.pad(), half = plan.half(), plane = plan.plane();
         MemorySegment.copy(src, F, from * Float.BYTES, raw, 0, plan.inputs() * h * w);
         Arrays.fill(staged, 0, plan.inputs() * plane, 0f);
-        // Column 2m lands at padded column 2m + pad, column 2m + 1 at 2m + 1 + pad: each in the even or odd half by the
-        // parity of its padded column, at half that column.
         int evens = (w + 1) / 2, odds = w / 2;
-        int evenAt = (pad & 1) * half + (pad >> 1), oddAt = ((pad + 1) & 1) * half + ((pad + 1) >> 1);
+        int evenAt = EvenOddColumns.evenStart(pad, half), oddAt = EvenOddColumns.oddStart(pad, half);
         VectorShuffle<Float> evensFirst = EvenOddColumns.EVENS_FIRST, oddsFirst = EvenOddColumns.ODDS_FIRST;
         VectorMask<Float> upper = EvenOddColumns.UPPER_HALF;
         for (int c = 0; c < plan.inputs(); c++) {
