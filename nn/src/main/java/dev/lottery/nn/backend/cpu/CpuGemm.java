@@ -44,9 +44,7 @@ public final class CpuGemm {
         final float[] a = new float[MC * KC];
         final float[] b = new float[KC * NC];
         final float[] tile = new float[MR * NR];
-        /** One source row, bulk-copied off-heap -> heap before it is scattered into a panel. */
-        final float[] row = new float[Math.max(KC, MC)];
-        /** A panel's source rows (or a C block's), bulk-copied to the heap before one vector transpose. */
+        /** Off-heap source values brought to the heap in bulk: a panel's rows before one vector transpose, A's or B's block, a C block. */
         float[] rows = new float[NR * KC];
 
         float[] rows(int size) {
@@ -164,6 +162,10 @@ public final class CpuGemm {
     /** The blocked product for C rows [m0, m1) and columns [n0, n1), on the calling thread. */
     private static void compute(Problem p, int m0, int m1, int n0, int n1) {
         Scratch s = SCRATCH.get();
+        if (isNarrow(p, n1 - n0)) {
+            computeNarrow(p, s, m0, m1, n0, n1 - n0);
+            return;
+        }
         // A swapped product's block of C^T is summed on the heap (vector stores) and written to C once at the end,
         // rather than updating C element by element after every slab.
         float[] ct = p.transC ? s.ct((m1 - m0) * (n1 - n0)) : null;
@@ -177,13 +179,54 @@ public final class CpuGemm {
                 packB(p, pc, kc, jc, nc, s);
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
-                    packA(p, ic, mc, pc, kc, s.a, s.row);
+                    packA(p, ic, mc, pc, kc, s.a, s);
                     if (ct == null) macroKernel(p, s, ic, mc, jc, nc, kc, beta);
                     else macroKernelToHeap(p, s, ic - m0, mc, jc - n0, nc, kc, pc == 0, ct, n1 - n0);
                 }
             }
         }
         if (ct != null) writeTransposed(p, ct, m0, m1, n0, n1, s);
+    }
+
+    /**
+     * Whether a block {@code width} columns wide runs on the narrow kernel: at most half a tile wide, a plain A (the
+     * kernel reads row panels) and one slab deep, so that each value is the same single FMA chain as on the full tile.
+     */
+    private static boolean isNarrow(Problem p, int width) {
+        return width <= NR / 2 && !p.transA && !p.transC && p.k <= KC;
+    }
+
+    /** The product for C rows [m0, m1) and the {@code nc} columns from n0, on the narrow kernel. */
+    private static void computeNarrow(Problem p, Scratch s, int m0, int m1, int n0, int nc) {
+        int k = p.k;
+        packNarrowB(p, n0, nc, s);
+        for (int ic = m0; ic < m1; ic += MC) {
+            int mc = Math.min(MC, m1 - ic);
+            packA(p, ic, mc, 0, k, s.a, s);
+            for (int ir = 0; ir < mc; ir += MR) {
+                K.microKernelRowsNarrow(k, s.a, ir * k, s.b, 0, s.tile);
+                long cIdx = p.cOffset + (long) (ic + ir) * p.ldc + n0;
+                K.storeTileEdge(s.tile, Math.min(MR, mc - ir), nc, p.c, cIdx, p.ldc, p.alpha, p.beta);
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[0..k, n0..n0+nc) as one panel of {@code NR / 2} values per depth step. The panel's columns from nc on
+     * keep whatever they held: the kernel computes their lanes apart from the others and they are never stored.
+     */
+    private static void packNarrowB(Problem p, int n0, int nc, Scratch s) {
+        int k = p.k, w = NR / 2;
+        float[] bp = s.b;
+        if (p.transB) {
+            float[] rows = s.rows(nc * k);
+            for (int j = 0; j < nc; j++) {
+                MemorySegment.copy(p.b, F, (p.bOffset + (long) (n0 + j) * p.ldb) * Float.BYTES, rows, j * k, k);
+            }
+            K.transpose(rows, 0, k, nc, k, bp, 0, w);
+        } else {
+            copyBlock(p.b, p.bOffset + n0, p.ldb, k, nc, bp, 0, w);
+        }
     }
 
     /** {@link #macroKernel} for a swapped product: tiles go to {@code ct} (row stride w) at block-relative (ic, jc). */
@@ -232,48 +275,59 @@ public final class CpuGemm {
      * Packs op(A)[ic..ic+mc, pc..pc+kc] as MR-row panels. A plain A is packed row by row (value (i, q) of a panel
      * at {@code i * kc + q}); a transposed A, whose stored rows run along m, interleaved (at {@code q * MR + i}).
      */
-    private static void packA(Problem p, int ic, int mc, int pc, int kc, float[] ap, float[] row) {
-        // (row is scratch for the transposed case)
-        MemorySegment a = p.a;
+    private static void packA(Problem p, int ic, int mc, int pc, int kc, float[] ap, Scratch s) {
+        int padded = ceilDiv(mc, MR) * MR;
         if (!p.transA) {
-            // Rows of A already run along k: each MR-row panel is its rows copied in bulk, one after the other
-            // (kc apart), read by the row-layout kernel. No transposition.
-            for (int ir = 0; ir < mc; ir += MR) {
-                int mr = Math.min(MR, mc - ir);
-                int dst = ir * kc; // == (ir / MR) * MR * kc
-                for (int i = 0; i < mr; i++) {
-                    long src = p.aOffset + (long) (ic + ir + i) * p.lda + pc;
-                    MemorySegment.copy(a, F, src * Float.BYTES, ap, dst + i * kc, kc);
-                }
-                if (mr < MR) Arrays.fill(ap, dst + mr * kc, dst + MR * kc, 0f);
-            }
+            // Rows of A already run along k, and MR-row panels of kc-long rows laid one after the other are just the
+            // block's rows kc apart: one block copy, read by the row-layout kernel. No transposition.
+            copyBlock(p.a, p.aOffset + (long) ic * p.lda + pc, p.lda, mc, kc, ap, 0, kc);
+            Arrays.fill(ap, mc * kc, padded * kc, 0f);
         } else {
-            // Stored A is [k, m]: each depth step is one contiguous run of mc values, dealt out MR per panel.
-            int padded = ceilDiv(mc, MR) * MR;
-            for (int i = mc; i < padded; i++) row[i] = 0f;
+            // Stored A is [k, m]: each depth step is one run of mc values (padded with zeros), dealt out MR per panel.
+            float[] rows = s.rows(kc * padded);
+            copyBlock(p.a, p.aOffset + (long) pc * p.lda + ic, p.lda, kc, mc, rows, 0, padded);
             for (int q = 0; q < kc; q++) {
-                long src = p.aOffset + (long) (pc + q) * p.lda + ic;
-                MemorySegment.copy(a, F, src * Float.BYTES, row, 0, mc);
+                int src = q * padded;
+                for (int i = mc; i < padded; i++) rows[src + i] = 0f;
                 for (int ir = 0; ir < padded; ir += MR) {
                     int d = ir * kc + q * MR;
-                    for (int i = 0; i < MR; i++) ap[d + i] = row[ir + i];
+                    for (int i = 0; i < MR; i++) ap[d + i] = rows[src + ir + i];
                 }
             }
         }
     }
 
-    /** Packs op(B)[pc..pc+kc, jc..jc+nc] as NR-column panels: panel j holds, for each depth step, its NR values. */
+    /**
+     * Copies a {@code rows x cols} block whose rows lie {@code ld} floats apart in {@code src} to {@code dst}, rows
+     * {@code ldd} apart: one bulk copy when both are contiguous. Each off-heap copy has a fixed cost (bounds and scope
+     * checks) that a small product's many short rows would pay again and again.
+     */
+    private static void copyBlock(MemorySegment src, long offset, int ld, int rows, int cols, float[] dst, int dOff, int ldd) {
+        if (ld == cols && ldd == cols) {
+            MemorySegment.copy(src, F, offset * Float.BYTES, dst, dOff, rows * cols);
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            MemorySegment.copy(src, F, (offset + (long) r * ld) * Float.BYTES, dst, dOff + r * ldd, cols);
+        }
+    }
+
+    /**
+     * Packs op(B)[pc..pc+kc, jc..jc+nc] as NR-column panels: panel j holds, for each depth step, its NR values. A last
+     * panel narrower than NR keeps whatever its other columns held: each column of a tile is its own FMA chain, and
+     * an edge tile stores only its valid columns.
+     */
     private static void packB(Problem p, int pc, int kc, int jc, int nc, Scratch s) {
         MemorySegment b = p.b;
         float[] bp = s.b;
+        // A plain B's block comes to the heap in one piece first: its rows are short for a small product.
+        float[] block = p.transB ? null : s.rows(kc * nc);
+        if (block != null) copyBlock(b, p.bOffset + (long) pc * p.ldb + jc, p.ldb, kc, nc, block, 0, nc);
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int dst = jr * kc; // == (jr / NR) * NR * kc
             if (!p.transB) {
-                for (int q = 0; q < kc; q++) {
-                    long src = p.bOffset + (long) (pc + q) * p.ldb + jc + jr;
-                    MemorySegment.copy(b, F, src * Float.BYTES, bp, dst + q * NR, nr);
-                }
+                for (int q = 0; q < kc; q++) System.arraycopy(block, q * nc + jr, bp, dst + q * NR, nr);
             } else {
                 // Rows of stored B run along k: the panel is their transpose. Copy them in bulk, then transpose.
                 float[] rows = s.rows(nr * kc);
@@ -282,11 +336,6 @@ public final class CpuGemm {
                     MemorySegment.copy(b, F, src * Float.BYTES, rows, j * kc, kc);
                 }
                 K.transpose(rows, 0, kc, nr, kc, bp, dst, NR);
-            }
-            if (nr < NR) {
-                for (int q = 0; q < kc; q++) {
-                    for (int j = nr; j < NR; j++) bp[dst + q * NR + j] = 0f;
-                }
             }
         }
     }
@@ -302,19 +351,7 @@ public final class CpuGemm {
                 else K.microKernelRows(kc, s.a, ir * kc, s.b, bOff, s.tile);
                 long cIdx = p.cOffset + (long) (ic + ir) * p.ldc + jc + jr;
                 if (mr == MR && nr == NR) K.storeTile(s.tile, p.c, cIdx, p.ldc, p.alpha, beta);
-                else updateEdge(s.tile, mr, nr, p.c, cIdx, p.ldc, p.alpha, beta);
-            }
-        }
-    }
-
-    /** C = alpha * tile + beta * C, element by element, for the valid mr x nr corner of an edge tile. */
-    private static void updateEdge(float[] tile, int mr, int nr, MemorySegment c, long cIdx, int ldc, float alpha, float beta) {
-        for (int i = 0; i < mr; i++) {
-            long at = cIdx + (long) i * ldc;
-            for (int j = 0; j < nr; j++) {
-                float v = alpha * tile[i * NR + j];
-                if (beta != 0f) v = Math.fma(beta, c.getAtIndex(F, at + j), v);
-                c.setAtIndex(F, at + j, v);
+                else K.storeTileEdge(s.tile, mr, nr, p.c, cIdx, p.ldc, p.alpha, beta);
             }
         }
     }

@@ -56,10 +56,23 @@ public sealed interface CpuKernels permits VectorKernels, ScalarKernels {
     void microKernelRows(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile);
 
     /**
+     * {@link #microKernelRows} for a product at most {@code nr() / 2} columns wide (one vector: lenet's 10-class output
+     * layer), B packed as {@code nr() / 2} values per depth step: only the first half of each tile row is computed,
+     * with the same chains as the full tile, so half as many FMAs go to columns that do not exist.
+     */
+    void microKernelRowsNarrow(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile);
+
+    /**
      * C = alpha * tile + beta * C for a full {@code mr() x nr()} tile whose first element is float {@code cIdx} of
      * {@code c}, rows {@code ldc} apart; beta == 0 does not read C.
      */
     void storeTile(float[] tile, MemorySegment c, long cIdx, int ldc, float alpha, float beta);
+
+    /**
+     * C = alpha * tile + beta * C for the top-left {@code mr x nr} corner of a tile at the edge of C, computed as
+     * {@code fma(beta, C, alpha * tile)} (beta == 0: {@code alpha * tile}, C not read).
+     */
+    void storeTileEdge(float[] tile, int mr, int nr, MemorySegment c, long cIdx, int ldc, float alpha, float beta);
 
     /** {@code dst[d..d+n) += src[s..s+n)} on heap arrays. */
     void addInto(float[] src, int s, float[] dst, int d, int n);

@@ -69,6 +69,18 @@ final class ScalarKernels implements CpuKernels {
     }
 
     @Override
+    public void microKernelRowsNarrow(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+        int w = NR / 2;
+        for (int i = 0; i < MR; i++) Arrays.fill(tile, i * NR, i * NR + w, 0f);
+        for (int q = 0, bi = bOff; q < kc; q++, bi += w) {
+            for (int i = 0; i < MR; i++) {
+                float a = ap[aOff + i * kc + q];
+                for (int j = 0; j < w; j++) tile[i * NR + j] = Math.fma(a, bp[bi + j], tile[i * NR + j]);
+            }
+        }
+    }
+
+    @Override
     public void storeTile(float[] tile, MemorySegment c, long cIdx, int ldc, float alpha, float beta) {
         for (int i = 0; i < MR; i++) {
             long row = cIdx + (long) i * ldc;
@@ -81,6 +93,18 @@ final class ScalarKernels implements CpuKernels {
                     if (beta != 1f) o *= beta;
                     c.setAtIndex(F, row + j, Math.fma(t, alpha, o));
                 }
+            }
+        }
+    }
+
+    @Override
+    public void storeTileEdge(float[] tile, int mr, int nr, MemorySegment c, long cIdx, int ldc, float alpha, float beta) {
+        for (int i = 0; i < mr; i++) {
+            long at = cIdx + (long) i * ldc;
+            for (int j = 0; j < nr; j++) {
+                float v = alpha * tile[i * NR + j];
+                if (beta != 0f) v = Math.fma(beta, c.getAtIndex(F, at + j), v);
+                c.setAtIndex(F, at + j, v);
             }
         }
     }

@@ -327,6 +327,64 @@ final class VectorKernels implements CpuKernels {
         cb1.intoArray(tile, 11 * NR + L);
     }
 
+    /** One vector per tile row: with 12 (or 6) independent chains the FMA units stay busy without the second vector. */
+    @Override
+    public void microKernelRowsNarrow(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+        if (MR == 12) microKernelRowsNarrow12(kc, ap, aOff, bp, bOff, tile);
+        else microKernelRowsNarrow6(kc, ap, aOff, bp, bOff, tile);
+    }
+
+    private static void microKernelRowsNarrow12(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+        FloatVector c6 = c0, c7 = c0, c8 = c0, c9 = c0, ca = c0, cb = c0;
+        for (int q = 0, bi = bOff; q < kc; q++, bi += L) {
+            FloatVector b = FloatVector.fromArray(S, bp, bi);
+            c0 = FloatVector.broadcast(S, ap[aOff + q]).fma(b, c0);
+            c1 = FloatVector.broadcast(S, ap[aOff + kc + q]).fma(b, c1);
+            c2 = FloatVector.broadcast(S, ap[aOff + 2 * kc + q]).fma(b, c2);
+            c3 = FloatVector.broadcast(S, ap[aOff + 3 * kc + q]).fma(b, c3);
+            c4 = FloatVector.broadcast(S, ap[aOff + 4 * kc + q]).fma(b, c4);
+            c5 = FloatVector.broadcast(S, ap[aOff + 5 * kc + q]).fma(b, c5);
+            c6 = FloatVector.broadcast(S, ap[aOff + 6 * kc + q]).fma(b, c6);
+            c7 = FloatVector.broadcast(S, ap[aOff + 7 * kc + q]).fma(b, c7);
+            c8 = FloatVector.broadcast(S, ap[aOff + 8 * kc + q]).fma(b, c8);
+            c9 = FloatVector.broadcast(S, ap[aOff + 9 * kc + q]).fma(b, c9);
+            ca = FloatVector.broadcast(S, ap[aOff + 10 * kc + q]).fma(b, ca);
+            cb = FloatVector.broadcast(S, ap[aOff + 11 * kc + q]).fma(b, cb);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+        c6.intoArray(tile, 6 * NR);
+        c7.intoArray(tile, 7 * NR);
+        c8.intoArray(tile, 8 * NR);
+        c9.intoArray(tile, 9 * NR);
+        ca.intoArray(tile, 10 * NR);
+        cb.intoArray(tile, 11 * NR);
+    }
+
+    private static void microKernelRowsNarrow6(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+        for (int q = 0, bi = bOff; q < kc; q++, bi += L) {
+            FloatVector b = FloatVector.fromArray(S, bp, bi);
+            c0 = FloatVector.broadcast(S, ap[aOff + q]).fma(b, c0);
+            c1 = FloatVector.broadcast(S, ap[aOff + kc + q]).fma(b, c1);
+            c2 = FloatVector.broadcast(S, ap[aOff + 2 * kc + q]).fma(b, c2);
+            c3 = FloatVector.broadcast(S, ap[aOff + 3 * kc + q]).fma(b, c3);
+            c4 = FloatVector.broadcast(S, ap[aOff + 4 * kc + q]).fma(b, c4);
+            c5 = FloatVector.broadcast(S, ap[aOff + 5 * kc + q]).fma(b, c5);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+    }
+
     @Override
     public void storeTile(float[] tile, MemorySegment c, long cIdx, int ldc, float alpha, float beta) {
         long row = cIdx * Float.BYTES, step = (long) ldc * Float.BYTES;
@@ -346,6 +404,34 @@ final class VectorKernels implements CpuKernels {
                 FloatVector va = FloatVector.broadcast(S, alpha);
                 v0.fma(va, o0).intoMemorySegment(c, row, NATIVE);
                 v1.fma(va, o1).intoMemorySegment(c, row1, NATIVE);
+            }
+        }
+    }
+
+    /**
+     * Masked vector loads and stores for the valid columns: a tile at C's edge is written in a few vector operations
+     * instead of one float at a time (a 10-column output layer's product is nothing but edge tiles). Every layer's
+     * product is {@code alpha = 1, beta = 0}, a plain masked store; the general form is {@code fma(beta, C, alpha * t)}.
+     */
+    @Override
+    public void storeTileEdge(float[] tile, int mr, int nr, MemorySegment c, long cIdx, int ldc, float alpha, float beta) {
+        VectorMask<Float> m0 = S.indexInRange(0, nr), m1 = S.indexInRange(L, nr);
+        long row = cIdx * Float.BYTES, step = (long) ldc * Float.BYTES, half = (long) L * Float.BYTES;
+        if (alpha == 1f && beta == 0f) {
+            for (int i = 0; i < mr; i++, row += step) {
+                FloatVector.fromArray(S, tile, i * NR).intoMemorySegment(c, row, NATIVE, m0);
+                if (nr > L) FloatVector.fromArray(S, tile, i * NR + L).intoMemorySegment(c, row + half, NATIVE, m1);
+            }
+            return;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha), vb = FloatVector.broadcast(S, beta);
+        for (int i = 0; i < mr; i++, row += step) {
+            for (int h = 0; h < 2 && h * L < nr; h++) {
+                VectorMask<Float> m = h == 0 ? m0 : m1;
+                long at = row + h * half;
+                FloatVector v = FloatVector.fromArray(S, tile, i * NR + h * L).mul(va);
+                if (beta != 0f) v = vb.fma(FloatVector.fromMemorySegment(S, c, at, NATIVE, m), v);
+                v.intoMemorySegment(c, at, NATIVE, m);
             }
         }
     }

@@ -143,7 +143,9 @@ class CpuGemmTest {
      */
     @ParameterizedTest(name = "tA={0} tB={1} {2}x{3}x{4}")
     @CsvSource({"false, true, 60, 300, 784", "true, false, 300, 784, 60", "false, false, 60, 100, 300", "true, true, 13, 61, 1000",
-            "false, true, 130, 7, 257", "false, false, 1, 1100, 13"})
+            "false, true, 130, 7, 257", "false, false, 1, 1100, 13",
+            // Products at most half a tile wide (the 10-class output layer's forward product) on the narrow kernel.
+            "false, true, 60, 10, 100", "false, false, 61, 7, 13", "false, true, 25, 16, 256", "false, false, 13, 17, 40"})
     void sumsEachValueSlabBySlabInOneChainPerSlab(boolean tA, boolean tB, int m, int n, int k) {
         SplittableRandom rnd = new SplittableRandom(m + 7L * n + 13L * k);
         try (Arena arena = Arena.ofShared()) {
@@ -176,6 +178,7 @@ class CpuGemmTest {
                 for (boolean tB : new boolean[] {false, true}) {
                     check(tA, tB, 61, 300, 13, v[0], v[1], 0, 0, false);
                     check(tA, tB, 13, 7, 300, v[0], v[1], 0, 0, false);
+                    check(tA, tB, 61, 10, 100, v[0], v[1], 0, 0, false);
                 }
             }
         }
@@ -188,6 +191,7 @@ class CpuGemmTest {
                 check(tA, tB, 61, 300, 61, 1.5f, 0.5f, 9, 11, false);
                 check(tA, tB, 7, 13, 300, 1f, 1f, 33, 1, false);
                 check(tA, tB, 300, 61, 7, -1f, 0f, 3, 64, false);
+                check(tA, tB, 25, 9, 50, 1f, 1f, 5, 3, false);
             }
         }
     }
