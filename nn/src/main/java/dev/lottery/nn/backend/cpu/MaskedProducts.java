@@ -5,7 +5,9 @@ import dev.lottery.nn.backend.MatrixBatch;
 import dev.lottery.nn.tensor.HostTensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A dense layer's three products when its weights are masked, in work proportional to the weights kept: for each
@@ -56,6 +58,9 @@ final class MaskedProducts {
     static final double SGD_MAX_DENSITY = 0.08;
     /** Weights per member below which every product stays dense. */
     static final int MIN_SPARSE_WEIGHTS = 4096;
+
+    /** Below this many values a transposition runs as one task: handing a piece to the crew costs about a microsecond. */
+    private static final int PARALLEL_TRANSPOSE_MIN = 1 << 12;
 
     /** Rows and columns the transposes round up to: the vector transpose's block (8 x 8, or 4 x 4 at 128 bits). */
     private static final int BLOCK = 8;
@@ -152,7 +157,7 @@ final class MaskedProducts {
                 float[] lanes = s.in(0, inFeatures * cb), sums = s.out(0, (outFeatures + BLOCK) * cb);
                 for (int i = 0; i < sparse.length; i++) {
                     int n = sparse[i];
-                    if (i == 0 || !sharedIn) transposeIn(in.seg, in.base(n) + (long) b0 * in.ld, in.ld, count, inFeatures, lanes, cb, s);
+                    if (i == 0 || !sharedIn) transposeIn(in.seg, in.base(n) + (long) b0 * in.ld, in.ld, count, inFeatures, 0, inFeatures, lanes, cb, s);
                     walk(plan.member(n).sparse(), byRow, 0, outFeatures, w, n, lanes, cb, count, sums);
                     transposeOut(sums, cb, 0, outFeatures, count, out.seg, out.base(n) + (long) b0 * out.ld, out.ld, s);
                 }
@@ -164,12 +169,18 @@ final class MaskedProducts {
             // A training batch is one short chunk: its lanes are packed at its own width, not the chunk's.
             int count = Math.min(cb, batch - b0), first = b0, ld = lanes(count);
             float[][] lanes = new float[sparse.length][], sums = new float[sparse.length][];
+            List<Transposition> transpositions = new ArrayList<>();
             for (int i = 0; i < sparse.length; i++) {
                 int n = sparse[i];
-                lanes[i] = sharedIn && i > 0 ? lanes[0]
-                        : transposeIn(in.seg, in.base(n) + (long) b0 * in.ld, in.ld, count, inFeatures, s.in(i, inFeatures * ld), ld, s);
+                if (sharedIn && i > 0) {
+                    lanes[i] = lanes[0];
+                } else {
+                    lanes[i] = s.in(i, inFeatures * ld);
+                    transpositions.add(new Transposition(in.seg, in.base(n) + (long) b0 * in.ld, in.ld, count, inFeatures, lanes[i], ld));
+                }
                 sums[i] = s.out(i, (outFeatures + BLOCK) * ld);
             }
+            transposeIn(workers, transpositions);
             int[][] parts = parts(workers.threads(), plan, sparse, outFeatures, byRow);
             workers.forEach(parts.length, t -> {
                 int i = parts[t][0], n = sparse[i], r0 = parts[t][1], r1 = parts[t][2];
@@ -204,11 +215,19 @@ final class MaskedProducts {
         Scratch s = SCRATCH.get();
         boolean shared = xb.shared();
         float[][] dyt = new float[sparse.length][], xt = new float[sparse.length][];
+        List<Transposition> transpositions = new ArrayList<>();
         for (int i = 0; i < sparse.length; i++) {
             int n = sparse[i];
-            dyt[i] = transposeIn(dy.seg, dy.base(n), dy.ld, batch, units, s.in(2 * i, units * width), width, s);
-            xt[i] = shared && i > 0 ? xt[0] : transposeIn(x.seg, x.base(n), x.ld, batch, inputs, s.in(2 * i + 1, inputs * width), width, s);
+            dyt[i] = s.in(2 * i, units * width);
+            transpositions.add(new Transposition(dy.seg, dy.base(n), dy.ld, batch, units, dyt[i], width));
+            if (shared && i > 0) {
+                xt[i] = xt[0];
+            } else {
+                xt[i] = s.in(2 * i + 1, inputs * width);
+                transpositions.add(new Transposition(x.seg, x.base(n), x.ld, batch, inputs, xt[i], width));
+            }
         }
+        transposeIn(workers, transpositions);
         int[][] parts = parts(workers.threads(), plan, sparse, units, true);
         workers.forEach(parts.length, t -> {
             int i = parts[t][0], n = sparse[i];
@@ -221,7 +240,8 @@ final class MaskedProducts {
 
     /**
      * {@code DenseOps.sgdStep} with a prepared mask: members below {@link #SGD_MAX_DENSITY} touch only their kept
-     * weights, the others sweep their whole matrix (in pieces on the crew when there are fewer members than threads).
+     * weights, the others sweep their whole matrix; either in pieces on the crew when there are fewer members than
+     * threads (each weight's update is its own, so the pieces do not change a bit).
      */
     static void sgd(GemmWorkers workers, MemorySegment w, MemorySegment grad, MemorySegment velocity, CpuMaskPlan plan, MemorySegment mask,
                     float lr, float momentum, float weightDecay) {
@@ -234,7 +254,9 @@ final class MaskedProducts {
             CpuMaskPlan.Member m = plan.member(n);
             long base = n * matrix;
             if (m.sparse() != null && m.density() < SGD_MAX_DENSITY) {
-                if (part == 0) ScalarKernels.sgdAt(w, grad, velocity, m.sparse().flat(), base, lr, momentum, weightDecay);
+                int[] flat = m.sparse().flat();
+                int from = (int) ((long) flat.length * part / per), to = (int) ((long) flat.length * (part + 1) / per);
+                ScalarKernels.sgdAt(w, grad, velocity, flat, from, to, base, lr, momentum, weightDecay);
             } else {
                 long from = Math.min(matrix, part * piece), to = part == per - 1 ? matrix : Math.min(matrix, (part + 1) * piece);
                 K.sgd(w, grad, mask, velocity, base + from, base + to, lr, momentum, weightDecay);
@@ -286,18 +308,47 @@ final class MaskedProducts {
 
     /**
      * {@code dst[c * ldd + r] = src[off + r * ld + c]} for r < rows, c < cols, and zeros for {@code rows <= r < ldd}:
-     * rows of a batch turned into columns of the lanes (bulk copies to the heap, then {@link CpuKernels#transpose}).
-     * The copy is padded with zero rows to a multiple of {@link #BLOCK}, so the transpose runs whole vector blocks and
-     * writes the padding lanes' zeros itself. Returns dst.
+     * rows of a batch turned into columns of the lanes.
      */
-    static float[] transposeIn(MemorySegment src, long off, int ld, int rows, int cols, float[] dst, int ldd, Scratch s) {
-        int padded = Math.min(ldd, roundUp(rows, BLOCK));
-        float[] buf = s.rows(padded * cols);
-        for (int r = 0; r < rows; r++) MemorySegment.copy(src, F, (off + (long) r * ld) * Float.BYTES, buf, r * cols, cols);
-        Arrays.fill(buf, rows * cols, padded * cols, 0f);
-        K.transpose(buf, 0, cols, padded, cols, dst, 0, ldd);
+    private record Transposition(MemorySegment src, long off, int ld, int rows, int cols, float[] dst, int ldd) {}
+
+    /**
+     * Runs the transpositions of a training batch's products on the crew in one job, each large one cut into column
+     * blocks, one per thread: at deep pruning levels moving a batch into and out of the lanes is most of a layer's work,
+     * and done on the calling thread it left the other cores idle. Only data moves, so the pieces do not change a bit.
+     */
+    private static void transposeIn(GemmWorkers workers, List<Transposition> transpositions) {
+        int[][] tasks = new int[transpositions.size() * workers.threads()][];
+        int count = 0;
+        for (int j = 0; j < transpositions.size(); j++) {
+            Transposition t = transpositions.get(j);
+            int blocks = ceilDiv(t.cols, BLOCK);
+            int pieces = (long) t.rows * t.cols < PARALLEL_TRANSPOSE_MIN ? 1 : Math.min(workers.threads(), blocks);
+            for (int p = 0; p < pieces; p++) {
+                tasks[count++] = new int[] {j, Math.min(t.cols, blocks * p / pieces * BLOCK), Math.min(t.cols, blocks * (p + 1) / pieces * BLOCK)};
+            }
+        }
+        int[][] all = Arrays.copyOf(tasks, count);
+        MemorySegment[] sources = transpositions.stream().map(Transposition::src).toArray(MemorySegment[]::new);
+        workers.forEach(all.length, i -> {
+            Transposition t = transpositions.get(all[i][0]);
+            transposeIn(t.src, t.off, t.ld, t.rows, t.cols, all[i][1], all[i][2], t.dst, t.ldd, SCRATCH.get());
+        }, sources);
+    }
+
+    /**
+     * Columns [c0, c1) of a {@link Transposition} (bulk copies to the heap, then {@link CpuKernels#transpose}). The copy
+     * is padded with zero rows to a multiple of {@link #BLOCK}, so the transpose runs whole vector blocks and writes the
+     * padding lanes' zeros itself. Returns dst.
+     */
+    static float[] transposeIn(MemorySegment src, long off, int ld, int rows, int cols, int c0, int c1, float[] dst, int ldd, Scratch s) {
+        int padded = Math.min(ldd, roundUp(rows, BLOCK)), w = c1 - c0;
+        float[] buf = s.rows(padded * w);
+        for (int r = 0; r < rows; r++) MemorySegment.copy(src, F, (off + (long) r * ld + c0) * Float.BYTES, buf, r * w, w);
+        Arrays.fill(buf, rows * w, padded * w, 0f);
+        K.transpose(buf, 0, w, padded, w, dst, c0 * ldd, ldd);
         if (padded < ldd) {
-            for (int c = 0; c < cols; c++) Arrays.fill(dst, c * ldd + padded, (c + 1) * ldd, 0f);
+            for (int c = c0; c < c1; c++) Arrays.fill(dst, c * ldd + padded, (c + 1) * ldd, 0f);
         }
         return dst;
     }

@@ -186,13 +186,13 @@ final class ScalarKernels implements CpuKernels {
     }
 
     /**
-     * The SGD update at the kept positions {@code base + flat[p]} only, with the vector loop's operations: the
-     * pruned weights and their velocities are zero already and stay so.
+     * The SGD update at the kept positions {@code base + flat[p]} for p in [from, to) only, with the vector loop's
+     * operations: the pruned weights and their velocities are zero already and stay so.
      */
-    static void sgdAt(MemorySegment ws, MemorySegment gs, MemorySegment vs, int[] flat, long base, float lr, float momentum,
-                      float weightDecay) {
-        for (int at : flat) {
-            long i = base + at;
+    static void sgdAt(MemorySegment ws, MemorySegment gs, MemorySegment vs, int[] flat, int from, int to, long base, float lr,
+                      float momentum, float weightDecay) {
+        for (int p = from; p < to; p++) {
+            long i = base + flat[p];
             float wi = ws.getAtIndex(F, i);
             float g = gs.getAtIndex(F, i);
             if (weightDecay != 0f) g = Math.fma(wi, weightDecay, g);
