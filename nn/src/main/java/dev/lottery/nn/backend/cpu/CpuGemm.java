@@ -10,7 +10,8 @@ import java.util.Arrays;
  * block of {@code op(A)} into {@code MR}-tall row panels (heap arrays reused per thread), and a register-blocked
  * {@code MR x NR} micro-kernel runs FMAs on the packed panels. Packing is where transposition is absorbed, so all
  * four {@code (transA, transB)} combinations share one kernel. The micro-kernel is {@link CpuKernels}' (Vector API
- * or scalar).
+ * or scalar). A product at most half a tile wide (the 10-class output layer's forward product) runs a one-vector
+ * kernel over a single packed B panel instead, so that most FMAs do not go to columns that do not exist.
  *
  * <p>Each value of C is summed along k in {@code KC}-sized slabs of equal length, each slab one FMA chain from +0, the
  * slabs' sums added in order: the order depends on k alone, not on m, n, the blocking or the threads, which is what
