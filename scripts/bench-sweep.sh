@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Projects the wall time of a whole lottery experiment (default: lenet-fig3, the paper's Figure 3) on this machine's
-# CPU from a fixed sample of its units: the dense unit, and iterative and one-shot tickets at a low, a middle and a
-# deep level, each trained a few thousand iterations. Every sample runs twice in one process, with the CPU backend as
+# CPU from a fixed sample of its units: the dense unit, and iterative and one-shot tickets at six levels from 51 % of
+# the weights kept to 1.8 %, each trained a few thousand iterations. Every sample runs twice in one process, with the CPU backend as
 # it is and with its masked products forced dense (-Dlottery.cpu.sparse=false: the kernels before masked products),
 # so the two projections come from the same machine state.
 #
-# Usage: scripts/bench-sweep.sh [--quick] [--experiment NAME] [--iterations N] [--prep N] [--levels L1,L2,L3]
+# Usage: scripts/bench-sweep.sh [--quick] [--experiment NAME] [--iterations N] [--prep N] [--levels L1,L2,...]
 #   --quick             500 iterations per sample, 200 per level for the masks (a smoke run; the projection is rough)
 #   --iterations N      iterations timed per sample unit (default 2000, i.e. 20 evaluations)
 #   --prep N            untimed iterations per level when making the samples' masks (default 500)
-#   --levels L1,L2,L3   the sampled levels (default 3,9,18: 51 %, 13 % and 1.8 % of lenet's fc weights)
+#   --levels L1,L2,...  the sampled levels (default 3,5,7,9,13,18: 51, 33, 21, 13, 5.5 and 1.8 % of lenet's fc
+#                       weights, on both sides of each kernel crossover)
 # Environment:
 #   BUILD_SUFFIX=-x     build into target-x/ (parallel builds in one tree)
 #   OUT=dir             where results go (default results/bench-sweep/<timestamp>)

@@ -45,9 +45,10 @@ public final class CpuBackend implements Backend {
      * weight gradients (sixteen partial sums below the crossovers in {@link MaskedProducts}), evaluations over a
      * whole test set in one pass, the convolutions' direct and Winograd kernels, (generation 4) the Winograd filter
      * gradient of 3x3 layers from 16 channels and the direct filter gradient of the other stride-1 layers above 32, and
-     * (generation 5) the strided layers (resnet20's downsampling convolutions) on the direct kernels over phase planes.
+     * (generation 5) the strided layers (resnet20's downsampling convolutions) on the direct kernels over phase planes,
+     * and (generation 6) the masked weight gradient's crossover lowered from 45 % to 25 % of the weights kept.
      */
-    static final int GENERATION = 5;
+    static final int GENERATION = 6;
     /** {@code -Dlottery.cpu.sparse=false}: masked products and updates run dense (the default is true). */
     public static final String SPARSE_PROPERTY = "lottery.cpu.sparse";
     /**
@@ -126,8 +127,8 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * {@code cpu-5-v8} (8-float vectors), {@code cpu-5-dense-v8} with every masked product dense (their weight gradients
-     * round otherwise), or {@code cpu-5-scalar} without the Vector API.
+     * {@code cpu-6-v8} (8-float vectors), {@code cpu-6-dense-v8} with every masked product dense (their weight gradients
+     * round otherwise), or {@code cpu-6-scalar} without the Vector API.
      */
     @Override
     public String kernelGeneration() {

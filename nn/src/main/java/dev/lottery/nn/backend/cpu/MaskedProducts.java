@@ -46,14 +46,18 @@ final class MaskedProducts {
      * lists do, and whole lenet-fig3 units trained both ways (the forward product and input gradient masked or dense,
      * alternating in one process) put the break-even near a third of the weights kept: dense was 7 % faster at 41 %,
      * even at 33 %. Those two crossovers only choose a kernel (both give the dense bits), so they may follow the width;
-     * the weight gradient's is part of the results (its rounding) and stays one constant.
+     * the weight gradient's is part of the results (its rounding) and stays one constant. It was 45 %, from the
+     * per-product measurement at 8 lanes; whole units with the dense weight gradient below it, taking turns with the
+     * sampled one in one process on an AVX-512 machine, were 1.19x as fast at 41 % of the weights kept with 16 lanes
+     * and 1.07x with 8, 1.07x and 1.00x at 26 %, but 0.95x at 21 % with 8 lanes and 0.93x at 13.5 % with 16: the
+     * constant sits between 21 % and 26 %, where neither width loses.
      */
     /** Below this density the sparse forward product beats the dense one. */
     static final double FORWARD_MAX_DENSITY = K.lanes() >= 16 ? 0.35 : 0.45;
     /** Below this density the sparse input gradient beats the dense one. */
     static final double INPUT_GRADIENT_MAX_DENSITY = FORWARD_MAX_DENSITY;
     /** Below this density the sampled weight gradient beats the dense product (and changes the rounding, see above). */
-    static final double WEIGHT_GRADIENT_MAX_DENSITY = 0.45;
+    static final double WEIGHT_GRADIENT_MAX_DENSITY = 0.25;
     /** Below this density the SGD step visits the kept weights one by one rather than sweeping all of them. */
     static final double SGD_MAX_DENSITY = 0.08;
     /** Weights per member below which every product stays dense. */
