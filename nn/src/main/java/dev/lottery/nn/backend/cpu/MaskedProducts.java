@@ -45,7 +45,9 @@ final class MaskedProducts {
      * output layer) never gained and stay dense. With 16-float vectors (AVX-512) the dense product gains more than the
      * lists do, and whole lenet-fig3 units trained both ways (the forward product and input gradient masked or dense,
      * alternating in one process) put the break-even near a third of the weights kept: dense was 7 % faster at 41 %,
-     * even at 33 %. Those two crossovers only choose a kernel (both give the dense bits), so they may follow the width;
+     * even at 33 %; on an AMD EPYC with AVX-512 dense was 1.12x as fast at 33 %, even at 26 % and 0.94x at 21 %, so
+     * 16 lanes switch at 30 % (8 lanes there: dense 0.78x at 33 %, 0.90x at 41 %, so they keep 45 %). Those two
+     * crossovers only choose a kernel (both give the dense bits), so they may follow the width;
      * the weight gradient's is part of the results (its rounding) and stays one constant. It was 45 %, from the
      * per-product measurement at 8 lanes; whole units with the dense weight gradient below it, taking turns with the
      * sampled one in one process on an AVX-512 machine, were 1.19x as fast at 41 % of the weights kept with 16 lanes
@@ -53,7 +55,7 @@ final class MaskedProducts {
      * constant sits between 21 % and 26 %, where neither width loses.
      */
     /** Below this density the sparse forward product beats the dense one. */
-    static final double FORWARD_MAX_DENSITY = K.lanes() >= 16 ? 0.35 : 0.45;
+    static final double FORWARD_MAX_DENSITY = K.lanes() >= 16 ? 0.30 : 0.45;
     /** Below this density the sparse input gradient beats the dense one. */
     static final double INPUT_GRADIENT_MAX_DENSITY = FORWARD_MAX_DENSITY;
     /** Below this density the sampled weight gradient beats the dense product (and changes the rounding, see above). */
