@@ -239,7 +239,7 @@ class PopulationTrainingTest {
     }
 
     /** Kept fractions below every masked kernel's crossover, below the products' only, and above them all (fc1 is big enough to gain). */
-    private static final double[] SPARSE_KEEP = {0.04, 0.3, 0.9};
+    private static final double[] SPARSE_KEEP = {0.04, 0.15, 0.9};
 
     private static final ModelSpec WIDE = new ModelSpec("wide", ImageShape.flat(300), List.of(
             dense("fc1", 40, Activation.RELU, LayerKind.FULLY_CONNECTED),
