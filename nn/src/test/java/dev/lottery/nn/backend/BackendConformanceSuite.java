@@ -790,6 +790,11 @@ public abstract class BackendConformanceSuite {
         Outcome rows = both((b, t) -> b.gatherRows(t[0], order, from, count, t[1]), new Arg(gaussian(examples * features, 81), examples, features),
                 new Arg(filled(count * features, Float.NaN), count, features));
         assertBitwise(rows.expected()[1], rows.actual()[1], "gatherRows");
+        // A batch large enough (400 x 100 values) for a backend to split the copy over its threads.
+        int[] longOrder = new KeyedRandom(3, "data", "shuffle/epoch-1").permutation(700);
+        Outcome manyRows = both((b, t) -> b.gatherRows(t[0], longOrder, 250, 400, t[1]), new Arg(gaussian(700 * 100, 83), 700, 100),
+                new Arg(filled(400 * 100, Float.NaN), 400, 100));
+        assertBitwise(manyRows.expected()[1], manyRows.actual()[1], "gatherRows of 400 rows");
         Outcome labels = both((b, t) -> b.gather(t[0], order, from, count, t[1]), new Arg(gaussian(examples, 82), examples),
                 new Arg(filled(count, Float.NaN), count));
         assertBitwise(labels.expected()[1], labels.actual()[1], "gather");

@@ -423,9 +423,13 @@ public final class CpuBackend implements Backend {
         if (dst.dim(0) != count || dst.dim(1) != features) throw new IllegalArgumentException(dst + " for " + count + " rows of " + source);
         MemorySegment ss = seg(source), ds = seg(dst);
         long rowBytes = (long) features * Float.BYTES;
-        for (int r = 0; r < count; r++) {
-            MemorySegment.copy(ss, (long) order[from + r] * rowBytes, ds, r * rowBytes, rowBytes);
-        }
+        // The rows lie scattered over the data set, so each copy waits on memory: two threads keep twice the reads in
+        // flight (a batch of 60 MNIST rows is most of the data movement of a deep-pruned lenet step).
+        inParallelRows(count, features, (r0, r1) -> {
+            for (long r = r0; r < r1; r++) {
+                MemorySegment.copy(ss, (long) order[from + (int) r] * rowBytes, ds, r * rowBytes, rowBytes);
+            }
+        }, ss, ds);
     }
 
     @Override
