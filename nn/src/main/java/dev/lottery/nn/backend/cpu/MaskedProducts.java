@@ -47,12 +47,12 @@ final class MaskedProducts {
      * alternating in one process) put the break-even near a third of the weights kept: dense was 7 % faster at 41 %,
      * even at 33 %; on an AMD EPYC with AVX-512 dense was 1.12x as fast at 33 %, even at 26 % and 0.94x at 21 %, so
      * 16 lanes switch at 30 % (8 lanes there: dense 0.78x at 33 %, 0.90x at 41 %, so they keep 45 %). Those two
-     * crossovers only choose a kernel (both give the dense bits), so they may follow the width;
-     * the weight gradient's is part of the results (its rounding) and stays one constant. It was 45 %, from the
-     * per-product measurement at 8 lanes; whole units with the dense weight gradient below it, taking turns with the
-     * sampled one in one process on an AVX-512 machine, were 1.19x as fast at 41 % of the weights kept with 16 lanes
-     * and 1.07x with 8, 1.07x and 1.00x at 26 %, but 0.95x at 21 % with 8 lanes and 0.93x at 13.5 % with 16: the
-     * constant sits between 21 % and 26 %, where neither width loses.
+     * crossovers only choose a kernel (both give the dense bits), so they may follow the width; the weight gradient's
+     * is part of the results (its rounding) and stays one constant. It was 45 %, from the per-product measurement at
+     * 8 lanes; whole units with the dense weight gradient below it, taking turns with the sampled one in one process
+     * on an AVX-512 machine, were 1.19x as fast at 41 % of the weights kept with 16 lanes and 1.07x with 8, 1.07x and
+     * 1.00x at 26 %, but 0.95x at 21 % with 8 lanes and 0.93x at 13.5 % with 16: the constant sits between 21 % and
+     * 26 %, where neither width loses.
      */
     /** Below this density the sparse forward product beats the dense one. */
     static final double FORWARD_MAX_DENSITY = K.lanes() >= 16 ? 0.30 : 0.45;
@@ -246,8 +246,8 @@ final class MaskedProducts {
 
     /**
      * {@code DenseOps.sgdStep} with a prepared mask: members below {@link #SGD_MAX_DENSITY} touch only their kept
-     * weights, the others sweep their whole matrix; either in pieces on the crew when there are fewer members than
-     * threads (each weight's update is its own, so the pieces do not change a bit).
+     * weights, the others sweep their whole matrix. Either way a member's work is cut into pieces on the crew when
+     * there are fewer members than threads (each weight's update is its own, so the pieces do not change a bit).
      */
     static void sgd(GemmWorkers workers, MemorySegment w, MemorySegment grad, MemorySegment velocity, CpuMaskPlan plan, MemorySegment mask,
                     float lr, float momentum, float weightDecay) {
