@@ -327,46 +327,16 @@ final class VectorKernels implements CpuKernels {
         cb1.intoArray(tile, 11 * NR + L);
     }
 
-    /** One vector per tile row: with 12 (or 6) independent chains the FMA units stay busy without the second vector. */
+    /**
+     * One vector per tile row, six rows at a time: six independent chains keep most of the FMA units busy, and the
+     * narrow products are small enough that the B panel, read once per six rows, stays in L1.
+     */
     @Override
     public void microKernelRowsNarrow(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
-        if (MR == 12) microKernelRowsNarrow12(kc, ap, aOff, bp, bOff, tile);
-        else microKernelRowsNarrow6(kc, ap, aOff, bp, bOff, tile);
+        for (int r = 0; r < MR; r += 6) narrowRows6(kc, ap, aOff + r * kc, bp, bOff, tile, r * NR);
     }
 
-    private static void microKernelRowsNarrow12(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
-        FloatVector c6 = c0, c7 = c0, c8 = c0, c9 = c0, ca = c0, cb = c0;
-        for (int q = 0, bi = bOff; q < kc; q++, bi += L) {
-            FloatVector b = FloatVector.fromArray(S, bp, bi);
-            c0 = FloatVector.broadcast(S, ap[aOff + q]).fma(b, c0);
-            c1 = FloatVector.broadcast(S, ap[aOff + kc + q]).fma(b, c1);
-            c2 = FloatVector.broadcast(S, ap[aOff + 2 * kc + q]).fma(b, c2);
-            c3 = FloatVector.broadcast(S, ap[aOff + 3 * kc + q]).fma(b, c3);
-            c4 = FloatVector.broadcast(S, ap[aOff + 4 * kc + q]).fma(b, c4);
-            c5 = FloatVector.broadcast(S, ap[aOff + 5 * kc + q]).fma(b, c5);
-            c6 = FloatVector.broadcast(S, ap[aOff + 6 * kc + q]).fma(b, c6);
-            c7 = FloatVector.broadcast(S, ap[aOff + 7 * kc + q]).fma(b, c7);
-            c8 = FloatVector.broadcast(S, ap[aOff + 8 * kc + q]).fma(b, c8);
-            c9 = FloatVector.broadcast(S, ap[aOff + 9 * kc + q]).fma(b, c9);
-            ca = FloatVector.broadcast(S, ap[aOff + 10 * kc + q]).fma(b, ca);
-            cb = FloatVector.broadcast(S, ap[aOff + 11 * kc + q]).fma(b, cb);
-        }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, NR);
-        c2.intoArray(tile, 2 * NR);
-        c3.intoArray(tile, 3 * NR);
-        c4.intoArray(tile, 4 * NR);
-        c5.intoArray(tile, 5 * NR);
-        c6.intoArray(tile, 6 * NR);
-        c7.intoArray(tile, 7 * NR);
-        c8.intoArray(tile, 8 * NR);
-        c9.intoArray(tile, 9 * NR);
-        ca.intoArray(tile, 10 * NR);
-        cb.intoArray(tile, 11 * NR);
-    }
-
-    private static void microKernelRowsNarrow6(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+    private static void narrowRows6(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile, int tOff) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
         for (int q = 0, bi = bOff; q < kc; q++, bi += L) {
             FloatVector b = FloatVector.fromArray(S, bp, bi);
@@ -377,12 +347,12 @@ final class VectorKernels implements CpuKernels {
             c4 = FloatVector.broadcast(S, ap[aOff + 4 * kc + q]).fma(b, c4);
             c5 = FloatVector.broadcast(S, ap[aOff + 5 * kc + q]).fma(b, c5);
         }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, NR);
-        c2.intoArray(tile, 2 * NR);
-        c3.intoArray(tile, 3 * NR);
-        c4.intoArray(tile, 4 * NR);
-        c5.intoArray(tile, 5 * NR);
+        c0.intoArray(tile, tOff);
+        c1.intoArray(tile, tOff + NR);
+        c2.intoArray(tile, tOff + 2 * NR);
+        c3.intoArray(tile, tOff + 3 * NR);
+        c4.intoArray(tile, tOff + 4 * NR);
+        c5.intoArray(tile, tOff + 5 * NR);
     }
 
     @Override
