@@ -220,11 +220,7 @@ public final class CpuGemm {
         int k = p.k, w = NR / 2;
         float[] bp = s.b;
         if (p.transB) {
-            float[] rows = s.rows(nc * k);
-            for (int j = 0; j < nc; j++) {
-                MemorySegment.copy(p.b, F, (p.bOffset + (long) (n0 + j) * p.ldb) * Float.BYTES, rows, j * k, k);
-            }
-            K.transpose(rows, 0, k, nc, k, bp, 0, w);
+            packTransposed(p, 0, k, n0, nc, bp, 0, w, s);
         } else {
             copyBlock(p.b, p.bOffset + n0, p.ldb, k, nc, bp, 0, w);
         }
@@ -330,15 +326,20 @@ public final class CpuGemm {
             if (!p.transB) {
                 for (int q = 0; q < kc; q++) System.arraycopy(block, q * nc + jr, bp, dst + q * NR, nr);
             } else {
-                // Rows of stored B run along k: the panel is their transpose. Copy them in bulk, then transpose.
-                float[] rows = s.rows(nr * kc);
-                for (int j = 0; j < nr; j++) {
-                    long src = p.bOffset + (long) (jc + jr + j) * p.ldb + pc;
-                    MemorySegment.copy(b, F, src * Float.BYTES, rows, j * kc, kc);
-                }
-                K.transpose(rows, 0, kc, nr, kc, bp, dst, NR);
+                packTransposed(p, pc, kc, jc + jr, nr, bp, dst, NR, s);
             }
         }
+    }
+
+    /**
+     * A transposed B's columns [j0, j0+nr) of op(B) over depths [pc, pc+kc) into {@code bp} from {@code dst}, {@code ldd}
+     * values per depth step: stored B's rows run along k, so they come to the heap in bulk and the panel is their
+     * vector transpose.
+     */
+    private static void packTransposed(Problem p, int pc, int kc, int j0, int nr, float[] bp, int dst, int ldd, Scratch s) {
+        float[] rows = s.rows(nr * kc);
+        copyBlock(p.b, p.bOffset + (long) j0 * p.ldb + pc, p.ldb, nr, kc, rows, 0, kc);
+        K.transpose(rows, 0, kc, nr, kc, bp, dst, ldd);
     }
 
     /** Runs the micro-kernel over every MR x NR tile of a packed block. */
