@@ -579,16 +579,24 @@ public abstract class BackendConformanceSuite {
     @ParameterizedTest(name = "{0} member(s)")
     @ValueSource(ints = {1, 3})
     void maxPoolingRoutesToTheFirstMaximumExactly(int members) {
-        List<PoolGeometry> pools = List.of(new PoolGeometry(2, members * 3, 7, 6, 3, 2), new PoolGeometry(1, members * 2, 5, 5, 2, 2),
-                new PoolGeometry(2, members, 4, 9, 3, 1), new PoolGeometry(1, members, 3, 3, 3, 3), new PoolGeometry(2, members * 2, 4, 5, 2, 1));
+        // 2 x 2 at stride 2 as the presets pool (28 x 28, 10 x 10), rows wider than one and two vectors of windows at
+        // 16 lanes, odd sizes that leave a row and a column out; then other windows and strides.
+        List<PoolGeometry> pools = List.of(new PoolGeometry(2, members * 2, 28, 28, 2, 2), new PoolGeometry(1, members * 3, 10, 10, 2, 2),
+                new PoolGeometry(2, members, 7, 37, 2, 2), new PoolGeometry(1, members, 4, 69, 2, 2), new PoolGeometry(1, members * 2, 5, 5, 2, 2),
+                new PoolGeometry(2, members * 3, 7, 6, 3, 2), new PoolGeometry(2, members, 4, 9, 3, 1), new PoolGeometry(1, members, 3, 3, 3, 3),
+                new PoolGeometry(2, members * 2, 4, 5, 2, 1));
+        float[] special = {0f, -0f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
         for (PoolGeometry g : pools) {
             float[] x = gaussian((int) g.inputSize(), g.hashCode());
             for (int i = 0; i < x.length; i++) x[i] = Math.round(x[i] * 2) / 2f; // many ties inside windows
+            for (int i = 0; i < x.length; i += 7) x[i] = special[(i / 7) % special.length]; // signed zeros, NaN, infinities
             int in = (int) g.inputSize(), out = (int) g.outputSize();
+            float[] dy = gaussian(out, 31);
+            for (int i = 0; i < out; i += 5) dy[i] = -0f; // routed as 0 + dy: +0
             Outcome o = both((b, t) -> {
                 b.maxPool(t[0], t[1], g);
                 b.maxPoolBackward(t[0], t[1], t[2], t[3], g);
-            }, new Arg(x, in), new Arg(filled(out, Float.NaN), out), new Arg(gaussian(out, 31), out), new Arg(filled(in, Float.NaN), in));
+            }, new Arg(x, in), new Arg(filled(out, Float.NaN), out), new Arg(dy, out), new Arg(filled(in, Float.NaN), in));
             assertBitwise(o.expected()[1], o.actual()[1], "max pool " + g);
             assertBitwise(o.expected()[3], o.actual()[3], "max pool backward " + g);
         }

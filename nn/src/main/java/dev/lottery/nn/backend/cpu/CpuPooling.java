@@ -6,7 +6,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
-/** Max pooling and global average pooling over NCHW activations on the CPU; max pooling runs plane ranges in parallel on {@code workers}. */
+/**
+ * Max pooling and global average pooling over NCHW activations on the CPU; max pooling runs plane ranges in parallel on
+ * {@code workers}, 2 x 2 windows at stride 2 in vector registers ({@link MaxPoolPairs}) when the Vector API is present.
+ */
 public final class CpuPooling {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
@@ -18,7 +21,16 @@ public final class CpuPooling {
     static void maxPool(GemmWorkers workers, MemorySegment x, MemorySegment y, PoolGeometry g) {
         long planes = (long) g.batch() * g.channels();
         int chunks = (int) Math.min(planes, PLANE_CHUNKS);
-        workers.forEach(chunks, c -> maxPoolPlanes(x, y, g, c * planes / chunks, (c + 1) * planes / chunks), x, y);
+        if (inRegisters(g)) {
+            workers.forEach(chunks, c -> MaxPoolPairs.forward(x, y, g, c * planes / chunks, (c + 1) * planes / chunks), x, y);
+        } else {
+            workers.forEach(chunks, c -> maxPoolPlanes(x, y, g, c * planes / chunks, (c + 1) * planes / chunks), x, y);
+        }
+    }
+
+    /** Whether {@link MaxPoolPairs} pools {@code g} (asked first: that class needs the Vector API to load). */
+    private static boolean inRegisters(PoolGeometry g) {
+        return CpuKernels.vectorModulePresent() && MaxPoolPairs.handles(g);
     }
 
     private static void maxPoolPlanes(MemorySegment x, MemorySegment y, PoolGeometry g, long from, long to) {
@@ -76,8 +88,13 @@ public final class CpuPooling {
     static void maxPoolBackward(GemmWorkers workers, MemorySegment x, MemorySegment dy, MemorySegment dx, PoolGeometry g) {
         long planes = (long) g.batch() * g.channels();
         int chunks = (int) Math.min(planes, PLANE_CHUNKS);
-        workers.forEach(chunks, c -> maxPoolBackwardPlanes(x, dy, dx, g, c * planes / chunks, (c + 1) * planes / chunks),
-                x, dy, dx);
+        if (inRegisters(g)) {
+            workers.forEach(chunks, c -> MaxPoolPairs.backward(x, dy, dx, g, c * planes / chunks, (c + 1) * planes / chunks),
+                    x, dy, dx);
+        } else {
+            workers.forEach(chunks, c -> maxPoolBackwardPlanes(x, dy, dx, g, c * planes / chunks, (c + 1) * planes / chunks),
+                    x, dy, dx);
+        }
     }
 
     private static void maxPoolBackwardPlanes(MemorySegment x, MemorySegment dy, MemorySegment dx, PoolGeometry g,

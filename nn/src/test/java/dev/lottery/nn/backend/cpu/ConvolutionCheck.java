@@ -3,6 +3,7 @@ package dev.lottery.nn.backend.cpu;
 import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.ChannelGeometry;
 import dev.lottery.nn.backend.ConvGeometry;
+import dev.lottery.nn.backend.PoolGeometry;
 import dev.lottery.nn.tensor.Tensor;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -12,8 +13,10 @@ import java.util.SplittableRandom;
  * kernels when vectors are available (8 and 40 channels, stride 1; 5 channels, stride 2, over phase planes, its rows
  * 35 wide for the even and odd columns' register path and its masked end), forward and backward, and a batch norm. With the Vector API the
  * kernels run at the CPU's preferred width (the JVM's {@code -XX:UseAVX} picks the tile shapes); without it the
- * convolution runs on the im2col path and batch norm is refused in one line. Prints {@code kernels=<generation>
- * forward=<max error> data=<max error> filter=<max error> bn=<"ran" or the message>}, errors against plain loops.
+ * convolution runs on the im2col path and batch norm is refused in one line. Then 2 x 2 max pooling at stride 2
+ * (in registers when vectors are available), forward and backward, on rows of 18 windows and an odd size, with ties and
+ * signed zeros. Prints {@code kernels=<generation> forward=<max error> data=<max error> filter=<max error>
+ * pool=<values that differ from plain loops' bits> bn=<"ran" or the message>}, errors against plain loops.
  */
 public final class ConvolutionCheck {
     private ConvolutionCheck() {}
@@ -32,8 +35,9 @@ public final class ConvolutionCheck {
             } catch (UserError e) {
                 bn = e.getMessage();
             }
-            System.out.printf(Locale.ROOT, "kernels=%s forward=%g data=%g filter=%g bn=%s%n", cpu.kernelGeneration(),
-                    Math.max(a[0], Math.max(b[0], s[0])), Math.max(a[1], Math.max(b[1], s[1])), Math.max(a[2], Math.max(b[2], s[2])), bn);
+            System.out.printf(Locale.ROOT, "kernels=%s forward=%g data=%g filter=%g pool=%d bn=%s%n", cpu.kernelGeneration(),
+                    Math.max(a[0], Math.max(b[0], s[0])), Math.max(a[1], Math.max(b[1], s[1])), Math.max(a[2], Math.max(b[2], s[2])),
+                    poolingMismatches(cpu, new PoolGeometry(2, 3, 9, 37, 2, 2)), bn);
         }
     }
 
@@ -77,6 +81,35 @@ public final class ConvolutionCheck {
         }
         for (int i = 0; i < y.length; i++) y[i] += b[(i / (ph * pw)) % k];
         return new double[] {maxError(ty.toArray(), y), maxError(tdx.toArray(), dx), maxError(tdw.toArray(), dw)};
+    }
+
+    /**
+     * How many pooled values and input gradients differ in their bits from plain loops' (the window's first maximum:
+     * later corners win only when strictly larger; the gradient added to a cleared plane).
+     */
+    private static int poolingMismatches(CpuBackend cpu, PoolGeometry g) {
+        SplittableRandom rnd = new SplittableRandom(11);
+        int in = (int) g.inputSize(), out = (int) g.outputSize(), h = g.height(), w = g.width(), q = g.outWidth();
+        float[] x = gaussian(rnd, in), dy = gaussian(rnd, out);
+        for (int i = 0; i < in; i++) x[i] = i % 5 == 0 ? (i % 2 == 0 ? 0f : -0f) : Math.round(x[i]) / 2f; // ties, zeros
+        Tensor tx = cpu.upload("px", x, in), ty = cpu.zeros("py", out), tdy = cpu.upload("pdy", dy, out), tdx = cpu.zeros("pdx", in);
+        cpu.maxPool(tx, ty, g);
+        cpu.maxPoolBackward(tx, ty, tdy, tdx, g);
+        float[] y = new float[out], dx = new float[in];
+        for (int o = 0; o < out; o++) {
+            int plane = o / (g.outHeight() * q), pi = o % (g.outHeight() * q) / q, qi = o % q;
+            int best = (plane * h + 2 * pi) * w + 2 * qi;
+            for (int at : new int[] {best + 1, best + w, best + w + 1}) best = x[at] > x[best] ? at : best;
+            y[o] = x[best];
+            dx[best] += dy[o];
+        }
+        return bitsDiffer(ty.toArray(), y) + bitsDiffer(tdx.toArray(), dx);
+    }
+
+    private static int bitsDiffer(float[] got, float[] want) {
+        int n = 0;
+        for (int i = 0; i < got.length; i++) n += Float.floatToRawIntBits(got[i]) == Float.floatToRawIntBits(want[i]) ? 0 : 1;
+        return n;
     }
 
     private static float[] gaussian(SplittableRandom rnd, int size) {

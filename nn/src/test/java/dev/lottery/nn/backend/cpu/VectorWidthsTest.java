@@ -77,6 +77,7 @@ class VectorWidthsTest {
         for (String pass : new String[] {"forward", "data", "filter"}) {
             assertTrue(Double.parseDouble(fields.get(pass)) < 1e-3, pass + ": " + out);
         }
+        assertEquals("0", fields.get("pool"), "pooling's bits without vectors: " + out);
         assertEquals("batch normalization on the CPU needs the Vector API: run java with --add-modules jdk.incubator.vector",
                 fields.get("bn"), out);
     }
@@ -85,7 +86,7 @@ class VectorWidthsTest {
      * Convolutions and batch norm take the CPU's preferred width, which the JVM's {@code -XX:UseAVX} sets (not
      * {@value CpuKernels#BITS_PROPERTY}), and their tiles follow it: on an AVX-512 CPU both tile shapes run here, 8 lanes
      * with {@code UseAVX=2} and 16 with {@code UseAVX=3} (which lottery.sh passes there). Each is checked against plain
-     * loops, and the kernel generation names its width. Off x86, where the flag does not exist, the JVM's own width
+     * loops (max pooling bitwise), and the kernel generation names its width. Off x86, where the flag does not exist, the JVM's own width
      * is checked the same way.
      */
     @Test
@@ -103,6 +104,7 @@ class VectorWidthsTest {
             for (String pass : new String[] {"forward", "data", "filter"}) {
                 assertTrue(Double.parseDouble(fields.get(pass)) < 1e-3, pass + " with " + run.getKey() + ": " + out);
             }
+            assertEquals("0", fields.get("pool"), "pooling's bits with " + run.getKey() + ": " + out);
             assertEquals("ran", fields.get("bn"), out);
         }
     }
