@@ -228,21 +228,50 @@ public final class CpuConvolution {
         if (dbias != null) biasGradient(workers, dy, dbias, g);
     }
 
+    /** Filters whose bias gradients one task sums side by side (see {@link #biasGradient}). */
+    private static final int BIAS_CHAINS = 8;
+
     /**
-     * {@code dbias[f] = sum over images and positions of dy}, in double, in that order; filters in parallel, each
-     * plane copied to the heap in bulk first.
+     * {@code dbias[f] = sum over images and positions of dy}, in double, in that order; groups of {@value #BIAS_CHAINS}
+     * filters in parallel, each group's planes copied to the heap in bulk first (they lie side by side in each image).
+     * Each filter's sum is one chain of dependent additions, whose latency (not the adder's throughput) bounded it
+     * when filters were summed one at a time; eight chains interleaved keep both adders busy, each in its own order.
+     * A group short of eight filters sums zeros in the missing chains.
      */
     private static void biasGradient(GemmWorkers workers, MemorySegment dy, MemorySegment dbias, ConvGeometry g) {
         int filters = g.filters(), pq = g.outHeight() * g.outWidth();
-        workers.forEach(filters, f -> {
-            float[] plane = LayerScratch.get().row(pq);
-            double s = 0;
+        workers.forEach((filters + BIAS_CHAINS - 1) / BIAS_CHAINS, t -> {
+            int f0 = t * BIAS_CHAINS, count = Math.min(BIAS_CHAINS, filters - f0);
+            float[] p = LayerScratch.get().row(BIAS_CHAINS * pq);
+            Arrays.fill(p, count * pq, BIAS_CHAINS * pq, 0f);
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
             for (int n = 0; n < g.batch(); n++) {
-                MemorySegment.copy(dy, F, ((long) n * filters + f) * pq * Float.BYTES, plane, 0, pq);
-                for (int i = 0; i < pq; i++) s += plane[i];
+                MemorySegment.copy(dy, F, ((long) n * filters + f0) * pq * Float.BYTES, p, 0, count * pq);
+                for (int i = 0; i < pq; i++) {
+                    s0 += p[i];
+                    s1 += p[pq + i];
+                    s2 += p[2 * pq + i];
+                    s3 += p[3 * pq + i];
+                    s4 += p[4 * pq + i];
+                    s5 += p[5 * pq + i];
+                    s6 += p[6 * pq + i];
+                    s7 += p[7 * pq + i];
+                }
             }
-            dbias.setAtIndex(F, f, (float) s);
+            storeSum(dbias, f0, count, 0, s0);
+            storeSum(dbias, f0, count, 1, s1);
+            storeSum(dbias, f0, count, 2, s2);
+            storeSum(dbias, f0, count, 3, s3);
+            storeSum(dbias, f0, count, 4, s4);
+            storeSum(dbias, f0, count, 5, s5);
+            storeSum(dbias, f0, count, 6, s6);
+            storeSum(dbias, f0, count, 7, s7);
         }, dy, dbias);
+    }
+
+    /** Writes chain {@code j}'s sum as filter {@code f0 + j}'s bias gradient, if the group has that filter. */
+    private static void storeSum(MemorySegment dbias, int f0, int count, int j, double sum) {
+        if (j < count) dbias.setAtIndex(F, f0 + j, (float) sum);
     }
 
     /** Sums the filter gradient of image groups {@code [fromGroup, toGroup)} into {@code out} at {@code outOff}. */

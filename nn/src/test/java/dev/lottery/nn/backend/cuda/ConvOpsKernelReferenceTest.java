@@ -101,12 +101,15 @@ class ConvOpsKernelReferenceTest {
         ConvOpsKernelReference.addChannelBias(y, bias, 5, g.outHeight() * g.outWidth());
         assertBitwise(biased[2], y, "conv bias");
 
-        float[] dy = gaussian((int) g.outputSize(), 4, 0.3f);
-        float[][] grads = {dy, new float[(int) g.filterSize()], new float[5]};
-        onCpu(x, t -> cpu.conv2dBackwardFilter(t[0], t[1], t[2], t[3], g), grads);
-        float[] dbias = new float[5];
-        ConvOpsKernelReference.channelSums(dy, dbias, 3, 5, g.outHeight() * g.outWidth());
-        assertBitwise(grads[2], dbias, "conv bias gradient");
+        // 5 filters: fewer than one group of sums side by side; 21: two whole groups and a part.
+        for (ConvGeometry gg : new ConvGeometry[] {g, new ConvGeometry(2, 3, 5, 5, 21, 3, 1, 1)}) {
+            float[] dy = gaussian((int) gg.outputSize(), 4, 0.3f), gx = gaussian((int) gg.inputSize(), 5, 0f);
+            float[][] grads = {dy, new float[(int) gg.filterSize()], new float[gg.filters()]};
+            onCpu(gx, t -> cpu.conv2dBackwardFilter(t[0], t[1], t[2], t[3], gg), grads);
+            float[] dbias = new float[gg.filters()];
+            ConvOpsKernelReference.channelSums(dy, dbias, gg.batch(), gg.filters(), gg.outHeight() * gg.outWidth());
+            assertBitwise(grads[2], dbias, "conv bias gradient " + gg);
+        }
     }
 
     @Test
