@@ -158,24 +158,6 @@ record ConvFrame(int channels, int height, int width, int pad, int kernel, int s
         MemorySegment.copy(compact, 0, dst, F, to * Float.BYTES, planes * p * q);
     }
 
-    /**
-     * The inverse of {@link #unstage}: reads {@code [planes][outRows][outCols]} from {@code src} at {@code from} into
-     * frame layout, {@link #positions()} per plane, plane {@code f} at {@code at + f * planeStride}, with zeros at the
-     * border positions and the rounding tail.
-     */
-    void stageOutputs(MemorySegment src, long from, int planes, float[] raw, float[] frame, int at, int planeStride) {
-        int p = outRows(), q = outCols(), cols = cols(), positions = positions();
-        MemorySegment.copy(src, F, from * Float.BYTES, raw, 0, planes * p * q);
-        for (int f = 0; f < planes; f++) {
-            int base = at + f * planeStride;
-            for (int i = 0; i < p; i++) {
-                System.arraycopy(raw, (f * p + i) * q, frame, base + i * cols, q);
-                Arrays.fill(frame, base + i * cols + q, base + (i + 1) * cols, 0f);
-            }
-            Arrays.fill(frame, base + p * cols, base + positions, 0f);
-        }
-    }
-
     static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
     }
