@@ -201,7 +201,8 @@ public final class CpuConvolution {
         if (VECTORS && WinogradConvolution.appliesToFilterGradient(g)) {
             WinogradConvolution.backwardFilter(workers, x, dy, dw, g);
         } else if (VECTORS && DirectConvolution.appliesToFilterGradient(g)) {
-            DirectConvolution.backwardFilter(workers, x, dy, dw, g);
+            DirectConvolution.backwardFilter(workers, x, dy, dw, dbias, g);
+            return; // the bias gradient too
         } else if (VECTORS && DirectConvolution.appliesToWideFilterGradient(g)) {
             DirectConvolution.backwardFilterWide(workers, x, dy, dw, g);
         } else if (chunks == 1) {
@@ -228,50 +229,27 @@ public final class CpuConvolution {
         if (dbias != null) biasGradient(workers, dy, dbias, g);
     }
 
-    /** Filters whose bias gradients one task sums side by side (see {@link #biasGradient}). */
-    private static final int BIAS_CHAINS = 8;
-
     /**
-     * {@code dbias[f] = sum over images and positions of dy}, in double, in that order; groups of {@value #BIAS_CHAINS}
-     * filters in parallel, each group's planes copied to the heap in bulk first (they lie side by side in each image).
-     * Each filter's sum is one chain of dependent additions; eight chains interleaved overlap their latencies, each
-     * still in its own order (in a conv4 step the pass went from 4.2 % to 3.0 % of the samples; reading the output
-     * gradient from memory is most of what remains). A group short of eight filters sums zeros in the missing chains.
+     * {@code dbias[f] = sum over images and positions of dy} ({@link BiasSums}): groups of {@value BiasSums#CHAINS}
+     * filters in parallel, each group's planes of an image copied to the heap in one piece (they lie side by side).
+     * Summing eight filters side by side instead of one at a time took the pass from 4.2 % to 3.0 % of a conv4 step's
+     * samples; reading the output gradient from memory is most of what remains, which is why the direct filter
+     * gradient takes the sums while it stages that gradient anyway.
      */
     private static void biasGradient(GemmWorkers workers, MemorySegment dy, MemorySegment dbias, ConvGeometry g) {
         int filters = g.filters(), pq = g.outHeight() * g.outWidth();
-        workers.forEach((filters + BIAS_CHAINS - 1) / BIAS_CHAINS, t -> {
-            int f0 = t * BIAS_CHAINS, count = Math.min(BIAS_CHAINS, filters - f0);
-            float[] p = LayerScratch.get().row(BIAS_CHAINS * pq);
-            Arrays.fill(p, count * pq, BIAS_CHAINS * pq, 0f);
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        workers.forEach((filters + BiasSums.CHAINS - 1) / BiasSums.CHAINS, t -> {
+            int f0 = t * BiasSums.CHAINS, count = Math.min(BiasSums.CHAINS, filters - f0);
+            LayerScratch scratch = LayerScratch.get();
+            float[] p = scratch.row(BiasSums.CHAINS * pq);
+            double[] sums = scratch.biasSums();
+            Arrays.fill(p, count * pq, BiasSums.CHAINS * pq, 0f);
             for (int n = 0; n < g.batch(); n++) {
                 MemorySegment.copy(dy, F, ((long) n * filters + f0) * pq * Float.BYTES, p, 0, count * pq);
-                for (int i = 0; i < pq; i++) {
-                    s0 += p[i];
-                    s1 += p[pq + i];
-                    s2 += p[2 * pq + i];
-                    s3 += p[3 * pq + i];
-                    s4 += p[4 * pq + i];
-                    s5 += p[5 * pq + i];
-                    s6 += p[6 * pq + i];
-                    s7 += p[7 * pq + i];
-                }
+                BiasSums.add(p, pq, sums);
             }
-            storeSum(dbias, f0, count, 0, s0);
-            storeSum(dbias, f0, count, 1, s1);
-            storeSum(dbias, f0, count, 2, s2);
-            storeSum(dbias, f0, count, 3, s3);
-            storeSum(dbias, f0, count, 4, s4);
-            storeSum(dbias, f0, count, 5, s5);
-            storeSum(dbias, f0, count, 6, s6);
-            storeSum(dbias, f0, count, 7, s7);
+            BiasSums.store(sums, count, dbias, f0);
         }, dy, dbias);
-    }
-
-    /** Writes chain {@code j}'s sum as filter {@code f0 + j}'s bias gradient, if the group has that filter. */
-    private static void storeSum(MemorySegment dbias, int f0, int count, int j, double sum) {
-        if (j < count) dbias.setAtIndex(F, f0 + j, (float) sum);
     }
 
     /** Sums the filter gradient of image groups {@code [fromGroup, toGroup)} into {@code out} at {@code outOff}. */

@@ -422,26 +422,42 @@ final class DirectConvolution {
     // ---- filter gradient ----
 
     /**
-     * {@code dw = d conv / d w} (overwrites dw). Per group, the images and output gradients are first staged in frame
-     * layout, in parallel over images, channel by channel ({@code [C][batch][plane]} and {@code [K][batch][positions]},
-     * the gradients with zeros at the dropped positions, so those add nothing): a channel's planes of consecutive
-     * images are then one stream. Then each tile of {@link #GF} filters is one task that sums over the whole batch.
+     * {@code dw = d conv / d w} (overwrites dw), and {@code dbias} when not null. Per group, the images and output
+     * gradients are first staged in frame layout ({@code [C][batch][plane]} and {@code [K][batch][positions]}, the
+     * gradients with zeros at the dropped positions, so those add nothing): a channel's planes of consecutive images
+     * are then one stream. The images are staged in parallel over images, the gradients over groups of
+     * {@value BiasSums#CHAINS} filters, image after image, so that the bias gradient's sums ({@link BiasSums}, in the
+     * same order as {@link CpuConvolution}'s own pass) read each plane while it is staged rather than from memory once
+     * more. Then each tile of {@link #GF} filters is one task that sums over the whole batch.
      */
-    static void backwardFilter(GemmWorkers workers, MemorySegment x, MemorySegment dy, MemorySegment dw, ConvGeometry g) {
+    static void backwardFilter(GemmWorkers workers, MemorySegment x, MemorySegment dy, MemorySegment dw, MemorySegment dbias,
+                               ConvGeometry g) {
         ConvFrame frame = inputFrame(g);
         int k = g.groupFilters(), c = g.groupChannels(), rr = g.kernel() * g.kernel(), batch = g.batch();
         int tiles = ConvFrame.ceilDiv(k, GF), plane = frame.plane(), positions = frame.positions();
-        long inPlane = (long) g.height() * g.width(), outPlane = (long) g.outHeight() * g.outWidth();
+        int outPlane = g.outHeight() * g.outWidth(), filterGroups = ConvFrame.ceilDiv(k, BiasSums.CHAINS);
+        long inPlane = (long) g.height() * g.width();
         LayerScratch scratch = LayerScratch.get();
         float[] in = scratch.frames(c * batch * plane + frame.slack()), grad = scratch.gradientFrames(tiles * GF * batch * positions);
         Arrays.fill(grad, k * batch * positions, tiles * GF * batch * positions, 0f);
         for (int group = 0; group < g.groups(); group++) {
             long xAt = (long) group * c * inPlane, dyAt = (long) group * k * outPlane;
-            workers.forEach(batch, n -> {
-                float[] raw = LayerScratch.get().images(Math.max(c * (int) inPlane, k * (int) outPlane));
-                frame.stage(x, xAt + n * g.channels() * inPlane, raw, in, n * plane, batch * plane);
-                stageOutputs(frame, dy, dyAt + n * g.filters() * outPlane, k, raw, grad, n * positions, batch * positions);
-            }, x, dy);
+            int firstFilter = group * k;
+            workers.forEach(batch, n -> frame.stage(x, xAt + n * g.channels() * inPlane, LayerScratch.get().images(c * (int) inPlane),
+                    in, n * plane, batch * plane), x);
+            workers.forEach(filterGroups, t -> {
+                int f0 = t * BiasSums.CHAINS, count = Math.min(BiasSums.CHAINS, k - f0);
+                LayerScratch own = LayerScratch.get();
+                float[] raw = own.images(BiasSums.CHAINS * outPlane);
+                double[] sums = own.biasSums();
+                Arrays.fill(raw, count * outPlane, BiasSums.CHAINS * outPlane, 0f);
+                for (int n = 0; n < batch; n++) {
+                    MemorySegment.copy(dy, F, (dyAt + ((long) n * g.filters() + f0) * outPlane) * Float.BYTES, raw, 0, count * outPlane);
+                    stageOutputs(frame, raw, count, grad, f0 * batch * positions + n * positions, batch * positions);
+                    if (dbias != null) BiasSums.add(raw, outPlane, sums);
+                }
+                if (dbias != null) BiasSums.store(sums, count, dbias, firstFilter + f0);
+            }, dy, dbias);
             Arrays.fill(in, c * batch * plane, c * batch * plane + frame.slack(), 0f);
             long dwAt = (long) group * k * c * rr;
             workers.forEach(tiles, tile -> tileFilterGradient(in, grad, tile, g, frame, dw, dwAt), dw);
@@ -449,17 +465,15 @@ final class DirectConvolution {
     }
 
     /**
-     * The inverse of {@link ConvFrame#unstage}: reads {@code [planes][outRows][outCols]} from {@code src} at
-     * {@code from} into frame layout, {@link ConvFrame#positions()} per plane, plane {@code f} at
+     * The inverse of {@link ConvFrame#unstage}: writes {@code planes} planes of {@code [outRows][outCols]} from
+     * {@code raw} into frame layout, {@link ConvFrame#positions()} per plane, plane {@code f} at
      * {@code at + f * planeStride}, with zeros at the border positions and the rounding tail. Each row is written in
      * vectors of {@code cols} floats whose lanes past the output's columns load as zeros, so its border is written with
      * it: a copy and a fill per row (a few floats each, one call into the JVM's copy routines apiece) made this
      * staging about a fifth of an input layer's filter gradient.
      */
-    private static void stageOutputs(ConvFrame frame, MemorySegment src, long from, int planes, float[] raw, float[] dst, int at,
-                                     int planeStride) {
+    private static void stageOutputs(ConvFrame frame, float[] raw, int planes, float[] dst, int at, int planeStride) {
         int p = frame.outRows(), q = frame.outCols(), cols = frame.cols(), positions = frame.positions();
-        MemorySegment.copy(src, F, from * Float.BYTES, raw, 0, planes * p * q);
         for (int f = 0; f < planes; f++) {
             int base = at + f * planeStride;
             for (int i = 0; i < p; i++) {

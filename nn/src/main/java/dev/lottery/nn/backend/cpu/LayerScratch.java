@@ -2,6 +2,7 @@ package dev.lottery.nn.backend.cpu;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * Grow-only work buffers for the CPU convolution and pooling, one set per thread: off-heap ones (the im2col matrix,
@@ -15,6 +16,7 @@ final class LayerScratch {
     private MemorySegment columns = MemorySegment.NULL;
     private MemorySegment block = MemorySegment.NULL;
     private MemorySegment partials = MemorySegment.NULL;
+    private final double[] biasSums = new double[BiasSums.CHAINS];
     private float[] images = new float[0];
     private float[] padded = new float[0];
     private float[] row = new float[0];
@@ -140,6 +142,12 @@ final class LayerScratch {
     MemorySegment partials(long floats) {
         if (partials.byteSize() < floats * Float.BYTES) partials = Arena.ofAuto().allocate(floats * Float.BYTES, 64);
         return partials;
+    }
+
+    /** {@link BiasSums}' running sums, cleared. */
+    double[] biasSums() {
+        Arrays.fill(biasSums, 0);
+        return biasSums;
     }
 
     /** A register tile's sums, written out of the kernel that computed them. */

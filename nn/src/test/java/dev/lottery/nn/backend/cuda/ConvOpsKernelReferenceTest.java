@@ -101,8 +101,9 @@ class ConvOpsKernelReferenceTest {
         ConvOpsKernelReference.addChannelBias(y, bias, 5, g.outHeight() * g.outWidth());
         assertBitwise(biased[2], y, "conv bias");
 
-        // 5 filters: fewer than one group of sums side by side; 21: two whole groups and a part.
-        for (ConvGeometry gg : new ConvGeometry[] {g, new ConvGeometry(2, 3, 5, 5, 21, 3, 1, 1)}) {
+        // 5 filters: fewer than one group of sums side by side; 21: two whole groups and a part. Few channels take
+        // the direct filter gradient, which sums the bias while it stages dy; 16 take Winograd's and a pass of its own.
+        for (ConvGeometry gg : new ConvGeometry[] {g, new ConvGeometry(2, 3, 5, 5, 21, 3, 1, 1), new ConvGeometry(2, 16, 6, 6, 21, 3, 1, 1)}) {
             float[] dy = gaussian((int) gg.outputSize(), 4, 0.3f), gx = gaussian((int) gg.inputSize(), 5, 0f);
             float[][] grads = {dy, new float[(int) gg.filterSize()], new float[gg.filters()]};
             onCpu(gx, t -> cpu.conv2dBackwardFilter(t[0], t[1], t[2], t[3], gg), grads);
