@@ -238,7 +238,7 @@ public final class CpuConvolution {
      */
     private static void biasGradient(GemmWorkers workers, MemorySegment dy, MemorySegment dbias, ConvGeometry g) {
         int filters = g.filters(), pq = g.outHeight() * g.outWidth();
-        workers.forEach((filters + BiasSums.CHAINS - 1) / BiasSums.CHAINS, t -> {
+        workers.forEach(ceilDiv(filters, BiasSums.CHAINS), t -> {
             int f0 = t * BiasSums.CHAINS, count = Math.min(BiasSums.CHAINS, filters - f0);
             LayerScratch scratch = LayerScratch.get();
             float[] p = scratch.row(BiasSums.CHAINS * pq);
