@@ -43,10 +43,12 @@ public final class ResidentData implements AutoCloseable {
     private final Part validation;
     private final Part test;
 
-    private ResidentData(Part train, Part validation, Part test) {
+    /** The parts, each of whose images the backend is told stay constant (nothing writes them after this). */
+    private ResidentData(Backend backend, Part train, Part validation, Part test) {
         this.train = train;
         this.validation = validation;
         this.test = test;
+        for (Part p : new Part[] {train, validation, test}) if (p != null) backend.markConstant(p.images());
     }
 
     /**
@@ -182,7 +184,7 @@ public final class ResidentData implements AutoCloseable {
                 trainPart = gathered(backend, train, th.name(), holdout.kept());
                 validationPart = gathered(backend, train, DataSplit.validationName(th.name()), holdout.held());
             }
-            return new ResidentData(trainPart, validationPart, testPart);
+            return new ResidentData(backend, trainPart, validationPart, testPart);
         } catch (IOException | RuntimeException e) {
             for (Part p : new Part[] {testPart, trainPart, validationPart}) if (p != null) p.close();
             throw e;
@@ -259,7 +261,7 @@ public final class ResidentData implements AutoCloseable {
         Part train = upload(backend, split.train(), normalization);
         Part validation = split.validation() == null ? null : upload(backend, split.validation(), normalization);
         Part test = upload(backend, split.test(), normalization);
-        return new ResidentData(train, validation, test);
+        return new ResidentData(backend, train, validation, test);
     }
 
     private static Part upload(Backend backend, Dataset d, Normalization normalization) {

@@ -24,7 +24,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.ref.Cleaner;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * The portable backend: off-heap {@link HostTensor}s, {@link CpuGemm} for matrix products and {@link CpuKernels}
@@ -46,9 +49,11 @@ public final class CpuBackend implements Backend {
      * whole test set in one pass, the convolutions' direct and Winograd kernels, (generation 4) the Winograd filter
      * gradient of 3x3 layers from 16 channels and the direct filter gradient of the other stride-1 layers above 32, and
      * (generation 5) the strided layers (resnet20's downsampling convolutions) on the direct kernels over phase planes,
-     * and (generation 6) the masked weight gradient's crossover lowered from 45 % to 25 % of the weights kept.
+     * (generation 6) the masked weight gradient's crossover lowered from 45 % to 25 % of the weights kept, and
+     * (generation 7) first layers' products over a constant input with a background value ({@link BackgroundInput}:
+     * lenet's evaluations on MNIST).
      */
-    static final int GENERATION = 6;
+    static final int GENERATION = 7;
     /** {@code -Dlottery.cpu.sparse=false}: masked products and updates run dense (the default is true). */
     public static final String SPARSE_PROPERTY = "lottery.cpu.sparse";
     /**
@@ -69,6 +74,8 @@ public final class CpuBackend implements Backend {
     private final boolean sparse;
     private final GemmWorkers workers;
     private final Cleaner.Cleanable crewStop;
+    /** Tensors declared constant ({@link #markConstant}), each with its background form once a product asked for it. */
+    private final Map<Tensor, ConstantInput> constants = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
      * The backend with the default thread count ({@value #THREADS_PROPERTY}) and masked kernels unless
@@ -127,8 +134,8 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * {@code cpu-6-v8} (8-float vectors), {@code cpu-6-dense-v8} with every masked product dense (their weight gradients
-     * round otherwise), or {@code cpu-6-scalar} without the Vector API.
+     * {@code cpu-7-v8} (8-float vectors), {@code cpu-7-dense-v8} with every masked product dense (their weight gradients
+     * round otherwise), or {@code cpu-7-scalar} without the Vector API.
      */
     @Override
     public String kernelGeneration() {
@@ -184,10 +191,54 @@ public final class CpuBackend implements Backend {
         inParallel(src.size(), (a, b) -> MemorySegment.copy(from, a * Float.BYTES, to, a * Float.BYTES, (b - a) * Float.BYTES), from, to);
     }
 
+    /** {@inheritDoc} Only with masked kernels on: {@code -Dlottery.cpu.sparse=false} keeps every product dense. */
+    @Override
+    public void markConstant(Tensor data) {
+        host(data);
+        if (sparse && data.rank() == 2) constants.putIfAbsent(data, new ConstantInput());
+    }
+
+    /** A constant tensor's background form, made on first use (from the tensor's values then, which never change). */
+    private static final class ConstantInput {
+        private boolean made;
+        private BackgroundInput form;
+
+        synchronized BackgroundInput form(HostTensor t) {
+            if (!made) {
+                form = BackgroundInput.of(t.segment(), 0, t.dim(0), t.dim(1));
+                made = true;
+            }
+            return form;
+        }
+    }
+
+    /**
+     * The background form of a forward product's input {@code a} ({@code X W^T}, alpha 1, beta 0, every member reading
+     * all of one constant tensor), or null: the product is then the plain one.
+     */
+    private BackgroundInput background(int members, boolean transA, boolean transB, float alpha, MatrixBatch a, float beta, GemmDims d) {
+        if (transA || !transB || alpha != 1f || beta != 0f || (members > 1 && !a.shared()) || a.offset() != 0 || a.ld() != d.k()) return null;
+        ConstantInput constant = constants.get(a.tensor());
+        if (constant == null) return null;
+        BackgroundInput form = constant.form(host(a.tensor()));
+        return form != null && form.rows == d.m() && form.cols == d.k() ? form : null;
+    }
+
     @Override
     public void gemm(int members, boolean transA, boolean transB, float alpha, MatrixBatch a, MatrixBatch b, float beta, MatrixBatch c) {
         GemmDims d = GemmDims.of(members, transA, transB, a, b, c);
         GemmDims merged = d.merged(members, transA, transB, a, b, c, alpha, beta);
+        BackgroundInput x = background(members, transA, transB, alpha, a, beta, d);
+        if (x != null) {
+            if (merged != null) {
+                x.product(workers, merged.n(), seg(b.tensor()), b.offset(), b.ld(), seg(c.tensor()), c.offset(), c.ld());
+            } else {
+                for (int n = 0; n < members; n++) {
+                    x.product(workers, d.n(), seg(b.tensor()), b.offset() + n * b.stride(), b.ld(), seg(c.tensor()), c.offset() + n * c.stride(), c.ld());
+                }
+            }
+            return;
+        }
         if (members == 1 || merged != null) {
             // One product for all members (the shared input of a population's first layer, or its weight gradient):
             // each value is summed in an order that depends only on k (see CpuGemm), so a member gets the bits of
@@ -222,7 +273,7 @@ public final class CpuBackend implements Backend {
         if (!(mask instanceof CpuMaskPlan plan) || alpha != 1f || beta != 0f || masked.ld() != mask.cols() || d.m() == 0 || d.n() == 0 || d.k() == 0) {
             gemm(members, transA, transB, alpha, a, b, beta, c);
         } else if (operand == MaskedOperand.B && !transA) {
-            if (transB) MaskedProducts.forward(workers, members, a, b, c, plan, d);
+            if (transB) MaskedProducts.forward(workers, members, a, b, c, plan, d, background(members, transA, transB, alpha, a, beta, d));
             else MaskedProducts.inputGradient(workers, members, a, b, c, plan, d);
         } else if (operand == MaskedOperand.C && transA && !transB) {
             MaskedProducts.weightGradient(workers, members, a, b, c, plan, d);

@@ -63,6 +63,19 @@ public sealed interface CpuKernels permits VectorKernels, ScalarKernels {
     void microKernelRowsNarrow(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile);
 
     /**
+     * {@link #microKernel} over the B rows {@code rows[rOff .. rOff + count)} only: depth step q reads A at
+     * {@code aOff + q * mr()} (interleaved) and B's row {@code rows[rOff + q]} at {@code bOff + rows[rOff + q] * nr()}. Each
+     * value is one FMA chain over those steps in order, from +0 (a constant input's product, see {@link BackgroundInput}).
+     */
+    void microKernelGathered(int count, int[] rows, int rOff, float[] ap, int aOff, float[] bp, int bOff, float[] tile);
+
+    /**
+     * {@code out[outOff + j] = sum over i < rows, in order, of p[off + i * nr() + j]} for {@code j < nr()}: the column
+     * sums of a packed B panel, one float chain per column.
+     */
+    void panelColumnSums(float[] p, int off, int rows, float[] out, int outOff);
+
+    /**
      * C = alpha * tile + beta * C for a full {@code mr() x nr()} tile whose first element is float {@code cIdx} of
      * {@code c}, rows {@code ldc} apart; beta == 0 does not read C.
      */

@@ -117,13 +117,20 @@ final class MaskedProducts {
 
     // ---- forward (Y = X W^T) and input gradient (dX = dY W): sparse lists times the batch in lanes ----
 
-    /** {@code y_n = x_n w_n^T} for every member, w masked by {@code plan}. */
-    static void forward(GemmWorkers workers, int members, MatrixBatch xb, MatrixBatch wb, MatrixBatch yb, CpuMaskPlan plan, GemmDims d) {
+    /**
+     * {@code y_n = x_n w_n^T} for every member, w masked by {@code plan}; the denser members' products over
+     * {@code background} when it is not null (x's background form, see {@link BackgroundInput}).
+     */
+    static void forward(GemmWorkers workers, int members, MatrixBatch xb, MatrixBatch wb, MatrixBatch yb, CpuMaskPlan plan, GemmDims d,
+                        BackgroundInput background) {
         int batch = d.m(), units = d.n(), inputs = d.k();
         Operand x = Operand.of(xb), w = Operand.of(wb), y = Operand.of(yb);
         int[] sparse = membersBelow(plan, members, FORWARD_MAX_DENSITY);
         for (int n = 0; n < members; n++) {
-            if (!contains(sparse, n)) {
+            if (contains(sparse, n)) continue;
+            if (background != null) {
+                background.product(workers, units, w.seg, w.base(n), w.ld, y.seg, y.base(n), y.ld);
+            } else {
                 CpuGemm.sgemm(workers, false, true, batch, units, inputs, 1f, x.seg, x.base(n), x.ld, w.seg, w.base(n), w.ld, 0f, y.seg, y.base(n), y.ld);
             }
         }

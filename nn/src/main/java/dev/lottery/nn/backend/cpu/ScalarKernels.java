@@ -58,6 +58,26 @@ final class ScalarKernels implements CpuKernels {
     }
 
     @Override
+    public void microKernelGathered(int count, int[] rows, int rOff, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
+        Arrays.fill(tile, 0, MR * NR, 0f);
+        for (int q = 0, ai = aOff; q < count; q++, ai += MR) {
+            int bi = bOff + rows[rOff + q] * NR;
+            for (int i = 0; i < MR; i++) {
+                float a = ap[ai + i];
+                for (int j = 0; j < NR; j++) tile[i * NR + j] = Math.fma(a, bp[bi + j], tile[i * NR + j]);
+            }
+        }
+    }
+
+    @Override
+    public void panelColumnSums(float[] p, int off, int rows, float[] out, int outOff) {
+        Arrays.fill(out, outOff, outOff + NR, 0f);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < NR; j++) out[outOff + j] += p[off + i * NR + j];
+        }
+    }
+
+    @Override
     public void microKernelRows(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] tile) {
         Arrays.fill(tile, 0, MR * NR, 0f);
         for (int q = 0, bi = bOff; q < kc; q++, bi += NR) {
