@@ -32,7 +32,8 @@ import java.util.SplittableRandom;
 
 /**
  * A fixed set of CPU computations reduced to one SHA-256 of their bits: dense products in all four transpose
- * combinations, the masked products and SGD step at three densities, the element-wise ops, and a short training run
+ * combinations, the masked products and SGD step at three densities, products over a constant input's background
+ * form, the element-wise ops, and a short training run
  * of a population with sparse members. {@code VectorWidthsTest} runs {@link #main} in JVMs at every vector width and
  * without the Vector API and expects one digest from all of them.
  */
@@ -90,6 +91,7 @@ public final class KernelDigest {
         }
         maskedProducts(rnd, 70);
         maskedProducts(rnd, 60);
+        backgroundProducts(rnd);
         try (Tensor y = random(rnd, 9, 31); Tensor bias = random(rnd, 31); Tensor x = random(rnd, 9, 31); Tensor sums = backend.zeros("s", 31)) {
             backend.addBiasRelu(y, bias);
             backend.reluBackward(y, x);
@@ -131,6 +133,40 @@ public final class KernelDigest {
             add(dw);
             add(w);
             add(v);
+        }
+    }
+
+    /**
+     * Forward products over a constant input that is mostly one background value ({@link BackgroundInput}), whose blocks
+     * follow the vector width's tile height: one network, and a population whose members span the crossovers.
+     */
+    private void backgroundProducts(SplittableRandom rnd) {
+        int rows = 100, inputs = 150, units = 40;
+        float background = -0.4242f;
+        float[] x = new float[rows * inputs];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < inputs; i++) {
+                boolean departs = i >= r / 3 && i < r / 3 + 50 && rnd.nextBoolean();
+                x[r * inputs + i] = departs ? (float) rnd.nextGaussian() : background;
+            }
+        }
+        double[] densities = {0.03, 0.3, 0.9};
+        int members = densities.length;
+        float[] mask = new float[members * units * inputs];
+        for (int i = 0; i < mask.length; i++) mask[i] = rnd.nextDouble() < densities[i / (units * inputs)] ? 1f : 0f;
+        try (Tensor xt = backend.upload("x", x, rows, inputs); Tensor w = random(rnd, members, units, inputs);
+             Tensor m = backend.upload("m", mask, members, units, inputs); Tensor one = backend.zeros("y", rows, units);
+             Tensor y = backend.zeros("y", rows, members * units)) {
+            backend.markConstant(xt);
+            backend.applyMask(w, m);
+            MatrixBatch wb = MatrixBatch.stacked(w, units, inputs);
+            backend.gemm(1, false, true, 1f, MatrixBatch.of(xt), wb, 0f, MatrixBatch.of(one));
+            try (PreparedMask plan = backend.prepareMask(m, units, inputs)) {
+                backend.maskedGemm(members, false, true, 1f, MatrixBatch.shared(xt, inputs), wb, 0f, MatrixBatch.columnBlocks(y, members, units),
+                        MaskedOperand.B, plan);
+            }
+            add(one);
+            add(y);
         }
     }
 
