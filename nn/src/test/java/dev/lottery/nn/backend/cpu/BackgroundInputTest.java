@@ -142,8 +142,9 @@ class BackgroundInputTest {
         SplittableRandom rnd = new SplittableRandom(3);
         int rows = 130, cols = 80, units = 40, members = 3;
         float[] x = images(rnd, rows, cols);
-        // Densities on both sides of the masked forward product's crossover: the sparse member takes the masked kernel.
-        double[] densities = {0.05, 0.5, 1.0};
+        // Densities on both sides of the crossover: the sparsest member takes the masked kernel, the middle one the
+        // background form although the masked kernel would run for it over a plain input.
+        double[] densities = {0.05, 0.2, 1.0};
         float[] w = new float[members * units * cols], mask = new float[w.length];
         for (int i = 0; i < w.length; i++) {
             boolean kept = rnd.nextDouble() < densities[i / (units * cols)];
@@ -171,7 +172,7 @@ class BackgroundInputTest {
                 }
                 assertBits(alone, own, "member " + n + " of the population's product");
                 assertBits(definition(x, wn, rows, cols, units), alone, "member " + n + " alone");
-                if (densities[n] >= MaskedProducts.FORWARD_MAX_DENSITY) assertBits(alone, ownMasked, "member " + n + ", masked product");
+                if (densities[n] >= MaskedProducts.BACKGROUND_FORWARD_MAX_DENSITY) assertBits(alone, ownMasked, "member " + n + ", masked product");
                 else assertClose(alone, ownMasked, "member " + n + ", masked kernel");
             }
         }
