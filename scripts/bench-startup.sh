@@ -83,11 +83,12 @@ stamp() {
 }
 
 # The experiment a unit belongs to: a cluster job finds its settings in the manifest of the experiment directory,
-# which the submission writes; a finished short run provides one, copied into a fresh folder for every timed unit.
+# which the submission writes; a finished short run of each side provides one (it names that side's kernels, and a
+# build refuses a manifest of other kernels), copied into a fresh folder for every timed unit.
 unit_experiment=(--preset lenet-quick --trials 1 --levels 1 --iterations 200)
-template_manifest() {
-  lottery after experiment run "${unit_experiment[@]}" --device cpu --no-report --results "$work/template" >/dev/null 2>&1
-  ls "$work"/template/*/manifest.json
+template_manifest() { # $1 = side
+  lottery "$1" experiment run "${unit_experiment[@]}" --device cpu --no-report --results "$work/template-$1" >/dev/null 2>&1
+  ls "$work/template-$1"/*/manifest.json
 }
 
 # A cluster job's java carries the launcher's vector-width flag (the manifest names the kernels' width, and a unit
@@ -99,15 +100,20 @@ unit() { # $1 = side, $2 = run index: one dense unit in a fresh results folder, 
   if [ "$1" = before ] && [ "$before_takes_settings" = 1 ]; then
     "${run[@]}" "${unit_experiment[@]}" --results "$work/results-$1-$2"
   else
-    mkdir -p "$work/results-$1-$2" && cp "$manifest" "$work/results-$1-$2/"
+    mkdir -p "$work/results-$1-$2" && cp "${manifest[$1]}" "$work/results-$1-$2/"
     "${run[@]}" --results "$work/results-$1-$2"
   fi
 }
 
-manifest=$(template_manifest) || { echo "bench-startup: could not make the experiment for the unit case" >&2; exit 1; }
 # Revisions before run-unit read the manifest took the experiment's settings as options.
 before_takes_settings=0
 [ -n "$before_rev" ] && grep -q 'SpecOptions' "$work/before/lottery/src/main/java/dev/lottery/cli/RunUnitCommand.java" && before_takes_settings=1
+declare -A manifest
+for side in "${launchers[@]}"; do
+  [ "$side" = after-no-aot-cache ] && continue
+  [ "$side" = before ] && [ "$before_takes_settings" = 1 ] && continue
+  manifest[$side]=$(template_manifest "$side") || { echo "bench-startup: could not make the experiment for the unit case" >&2; exit 1; }
+done
 
 cases=(train-1000 train-1 unit)
 load "before the runs"

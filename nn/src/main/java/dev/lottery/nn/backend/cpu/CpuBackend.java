@@ -273,7 +273,7 @@ public final class CpuBackend implements Backend {
         if (!(mask instanceof CpuMaskPlan plan) || alpha != 1f || beta != 0f || masked.ld() != mask.cols() || d.m() == 0 || d.n() == 0 || d.k() == 0) {
             gemm(members, transA, transB, alpha, a, b, beta, c);
         } else if (operand == MaskedOperand.B && !transA) {
-            if (transB) MaskedProducts.forward(workers, members, a, b, c, plan, d, background(members, transA, transB, alpha, a, beta, d));
+            if (transB) MaskedProducts.forward(workers, members, a, b, c, plan, d, () -> background(members, transA, transB, alpha, a, beta, d));
             else MaskedProducts.inputGradient(workers, members, a, b, c, plan, d);
         } else if (operand == MaskedOperand.C && transA && !transB) {
             MaskedProducts.weightGradient(workers, members, a, b, c, plan, d);

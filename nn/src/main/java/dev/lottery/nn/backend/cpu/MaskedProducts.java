@@ -8,6 +8,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A dense layer's three products when its weights are masked, in work proportional to the weights kept: for each
@@ -125,18 +126,21 @@ final class MaskedProducts {
     // ---- forward (Y = X W^T) and input gradient (dX = dY W): sparse lists times the batch in lanes ----
 
     /**
-     * {@code y_n = x_n w_n^T} for every member, w masked by {@code plan}; the denser members' products over
-     * {@code background} when it is not null (x's background form, see {@link BackgroundInput}).
+     * {@code y_n = x_n w_n^T} for every member, w masked by {@code plan}; the denser members' products over x's
+     * background form (see {@link BackgroundInput}) when {@code background} gives one. It is asked only when some
+     * member is dense enough to use it, since making the form costs a pass over x.
      */
     static void forward(GemmWorkers workers, int members, MatrixBatch xb, MatrixBatch wb, MatrixBatch yb, CpuMaskPlan plan, GemmDims d,
-                        BackgroundInput background) {
+                        Supplier<BackgroundInput> background) {
         int batch = d.m(), units = d.n(), inputs = d.k();
         Operand x = Operand.of(xb), w = Operand.of(wb), y = Operand.of(yb);
-        int[] sparse = membersBelow(plan, members, background == null ? FORWARD_MAX_DENSITY : BACKGROUND_FORWARD_MAX_DENSITY);
+        int[] belowBackground = membersBelow(plan, members, BACKGROUND_FORWARD_MAX_DENSITY);
+        BackgroundInput form = belowBackground.length < members ? background.get() : null;
+        int[] sparse = form == null ? membersBelow(plan, members, FORWARD_MAX_DENSITY) : belowBackground;
         for (int n = 0; n < members; n++) {
             if (contains(sparse, n)) continue;
-            if (background != null) {
-                background.product(workers, units, w.seg, w.base(n), w.ld, y.seg, y.base(n), y.ld);
+            if (form != null) {
+                form.product(workers, units, w.seg, w.base(n), w.ld, y.seg, y.base(n), y.ld);
             } else {
                 CpuGemm.sgemm(workers, false, true, batch, units, inputs, 1f, x.seg, x.base(n), x.ld, w.seg, w.base(n), w.ld, 0f, y.seg, y.base(n), y.ld);
             }
