@@ -203,6 +203,10 @@ public final class CpuBackend implements Backend {
         private boolean made;
         private BackgroundInput form;
 
+        synchronized BackgroundInput made() {
+            return form;
+        }
+
         synchronized BackgroundInput form(HostTensor t) {
             if (!made) {
                 form = BackgroundInput.of(t.segment(), 0, t.dim(0), t.dim(1));
@@ -210,6 +214,12 @@ public final class CpuBackend implements Backend {
             }
             return form;
         }
+    }
+
+    /** The background form made for a constant tensor so far, or null (none asked for yet, or none worth making). */
+    BackgroundInput backgroundForm(Tensor data) {
+        ConstantInput constant = constants.get(data);
+        return constant == null ? null : constant.made();
     }
 
     /**

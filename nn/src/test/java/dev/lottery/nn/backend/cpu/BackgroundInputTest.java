@@ -8,8 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lottery.nn.backend.MaskedOperand;
 import dev.lottery.nn.backend.MatrixBatch;
 import dev.lottery.nn.backend.PreparedMask;
+import dev.lottery.nn.data.DataSplit;
+import dev.lottery.nn.data.Dataset;
+import dev.lottery.nn.data.DatasetName;
+import dev.lottery.nn.model.Network;
+import dev.lottery.nn.model.Preset;
+import dev.lottery.nn.model.Presets;
 import dev.lottery.nn.tensor.HostTensor;
 import dev.lottery.nn.tensor.Tensor;
+import dev.lottery.nn.train.EvalPoint;
+import dev.lottery.nn.train.Normalization;
+import dev.lottery.nn.train.ResidentData;
+import dev.lottery.nn.train.Trainer;
+import dev.lottery.nn.train.TrainingResult;
+import dev.lottery.nn.train.TrainingSpec;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -18,8 +30,8 @@ import org.junit.jupiter.api.Test;
  * Forward products over a constant input with a background value ({@link BackgroundInput}): each value is exactly its
  * documented definition (one FMA chain over the row's departures from the background, plus the background times the
  * weight row's sum), whatever the rows sharing its block, the threads, the member count or the masks; they agree with
- * the dense product to rounding; and inputs without a common background, unmarked inputs and a backend with dense
- * products keep the plain product's bits.
+ * the dense product to rounding; evaluations of a training run read the test set's form; and inputs without a common
+ * background, unmarked inputs and a backend with dense products keep the plain product's bits.
  */
 class BackgroundInputTest {
     /** MNIST's black pixel after standardization with its mean and standard deviation. */
@@ -176,6 +188,40 @@ class BackgroundInputTest {
                 else assertClose(alone, ownMasked, "member " + n + ", masked kernel");
             }
         }
+    }
+
+    @Test
+    void evaluationsReadTheTestSetsBackgroundFormAndAgreeWithThePlainProduct() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        DataSplit split = new DataSplit(strokes(rnd, "train", 300), null, strokes(rnd, "test", 500));
+        Preset lenet = Presets.get("lenet-300-100");
+        TrainingSpec spec = new TrainingSpec(lenet.optimizer(), lenet.batchSize(), 20, 10, 0);
+        EvalPoint[] points = new EvalPoint[2];
+        for (boolean sparse : new boolean[] {true, false}) {
+            try (CpuBackend backend = new CpuBackend(2, sparse);
+                 ResidentData data = ResidentData.upload(backend, split, Normalization.standard(DatasetName.MNIST));
+                 Network network = Network.create(lenet.model(), backend, 3)) {
+                TrainingResult result = Trainer.train(network, data, spec);
+                assertEquals(sparse, backend.backgroundForm(data.test().images()) != null, "the test set's background form");
+                points[sparse ? 0 : 1] = result.series().getLast();
+            }
+        }
+        assertEquals(points[1].testLoss(), points[0].testLoss(), 1e-5 * points[1].testLoss(), "test loss");
+        assertEquals(points[1].testAccuracy(), points[0].testAccuracy(), 0.0021, "test accuracy (one example in 500)");
+    }
+
+    /** MNIST-like images: black but for random strokes in a 14 x 14 window near the middle. */
+    private static Dataset strokes(SplittableRandom rnd, String name, int count) {
+        float[] images = new float[count * 28 * 28];
+        byte[] labels = new byte[count];
+        for (int n = 0; n < count; n++) {
+            int top = 4 + rnd.nextInt(7), left = 4 + rnd.nextInt(7);
+            for (int y = top; y < top + 14; y++) {
+                for (int x = left; x < left + 14; x++) if (rnd.nextBoolean()) images[n * 784 + y * 28 + x] = (float) rnd.nextDouble();
+            }
+            labels[n] = (byte) rnd.nextInt(10);
+        }
+        return new Dataset(name, images, labels, count, 1, 28, 28, 10);
     }
 
     @Test
