@@ -32,8 +32,12 @@ final class BackgroundInput {
     private static final int MR = K.mr(), NR = K.nr();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-    /** A matrix is written this way only when at least this fraction of its values are its background value. */
-    static final double MIN_BACKGROUND = 0.5;
+    /**
+     * A matrix is written this way only when at least this fraction of its values are its background value: a first
+     * filter that spares the blocks' pass where little can be skipped (the listed columns below decide). Fashion-MNIST
+     * is 50 % background and its blocks list 70 % of the columns: 1.39x the dense product on lenet's first layer.
+     */
+    static final double MIN_BACKGROUND = 0.3;
     /**
      * ... and when its blocks' listed columns are at most this fraction of the matrix. The gathered kernel reads each
      * B row from a panel in L2 rather than L1, so it needs to skip a good share of the columns to gain: on lenet's first
