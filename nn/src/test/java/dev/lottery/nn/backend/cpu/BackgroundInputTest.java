@@ -131,7 +131,6 @@ class BackgroundInputTest {
             assertBits(definition(x, w, rows, cols, units), y, "background product");
             float[] plain = forward(backend, x, w, rows, cols, units, false);
             assertClose(plain, y, "background against the dense product");
-            assertTrue(CrewProbe.crewTasks(backend) > 0, "the crew's second thread took none of the work");
         }
     }
 
@@ -142,10 +141,13 @@ class BackgroundInputTest {
         float[] x = images(rnd, rows, cols), w = gaussian(rnd, units * cols);
         try (CpuBackend one = new CpuBackend(1, true); CpuBackend two = new CpuBackend(2, true)) {
             float[] a = forward(one, x, w, rows, cols, units, true);
+            // The crew takes tasks when it is free; a caller that finds it busy runs them alone, so repeat until the
+            // second thread has taken part.
             long before = CrewProbe.crewTasks(two);
-            float[] b = forward(two, x, w, rows, cols, units, true);
+            for (int round = 0; round < 100 && CrewProbe.crewTasks(two) == before; round++) {
+                assertBits(a, forward(two, x, w, rows, cols, units, true), "one thread against two");
+            }
             assertTrue(CrewProbe.crewTasks(two) > before, "the two-thread backend's crew ran none of the blocks");
-            assertBits(a, b, "one thread against two");
         }
     }
 
