@@ -158,7 +158,7 @@ class BackgroundInputTest {
         float[] x = images(rnd, rows, cols);
         // Densities on both sides of the crossover: the sparsest member takes the masked kernel, the middle one the
         // background form although the masked kernel would run for it over a plain input.
-        double[] densities = {0.05, 0.2, 1.0};
+        double[] densities = {0.05, 0.25, 1.0};
         float[] w = new float[members * units * cols], mask = new float[w.length];
         for (int i = 0; i < w.length; i++) {
             boolean kept = rnd.nextDouble() < densities[i / (units * cols)];
