@@ -32,9 +32,10 @@ if [ "$stale" = 1 ]; then
 fi
 # shellcheck disable=SC2206 # LOTTERY_JAVA_OPTS is a list of JVM options, split on spaces like JAVA_OPTS
 opts=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector ${LOTTERY_JAVA_OPTS:--Xmx8g})
-# AVX-512 for the Vector API where the CPU has it and the options do not choose (LOTTERY_AVX512=0 keeps the JVM's pick).
+# AVX-512 for the Vector API where the CPU has it and the options do not choose (LOTTERY_AVX512=0 keeps the JVM's pick),
+# and the serial garbage collector unless the options choose one (LOTTERY_SERIAL_GC=0 keeps the JVM's pick).
 # shellcheck disable=SC2207
-opts+=($("$root/scripts/vector-flags.sh" "${opts[@]}"))
+opts+=($("$root/scripts/vector-flags.sh" "${opts[@]}") $("$root/scripts/gc-flags.sh" "${opts[@]}"))
 
 aot=()
 version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release" 2>/dev/null || true)

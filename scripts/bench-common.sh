@@ -4,6 +4,8 @@
 
 # The JVM flag for AVX-512 where the CPU has it (scripts/vector-flags.sh), as lottery.sh passes it: empty or one flag.
 vector_flags=$("$root/scripts/vector-flags.sh" ${JAVA_OPTS:-})
+# The garbage collector lottery.sh chooses (scripts/gc-flags.sh): empty or one flag.
+gc_flags=$("$root/scripts/gc-flags.sh" ${JAVA_OPTS:-})
 
 # Sets $python to the first of $PYTHON (default: python3, then /usr/bin/python3) that imports torch; exits 3 if none does.
 bench_find_torch() {
@@ -34,7 +36,7 @@ bench_machine() {
 bench_machine_header() {
   {
     echo "machine: $(bench_machine)"
-    echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)${vector_flags:+ with $vector_flags}"
+    echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)${vector_flags:+ with $vector_flags}${gc_flags:+ $gc_flags}"
     echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
   } | tee "$out/machine.txt"

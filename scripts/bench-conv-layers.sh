@@ -36,6 +36,7 @@ bench_machine_header
 echo "threads: $threads, both sides" | tee -a "$out/machine.txt"
 jvm=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx8g "-Dlottery.gemm.threads=$threads")
 [ -n "$vector_flags" ] && jvm+=("$vector_flags")
+[ -n "$gc_flags" ] && jvm+=("$gc_flags")
 # shellcheck disable=SC2206 # JAVA_OPTS is a list of JVM options
 [ -n "${JAVA_OPTS:-}" ] && jvm+=($JAVA_OPTS)
 main=dev.lottery.bench.conv.ConvLayerTimes

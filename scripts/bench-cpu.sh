@@ -28,6 +28,7 @@ JAVA_HOME=$("$root/scripts/find-jdk.sh") || exit 2
 jvm_args=()
 [ -n "${GEMM_THREADS:-}" ] && jvm_args=(-jvmArgsPrepend "-Dlottery.gemm.threads=$GEMM_THREADS")
 [ -n "$vector_flags" ] && jvm_args+=(-jvmArgsPrepend "$vector_flags")
+[ -n "$gc_flags" ] && jvm_args+=(-jvmArgsPrepend "$gc_flags")
 bench_build_jar
 bench_machine_header
 

@@ -25,10 +25,12 @@ echo "== building benchmarks jar"
 ./mvnw -q -Dbuild.suffix="$suffix" package -DskipTests -pl bench -am
 jar="bench/target$suffix/benchmarks.jar"
 avx=$("$root/scripts/vector-flags.sh")
+gc=$("$root/scripts/gc-flags.sh")
 jvm=()
 [ -n "$avx" ] && jvm=(-jvmArgsPrepend "$avx")
+[ -n "$gc" ] && jvm+=(-jvmArgsPrepend "$gc")
 {
-  echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores${avx:+; java with $avx}"
+  echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores${avx:+; java with $avx}${gc:+ $gc}"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/machine.txt"
 

@@ -92,10 +92,12 @@ template_manifest() { # $1 = side
 }
 
 # A cluster job's java carries the launcher's vector-width flag (the manifest names the kernels' width, and a unit
-# computed at another width is refused).
+# computed at another width is refused) and its choice of garbage collector, where that side's launcher makes one.
 vector_flags=$("$root/scripts/vector-flags.sh")
+side_dir() { if [ "$1" = before ]; then echo "$work/before"; else echo "$root"; fi; }
+gc_flags() { if [ -x "$(side_dir "$1")/scripts/gc-flags.sh" ]; then "$(side_dir "$1")/scripts/gc-flags.sh"; fi; }
 unit() { # $1 = side, $2 = run index: one dense unit in a fresh results folder, as a cluster job starts it
-  local run=("$java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector $vector_flags -Xmx8g
+  local run=("$java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector $vector_flags $(gc_flags "$1") -Xmx8g
              -jar "${jar[$1]}" experiment run-unit --trial 0 --level 0 --device cpu)
   if [ "$1" = before ] && [ "$before_takes_settings" = 1 ]; then
     "${run[@]}" "${unit_experiment[@]}" --results "$work/results-$1-$2"

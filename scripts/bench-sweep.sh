@@ -36,6 +36,7 @@ jvm=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx6
 
 . "$root/scripts/bench-common.sh"
 [ -n "$vector_flags" ] && jvm+=("$vector_flags")
+[ -n "$gc_flags" ] && jvm+=("$gc_flags")
 bench_build_jar
 bench_machine_header
 

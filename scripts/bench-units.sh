@@ -50,6 +50,7 @@ bench_machine_header
 
 jvm=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx8g)
 [ -n "$vector_flags" ] && jvm+=("$vector_flags")
+[ -n "$gc_flags" ] && jvm+=("$gc_flags")
 echo "== units, before and after taking turns"
 "$JAVA_HOME/bin/java" "${jvm[@]}" -cp "$jar" dev.lottery.bench.cpu.UnitComparison \
   "$work/before/bench/target/benchmarks.jar" "$jar" "$work/probe" "${args[@]}" 2>&1 \

@@ -92,7 +92,7 @@ public final class SubmitCommand implements Callable<Integer>, ValidatedOptions 
     @Option(names = "--jar", description = "lottery-cli.jar on the nodes (default: the jar running now, else this class path).")
     Path jar;
 
-    @Option(names = "--jvm-opt", description = "JVM option for the jobs (repeatable; replaces the default heap/stack options).")
+    @Option(names = "--jvm-opt", description = "JVM option for the jobs (repeatable; replaces the options passed on by default, see docs/slurm.md).")
     List<String> jvmOptions;
 
     @Option(names = "--attempts", defaultValue = "2", description = "Tries per unit within its job before it is recorded as failed (default: ${DEFAULT-VALUE}).")

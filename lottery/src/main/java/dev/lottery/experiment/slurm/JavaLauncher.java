@@ -35,23 +35,34 @@ public record JavaLauncher(Path java, List<String> jvmOptions, Path jar, String 
 
     /**
      * The JVM running now and what it runs: its {@code java}, its heap and stack limits, its vector width
-     * ({@code -XX:UseAVX}, on which convolutions' bits depend) and the jar it was started from ({@code java -jar}) or
-     * else its class path.
+     * ({@code -XX:UseAVX}, on which convolutions' bits depend), its garbage collector and the jar it was started from
+     * ({@code java -jar}) or else its class path.
      *
-     * @return a launcher that starts a JVM like this one (same {@code java}, heap, stack and vector width) on a node
-     *         where the same paths exist
+     * @return a launcher that starts a JVM like this one (same {@code java}, heap, stack, vector width and collector)
+     *         on a node where the same paths exist
      */
     public static JavaLauncher current() {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> options = new ArrayList<>(REQUIRED_OPTIONS);
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("-Xmx") || arg.startsWith("-Xss") || arg.startsWith("-Dlottery.") || arg.startsWith("-XX:UseAVX=")) {
-                options.add(arg);
-            }
-        }
+        options.addAll(carried(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         Path jar = runningJar();
         return jar != null ? new JavaLauncher(java, options, jar, null)
                 : new JavaLauncher(java, options, null, System.getProperty("java.class.path"));
+    }
+
+    /**
+     * Of a JVM's options, those a cluster job's JVM takes over: heap and stack limits, {@code -Dlottery.*} settings,
+     * the vector width and the choice of garbage collector ({@code -XX:+UseSerialGC}, which {@code lottery.sh} passes).
+     */
+    static List<String> carried(List<String> inputArguments) {
+        List<String> carried = new ArrayList<>();
+        for (String arg : inputArguments) {
+            if (arg.startsWith("-Xmx") || arg.startsWith("-Xss") || arg.startsWith("-Dlottery.") || arg.startsWith("-XX:UseAVX=")
+                    || arg.matches("-XX:\\+Use(Serial|Parallel|G1|Z|Shenandoah|Epsilon)GC")) {
+                carried.add(arg);
+            }
+        }
+        return carried;
     }
 
     private static Path runningJar() {

@@ -117,6 +117,17 @@ class SlurmPlanTest {
     }
 
     @Test
+    void clusterJobsTakeOverTheHeapVectorWidthCollectorAndLotterySettings() {
+        List<String> jvm = List.of("-Xmx8g", "-XX:UseAVX=3", "-XX:+UseSerialGC", "-Dlottery.cpu.sparse=false", "-Xss4m",
+                "-XX:AOTCache=/home/u/.cache/lottery/aot/x.aot", "-Xlog:aot=off", "-Dlottery.home=/repo/x", "-XX:+UseG1GCish",
+                "-Duser.dir=/tmp", "--enable-native-access=ALL-UNNAMED");
+        assertEquals(List.of("-Xmx8g", "-XX:UseAVX=3", "-XX:+UseSerialGC", "-Dlottery.cpu.sparse=false", "-Xss4m", "-Dlottery.home=/repo/x"),
+                JavaLauncher.carried(jvm));
+        assertEquals(List.of("-XX:+UseParallelGC"),
+                JavaLauncher.carried(List.of("-XX:-UseAdaptiveSizePolicyWithSystemGC", "-XX:+UseParallelGC", "-XX:+PrintGC")));
+    }
+
+    @Test
     void jobScriptIsValidBashAndQuotesPaths(@TempDir Path dir) throws Exception {
         Path results = dir.resolve("my results");
         JavaLauncher launcher = new JavaLauncher(Path.of("/opt/jdk 25/bin/java"), JavaLauncher.REQUIRED_OPTIONS,
