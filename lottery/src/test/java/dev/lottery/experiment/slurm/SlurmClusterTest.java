@@ -18,8 +18,10 @@ import dev.lottery.nn.train.TrainingSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -177,8 +179,13 @@ class SlurmClusterTest {
     }
 
     private static boolean containsCheckpoint(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.anyMatch(f -> f.getFileName().toString().equals(UnitRunner.CHECKPOINT));
+        // Running jobs write temporary files and rename them into place: one may vanish while the walk looks at it.
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                return files.anyMatch(f -> f.getFileName().toString().equals(UnitRunner.CHECKPOINT));
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof NoSuchFileException) || attempt == 10) throw e;
+            }
         }
     }
 
