@@ -4,10 +4,10 @@
 # The Java heap of a lottery process is small and short-lived: tensors and data sets live off the heap (native memory,
 # memory-mapped files), and what the heap holds is bookkeeping plus, while the JIT warms up, the Vector API's
 # temporary vector objects. HotSpot picks G1 on any machine with two or more cores; on two cores its concurrent
-# threads and heavier write barriers compete with the CPU backend's two compute threads and with the JIT compiler.
-# On a 2-core AMD EPYC the serial collector made `lottery train --iterations 1` about 0.6 s faster (2.7-2.9 s
-# against 3.4-3.5 s), `--iterations 1000` about 0.7 s faster, and lenet units 8-18 % faster in the sweep benchmark
-# (docs/startup.md, docs/performance-cpu.md). With a GPU the heap matters even less.
+# threads and heavier write barriers compete with the JIT compiler while a process warms up. On a 2-core AMD EPYC the
+# serial collector made `lottery train --iterations 1` about 0.6 s faster (2.7-2.9 s against 3.4-3.5 s) and
+# `--iterations 1000` about 0.7 s faster (docs/startup.md); trained units ran about as fast under either collector
+# (docs/performance-cpu.md). With a GPU the heap matters even less.
 #
 # Usage: scripts/gc-flags.sh [JVM options already chosen...]
 # Prints nothing when those options choose a collector themselves (-XX:+Use...GC) or when LOTTERY_SERIAL_GC=0.
