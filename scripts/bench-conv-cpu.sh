@@ -70,7 +70,7 @@ vector_flags=$("$JAVA_HOME/bin/java" ${JAVA_OPTS:-} $avx -XX:+PrintFlagsFinal -v
 {
   echo "machine: $(bench_machine)"
   echo "threads: $threads for ours (-Dlottery.gemm.threads) and for PyTorch (torch.set_num_threads, OMP_NUM_THREADS)"
-  echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1); ${vector_flags}${gc_flags:+$gc_flags}${JAVA_OPTS:+; options: $JAVA_OPTS}"
+  echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1); ${vector_flags}${gc_flags}${JAVA_OPTS:+; options: $JAVA_OPTS}"
   echo "pytorch: $("$python" -c 'import torch; print(torch.__version__, "oneDNN", torch.backends.mkldnn.is_available())')${DNNL_MAX_CPU_ISA:+, DNNL_MAX_CPU_ISA=$DNNL_MAX_CPU_ISA}"
   echo "load before: $(load)"
 } | tee "$out/machine.txt"
