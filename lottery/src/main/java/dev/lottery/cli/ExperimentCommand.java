@@ -1,5 +1,6 @@
 package dev.lottery.cli;
 
+import dev.lottery.experiment.Concurrency;
 import dev.lottery.experiment.Experiment;
 import dev.lottery.experiment.ExperimentListener;
 import dev.lottery.experiment.PopulationSize;
@@ -127,11 +128,17 @@ public final class ExperimentCommand implements Runnable {
                         + "Results are the same bits whatever N (default: ${DEFAULT-VALUE}).")
         String population;
 
+        @Option(names = "--concurrency", defaultValue = "auto", paramLabel = "N|auto",
+                description = "On the CPU, train up to N populations at a time, each on its share of the threads; auto: one per "
+                        + "thread. Results are the same bits whatever N (default: ${DEFAULT-VALUE}).")
+        String concurrency;
+
         @Override
         public void validateOptions() {
             options.build();
             threads.backendOptions(device);
             PopulationSize.parse(population);
+            Concurrency.parse(concurrency);
             OptionChecks.writableDirectory("--results", options.results);
             if (dataDir != null) OptionChecks.directoryOrCreatable("--data-dir", dataDir);
         }
@@ -142,7 +149,7 @@ public final class ExperimentCommand implements Runnable {
             PopulationSize size = PopulationSize.parse(population);
             PrintWriter out = spec.commandLine().getOut();
             Path dir = Experiment.of(s).on(threads.backendOptions(device)).withDataDir(dataDir).withPopulation(size)
-                    .run(options.results, new Progress(System.err));
+                    .withConcurrency(Concurrency.parse(concurrency)).run(options.results, new Progress(System.err));
             out.println("results: " + dir);
             if (!noReport) {
                 List<Path> files = Report.write(dir);
@@ -258,7 +265,8 @@ public final class ExperimentCommand implements Runnable {
         private final PrintStream err;
         private int remaining;
         private int ran;
-        private double seconds;
+        /** When the first unit started: the ETA is the wall time per finished unit so far (populations may run side by side). */
+        private long startNanos;
 
         Progress(PrintStream err) {
             this.err = err;
@@ -267,6 +275,7 @@ public final class ExperimentCommand implements Runnable {
         @Override
         public void onStart(ExperimentSpec spec, Path dir, int units, int alreadyDone) {
             remaining = units - alreadyDone;
+            startNanos = System.nanoTime();
             err.println("experiment " + spec.name() + " -> " + dir + ": " + units + " units, " + alreadyDone + " already done");
         }
 
@@ -277,7 +286,7 @@ public final class ExperimentCommand implements Runnable {
 
         @Override
         public TrainingListener onPopulationStart(List<Unit> units, int done, int total) {
-            String eta = ran == 0 ? "" : " ETA " + ProgressBar.duration(seconds / ran * remaining);
+            String eta = ran == 0 ? "" : " ETA " + ProgressBar.duration((System.nanoTime() - startNanos) / 1e9 / ran * remaining);
             if (units.size() == 1) {
                 err.printf(Locale.ROOT, "[%d/%d] %s%s%n", done + 1, total, units.getFirst().label(), eta);
                 return new ProgressBar(err, "  " + units.getFirst().path());
@@ -291,7 +300,6 @@ public final class ExperimentCommand implements Runnable {
         public void onUnitDone(Unit unit, UnitOutcome o) {
             ran++;
             remaining--;
-            seconds += o.seconds();
             err.printf(Locale.ROOT, "  %s: %.2f%% of weights remain: test accuracy final %.2f%%, best %.2f%% (%.1f s)%n",
                     unit.path(), o.remainingFraction() * 100, o.finalTestAccuracy() * 100, o.bestTestAccuracy() * 100, o.seconds());
         }

@@ -4,11 +4,13 @@ import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.BackendOptions;
 import dev.lottery.nn.backend.Backends;
 import dev.lottery.nn.backend.DeviceChoice;
+import dev.lottery.nn.backend.cpu.CpuBackend;
 import dev.lottery.nn.data.DataSets;
 import dev.lottery.nn.data.DataSplit;
 import dev.lottery.nn.train.Normalization;
 import dev.lottery.nn.train.ResidentData;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -28,14 +30,17 @@ public final class Experiment {
     private final DataSplit data;
     private final Path dataDir;
     private final Engine engine;
+    private final Concurrency concurrency;
 
-    private Experiment(ExperimentSpec spec, Backend backend, BackendOptions options, DataSplit data, Path dataDir, Engine engine) {
+    private Experiment(ExperimentSpec spec, Backend backend, BackendOptions options, DataSplit data, Path dataDir, Engine engine,
+                       Concurrency concurrency) {
         this.spec = Objects.requireNonNull(spec);
         this.backend = backend;
         this.options = options;
         this.data = data;
         this.dataDir = dataDir;
         this.engine = engine;
+        this.concurrency = concurrency;
     }
 
     /**
@@ -45,7 +50,7 @@ public final class Experiment {
      * @return an experiment that has not started; {@link #run} starts it
      */
     public static Experiment of(ExperimentSpec spec) {
-        return new Experiment(spec, null, BackendOptions.of(DeviceChoice.AUTO), null, null, new LocalEngine());
+        return new Experiment(spec, null, BackendOptions.of(DeviceChoice.AUTO), null, null, new LocalEngine(), Concurrency.AUTO);
     }
 
     /**
@@ -55,7 +60,7 @@ public final class Experiment {
      * @return a copy of this experiment that runs on {@code b}
      */
     public Experiment on(Backend b) {
-        return new Experiment(spec, b, options, data, dataDir, engine);
+        return new Experiment(spec, b, options, data, dataDir, engine, concurrency);
     }
 
     /**
@@ -78,7 +83,7 @@ public final class Experiment {
      * @return a copy of this experiment that opens that backend
      */
     public Experiment on(BackendOptions backendOptions) {
-        return new Experiment(spec, null, backendOptions, data, dataDir, engine);
+        return new Experiment(spec, null, backendOptions, data, dataDir, engine, concurrency);
     }
 
     /**
@@ -112,7 +117,7 @@ public final class Experiment {
     public Experiment withData(String name, DataSplit split, Normalization normalization, String fingerprint) {
         ExperimentSpec custom = spec.toBuilder().set(ExperimentSettings.DATASET, new DataSource.Custom(name, fingerprint))
                 .set(ExperimentSettings.NORMALIZATION, normalization).build();
-        return new Experiment(custom, backend, options, split, dataDir, engine);
+        return new Experiment(custom, backend, options, split, dataDir, engine, concurrency);
     }
 
     /**
@@ -132,7 +137,7 @@ public final class Experiment {
      * @return a copy of this experiment that reads its built-in data set from {@code dir}
      */
     public Experiment withDataDir(Path dir) {
-        return new Experiment(spec, backend, options, data, dir, engine);
+        return new Experiment(spec, backend, options, data, dir, engine, concurrency);
     }
 
     /**
@@ -146,13 +151,24 @@ public final class Experiment {
     }
 
     /**
+     * How many populations train at the same time on the CPU, each on its share of the CPU threads (by default one per
+     * thread). A backend given with {@link #on(Backend)}, a GPU and a {@link SlurmEngine} run one at a time.
+     *
+     * @param c the most populations at a time, or {@link Concurrency#AUTO}; results are the same bits either way
+     * @return a copy of this experiment with that concurrency
+     */
+    public Experiment withConcurrency(Concurrency c) {
+        return new Experiment(spec, backend, options, data, dataDir, engine, Objects.requireNonNull(c));
+    }
+
+    /**
      * Runs the units with engine {@code e} (e.g. a {@link SlurmEngine}).
      *
      * @param e what runs the units: in this process or as cluster jobs
      * @return a copy of this experiment that runs on {@code e}
      */
     public Experiment withEngine(Engine e) {
-        return new Experiment(spec, backend, options, data, dataDir, e);
+        return new Experiment(spec, backend, options, data, dataDir, e, concurrency);
     }
 
     /**
@@ -179,14 +195,31 @@ public final class Experiment {
             return store.dir();
         }
         Backends.Selection selection = backend != null ? new Backends.Selection(backend, "given by the caller") : Backends.select(options);
-        Backend b = selection.backend();
+        List<Backend> lanes = new ArrayList<>();
         try {
-            listener.onBackend(selection.describe());
-            try (ResidentData resident = ExperimentData.resident(spec, data, dataDir, b, store, line -> System.err.println("[data] " + line))) {
-                engine.run(units, store, new UnitRunner(spec, store, b, resident), listener);
+            lanes.add(selection.backend());
+            int count = backend == null && engine instanceof LocalEngine && selection.backend() instanceof CpuBackend
+                    ? concurrency.lanes(options.cpuThreads()) : 1;
+            String line = selection.describe();
+            if (count > 1) {
+                // Each lane a CPU backend of its own, with its share of the threads.
+                selection.backend().close();
+                lanes.clear();
+                BackendOptions each = options.withCpuThreads(Math.max(1, options.cpuThreads() / count));
+                for (int i = 0; i < count; i++) lanes.add(new CpuBackend(each));
+                line = new Backends.Selection(lanes.getFirst(), selection.reason()).describe() + "; " + count + " populations at a time";
+            }
+            listener.onBackend(line);
+            try (ResidentData resident = ExperimentData.resident(spec, data, dataDir, lanes.getFirst(), store, l -> System.err.println("[data] " + l))) {
+                List<UnitRunner> runners = new ArrayList<>();
+                for (Backend lane : lanes) {
+                    if (lane != lanes.getFirst()) resident.shareWith(lane);
+                    runners.add(new UnitRunner(spec, store, lane, resident));
+                }
+                engine.run(units, store, runners, listener);
             }
         } finally {
-            if (backend == null) b.close();
+            if (backend == null) lanes.forEach(Backend::close);
         }
         return store.dir();
     }

@@ -35,11 +35,13 @@ public interface ExperimentListener {
     default void onSkip(Unit unit) {}
 
     /**
-     * Units start training together as one population ({@code done} of {@code total} units complete so far); the
-     * returned listener receives the population's training progress and the evaluations of its first unit.
+     * Units start training together as one population ({@code done} of {@code total} units complete or training so
+     * far); the returned listener receives the population's training progress and the evaluations of its first unit,
+     * on the thread that trains it (when populations train side by side, only one of them at a time is followed).
      *
-     * @param units the population's members, all of one trial, in plan order
-     * @param done  units of the experiment complete before this population, skipped ones included
+     * @param units the population's members, of one trial unless the model allows several, in plan order
+     * @param done  units of the experiment complete, or training in other populations, when this population starts;
+     *              skipped ones included
      * @param total every unit of the experiment
      * @return the listener for this population's training; {@link TrainingListener#NONE} to ignore it
      */

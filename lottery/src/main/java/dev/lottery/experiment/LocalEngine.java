@@ -1,7 +1,14 @@
 package dev.lottery.experiment;
 
+import dev.lottery.nn.train.TrainingListener;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * Runs units in this process, ready units together as populations of up to {@code size} (each member trains to the
@@ -9,6 +16,14 @@ import java.util.List;
  * dependencies are complete opens a population, later ready units of the same trial that resume from the same
  * iteration join it, and then, where the model allows members of different trials ({@link UnitRunner#mixesTrials()}),
  * ready units of other trials that resume from that iteration.
+ *
+ * <p>Given several runners (lanes, each on its own backend: on the CPU, each on its share of the cores), populations
+ * train on all of them at once: an idle lane takes its share of the ready units (at most one lane's worth) and leaves
+ * the rest to the others. A lenet-300-100 step is too small to split well over two cores (each product is a few tens of
+ * microseconds of work, and every split costs a hand-over), so two populations on one core each train more networks
+ * per second than one population on both. A unit's bits do not depend on its lane, its thread count or its population.
+ * Listeners are called on the calling thread, except the training progress of a population, which arrives on its
+ * lane's thread; only one population at a time receives it, so that two progress bars never share a line.
  *
  * @param size the most units per population, or {@link PopulationSize#AUTO} for as many as fit in memory
  */
@@ -18,34 +33,103 @@ public record LocalEngine(PopulationSize size) implements Engine {
         this(PopulationSize.AUTO);
     }
 
+    /** A population that has finished on {@code lane}: its outcomes, or what it threw. */
+    private record Finished(UnitRunner lane, List<Unit> population, List<ExperimentListener.UnitOutcome> outcomes, boolean showedProgress,
+                            Throwable failure) {}
+
     @Override
-    public void run(List<Unit> units, ResultsStore store, UnitRunner runner, ExperimentListener listener) {
+    public void run(List<Unit> units, ResultsStore store, List<UnitRunner> runners, ExperimentListener listener) {
+        UnitRunner first = runners.getFirst();
         int done = (int) units.stream().filter(store::isDone).count();
-        listener.onStart(runner.spec(), store.dir(), units.size(), done);
+        listener.onStart(first.spec(), store.dir(), units.size(), done);
         List<Unit> pending = new ArrayList<>();
         for (Unit u : units) {
             if (store.isDone(u)) listener.onSkip(u);
             else pending.add(u);
         }
-        int limit = size.bound(runner.membersThatFit());
-        while (!pending.isEmpty()) {
-            List<Unit> population = nextPopulation(pending, store, runner, limit);
-            pending.removeAll(population);
-            List<ExperimentListener.UnitOutcome> outcomes = runner.run(population, listener.onPopulationStart(population, done, units.size()));
-            for (int i = 0; i < population.size(); i++) listener.onUnitDone(population.get(i), outcomes.get(i));
-            done += population.size();
+        // The lanes share the machine's memory.
+        int limit = size.bound(first.membersThatFit() / runners.size());
+        Deque<UnitRunner> idle = new ArrayDeque<>(runners);
+        BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+        ExecutorService threads = runners.size() == 1 ? null : Executors.newFixedThreadPool(runners.size(), Thread.ofPlatform().name("lottery-lane-", 0).factory());
+        int running = 0, inFlight = 0; // populations and units training now
+        boolean progressShown = false;
+        Throwable failure = null;
+        try {
+            while (true) {
+                while (failure == null && !idle.isEmpty()) {
+                    List<Unit> ready = ready(pending, store);
+                    if (ready.isEmpty()) break;
+                    // With several lanes, a lane takes its share of the ready units and leaves the rest to the others, so
+                    // that one does not train them all while another waits for the next units to become ready.
+                    int share = Math.min(limit, (ready.size() + runners.size() - 1) / runners.size());
+                    List<Unit> population = nextPopulation(ready, first, share);
+                    pending.removeAll(population);
+                    UnitRunner lane = idle.pop();
+                    TrainingListener announced = listener.onPopulationStart(population, done + inFlight, units.size());
+                    inFlight += population.size();
+                    boolean shows = !progressShown;
+                    progressShown |= shows;
+                    TrainingListener progress = shows ? announced : TrainingListener.NONE;
+                    running++;
+                    if (threads == null) {
+                        // One lane: the population trains on the calling thread, and what it throws propagates as is.
+                        finished.add(new Finished(lane, population, lane.run(population, progress), shows, null));
+                    } else {
+                        threads.execute(() -> {
+                            try {
+                                finished.add(new Finished(lane, population, lane.run(population, progress), shows, null));
+                            } catch (Throwable t) {
+                                finished.add(new Finished(lane, population, null, shows, t));
+                            }
+                        });
+                    }
+                }
+                if (running == 0) break;
+                Finished f = take(finished);
+                running--;
+                inFlight -= f.population().size();
+                idle.push(f.lane());
+                if (f.showedProgress()) progressShown = false;
+                if (f.failure() != null) {
+                    // The other lanes finish their populations (their results are kept); then the first failure is thrown.
+                    if (failure == null) failure = f.failure();
+                    else failure.addSuppressed(f.failure());
+                    continue;
+                }
+                for (int i = 0; i < f.population().size(); i++) listener.onUnitDone(f.population().get(i), f.outcomes().get(i));
+                done += f.population().size();
+            }
+        } finally {
+            if (threads != null) threads.shutdownNow();
+        }
+        if (failure instanceof RuntimeException e) throw e;
+        if (failure instanceof Error e) throw e;
+        if (failure != null) throw new IllegalStateException(failure);
+        if (!pending.isEmpty()) {
+            throw new IllegalStateException("no unit of " + pending.getFirst().label() + "... is ready: the plan puts a unit before its dependency");
         }
     }
 
-    /**
-     * The first ready unit in plan order, with up to {@code limit - 1} more ready units of its resume point: those of
-     * its trial first, then, when the runner mixes trials, those of other trials.
-     */
-    static List<Unit> nextPopulation(List<Unit> pending, ResultsStore store, UnitRunner runner, int limit) {
-        List<Unit> ready = pending.stream().filter(u -> u.dependencies().stream().allMatch(store::isDone)).toList();
-        if (ready.isEmpty()) {
-            throw new IllegalStateException("no unit of " + pending.getFirst().label() + "... is ready: the plan puts a unit before its dependency");
+    private static Finished take(BlockingQueue<Finished> finished) {
+        try {
+            return finished.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while units were training", e);
         }
+    }
+
+    /** The pending units whose dependencies are complete, in plan order. */
+    static List<Unit> ready(List<Unit> pending, ResultsStore store) {
+        return pending.stream().filter(u -> u.dependencies().stream().allMatch(store::isDone)).toList();
+    }
+
+    /**
+     * The first of the {@code ready} units, with up to {@code limit - 1} more of its resume point: those of its trial
+     * first, then, when the runner mixes trials, those of other trials.
+     */
+    static List<Unit> nextPopulation(List<Unit> ready, UnitRunner runner, int limit) {
         Unit first = ready.getFirst();
         long resumesAt = runner.resumePoint(first);
         List<Unit> population = new ArrayList<>(List.of(first));
@@ -57,7 +141,7 @@ public record LocalEngine(PopulationSize size) implements Engine {
     /** Adds {@code candidates} that resume at {@code resumesAt} to {@code population}, in order, up to {@code limit}. */
     private static void join(List<Unit> population, List<Unit> candidates, UnitRunner runner, long resumesAt, int limit) {
         for (Unit u : candidates) {
-            if (population.size() == limit) return;
+            if (population.size() >= limit) return;
             if (!population.contains(u) && runner.resumePoint(u) == resumesAt) population.add(u);
         }
     }

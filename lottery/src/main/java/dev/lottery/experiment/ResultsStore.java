@@ -145,7 +145,7 @@ public final class ResultsStore {
      * @param current provenance entries of this run, by key (see {@link Provenance}); recorded entries it leaves out
      *                are kept as they are
      */
-    public void recordProvenance(Map<String, String> current) {
+    public synchronized void recordProvenance(Map<String, String> current) {
         JsonObject m = readManifest(dir);
         Map<String, String> recorded = strings(m.getAsJsonObject("provenance"), dir);
         List<String> diffs = new ArrayList<>();
@@ -177,7 +177,7 @@ public final class ResultsStore {
      * @param generation the backend's {@code kernelGeneration()}: which kernels, and so which rounding, compute the
      *                   units
      */
-    public void requireKernels(String generation) {
+    public synchronized void requireKernels(String generation) {
         if (generation.equals(provenance().get(KERNELS))) return; // every population after the first
         // Units first, then the manifest: a concurrent job records its kernels before it starts a unit.
         boolean started = plan().stream().anyMatch(u -> state(u) != UnitState.PENDING);

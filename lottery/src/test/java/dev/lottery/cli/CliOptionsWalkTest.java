@@ -39,6 +39,8 @@ class CliOptionsWalkTest {
             entry("--preset", List.of("no-such-preset")),
             entry("--device", List.of("gpu")),
             entry("--threads", List.of("0", "33")),
+            entry("--population", List.of("0", "many")),
+            entry("--concurrency", List.of("0", "-2", "many")),
             entry("--init", List.of("bogus(1)")),
             entry("--lr", List.of("0", "-0.5", "fast")),
             entry("train --lr", List.of("0.1,100:0", "0.1,0:0.01", "Infinity")),

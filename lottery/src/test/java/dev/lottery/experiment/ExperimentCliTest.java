@@ -99,23 +99,29 @@ class ExperimentCliTest {
     }
 
     /**
-     * {@code --population 1} and the default (populations as large as memory allows, here of both trials' units) write
-     * the same bytes on the CPU, timing.json aside.
+     * {@code --population 1 --concurrency 1} (one unit at a time), {@code --concurrency 1} (populations as large as
+     * memory allows, here of both trials' units, one at a time) and the default (populations side by side, one per CPU
+     * thread) write the same bytes on the CPU, timing.json aside.
      */
     @Test
     void populationOfOneAndTheDefaultWriteTheSameResults(@TempDir Path root) throws Exception {
         String[] common = {"experiment", "run", "--device", "cpu", "--preset", "lenet-quick", "--trials", "2", "--levels", "1",
                 "--iterations", "100"};
-        CliRun alone = cli(concat(common, new String[] {"--results", root.resolve("alone").toString(), "--population", "1"}));
+        CliRun alone = cli(concat(common, new String[] {"--results", root.resolve("alone").toString(), "--population", "1", "--concurrency", "1"}));
         assertEquals(0, alone.code(), alone.err());
-        CliRun grouped = cli(concat(common, new String[] {"--results", root.resolve("grouped").toString()}));
+        CliRun grouped = cli(concat(common, new String[] {"--results", root.resolve("grouped").toString(), "--concurrency", "1"}));
         assertEquals(0, grouped.code(), grouped.err());
+        CliRun byDefault = cli(concat(common, new String[] {"--results", root.resolve("default").toString()}));
+        assertEquals(0, byDefault.code(), byDefault.err());
         assertEquals(List.of(1), populations(root.resolve("alone")));
         assertTrue(populations(root.resolve("grouped")).stream().anyMatch(n -> n > 2), "the default formed populations of both trials");
-        Map<String, byte[]> a = ExperimentTest.files(root.resolve("alone")), b = ExperimentTest.files(root.resolve("grouped"));
-        assertEquals(a.keySet(), b.keySet());
+        Map<String, byte[]> a = ExperimentTest.files(root.resolve("alone"));
         assertEquals(8, a.keySet().stream().filter(f -> f.endsWith(ResultsStore.DONE)).count(), "units compared: " + a.keySet());
-        for (String f : a.keySet()) assertArrayEquals(a.get(f), b.get(f), f);
+        for (String other : List.of("grouped", "default")) {
+            Map<String, byte[]> b = ExperimentTest.files(root.resolve(other));
+            assertEquals(a.keySet(), b.keySet(), other);
+            for (String f : a.keySet()) assertArrayEquals(a.get(f), b.get(f), other + ": " + f);
+        }
     }
 
     /** The distinct population sizes the units under {@code dir} trained in (their timing.json), in ascending order. */

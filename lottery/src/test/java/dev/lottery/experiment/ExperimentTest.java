@@ -25,6 +25,8 @@ import dev.lottery.experiment.control.Controls;
 import dev.lottery.experiment.control.UnitStart;
 import dev.lottery.nn.UserError;
 import dev.lottery.nn.backend.Backend;
+import dev.lottery.nn.backend.BackendOptions;
+import dev.lottery.nn.backend.DeviceChoice;
 import dev.lottery.nn.backend.cpu.CpuBackend;
 import dev.lottery.nn.data.DataSplit;
 import dev.lottery.nn.data.Dataset;
@@ -47,10 +49,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -382,6 +386,47 @@ class ExperimentTest {
         assertEquals(alone.keySet(), grouped.keySet());
         for (String f : alone.keySet()) assertArrayEquals(alone.get(f), grouped.get(f), f);
         assertEquals(s.trials() * (1 + 2 * s.arms().size() * s.levels()), grouped.keySet().stream().filter(f -> f.endsWith(ResultsStore.DONE)).count());
+    }
+
+    @Test
+    void populationsSideBySideWriteByteIdenticalResultsAndResumeAfterAKill(@TempDir Path root) throws IOException {
+        ExperimentSpec s = spec();
+        Map<String, byte[]> alone = files(run(root.resolve("alone"), s, ExperimentListener.NONE));
+        List<String> overlaps = new ArrayList<>();
+        List<String> lanes = Collections.synchronizedList(new ArrayList<>());
+        // Killed in the first population from the third on that reports its progress (one at a time does), while another
+        // trains on the other lane; then resumed the same way.
+        ExperimentListener killer = new ExperimentListener() {
+            int started, finished;
+
+            @Override
+            public TrainingListener onPopulationStart(List<Unit> units, int done, int total) {
+                // Units complete or training elsewhere, beyond those reported done: a population still training.
+                if (done > finished) overlaps.add(units.getFirst().label() + " started beside " + (done - finished) + " unit(s)");
+                boolean kill = ++started >= 3;
+                return new TrainingListener() {
+                    @Override
+                    public void onIteration(long iteration, long total) {
+                        lanes.add(Thread.currentThread().getName());
+                        if (kill && iteration == 30) throw new Killed();
+                    }
+                };
+            }
+
+            @Override
+            public void onUnitDone(Unit unit, UnitOutcome outcome) {
+                finished++;
+            }
+        };
+        Path sideBySide = root.resolve("side-by-side");
+        Experiment twoLanes = Experiment.of(s).on(BackendOptions.of(DeviceChoice.CPU).withCpuThreads(2)).withData(DATA)
+                .withPopulation(PopulationSize.AUTO).withConcurrency(new Concurrency(2));
+        assertThrows(Killed.class, () -> twoLanes.run(sideBySide, killer));
+        assertFalse(overlaps.isEmpty(), "no population started while another was training");
+        assertTrue(lanes.stream().allMatch(t -> t.startsWith("lottery-lane-")), "populations trained on threads " + new TreeSet<>(lanes));
+        Map<String, byte[]> together = files(twoLanes.run(sideBySide, ExperimentListener.NONE));
+        assertEquals(alone.keySet(), together.keySet());
+        for (String f : alone.keySet()) assertArrayEquals(alone.get(f), together.get(f), f);
     }
 
     /** Every file except timing.json (wall time), by relative path. */

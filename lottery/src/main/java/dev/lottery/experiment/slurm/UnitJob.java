@@ -85,7 +85,7 @@ public final class UnitJob {
         try (Backend backend = selection.backend();
              ResidentData data = ExperimentData.resident(spec, null, dataDir, backend, store, line -> log.println("lottery: " + line))) {
             UnitRunner runner = new UnitRunner(spec, store, backend, data).checkpointingEvery(checkpointEvery);
-            new LocalEngine(size).run(pending, store, runner, new ExperimentListener() {
+            new LocalEngine(size).run(pending, store, List.of(runner), new ExperimentListener() {
                 @Override
                 public TrainingListener onPopulationStart(List<Unit> population, int done, int total) {
                     log.println("lottery: training " + population.stream().map(Unit::label).collect(Collectors.joining(", ")));

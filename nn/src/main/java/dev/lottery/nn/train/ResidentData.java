@@ -52,6 +52,18 @@ public final class ResidentData implements AutoCloseable {
     }
 
     /**
+     * Lets {@code other}, a backend of the same memory as the one this data was made resident on (another CPU backend
+     * in this process), train on these tensors without a copy: it is told, as the first one was, that the images stay
+     * constant. Training only reads the data, so backends on several threads may share it.
+     *
+     * @param other a backend whose tensors live in the same memory as these
+     * @throws IllegalArgumentException if {@code other} cannot read these tensors (e.g. a GPU backend and host data)
+     */
+    public void shareWith(Backend other) {
+        for (Part p : new Part[] {train, validation, test}) if (p != null) other.markConstant(p.images());
+    }
+
+    /**
      * Data set {@code name} from the cache {@code cacheDir} (null: the default one), standardized with
      * {@link Normalization#standard}, with {@code validationSize} training examples held out as
      * {@link DataSplit#holdout} chooses them by {@code seed}: the same tensors as
