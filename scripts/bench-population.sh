@@ -6,7 +6,10 @@
 #   --quick               one measured operation per point (default: 1 warm-up + 3 measured)
 # Environment:
 #   LENET_MEMBERS="1,2,4,6,8,16,32"   population sizes for lenet-300-100
-#   CONV_MEMBERS="1,2,4,8"            population sizes for conv2 on 28x28 images (an operation is slow on 2 cores)
+#   CONV_MEMBERS="1,2,4,8"            population sizes for conv2 on 28x28 images (an operation is slow on 2 cores);
+#                                     "none" skips conv2
+#   CONCURRENCY="1,auto"              1: one population on every thread; auto: the members split into one population
+#                                     per thread, side by side on one thread each (experiment run's default)
 #   BATCHES="shared"                  shared: one mini-batch for all members (units of one trial); own: each member
 #                                     its own seed and batch (units of several trials); "shared,own" runs both
 #   OUT=dir                           where results go (default results/bench-population/<timestamp>)
@@ -36,11 +39,11 @@ jvm=()
 
 run() { # model members-list
   "$JAVA_HOME/bin/java" -jar "$jar" 'dev\.lottery\.bench\.population\.PopulationBenchmark' -p model="$1" -p members="$2" \
-    -p batches="${BATCHES:-shared}" \
+    -p batches="${BATCHES:-shared}" -p concurrency="${CONCURRENCY:-1,auto}" \
     "${iters[@]}" ${jvm[@]+"${jvm[@]}"} -rf json -rff "$out/jmh-$1.json" | tee "$out/jmh-$1.txt"
 }
 run lenet-300-100 "${LENET_MEMBERS:-1,2,4,6,8,16,32}"
-run conv2 "${CONV_MEMBERS:-1,2,4,8}"
+[ "${CONV_MEMBERS:-}" = none ] || run conv2 "${CONV_MEMBERS:-1,2,4,8}"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
 
 echo "== network-iterations per second ($out)"
@@ -52,11 +55,13 @@ for f in sorted(glob.glob(sys.argv[1] + "/jmh-*.json")):
     for r in json.load(open(f)):
         p = r["params"]
         n = int(p["members"])
-        rows.setdefault((p["model"], p.get("batches", "shared")), {})[n] = r["primaryMetric"]["score"] * ITERATIONS * n
-print(f"{'model':<15} {'batches':<7} {'N':>3} {'network-it/s':>13} {'vs N=1':>7}")
-for (model, batches), by_n in rows.items():
-    base = by_n.get(1)
-    for n in sorted(by_n):
-        ratio = f"{by_n[n] / base:6.2f}x" if base else "     -"
-        print(f"{model:<15} {batches:<7} {n:>3} {by_n[n]:>13,.0f} {ratio}")
+        key = (p["model"], p.get("batches", "shared"))
+        rows.setdefault(key, {})[(p.get("concurrency", "1"), n)] = r["primaryMetric"]["score"] * ITERATIONS * n
+# The baseline: one network on every thread (concurrency 1, N = 1), measured in the same run.
+print(f"{'model':<15} {'batches':<7} {'concurrency':<11} {'N':>3} {'network-it/s':>13} {'vs N=1':>7}")
+for (model, batches), by in rows.items():
+    base = by.get(("1", 1))
+    for (conc, n) in sorted(by, key=lambda k: (k[0], k[1])):
+        ratio = f"{by[(conc, n)] / base:6.2f}x" if base else "     -"
+        print(f"{model:<15} {batches:<7} {conc:<11} {n:>3} {by[(conc, n)]:>13,.0f} {ratio}")
 PY

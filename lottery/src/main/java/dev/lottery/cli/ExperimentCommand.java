@@ -124,8 +124,9 @@ public final class ExperimentCommand implements Runnable {
         boolean noReport;
 
         @Option(names = "--population", defaultValue = "auto", paramLabel = "N|auto",
-                description = "Train up to N ready units of a trial at once as one population; auto: as many as fit in memory. "
-                        + "Results are the same bits whatever N (default: ${DEFAULT-VALUE}).")
+                description = "Train up to N ready units at once as one population; auto: as many as fit in memory, or one each when "
+                        + "populations train side by side on the CPU (--concurrency). Results are the same bits whatever N "
+                        + "(default: ${DEFAULT-VALUE}).")
         String population;
 
         @Option(names = "--concurrency", defaultValue = "auto", paramLabel = "N|auto",

@@ -25,7 +25,8 @@ import java.util.concurrent.BlockingQueue;
  * Listeners are called on the calling thread, except the training progress of a population, which arrives on its
  * lane's thread; only one population at a time receives it, so that two progress bars never share a line.
  *
- * @param size the most units per population, or {@link PopulationSize#AUTO} for as many as fit in memory
+ * @param size the most units per population, or {@link PopulationSize#AUTO}: as many as fit in memory on one lane, one
+ *             unit each on several
  */
 public record LocalEngine(PopulationSize size) implements Engine {
     /** Populations as large as memory allows. */
@@ -48,7 +49,7 @@ public record LocalEngine(PopulationSize size) implements Engine {
             else pending.add(u);
         }
         // The lanes share the machine's memory.
-        int limit = size.bound(first.membersThatFit() / runners.size());
+        int limit = size.bound(first.membersThatFit() / runners.size(), runners.size());
         Deque<UnitRunner> idle = new ArrayDeque<>(runners);
         BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
         ExecutorService threads = runners.size() == 1 ? null : Executors.newFixedThreadPool(runners.size(), Thread.ofPlatform().name("lottery-lane-", 0).factory());

@@ -40,6 +40,12 @@ import java.util.TreeMap;
  * to the level, iterative prunes one level at a time, training between levels. Both backends time the same masks,
  * one after the other unit by unit, so machine load hits both alike.
  *
+ * <p><b>Side by side.</b> {@code experiment run} trains populations side by side on the CPU, one per thread, each on a
+ * backend of one thread ({@code --concurrency auto}). Each sample is therefore also timed that way: {@code --lanes N}
+ * copies of the unit (default: one per thread) train at the same time, each on a one-thread backend, and a unit's time
+ * is its lane's time divided by the lanes. One unit at a time on all threads is timed too, as {@code --concurrency 1}
+ * runs it.
+ *
  * <p><b>The projection.</b> A unit's time per iteration (evaluations included, at the experiment's ratio) is
  * interpolated linearly in the fraction of weights kept between the sampled levels of its mode (and the dense unit
  * at 100 %); the controls (random reinitialization, rearrangement) keep the ticket's counts and cost what it costs.
@@ -52,8 +58,25 @@ public final class SweepBenchmark {
         }
     }
 
-    /** Seconds per iteration of one sample on each backend, and its fraction of weights kept. */
-    private record Timing(Sample sample, double kept, double sparse, double dense) {}
+    /**
+     * Seconds per iteration of one sample, and its fraction of weights kept: one unit at a time on all threads, and per
+     * lane with the lanes training side by side; with the CPU backend as it is, and with masked products forced dense.
+     */
+    private record Timing(Sample sample, double kept, double alone, double denseAlone, double lanes, double denseLanes) {}
+
+    /** Which of a timing's four figures a projection uses. */
+    private enum Way {
+        ALONE, DENSE_ALONE, LANES, DENSE_LANES;
+
+        double of(Timing t) {
+            return switch (this) {
+                case ALONE -> t.alone();
+                case DENSE_ALONE -> t.denseAlone();
+                case LANES -> t.lanes();
+                case DENSE_LANES -> t.denseLanes();
+            };
+        }
+    }
 
     private SweepBenchmark() {}
 
@@ -73,9 +96,17 @@ public final class SweepBenchmark {
                 spec.name(), spec.trials(), spec.modes(), spec.arms(), spec.levels(), full.iterations(), full.evalEvery());
         System.out.println("load before: " + loadAverage());
         DataSplit split = spec.dataset().load(DataSets.defaultCacheDir(), full.validationSize(), spec.seed());
+        int laneCount = Integer.parseInt(opts.getOrDefault("lanes", Integer.toString(CpuBackend.defaultThreads())));
+        List<CpuBackend> lanes = new ArrayList<>(), denseLanes = new ArrayList<>();
         try (CpuBackend sparse = new CpuBackend(true); CpuBackend dense = new CpuBackend(false);
              ResidentData data = ResidentData.upload(sparse, split, spec.normalization())) {
-            System.out.println("backend: " + sparse.description() + "; baseline: " + dense.description());
+            for (int i = 0; i < laneCount; i++) {
+                lanes.add(new CpuBackend(1, true));
+                denseLanes.add(new CpuBackend(1, false));
+            }
+            for (Backend b : lanes) data.shareWith(b);
+            System.out.println("backend: " + sparse.description() + "; baseline: " + dense.description() + "; side by side: " + laneCount
+                    + " x " + lanes.getFirst().description());
             Map<Sample, List<float[]>> masks = masks(spec, strategy, sparse, data, short_, seed, levels);
             // Warm-up (untimed): the JIT compiles both backends' kernels before anything is timed.
             for (Backend b : List.of(sparse, dense)) {
@@ -87,17 +118,49 @@ public final class SweepBenchmark {
             for (Map.Entry<Sample, List<float[]>> e : masks.entrySet()) {
                 double s = secondsPerIteration(spec, sparse, data, e.getValue(), timed, seed);
                 double d = secondsPerIteration(spec, dense, data, e.getValue(), timed, seed);
-                Timing t = new Timing(e.getKey(), kept(spec, e.getKey().level()), s, d);
+                double sl = sideBySide(spec, lanes, data, e.getValue(), timed, seed);
+                double dl = sideBySide(spec, denseLanes, data, e.getValue(), timed, seed);
+                Timing t = new Timing(e.getKey(), kept(spec, e.getKey().level()), s, d, sl, dl);
                 timings.add(t);
-                System.out.printf(Locale.ROOT, "%-22s keeps %6.2f %%: %8.1f it/s, dense products %8.1f it/s, %5.2fx   (load %s)%n",
-                        e.getKey().label(), 100 * t.kept(), 1 / s, 1 / d, d / s, loadAverage());
+                System.out.printf(Locale.ROOT, "%-22s keeps %6.2f %%: one at a time %7.1f it/s (dense products %7.1f); %d side by side %7.1f it/s each"
+                                + " (dense products %7.1f), together %5.2fx one at a time   (load %s)%n",
+                        e.getKey().label(), 100 * t.kept(), 1 / s, 1 / d, laneCount, 1 / sl, 1 / dl, s * laneCount / sl, loadAverage());
             }
-            double projected = project(spec, timings, false), before = project(spec, timings, true);
-            System.out.printf(Locale.ROOT, "%nprojected %s on this machine: %.2f h (masked products dense: %.2f h), %.2fx faster%n",
-                    spec.name(), projected / 3600, before / 3600, before / projected);
+            double projected = project(spec, timings, Way.LANES) / laneCount, before = project(spec, timings, Way.DENSE_LANES) / laneCount;
+            double alone = project(spec, timings, Way.ALONE), aloneDense = project(spec, timings, Way.DENSE_ALONE);
+            System.out.printf(Locale.ROOT, "%nprojected %s on this machine, %d populations side by side (experiment run's default): %.2f h "
+                            + "(masked products dense: %.2f h), %.2fx faster%n", spec.name(), laneCount, projected / 3600, before / 3600, before / projected);
+            System.out.printf(Locale.ROOT, "one unit at a time on all threads (--concurrency 1): %.2f h (masked products dense: %.2f h)%n",
+                    alone / 3600, aloneDense / 3600);
             System.out.println("load after: " + loadAverage());
-            if (opts.containsKey("json")) writeJson(Path.of(opts.get("json")), spec, iterations, timings, projected, before);
+            if (opts.containsKey("json")) writeJson(Path.of(opts.get("json")), spec, iterations, laneCount, timings, projected, before, alone, aloneDense);
+        } finally {
+            lanes.forEach(CpuBackend::close);
+            denseLanes.forEach(CpuBackend::close);
         }
+    }
+
+    /**
+     * Seconds per iteration of each of {@code lanes.size()} copies of a unit training at the same time, one per backend
+     * on threads of its own (the mean over the lanes).
+     */
+    private static double sideBySide(ExperimentSpec spec, List<CpuBackend> lanes, ResidentData data, List<float[]> masks, TrainingSpec run,
+                                     long seed) {
+        double[] seconds = new double[lanes.size()];
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < lanes.size(); i++) {
+            int lane = i;
+            threads.add(Thread.ofPlatform().name("lane-" + i).start(() -> seconds[lane] = secondsPerIteration(spec, lanes.get(lane), data, masks, run, seed)));
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return Arrays.stream(seconds).average().orElseThrow();
     }
 
     /** {@code --key value} pairs. */
@@ -105,7 +168,7 @@ public final class SweepBenchmark {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 == args.length) {
-                throw new IllegalArgumentException("usage: [--experiment NAME] [--iterations N] [--prep N] [--levels L1,L2,...] [--json FILE]");
+                throw new IllegalArgumentException("usage: [--experiment NAME] [--iterations N] [--prep N] [--levels L1,L2,...] [--lanes N] [--json FILE]");
             }
             out.put(args[i].substring(2), args[++i]);
         }
@@ -226,13 +289,13 @@ public final class SweepBenchmark {
      * The whole experiment's seconds: trials x (dense unit + every mode's levels x arms), each unit's seconds per
      * iteration interpolated in the fraction kept between its mode's samples.
      */
-    private static double project(ExperimentSpec spec, List<Timing> timings, boolean denseProducts) {
-        double denseUnit = timings.stream().filter(t -> t.sample().mode() == null).findFirst().map(t -> denseProducts ? t.dense() : t.sparse()).orElseThrow();
+    private static double project(ExperimentSpec spec, List<Timing> timings, Way way) {
+        double denseUnit = timings.stream().filter(t -> t.sample().mode() == null).findFirst().map(way::of).orElseThrow();
         double perTrial = denseUnit;
         for (PruningMode mode : spec.modes()) {
             TreeMap<Double, Double> curve = new TreeMap<>();
             curve.put(1.0, denseUnit);
-            for (Timing t : timings) if (t.sample().mode() == mode) curve.put(t.kept(), denseProducts ? t.dense() : t.sparse());
+            for (Timing t : timings) if (t.sample().mode() == mode) curve.put(t.kept(), way.of(t));
             for (int level = 1; level <= spec.levels(); level++) perTrial += spec.arms().size() * interpolate(curve, kept(spec, level));
         }
         return spec.trials() * perTrial * spec.training().iterations();
@@ -255,18 +318,20 @@ public final class SweepBenchmark {
         }
     }
 
-    private static void writeJson(Path file, ExperimentSpec spec, int iterations, List<Timing> timings, double projected, double before)
-            throws IOException {
+    private static void writeJson(Path file, ExperimentSpec spec, int iterations, int lanes, List<Timing> timings, double projected, double before,
+                                  double alone, double aloneDense) throws IOException {
         StringBuilder sb = new StringBuilder("{\n");
-        sb.append(String.format(Locale.ROOT, "  \"experiment\": \"%s\",\n  \"iterations_per_sample\": %d,\n", spec.name(), iterations));
+        sb.append(String.format(Locale.ROOT, "  \"experiment\": \"%s\",\n  \"iterations_per_sample\": %d,\n  \"lanes\": %d,\n", spec.name(), iterations, lanes));
         sb.append("  \"samples\": [\n");
         for (int i = 0; i < timings.size(); i++) {
             Timing t = timings.get(i);
-            sb.append(String.format(Locale.ROOT, "    {\"unit\": \"%s\", \"kept\": %.5f, \"iterations_per_s\": %.2f, \"dense_products_iterations_per_s\": %.2f}%s\n",
-                    t.sample().label(), t.kept(), 1 / t.sparse(), 1 / t.dense(), i + 1 < timings.size() ? "," : ""));
+            sb.append(String.format(Locale.ROOT, "    {\"unit\": \"%s\", \"kept\": %.5f, \"iterations_per_s\": %.2f, \"dense_products_iterations_per_s\": %.2f, "
+                            + "\"per_lane_iterations_per_s\": %.2f, \"dense_products_per_lane_iterations_per_s\": %.2f}%s\n",
+                    t.sample().label(), t.kept(), 1 / t.alone(), 1 / t.denseAlone(), 1 / t.lanes(), 1 / t.denseLanes(), i + 1 < timings.size() ? "," : ""));
         }
-        sb.append(String.format(Locale.ROOT, "  ],\n  \"projected_hours\": %.3f,\n  \"dense_products_projected_hours\": %.3f,\n  \"speedup\": %.3f,\n  \"load\": \"%s\"\n}\n",
-                projected / 3600, before / 3600, before / projected, loadAverage()));
+        sb.append(String.format(Locale.ROOT, "  ],\n  \"projected_hours\": %.3f,\n  \"dense_products_projected_hours\": %.3f,\n  \"speedup\": %.3f,\n"
+                        + "  \"one_at_a_time_projected_hours\": %.3f,\n  \"one_at_a_time_dense_products_projected_hours\": %.3f,\n  \"load\": \"%s\"\n}\n",
+                projected / 3600, before / 3600, before / projected, alone / 3600, aloneDense / 3600, loadAverage()));
         Files.writeString(file, sb.toString());
     }
 }

@@ -16,6 +16,7 @@ import dev.lottery.nn.train.Trainer;
 import dev.lottery.nn.train.TrainingListener;
 import dev.lottery.nn.train.TrainingResult;
 import dev.lottery.nn.train.TrainingSpec;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * network-iterations per second are {@code ops/s * ITERATIONS * members} ({@code scripts/bench-population.sh}
  * prints them with the speed-up over one member). Members are masked at different densities (90 % down to about
  * 10 % of the weights), as the units of a sweep are; the data are random pixels, which cost what images cost.
+ *
+ * <p>{@code -p concurrency=auto} trains the members as {@code experiment run} does by default on the CPU: split into
+ * one population per CPU thread (member m in population m mod lanes), each on a backend of one thread, all at the same
+ * time; an operation ends when the last of them has trained its iterations.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -66,9 +71,19 @@ public class PopulationBenchmark {
     @Param({"shared"})
     public String batches;
 
+    /**
+     * {@code 1}: one population of all members on every thread; {@code auto}: one population per CPU thread, side by
+     * side, each on one thread (at most one per member).
+     */
+    @Param({"1"})
+    public String concurrency;
+
     private Backend backend;
     private ResidentData data;
-    private Population population;
+    /** One backend of one thread per lane, when the members train side by side (empty otherwise). */
+    private final List<CpuBackend> lanes = new ArrayList<>();
+    /** The populations: one, or one per lane; population p holds members p, p + lanes, ... */
+    private final List<Population> populations = new ArrayList<>();
     private Preset preset;
 
     @Setup
@@ -78,15 +93,26 @@ public class PopulationBenchmark {
         var spec = preset.modelFor(DatasetName.MNIST);
         data = ResidentData.upload(backend, new DataSplit(randomImages("train", TRAIN_EXAMPLES, spec.input()), null,
                 randomImages("test", TEST_EXAMPLES, spec.input())));
-        population = Population.create(spec, backend, members, 1);
+        int count = concurrency.equals("auto") ? Math.min(members, CpuBackend.defaultThreads()) : 1;
+        if (count == 1) {
+            populations.add(Population.create(spec, backend, members, 1));
+        } else {
+            for (int p = 0; p < count; p++) {
+                CpuBackend lane = new CpuBackend(1, true);
+                data.shareWith(lane);
+                lanes.add(lane);
+                populations.add(Population.create(spec, lane, (members - p + count - 1) / count, 1));
+            }
+        }
         for (int m = 0; m < members; m++) {
             double keep = 0.9 - 0.8 * m / Math.max(1, members - 1);
-            for (Parameter p : population.member(m).prunable()) {
+            Population population = populations.get(m % count);
+            for (Parameter p : population.member(m / count).prunable()) {
                 KeyedRandom r = new KeyedRandom(m, p.name(), "bench-mask");
                 float[] mask = new float[Math.toIntExact(p.size())];
                 for (int i = 0; i < mask.length; i++) mask[i] = r.uniform(i) < keep ? 1f : 0f;
                 p.mask().copyFrom(mask);
-                backend.applyMask(p.value(), p.mask());
+                population.backend().applyMask(p.value(), p.mask());
             }
         }
     }
@@ -101,17 +127,32 @@ public class PopulationBenchmark {
     }
 
     @Benchmark
-    public List<TrainingResult> run() {
+    public List<TrainingResult> run() throws InterruptedException {
+        if (populations.size() == 1) return train(populations.getFirst(), 0);
+        List<TrainingResult> results = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < populations.size(); p++) {
+            Population population = populations.get(p);
+            int first = p;
+            threads.add(Thread.ofPlatform().start(() -> results.addAll(train(population, first))));
+        }
+        for (Thread t : threads) t.join();
+        return results;
+    }
+
+    /** Trains {@code population}, whose member i is member {@code first + i * populations} of the benchmark. */
+    private List<TrainingResult> train(Population population, int first) {
         TrainingSpec spec = new TrainingSpec(preset.optimizer(), preset.batchSize(), ITERATIONS, 100, 0);
-        List<Long> seeds = LongStream.rangeClosed(1, members).map(m -> batches.equals("own") ? m : 1).boxed().toList();
-        return Trainer.train(population, data, spec, seeds, Collections.nCopies(members, TrainingListener.NONE),
-                Collections.nCopies(members, null));
+        int n = population.members();
+        List<Long> seeds = LongStream.range(0, n).map(i -> batches.equals("own") ? first + i * populations.size() + 1 : 1).boxed().toList();
+        return Trainer.train(population, data, spec, seeds, Collections.nCopies(n, TrainingListener.NONE), Collections.nCopies(n, null));
     }
 
     @TearDown
     public void tearDown() {
-        population.close();
+        populations.forEach(Population::close);
         data.close();
         backend.close();
+        lanes.forEach(CpuBackend::close);
     }
 }

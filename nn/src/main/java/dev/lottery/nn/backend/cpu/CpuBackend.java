@@ -104,8 +104,13 @@ public final class CpuBackend implements Backend {
         this(options.cpuThreads(), sparseByDefault());
     }
 
-    /** The backend on {@code threads} threads, with masked kernels when {@code sparse}. */
-    CpuBackend(int threads, boolean sparse) {
+    /**
+     * The backend on {@code threads} threads, with masked kernels when {@code sparse}.
+     *
+     * @param threads threads per parallel operation, the calling thread included
+     * @param sparse  whether masked products and updates skip pruned weights (false: every product dense)
+     */
+    public CpuBackend(int threads, boolean sparse) {
         CpuKernels.requestedBits(); // a bad -Dlottery.vector.bits is a one-line user error, before any kernel loads
         this.k = CpuKernels.active();
         this.sparse = sparse;
