@@ -1,5 +1,6 @@
 package dev.lottery.cli;
 
+import dev.lottery.experiment.Concurrency;
 import dev.lottery.experiment.PopulationSize;
 import dev.lottery.experiment.ResultsStore;
 import dev.lottery.experiment.Unit;
@@ -37,6 +38,11 @@ public final class RunUnitCommand implements Callable<Integer>, ValidatedOptions
     @Option(names = "--population", defaultValue = "auto", paramLabel = "N|auto", description = "Units trained at once (default: ${DEFAULT-VALUE}).")
     String population;
 
+    @Option(names = "--concurrency", defaultValue = "auto", paramLabel = "N|auto",
+            description = "On the CPU, populations trained side by side, each on its share of the threads; auto: one per thread "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String concurrency;
+
     @Option(names = "--mode", description = "iterative or oneshot (default: the experiment's only mode).")
     String mode;
 
@@ -63,6 +69,7 @@ public final class RunUnitCommand implements Callable<Integer>, ValidatedOptions
         if (units != null) UnitJob.units(units, trial);
         else UnitJob.unit(ResultsStore.existing(results).spec(), trial, mode, arm, level);
         PopulationSize.parse(population);
+        Concurrency.parse(concurrency);
         threads.backendOptions(device);
         OptionChecks.nonNegative("--checkpoint-every", checkpointEvery);
         OptionChecks.writableDirectory("--results", results);
@@ -73,8 +80,8 @@ public final class RunUnitCommand implements Callable<Integer>, ValidatedOptions
     public Integer call() {
         List<Unit> selected = units != null ? UnitJob.units(units, trial)
                 : List.of(UnitJob.unit(ResultsStore.existing(results).spec(), trial, mode, arm, level));
-        UnitJob.run(results, selected, PopulationSize.parse(population), threads.backendOptions(device), dataDir, checkpointEvery,
-                System.err);
+        UnitJob.run(results, selected, PopulationSize.parse(population), Concurrency.parse(concurrency), threads.backendOptions(device),
+                dataDir, checkpointEvery, System.err);
         return 0;
     }
 }

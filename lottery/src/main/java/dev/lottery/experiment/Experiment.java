@@ -4,13 +4,11 @@ import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.BackendOptions;
 import dev.lottery.nn.backend.Backends;
 import dev.lottery.nn.backend.DeviceChoice;
-import dev.lottery.nn.backend.cpu.CpuBackend;
 import dev.lottery.nn.data.DataSets;
 import dev.lottery.nn.data.DataSplit;
 import dev.lottery.nn.train.Normalization;
 import dev.lottery.nn.train.ResidentData;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -195,31 +193,12 @@ public final class Experiment {
             return store.dir();
         }
         Backends.Selection selection = backend != null ? new Backends.Selection(backend, "given by the caller") : Backends.select(options);
-        List<Backend> lanes = new ArrayList<>();
-        try {
-            lanes.add(selection.backend());
-            int count = backend == null && engine instanceof LocalEngine && selection.backend() instanceof CpuBackend
-                    ? concurrency.lanes(options.cpuThreads()) : 1;
-            String line = selection.describe();
-            if (count > 1) {
-                // Each lane a CPU backend of its own, with its share of the threads.
-                selection.backend().close();
-                lanes.clear();
-                BackendOptions each = options.withCpuThreads(Math.max(1, options.cpuThreads() / count));
-                for (int i = 0; i < count; i++) lanes.add(new CpuBackend(each));
-                line = new Backends.Selection(lanes.getFirst(), selection.reason()).describe() + "; " + count + " populations at a time";
+        // Populations side by side on CPU lanes for the local engine; one at a time on a GPU, a given backend or Slurm.
+        try (Lanes lanes = Lanes.open(selection, options, engine instanceof LocalEngine ? concurrency : Concurrency.ONE, backend == null)) {
+            listener.onBackend(lanes.describe());
+            try (ResidentData resident = ExperimentData.resident(spec, data, dataDir, lanes.first(), store, l -> System.err.println("[data] " + l))) {
+                engine.run(units, store, lanes.runners(spec, store, resident, 0), listener);
             }
-            listener.onBackend(line);
-            try (ResidentData resident = ExperimentData.resident(spec, data, dataDir, lanes.getFirst(), store, l -> System.err.println("[data] " + l))) {
-                List<UnitRunner> runners = new ArrayList<>();
-                for (Backend lane : lanes) {
-                    if (lane != lanes.getFirst()) resident.shareWith(lane);
-                    runners.add(new UnitRunner(spec, store, lane, resident));
-                }
-                engine.run(units, store, runners, listener);
-            }
-        } finally {
-            if (backend == null) lanes.forEach(Backend::close);
         }
         return store.dir();
     }

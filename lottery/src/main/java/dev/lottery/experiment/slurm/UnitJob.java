@@ -2,6 +2,8 @@ package dev.lottery.experiment.slurm;
 
 import dev.lottery.experiment.ExperimentData;
 import dev.lottery.experiment.ExperimentListener;
+import dev.lottery.experiment.Concurrency;
+import dev.lottery.experiment.Lanes;
 import dev.lottery.experiment.LocalEngine;
 import dev.lottery.experiment.PopulationSize;
 import dev.lottery.experiment.ExperimentSpec;
@@ -28,7 +30,8 @@ import java.util.stream.Collectors;
 
 /**
  * Units of one trial in this process, then exit: what a cluster job runs ({@code lottery experiment run-unit}).
- * Complete units are skipped; the others train together as populations (see {@link LocalEngine}); a unit whose
+ * Complete units are skipped; the others train together as populations, side by side on CPU lanes (see
+ * {@link LocalEngine}); a unit whose
  * dependencies are neither complete nor among the units to run is refused (a {@link UserError}: the scheduler started
  * it too early or its dependency failed — rerunning cannot help); a partial unit resumes from its training checkpoint.
  * The experiment's settings are read from the manifest of its directory.
@@ -50,6 +53,7 @@ public final class UnitJob {
      * @param experimentDir   an existing results directory; its manifest gives the settings
      * @param units           units of that experiment, of one trial; those complete are skipped
      * @param size            the most units per population, or {@link PopulationSize#AUTO}
+     * @param concurrency     how many populations train side by side on the CPU (one lane per thread for auto)
      * @param backendOptions  the device and each backend's settings; the backend is opened here and closed before
      *                        this returns
      * @param dataDir         where built-in data sets are looked for; null for the default cache
@@ -57,7 +61,8 @@ public final class UnitJob {
      * @param log             receives one line per skipped, resumed, started and finished unit
      * @return whether anything was trained
      */
-    public static Result run(Path experimentDir, List<Unit> units, PopulationSize size, BackendOptions backendOptions, Path dataDir,
+    public static Result run(Path experimentDir, List<Unit> units, PopulationSize size, Concurrency concurrency, BackendOptions backendOptions,
+                             Path dataDir,
                              long checkpointEvery, PrintStream log) {
         ResultsStore store = ResultsStore.existing(experimentDir);
         ExperimentSpec spec = store.spec();
@@ -80,24 +85,23 @@ public final class UnitJob {
         }
         // In plan order, so the engine meets every unit after its dependencies.
         pending.sort(Comparator.comparingInt(plan::indexOf));
-        Backends.Selection selection = Backends.select(backendOptions);
-        log.println("lottery: " + pending.size() + " unit(s), " + selection.describe());
-        try (Backend backend = selection.backend();
-             ResidentData data = ExperimentData.resident(spec, null, dataDir, backend, store, line -> log.println("lottery: " + line))) {
-            UnitRunner runner = new UnitRunner(spec, store, backend, data).checkpointingEvery(checkpointEvery);
-            new LocalEngine(size).run(pending, store, List.of(runner), new ExperimentListener() {
-                @Override
-                public TrainingListener onPopulationStart(List<Unit> population, int done, int total) {
-                    log.println("lottery: training " + population.stream().map(Unit::label).collect(Collectors.joining(", ")));
-                    return TrainingListener.NONE;
-                }
+        try (Lanes lanes = Lanes.open(Backends.select(backendOptions), backendOptions, concurrency, true)) {
+            log.println("lottery: " + pending.size() + " unit(s), " + lanes.describe());
+            try (ResidentData data = ExperimentData.resident(spec, null, dataDir, lanes.first(), store, line -> log.println("lottery: " + line))) {
+                new LocalEngine(size).run(pending, store, lanes.runners(spec, store, data, checkpointEvery), new ExperimentListener() {
+                    @Override
+                    public TrainingListener onPopulationStart(List<Unit> population, int done, int total) {
+                        log.println("lottery: training " + population.stream().map(Unit::label).collect(Collectors.joining(", ")));
+                        return TrainingListener.NONE;
+                    }
 
-                @Override
-                public void onUnitDone(Unit unit, UnitOutcome o) {
-                    log.printf(Locale.ROOT, "lottery: %s done: %.2f%% of weights remain, final test accuracy %.2f%% (%.1f s)%n",
-                            unit.label(), o.remainingFraction() * 100, o.finalTestAccuracy() * 100, o.seconds());
-                }
-            });
+                    @Override
+                    public void onUnitDone(Unit unit, UnitOutcome o) {
+                        log.printf(Locale.ROOT, "lottery: %s done: %.2f%% of weights remain, final test accuracy %.2f%% (%.1f s)%n",
+                                unit.label(), o.remainingFraction() * 100, o.finalTestAccuracy() * 100, o.seconds());
+                    }
+                });
+            }
             return Result.RAN;
         }
     }
