@@ -14,10 +14,10 @@ public sealed interface Engine permits LocalEngine, SlurmEngine {
      *
      * @param units    the plan: every unit of the experiment, each after its dependencies
      * @param store    the experiment's results directory, where complete units have their marker
-     * @param runners  what trains units in this process, one runner per lane (each on its own backend); populations
-     *                 train on different lanes at the same time. At least one; an engine that runs the units
-     *                 elsewhere reads only the first one's spec
+     * @param runners  what trains units in this process: one runner per lane (each on its own backend; populations
+     *                 train on different lanes at the same time) and one on every thread; an engine that runs the
+     *                 units elsewhere reads only their spec
      * @param listener told of progress on the calling thread
      */
-    void run(List<Unit> units, ResultsStore store, List<UnitRunner> runners, ExperimentListener listener);
+    void run(List<Unit> units, ResultsStore store, UnitRunners runners, ExperimentListener listener);
 }

@@ -7,8 +7,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Runs units in this process, ready units together as populations of up to {@code size} (each member trains to the
@@ -19,7 +19,8 @@ import java.util.concurrent.BlockingQueue;
  *
  * <p>Given several runners (lanes, each on its own backend: on the CPU, each on its share of the cores), populations
  * train on all of them at once: an idle lane takes its share of the ready units (at most one lane's worth) and leaves
- * the rest to the others. A lenet-300-100 step is too small to split well over two cores (each product is a few tens of
+ * the rest to the others. When fewer units are ready than there are lanes and none is training, they train as one
+ * population on every thread ({@link UnitRunners#whole()}) instead. A lenet-300-100 step is too small to split well over two cores (each product is a few tens of
  * microseconds of work, and every split costs a hand-over), so two populations on one core each train more networks
  * per second than one population on both. A unit's bits do not depend on its lane, its thread count or its population.
  * Listeners are called on the calling thread, except the training progress of a population, which arrives on its
@@ -39,20 +40,22 @@ public record LocalEngine(PopulationSize size) implements Engine {
                             Throwable failure) {}
 
     @Override
-    public void run(List<Unit> units, ResultsStore store, List<UnitRunner> runners, ExperimentListener listener) {
-        UnitRunner first = runners.getFirst();
+    public void run(List<Unit> units, ResultsStore store, UnitRunners runners, ExperimentListener listener) {
+        List<UnitRunner> lanes = runners.lanes();
+        UnitRunner whole = runners.whole();
         int done = (int) units.stream().filter(store::isDone).count();
-        listener.onStart(first.spec(), store.dir(), units.size(), done);
+        listener.onStart(whole.spec(), store.dir(), units.size(), done);
         List<Unit> pending = new ArrayList<>();
         for (Unit u : units) {
             if (store.isDone(u)) listener.onSkip(u);
             else pending.add(u);
         }
-        // The lanes share the machine's memory.
-        int limit = size.bound(first.membersThatFit() / runners.size(), runners.size());
-        Deque<UnitRunner> idle = new ArrayDeque<>(runners);
+        // The lanes share the machine's memory; a population on every thread has it to itself.
+        long fit = whole.membersThatFit();
+        int laneLimit = size.bound(fit / lanes.size(), lanes.size()), wholeLimit = size.bound(fit, 1);
+        Deque<UnitRunner> idle = new ArrayDeque<>(lanes);
         BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
-        ExecutorService threads = runners.size() == 1 ? null : Executors.newFixedThreadPool(runners.size(), Thread.ofPlatform().name("lottery-lane-", 0).factory());
+        ExecutorService threads = lanes.size() == 1 ? null : Executors.newFixedThreadPool(lanes.size(), Thread.ofPlatform().name("lottery-lane-", 0).factory());
         int running = 0, inFlight = 0; // populations and units training now
         boolean progressShown = false;
         Throwable failure = null;
@@ -61,36 +64,40 @@ public record LocalEngine(PopulationSize size) implements Engine {
                 while (failure == null && !idle.isEmpty()) {
                     List<Unit> ready = ready(pending, store);
                     if (ready.isEmpty()) break;
-                    // With several lanes, a lane takes its share of the ready units and leaves the rest to the others, so
-                    // that one does not train them all while another waits for the next units to become ready.
-                    int share = Math.min(limit, (ready.size() + runners.size() - 1) / runners.size());
-                    List<Unit> population = nextPopulation(ready, first, share);
+                    // Too few ready units to fill the lanes and none training: they train on every thread, as one
+                    // population, rather than on one lane while the others wait (nothing becomes ready meanwhile).
+                    boolean alone = lanes.size() > 1 && running == 0 && ready.size() < lanes.size();
+                    // Otherwise a lane takes its share of the ready units and leaves the rest to the others, so that one
+                    // does not train them all while another waits for the next units to become ready.
+                    int share = alone ? wholeLimit : Math.min(laneLimit, (ready.size() + lanes.size() - 1) / lanes.size());
+                    List<Unit> population = nextPopulation(ready, whole, share);
                     pending.removeAll(population);
-                    UnitRunner lane = idle.pop();
+                    UnitRunner lane = alone ? whole : idle.pop();
                     TrainingListener announced = listener.onPopulationStart(population, done + inFlight, units.size());
                     inFlight += population.size();
                     boolean shows = !progressShown;
                     progressShown |= shows;
                     TrainingListener progress = shows ? announced : TrainingListener.NONE;
                     running++;
-                    if (threads == null) {
-                        // One lane: the population trains on the calling thread, and what it throws propagates as is.
+                    if (threads == null || alone) {
+                        // Nothing else trains: the population trains on the calling thread, and what it throws
+                        // propagates as is.
                         finished.add(new Finished(lane, population, lane.run(population, progress), shows, null));
-                    } else {
-                        threads.execute(() -> {
-                            try {
-                                finished.add(new Finished(lane, population, lane.run(population, progress), shows, null));
-                            } catch (Throwable t) {
-                                finished.add(new Finished(lane, population, null, shows, t));
-                            }
-                        });
+                        break;
                     }
+                    threads.execute(() -> {
+                        try {
+                            finished.add(new Finished(lane, population, lane.run(population, progress), shows, null));
+                        } catch (Throwable t) {
+                            finished.add(new Finished(lane, population, null, shows, t));
+                        }
+                    });
                 }
                 if (running == 0) break;
                 Finished f = take(finished);
                 running--;
                 inFlight -= f.population().size();
-                idle.push(f.lane());
+                if (lanes.contains(f.lane())) idle.push(f.lane());
                 if (f.showedProgress()) progressShown = false;
                 if (f.failure() != null) {
                     // The other lanes finish their populations (their results are kept); then the first failure is thrown.

@@ -26,9 +26,9 @@ import java.util.List;
  */
 public record SlurmEngine(SlurmClient client, SlurmSettings settings, Duration poll, Duration timeout) implements Engine {
     @Override
-    public void run(List<Unit> units, ResultsStore store, List<UnitRunner> runners, ExperimentListener listener) {
+    public void run(List<Unit> units, ResultsStore store, UnitRunners runners, ExperimentListener listener) {
         int done = (int) units.stream().filter(store::isDone).count();
-        listener.onStart(runners.getFirst().spec(), store.dir(), units.size(), done);
+        listener.onStart(runners.whole().spec(), store.dir(), units.size(), done);
         SlurmSubmitter.Submission submission = new SlurmSubmitter(client, settings).submit(units, store);
         try {
             if (!new SweepMonitor(client, poll).await(submission.jobIds(), timeout)) {

@@ -429,6 +429,33 @@ class ExperimentTest {
         for (String f : alone.keySet()) assertArrayEquals(alone.get(f), together.get(f), f);
     }
 
+    @Test
+    void aLoneReadyUnitTrainsOnEveryThreadWhileTheLanesWait(@TempDir Path root) throws IOException {
+        ExperimentSpec s = spec().toBuilder().set(TRIALS, 1).build();
+        Map<String, byte[]> alone = files(run(root.resolve("alone"), s, ExperimentListener.NONE));
+        Map<String, String> threadOfFirstIteration = Collections.synchronizedMap(new TreeMap<>());
+        ExperimentListener threadsSeen = new ExperimentListener() {
+            @Override
+            public TrainingListener onPopulationStart(List<Unit> units, int done, int total) {
+                return new TrainingListener() {
+                    @Override
+                    public void onIteration(long iteration, long total) {
+                        if (iteration == 1) threadOfFirstIteration.put(units.getFirst().label(), Thread.currentThread().getName());
+                    }
+                };
+            }
+        };
+        Path dir = Experiment.of(s).on(BackendOptions.of(DeviceChoice.CPU).withCpuThreads(2)).withData(DATA)
+                .withConcurrency(new Concurrency(2)).run(root.resolve("lanes"), threadsSeen);
+        // One trial: its dense unit is the only ready unit, so it trains on every thread, on the calling thread; the
+        // tickets after it (three ready at once) go to the lanes.
+        assertEquals(Thread.currentThread().getName(), threadOfFirstIteration.get(new Unit.Dense(0).label()), threadOfFirstIteration.toString());
+        assertTrue(threadOfFirstIteration.values().stream().anyMatch(t -> t.startsWith("lottery-lane-")), threadOfFirstIteration.toString());
+        Map<String, byte[]> lanes = files(dir);
+        assertEquals(alone.keySet(), lanes.keySet());
+        for (String f : alone.keySet()) assertArrayEquals(alone.get(f), lanes.get(f), f);
+    }
+
     /** Every file except timing.json (wall time), by relative path. */
     static Map<String, byte[]> files(Path dir) throws IOException {
         Map<String, byte[]> out = new TreeMap<>();
