@@ -32,14 +32,7 @@ public record Concurrency(int limit) {
      * @return {@link #AUTO} or a concurrency with that limit
      */
     public static Concurrency parse(String text) {
-        if (text.equalsIgnoreCase("auto")) return AUTO;
-        try {
-            int n = Integer.parseInt(text.strip());
-            if (n > 0) return new Concurrency(n);
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UserError("--concurrency must be a positive number of populations or auto, got '" + text + "'");
+        return new Concurrency(AutoOrCount.parse(text, "--concurrency", "populations"));
     }
 
     /**

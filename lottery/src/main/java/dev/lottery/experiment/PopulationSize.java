@@ -27,14 +27,7 @@ public record PopulationSize(int limit) {
      * @return {@link #AUTO} or a size with that limit
      */
     public static PopulationSize parse(String text) {
-        if (text.equalsIgnoreCase("auto")) return AUTO;
-        try {
-            int n = Integer.parseInt(text.strip());
-            if (n > 0) return new PopulationSize(n);
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UserError("--population must be a positive number of units or auto, got '" + text + "'");
+        return new PopulationSize(AutoOrCount.parse(text, "--population", "units"));
     }
 
     /**
