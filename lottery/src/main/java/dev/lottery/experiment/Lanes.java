@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class Lanes implements AutoCloseable {
     private final List<Backend> backends;
-    /** The backend on every thread: the selected one, or with several lanes one more, used only while the lanes wait. */
+    /** The backend on every thread, the selected one: with several lanes, used only while they all wait. */
     private final Backend whole;
     private final boolean owned;
     private final String description;

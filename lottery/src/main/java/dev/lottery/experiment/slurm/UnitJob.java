@@ -13,7 +13,6 @@ import dev.lottery.experiment.Unit;
 import dev.lottery.experiment.UnitRunner;
 import dev.lottery.experiment.control.Controls;
 import dev.lottery.nn.UserError;
-import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.Backends;
 import dev.lottery.nn.backend.BackendOptions;
 import dev.lottery.nn.train.ResidentData;
@@ -31,9 +30,9 @@ import java.util.stream.Collectors;
 /**
  * Units of one trial in this process, then exit: what a cluster job runs ({@code lottery experiment run-unit}).
  * Complete units are skipped; the others train together as populations, side by side on CPU lanes (see
- * {@link LocalEngine}); a unit whose
- * dependencies are neither complete nor among the units to run is refused (a {@link UserError}: the scheduler started
- * it too early or its dependency failed — rerunning cannot help); a partial unit resumes from its training checkpoint.
+ * {@link LocalEngine}); a unit whose dependencies are neither complete nor among the units to run is refused (a
+ * {@link UserError}: the scheduler started it too early or its dependency failed — rerunning cannot help); a partial
+ * unit resumes from its training checkpoint.
  * The experiment's settings are read from the manifest of its directory.
  */
 public final class UnitJob {
@@ -62,8 +61,7 @@ public final class UnitJob {
      * @return whether anything was trained
      */
     public static Result run(Path experimentDir, List<Unit> units, PopulationSize size, Concurrency concurrency, BackendOptions backendOptions,
-                             Path dataDir,
-                             long checkpointEvery, PrintStream log) {
+                             Path dataDir, long checkpointEvery, PrintStream log) {
         ResultsStore store = ResultsStore.existing(experimentDir);
         ExperimentSpec spec = store.spec();
         List<Unit> plan = store.plan();
