@@ -1,5 +1,6 @@
 package dev.lottery.cli;
 
+import dev.lottery.experiment.Concurrency;
 import dev.lottery.experiment.Experiment;
 import dev.lottery.experiment.ExperimentSpec;
 import dev.lottery.experiment.PopulationSize;
@@ -53,8 +54,14 @@ public final class SubmitCommand implements Callable<Integer>, ValidatedOptions 
     Path dataDir;
 
     @Option(names = "--population", defaultValue = "auto", paramLabel = "N|auto",
-            description = "Train up to N of a job's ready units at once as one population; auto: as many as fit in memory (default: ${DEFAULT-VALUE}).")
+            description = "Train up to N of a job's ready units at once as one population; auto: as many as fit in memory, or one "
+                    + "each when populations train side by side on the CPU (default: ${DEFAULT-VALUE}).")
     String population;
+
+    @Option(names = "--concurrency", defaultValue = "auto", paramLabel = "N|auto",
+            description = "On a CPU node, train up to N of a job's populations at a time, each on its share of the threads; auto: "
+                    + "one per thread (default: ${DEFAULT-VALUE}).")
+    String concurrency;
 
     @Option(names = "--profile", description = "Slurm resources file: key=value lines or one JSON object, keys named like the flags below (memory for --mem, sbatch for --sbatch-opt).")
     Path profile;
@@ -110,6 +117,7 @@ public final class SubmitCommand implements Callable<Integer>, ValidatedOptions 
         if (!engine.equals("local") && !engine.equals("slurm")) throw unknownEngine();
         threads.backendOptions(device);
         PopulationSize.parse(population);
+        Concurrency.parse(concurrency);
         OptionChecks.writableDirectory("--results", options.results);
         if (engine.equals("local") && dataDir != null) OptionChecks.directoryOrCreatable("--data-dir", dataDir);
         if (profile != null) OptionChecks.readableFile("--profile", profile);
@@ -137,7 +145,7 @@ public final class SubmitCommand implements Callable<Integer>, ValidatedOptions 
         switch (engine) {
             case "local" -> {
                 Path dir = Experiment.of(s).on(threads.backendOptions(device)).withDataDir(dataDir).withPopulation(size)
-                        .run(options.results, new ExperimentCommand.Progress(System.err));
+                        .withConcurrency(Concurrency.parse(concurrency)).run(options.results, new ExperimentCommand.Progress(System.err));
                 out.println("results: " + dir);
                 out.flush();
                 return 0;
@@ -190,7 +198,7 @@ public final class SubmitCommand implements Callable<Integer>, ValidatedOptions 
 
     /** The {@code run-unit} options every job gets besides the unit: where it runs and where its data is. */
     private List<String> runOptions() {
-        List<String> args = new ArrayList<>(List.of("--device", device, "--population", population));
+        List<String> args = new ArrayList<>(List.of("--device", device, "--population", population, "--concurrency", concurrency));
         args.addAll(threads.asArguments());
         if (dataDir != null) args.addAll(List.of("--data-dir", dataDir.toAbsolutePath().toString()));
         return args;
