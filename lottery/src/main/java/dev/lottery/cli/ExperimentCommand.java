@@ -124,14 +124,13 @@ public final class ExperimentCommand implements Runnable {
         boolean noReport;
 
         @Option(names = "--population", defaultValue = "auto", paramLabel = "N|auto",
-                description = "Train up to N ready units at once as one population; auto: as many as fit in memory, or one each when "
-                        + "populations train side by side on the CPU (--concurrency). Results are the same bits whatever N "
-                        + "(default: ${DEFAULT-VALUE}).")
+                description = "Train up to N ready units at once as one population (auto: as many as fit in memory; one each when "
+                        + "populations train side by side on the CPU). Results are the same bits whatever N (default: ${DEFAULT-VALUE}).")
         String population;
 
         @Option(names = "--concurrency", defaultValue = "auto", paramLabel = "N|auto",
-                description = "On the CPU, train up to N populations at a time, each on its share of the threads; auto: one per "
-                        + "thread. Results are the same bits whatever N (default: ${DEFAULT-VALUE}).")
+                description = "Populations trained side by side on the CPU: up to N at a time, each on its share of the threads "
+                        + "(auto: one per thread). Results are the same bits whatever N (default: ${DEFAULT-VALUE}).")
         String concurrency;
 
         @Override

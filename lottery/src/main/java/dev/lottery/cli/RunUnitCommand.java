@@ -39,8 +39,8 @@ public final class RunUnitCommand implements Callable<Integer>, ValidatedOptions
     String population;
 
     @Option(names = "--concurrency", defaultValue = "auto", paramLabel = "N|auto",
-            description = "On the CPU, populations trained side by side, each on its share of the threads; auto: one per thread "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Populations trained side by side on the CPU: up to N at a time, each on its share of the threads "
+                    + "(auto: one per thread; default: ${DEFAULT-VALUE}).")
     String concurrency;
 
     @Option(names = "--mode", description = "iterative or oneshot (default: the experiment's only mode).")

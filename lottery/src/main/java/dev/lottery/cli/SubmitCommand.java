@@ -54,13 +54,13 @@ public final class SubmitCommand implements Callable<Integer>, ValidatedOptions 
     Path dataDir;
 
     @Option(names = "--population", defaultValue = "auto", paramLabel = "N|auto",
-            description = "Train up to N of a job's ready units at once as one population; auto: as many as fit in memory, or one "
-                    + "each when populations train side by side on the CPU (default: ${DEFAULT-VALUE}).")
+            description = "Train up to N of a job's ready units at once as one population (auto: as many as fit in memory; one "
+                    + "each when populations train side by side on the CPU; default: ${DEFAULT-VALUE}).")
     String population;
 
     @Option(names = "--concurrency", defaultValue = "auto", paramLabel = "N|auto",
-            description = "On a CPU node, train up to N of a job's populations at a time, each on its share of the threads; auto: "
-                    + "one per thread (default: ${DEFAULT-VALUE}).")
+            description = "Populations of a job trained side by side on a CPU node: up to N at a time, each on its share of the "
+                    + "threads (auto: one per thread; default: ${DEFAULT-VALUE}).")
     String concurrency;
 
     @Option(names = "--profile", description = "Slurm resources file: key=value lines or one JSON object, keys named like the flags below (memory for --mem, sbatch for --sbatch-opt).")
