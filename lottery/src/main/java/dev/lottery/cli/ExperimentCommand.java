@@ -272,6 +272,14 @@ public final class ExperimentCommand implements Runnable {
             this.err = err;
         }
 
+        /**
+         * On a terminal, erases the line a progress bar may be drawing on (a population training on another lane), so
+         * that this line starts at the left; the bar draws itself again below.
+         */
+        private void clearBar() {
+            if (ProgressBar.onTerminal()) err.print("\r\033[2K");
+        }
+
         @Override
         public void onStart(ExperimentSpec spec, Path dir, int units, int alreadyDone) {
             remaining = units - alreadyDone;
@@ -287,6 +295,7 @@ public final class ExperimentCommand implements Runnable {
         @Override
         public TrainingListener onPopulationStart(List<Unit> units, int done, int total) {
             String eta = ran == 0 ? "" : " ETA " + ProgressBar.duration((System.nanoTime() - startNanos) / 1e9 / ran * remaining);
+            clearBar();
             if (units.size() == 1) {
                 err.printf(Locale.ROOT, "[%d/%d] %s%s%n", done + 1, total, units.getFirst().label(), eta);
                 return new ProgressBar(err, "  " + units.getFirst().path());
@@ -300,6 +309,7 @@ public final class ExperimentCommand implements Runnable {
         public void onUnitDone(Unit unit, UnitOutcome o) {
             ran++;
             remaining--;
+            clearBar();
             err.printf(Locale.ROOT, "  %s: %.2f%% of weights remain: test accuracy final %.2f%%, best %.2f%% (%.1f s)%n",
                     unit.path(), o.remainingFraction() * 100, o.finalTestAccuracy() * 100, o.bestTestAccuracy() * 100, o.seconds());
         }

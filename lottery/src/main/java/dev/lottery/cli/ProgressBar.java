@@ -21,7 +21,12 @@ public final class ProgressBar implements TrainingListener {
     private EvalPoint lastEval;
 
     public ProgressBar(PrintStream out, String label) {
-        this(out, label, System.console() != null && System.console().isTerminal());
+        this(out, label, onTerminal());
+    }
+
+    /** Whether the process writes to a terminal, where the bar redraws in place. */
+    static boolean onTerminal() {
+        return System.console() != null && System.console().isTerminal();
     }
 
     ProgressBar(PrintStream out, String label, boolean interactive) {
