@@ -2,6 +2,7 @@ package dev.lottery.bench.population;
 
 import dev.lottery.nn.backend.Backend;
 import dev.lottery.nn.backend.cpu.CpuBackend;
+import dev.lottery.nn.data.DataSets;
 import dev.lottery.nn.data.DataSplit;
 import dev.lottery.nn.data.Dataset;
 import dev.lottery.nn.data.DatasetName;
@@ -11,6 +12,7 @@ import dev.lottery.nn.model.Population;
 import dev.lottery.nn.model.Preset;
 import dev.lottery.nn.model.Presets;
 import dev.lottery.nn.rng.KeyedRandom;
+import dev.lottery.nn.train.Normalization;
 import dev.lottery.nn.train.ResidentData;
 import dev.lottery.nn.train.Trainer;
 import dev.lottery.nn.train.TrainingListener;
@@ -40,9 +42,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * with 501 evaluations), through the real {@link Trainer} on the CPU backend. One operation is one such run; the
  * network-iterations per second are {@code ops/s * ITERATIONS * members} ({@code scripts/bench-population.sh}
  * prints them with the speed-up over one member). Members are masked at different densities (90 % down to about
- * 10 % of the weights), as the units of a sweep are. The data are random pixels: no pixel is a background value, so
- * the first layer's evaluation runs as a plain product (on MNIST it reads only the pixels where a block of test images
- * departs from the background, about 40 % of them), which makes an evaluation dearer here than in an experiment.
+ * 10 % of the weights), as the units of a sweep are. By default the data are random pixels: no pixel is a background
+ * value, so the first layer's evaluation runs as a plain product (on MNIST it reads only the pixels where a block of
+ * test images departs from the background, about 40 % of them), which makes an evaluation dearer than in an
+ * experiment; {@code -p data=mnist} trains on MNIST from the data cache (fetched on first use) instead.
  *
  * <p>{@code -p concurrency=auto} trains the members as {@code experiment run} does by default on the CPU: one lane per
  * CPU thread, each a backend of one thread, all at the same time, each lane training its members (m, m + lanes, ...)
@@ -80,8 +83,12 @@ public class PopulationBenchmark {
     @Param({"1"})
     public String concurrency;
 
+    /** {@code random}: random pixels, 6,000 training and 10,000 test examples; {@code mnist}: MNIST, standardized. */
+    @Param({"random"})
+    public String data;
+
     private Backend backend;
-    private ResidentData data;
+    private ResidentData resident;
     /** One backend of one thread per lane, when the members train side by side (empty otherwise). */
     private final List<CpuBackend> lanes = new ArrayList<>();
     /** The populations: one of all members, or one per member (member m on lane m mod lanes). */
@@ -93,15 +100,17 @@ public class PopulationBenchmark {
         backend = new CpuBackend();
         preset = Presets.get(model);
         var spec = preset.modelFor(DatasetName.MNIST);
-        data = ResidentData.upload(backend, new DataSplit(randomImages("train", TRAIN_EXAMPLES, spec.input()), null,
-                randomImages("test", TEST_EXAMPLES, spec.input())));
+        resident = data.equals("mnist")
+                ? ResidentData.upload(backend, DataSets.load(DatasetName.MNIST, DataSets.defaultCacheDir(), 0, 1), Normalization.standard(DatasetName.MNIST))
+                : ResidentData.upload(backend, new DataSplit(randomImages("train", TRAIN_EXAMPLES, spec.input()), null,
+                        randomImages("test", TEST_EXAMPLES, spec.input())));
         int count = concurrency.equals("auto") ? Math.min(members, CpuBackend.defaultThreads()) : 1;
         if (count == 1 && !concurrency.equals("auto")) {
             populations.add(Population.create(spec, backend, members, 1));
         } else {
             for (int p = 0; p < count; p++) {
                 CpuBackend lane = new CpuBackend(1, true);
-                data.shareWith(lane);
+                resident.shareWith(lane);
                 lanes.add(lane);
             }
             for (int m = 0; m < members; m++) populations.add(Population.create(spec, lanes.get(m % count), 1, 1));
@@ -148,13 +157,13 @@ public class PopulationBenchmark {
         TrainingSpec spec = new TrainingSpec(preset.optimizer(), preset.batchSize(), ITERATIONS, 100, 0);
         int n = population.members();
         List<Long> seeds = LongStream.range(first, first + n).map(m -> batches.equals("own") ? m + 1 : 1).boxed().toList();
-        return Trainer.train(population, data, spec, seeds, Collections.nCopies(n, TrainingListener.NONE), Collections.nCopies(n, null));
+        return Trainer.train(population, resident, spec, seeds, Collections.nCopies(n, TrainingListener.NONE), Collections.nCopies(n, null));
     }
 
     @TearDown
     public void tearDown() {
         populations.forEach(Population::close);
-        data.close();
+        resident.close();
         backend.close();
         lanes.forEach(CpuBackend::close);
     }
