@@ -150,7 +150,8 @@ public final class Experiment {
 
     /**
      * How many populations train at the same time on the CPU, each on its share of the CPU threads (by default one per
-     * thread). A backend given with {@link #on(Backend)}, a GPU and a {@link SlurmEngine} run one at a time.
+     * thread). A backend given with {@link #on(Backend)} and a GPU train one at a time; a {@link SlurmEngine}'s jobs
+     * follow the {@code --concurrency} of its settings' run options (their default: one per allocated thread).
      *
      * @param c the most populations at a time, or {@link Concurrency#AUTO}; results are the same bits either way
      * @return a copy of this experiment with that concurrency
