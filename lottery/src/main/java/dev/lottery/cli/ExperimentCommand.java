@@ -265,7 +265,7 @@ public final class ExperimentCommand implements Runnable {
         private final PrintStream err;
         private int remaining;
         private int ran;
-        /** When the first unit started: the ETA is the wall time per finished unit so far (populations may run side by side). */
+        /** When the run started: the ETA is the wall time per finished unit so far (populations may train side by side). */
         private long startNanos;
 
         Progress(PrintStream err) {
