@@ -79,19 +79,20 @@ public record LocalEngine(PopulationSize size) implements Engine {
                     progressShown |= shows;
                     TrainingListener progress = shows ? announced : TrainingListener.NONE;
                     running++;
-                    if (threads == null || alone) {
-                        // Nothing else trains: the population trains on the calling thread, and what it throws
-                        // propagates as is.
-                        finished.add(new Finished(lane, population, lane.run(population, progress), shows, null));
-                        break;
-                    }
-                    threads.execute(() -> {
+                    Runnable train = () -> {
                         try {
                             finished.add(new Finished(lane, population, lane.run(population, progress), shows, null));
                         } catch (Throwable t) {
                             finished.add(new Finished(lane, population, null, shows, t));
                         }
-                    });
+                    };
+                    if (threads != null && !alone) {
+                        threads.execute(train);
+                    } else {
+                        // Nothing else trains: the population trains on the calling thread (what it throws is thrown below).
+                        train.run();
+                        break;
+                    }
                 }
                 if (running == 0) break;
                 Finished f = take(finished);

@@ -104,10 +104,10 @@ public class PopulationBenchmark {
                 ? ResidentData.upload(backend, DataSets.load(DatasetName.MNIST, DataSets.defaultCacheDir(), 0, 1), Normalization.standard(DatasetName.MNIST))
                 : ResidentData.upload(backend, new DataSplit(randomImages("train", TRAIN_EXAMPLES, spec.input()), null,
                         randomImages("test", TEST_EXAMPLES, spec.input())));
-        int count = concurrency.equals("auto") ? Math.min(members, CpuBackend.defaultThreads()) : 1;
-        if (count == 1 && !concurrency.equals("auto")) {
+        if (!concurrency.equals("auto")) {
             populations.add(Population.create(spec, backend, members, 1));
         } else {
+            int count = Math.min(members, CpuBackend.defaultThreads());
             for (int p = 0; p < count; p++) {
                 CpuBackend lane = new CpuBackend(1, true);
                 resident.shareWith(lane);
@@ -117,8 +117,9 @@ public class PopulationBenchmark {
         }
         for (int m = 0; m < members; m++) {
             double keep = 0.9 - 0.8 * m / Math.max(1, members - 1);
-            Population population = populations.size() == 1 ? populations.getFirst() : populations.get(m);
-            for (Parameter p : population.member(populations.size() == 1 ? m : 0).prunable()) {
+            // One population of all members, or member m alone in population m.
+            Population population = lanes.isEmpty() ? populations.getFirst() : populations.get(m);
+            for (Parameter p : population.member(lanes.isEmpty() ? m : 0).prunable()) {
                 KeyedRandom r = new KeyedRandom(m, p.name(), "bench-mask");
                 float[] mask = new float[Math.toIntExact(p.size())];
                 for (int i = 0; i < mask.length; i++) mask[i] = r.uniform(i) < keep ? 1f : 0f;
