@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,8 +49,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * experiment; {@code -p data=mnist} trains on MNIST from the data cache (fetched on first use) instead.
  *
  * <p>{@code -p concurrency=auto} trains the members as {@code experiment run} does by default on the CPU: one lane per
- * CPU thread, each a backend of one thread, all at the same time, each lane training its members (m, m + lanes, ...)
- * one after another as populations of one; an operation ends when the last lane is done.
+ * CPU thread, each a backend of one thread, all at the same time; a lane that is idle takes the next member not yet
+ * trained in this operation and trains it as a population of one (every lane holds a copy of every member, so any lane
+ * can take any member); an operation ends when the last lane is done. {@code -p concurrency=alone} trains the same
+ * members one after another, each alone on every thread (as {@code --population 1 --concurrency 1} trains units): the
+ * baseline that says what populations and lanes gain for the same members, whose densities differ.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -78,7 +82,8 @@ public class PopulationBenchmark {
 
     /**
      * {@code 1}: one population of all members on every thread; {@code auto}: one lane per CPU thread (at most one per
-     * member), side by side, each training its members one at a time on one thread.
+     * member), side by side, each training its members one at a time on one thread; {@code alone}: each member alone
+     * on every thread, one after another.
      */
     @Param({"1"})
     public String concurrency;
@@ -89,9 +94,9 @@ public class PopulationBenchmark {
 
     private Backend backend;
     private ResidentData resident;
-    /** One backend of one thread per lane, when the members train side by side (empty otherwise). */
-    private final List<CpuBackend> lanes = new ArrayList<>();
-    /** The populations: one of all members, or one per member (member m on lane m mod lanes). */
+    /** The backends that train populations of one: a backend of one thread per lane side by side, or the backend alone. */
+    private final List<Backend> lanes = new ArrayList<>();
+    /** The populations: one of all members, or on each lane one per member ({@code populations.get(lane * members + m)}). */
     private final List<Population> populations = new ArrayList<>();
     private Preset preset;
 
@@ -104,28 +109,34 @@ public class PopulationBenchmark {
                 ? ResidentData.upload(backend, DataSets.load(DatasetName.MNIST, DataSets.defaultCacheDir(), 0, 1), Normalization.standard(DatasetName.MNIST))
                 : ResidentData.upload(backend, new DataSplit(randomImages("train", TRAIN_EXAMPLES, spec.input()), null,
                         randomImages("test", TEST_EXAMPLES, spec.input())));
-        if (!concurrency.equals("auto")) {
-            populations.add(Population.create(spec, backend, members, 1));
+        if (concurrency.equals("1")) {
+            Population population = Population.create(spec, backend, members, 1);
+            populations.add(population);
+            for (int m = 0; m < members; m++) mask(population, m, m);
         } else {
-            int count = Math.min(members, CpuBackend.defaultThreads());
+            int count = concurrency.equals("alone") ? 1 : Math.min(members, CpuBackend.defaultThreads());
             for (int p = 0; p < count; p++) {
-                CpuBackend lane = new CpuBackend(1, true);
-                resident.shareWith(lane);
+                Backend lane = concurrency.equals("alone") ? backend : new CpuBackend(1, true);
+                if (lane != backend) resident.shareWith(lane);
                 lanes.add(lane);
+                for (int m = 0; m < members; m++) {
+                    Population alone = Population.create(spec, lane, 1, 1);
+                    populations.add(alone);
+                    mask(alone, 0, m);
+                }
             }
-            for (int m = 0; m < members; m++) populations.add(Population.create(spec, lanes.get(m % count), 1, 1));
         }
-        for (int m = 0; m < members; m++) {
-            double keep = 0.9 - 0.8 * m / Math.max(1, members - 1);
-            // One population of all members, or member m alone in population m.
-            Population population = lanes.isEmpty() ? populations.getFirst() : populations.get(m);
-            for (Parameter p : population.member(lanes.isEmpty() ? m : 0).prunable()) {
-                KeyedRandom r = new KeyedRandom(m, p.name(), "bench-mask");
-                float[] mask = new float[Math.toIntExact(p.size())];
-                for (int i = 0; i < mask.length; i++) mask[i] = r.uniform(i) < keep ? 1f : 0f;
-                p.mask().copyFrom(mask);
-                population.backend().applyMask(p.value(), p.mask());
-            }
+    }
+
+    /** Masks {@code population}'s member {@code index} as benchmark member {@code m} (90 % kept for m = 0, 10 % for the last). */
+    private void mask(Population population, int index, int m) {
+        double keep = 0.9 - 0.8 * m / Math.max(1, members - 1);
+        for (Parameter p : population.member(index).prunable()) {
+            KeyedRandom r = new KeyedRandom(m, p.name(), "bench-mask");
+            float[] mask = new float[Math.toIntExact(p.size())];
+            for (int i = 0; i < mask.length; i++) mask[i] = r.uniform(i) < keep ? 1f : 0f;
+            p.mask().copyFrom(mask);
+            population.backend().applyMask(p.value(), p.mask());
         }
     }
 
@@ -141,12 +152,20 @@ public class PopulationBenchmark {
     @Benchmark
     public List<TrainingResult> run() throws InterruptedException {
         if (lanes.isEmpty()) return train(populations.getFirst(), 0);
+        if (lanes.getFirst() == backend) {
+            List<TrainingResult> results = new ArrayList<>();
+            for (int m = 0; m < members; m++) results.addAll(train(populations.get(m), m));
+            return results;
+        }
         List<TrainingResult> results = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger next = new AtomicInteger();
         List<Thread> threads = new ArrayList<>();
         for (int lane = 0; lane < lanes.size(); lane++) {
-            int first = lane;
+            int first = lane * members;
             threads.add(Thread.ofPlatform().start(() -> {
-                for (int m = first; m < members; m += lanes.size()) results.addAll(train(populations.get(m), m));
+                for (int m = next.getAndIncrement(); m < members; m = next.getAndIncrement()) {
+                    results.addAll(train(populations.get(first + m), m));
+                }
             }));
         }
         for (Thread t : threads) t.join();
@@ -166,6 +185,6 @@ public class PopulationBenchmark {
         populations.forEach(Population::close);
         resident.close();
         backend.close();
-        lanes.forEach(CpuBackend::close);
+        lanes.stream().filter(lane -> lane != backend).forEach(Backend::close);
     }
 }
