@@ -3,8 +3,9 @@
 # Builds the fat jar on first use (or when any source or pom is newer than it) and runs it on a JDK >= 22
 # with the flags the project needs (FFM native access, the Vector API module).
 #
-# On a JDK >= 25 it also keeps the JVM's ahead-of-time cache for the jar (JEPs 483, 514, 515: classes loaded and
-# linked, and method profiles, recorded from a short representative run), which cuts the start of every command.
+# On a JDK >= 25 it also keeps the JVM's ahead-of-time cache for the jar (JEP 514: the classes a short representative
+# run loads; with the Vector API's incubator module in the boot layer, JDK 25 keeps neither linked classes nor method
+# profiles in it, see docs/startup.md), which spares every command parsing those classes.
 # The cache is made once per build, in $LOTTERY_AOT_DIR (default ~/.cache/lottery/aot), and named by the jar's
 # checksum and the JVM options, so a rebuilt jar or other options never meet an old cache. If it cannot be made, the
 # command runs without it (the log says why, and the next build tries again). LOTTERY_AOT=0 turns it off.
@@ -44,7 +45,7 @@ if [ "${LOTTERY_AOT:-1}" != 0 ] && [ "${version:-0}" -ge 25 ] 2>/dev/null; then
   key="$(cksum <"$jar" | cut -d' ' -f1)-$({ cat "$JAVA_HOME/release"; printf '%s\n' "$JAVA_HOME" "${opts[@]}"; } | cksum | cut -d' ' -f1)"
   cache="$dir/lottery-cli-$key.aot"
   if [ ! -f "$cache" ] && [ ! -f "$cache.failed" ] && mkdir -p "$dir" 2>/dev/null; then
-    echo "lottery: recording the JVM's start-up cache for this build (once, about 20 s)..." >&2
+    echo "lottery: recording the JVM's start-up cache for this build (once, a few seconds)..." >&2
     tmp="$cache.$$.part"
     if "$java" "${opts[@]}" -XX:AOTCacheOutput="$tmp" -jar "$jar" warm-up >"$cache.log" 2>&1 && [ -s "$tmp" ]; then
       mv -f "$tmp" "$cache"

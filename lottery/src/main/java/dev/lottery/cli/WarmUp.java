@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
 /**
  * lenet-300-100 trained and evaluated on the CPU on random MNIST-like data: the code a CPU run spends its first
  * seconds in, and so the workload {@code lottery.sh} records the JVM's ahead-of-time cache from ({@code lottery
- * warm-up}): the classes it loads and links and the profiles of the methods it runs are ready at the next start.
+ * warm-up}): the classes it loads are ready, parsed, at the next start. (The JVM would keep the profiles of the methods
+ * it runs too, but not while the Vector API's incubator module is in the boot layer; docs/startup.md says why.)
  */
 final class WarmUp {
     private static final int TRAIN_EXAMPLES = 600, TEST_EXAMPLES = 1000;
