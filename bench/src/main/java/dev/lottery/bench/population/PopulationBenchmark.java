@@ -109,22 +109,26 @@ public class PopulationBenchmark {
                 ? ResidentData.upload(backend, DataSets.load(DatasetName.MNIST, DataSets.defaultCacheDir(), 0, 1), Normalization.standard(DatasetName.MNIST))
                 : ResidentData.upload(backend, new DataSplit(randomImages("train", TRAIN_EXAMPLES, spec.input()), null,
                         randomImages("test", TEST_EXAMPLES, spec.input())));
-        if (concurrency.equals("1")) {
-            Population population = Population.create(spec, backend, members, 1);
-            populations.add(population);
-            for (int m = 0; m < members; m++) mask(population, m, m);
-        } else {
-            int count = concurrency.equals("alone") ? 1 : Math.min(members, CpuBackend.defaultThreads());
-            for (int p = 0; p < count; p++) {
-                Backend lane = concurrency.equals("alone") ? backend : new CpuBackend(1, true);
-                if (lane != backend) resident.shareWith(lane);
-                lanes.add(lane);
-                for (int m = 0; m < members; m++) {
-                    Population alone = Population.create(spec, lane, 1, 1);
-                    populations.add(alone);
-                    mask(alone, 0, m);
+        switch (concurrency) {
+            case "1" -> {
+                Population population = Population.create(spec, backend, members, 1);
+                populations.add(population);
+                for (int m = 0; m < members; m++) mask(population, m, m);
+            }
+            case "auto", "alone" -> {
+                int count = concurrency.equals("alone") ? 1 : Math.min(members, CpuBackend.defaultThreads());
+                for (int p = 0; p < count; p++) {
+                    Backend lane = concurrency.equals("alone") ? backend : new CpuBackend(1, true);
+                    if (lane != backend) resident.shareWith(lane);
+                    lanes.add(lane);
+                    for (int m = 0; m < members; m++) {
+                        Population alone = Population.create(spec, lane, 1, 1);
+                        populations.add(alone);
+                        mask(alone, 0, m);
+                    }
                 }
             }
+            default -> throw new IllegalArgumentException("concurrency is 1, auto or alone, not " + concurrency);
         }
     }
 
@@ -151,8 +155,8 @@ public class PopulationBenchmark {
 
     @Benchmark
     public List<TrainingResult> run() throws InterruptedException {
-        if (lanes.isEmpty()) return train(populations.getFirst(), 0);
-        if (lanes.getFirst() == backend) {
+        if (concurrency.equals("1")) return train(populations.getFirst(), 0);
+        if (concurrency.equals("alone")) {
             List<TrainingResult> results = new ArrayList<>();
             for (int m = 0; m < members; m++) results.addAll(train(populations.get(m), m));
             return results;
