@@ -48,7 +48,7 @@ public final class ResidentData implements AutoCloseable {
         this.train = train;
         this.validation = validation;
         this.test = test;
-        for (Part p : new Part[] {train, validation, test}) if (p != null) backend.markConstant(p.images());
+        shareWith(backend);
     }
 
     /**
