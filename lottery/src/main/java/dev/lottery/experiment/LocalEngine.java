@@ -20,9 +20,9 @@ import java.util.concurrent.LinkedBlockingQueue;
  * <p>Given several runners (lanes, each on its own backend: on the CPU, each on its share of the cores), populations
  * train on all of them at once: an idle lane takes its share of the ready units (at most one lane's worth) and leaves
  * the rest to the others. When fewer units are ready than there are lanes and none is training, they train as one
- * population on every thread ({@link UnitRunners#whole()}) instead. A lenet-300-100 step is too small to split well over two cores (each product is a few tens of
- * microseconds of work, and every split costs a hand-over), so two populations on one core each train more networks
- * per second than one population on both. A unit's bits do not depend on its lane, its thread count or its population.
+ * population on every thread ({@link UnitRunners#whole()}) instead. A lenet-300-100 step is too small to split well
+ * over two cores (each product is a few tens of microseconds of work, and every split costs a hand-over), so two
+ * populations on one core each train more networks per second than one population on both. A unit's bits do not depend on its lane, its thread count or its population.
  * Listeners are called on the calling thread, except the training progress of a population, which arrives on its
  * lane's thread; only one population at a time receives it, so that two progress bars never share a line.
  *
@@ -89,7 +89,8 @@ public record LocalEngine(PopulationSize size) implements Engine {
                     if (threads != null && !alone) {
                         threads.execute(train);
                     } else {
-                        // Nothing else trains: the population trains on the calling thread (what it throws is thrown below).
+                        // Nothing else trains: the population trains on the calling thread (what it throws is thrown
+                        // below).
                         train.run();
                         break;
                     }
@@ -101,7 +102,8 @@ public record LocalEngine(PopulationSize size) implements Engine {
                 if (lanes.contains(f.lane())) idle.push(f.lane());
                 if (f.showedProgress()) progressShown = false;
                 if (f.failure() != null) {
-                    // The other lanes finish their populations (their results are kept); then the first failure is thrown.
+                    // The other lanes finish their populations (their results are kept); then the first failure is
+                    // thrown.
                     if (failure == null) failure = f.failure();
                     else failure.addSuppressed(f.failure());
                     continue;

@@ -4,8 +4,9 @@ import dev.lottery.nn.UserError;
 
 /**
  * How many ready units an engine trains at once as one population: a fixed upper bound, or {@code auto}: bounded
- * only by the backend's memory, or one unit each when populations train side by side on CPU lanes. An execution choice like the device: each unit's results are the same bits whatever
- * the population it trained in, so the size is not part of the experiment's settings or hash.
+ * only by the backend's memory, or one unit each when populations train side by side on CPU lanes. An execution
+ * choice like the device: each unit's results are the same bits whatever the population it trained in, so the size is
+ * not part of the experiment's settings or hash.
  *
  * @param limit the most units per population; 0 for {@code auto}
  */
