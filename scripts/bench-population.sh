@@ -8,9 +8,10 @@
 #   LENET_MEMBERS="1,2,4,6,8,16,32"   population sizes for lenet-300-100
 #   CONV_MEMBERS="1,2,4,8"            population sizes for conv2 on 28x28 images (an operation is slow on 2 cores);
 #                                     "none" skips conv2
-#   CONCURRENCY="1,auto,alone"        1: one population on every thread; auto: one lane per thread, side by side,
+#   CONCURRENCY="1,auto,alone,lane"   1: one population on every thread; auto: one lane per thread, side by side,
 #                                     each training its members one at a time on one thread (experiment run's default);
-#                                     alone: the same members one after another, each alone on every thread
+#                                     alone: the same members one after another, each alone on every thread; lane: the
+#                                     same on one thread (the "lanes at most" column: threads x lane / alone)
 #   DATA="random"                     random: random pixels (no background value); mnist: MNIST from the data cache
 #   BATCHES="shared"                  shared: one mini-batch for all members (units of one trial); own: each member
 #                                     its own seed and batch (units of several trials); "shared,own" runs both
@@ -41,7 +42,7 @@ jvm=()
 
 run() { # model members-list
   "$JAVA_HOME/bin/java" -jar "$jar" 'dev\.lottery\.bench\.population\.PopulationBenchmark' -p model="$1" -p members="$2" \
-    -p batches="${BATCHES:-shared}" -p concurrency="${CONCURRENCY:-1,auto,alone}" -p data="${DATA:-random}" \
+    -p batches="${BATCHES:-shared}" -p concurrency="${CONCURRENCY:-1,auto,alone,lane}" -p data="${DATA:-random}" \
     "${iters[@]}" ${jvm[@]+"${jvm[@]}"} -rf json -rff "$out/jmh-$1.json" | tee "$out/jmh-$1.txt"
 }
 run lenet-300-100 "${LENET_MEMBERS:-1,2,4,6,8,16,32}"
@@ -50,8 +51,9 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
 
 echo "== network-iterations per second ($out)"
 python3 - "$out" <<'PY' | tee "$out/summary.txt"
-import glob, json, sys
+import glob, json, os, sys
 ITERATIONS = 500  # PopulationBenchmark.ITERATIONS
+THREADS = os.cpu_count()
 rows = {}
 for f in sorted(glob.glob(sys.argv[1] + "/jmh-*.json")):
     for r in json.load(open(f)):
@@ -60,13 +62,17 @@ for f in sorted(glob.glob(sys.argv[1] + "/jmh-*.json")):
         key = (p["model"], p.get("batches", "shared"), p.get("data", "random"))
         rows.setdefault(key, {})[(p.get("concurrency", "1"), n)] = r["primaryMetric"]["score"] * ITERATIONS * n
 # Two baselines measured in the same run: one network on every thread (concurrency 1, N = 1), and the same N members
-# trained one after another, each alone on every thread (concurrency alone), which is what populations replace.
-print(f"{'model':<15} {'batches':<7} {'data':<7} {'concurrency':<11} {'N':>3} {'network-it/s':>13} {'vs N=1':>7} {'vs alone':>8}")
+# trained one after another, each alone on every thread (concurrency alone), which is what populations replace. One
+# lane trains them one after another on one thread (concurrency lane), and THREADS lanes side by side train at most
+# THREADS times as fast (at most one lane per member): the bound on what lanes can gain over the members alone.
+print(f"{'model':<15} {'batches':<7} {'data':<7} {'concurrency':<11} {'N':>3} {'network-it/s':>13} {'vs N=1':>7} {'vs alone':>8} {'lanes at most':>13}")
 for (model, batches, data), by in rows.items():
     base = by.get(("1", 1))
     for (conc, n) in sorted(by, key=lambda k: (k[0], k[1])):
         ratio = f"{by[(conc, n)] / base:6.2f}x" if base else "     -"
         alone = by.get(("alone", n))
         vs_alone = f"{by[(conc, n)] / alone:7.2f}x" if alone and conc != "alone" else "      -"
-        print(f"{model:<15} {batches:<7} {data:<7} {conc:<11} {n:>3} {by[(conc, n)]:>13,.0f} {ratio} {vs_alone}")
+        lane = by.get(("lane", n))
+        bound = f"{min(n, THREADS) * lane / alone:12.2f}x" if conc == "auto" and lane and alone else "            -"
+        print(f"{model:<15} {batches:<7} {data:<7} {conc:<11} {n:>3} {by[(conc, n)]:>13,.0f} {ratio} {vs_alone} {bound}")
 PY

@@ -54,6 +54,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * can take any member); an operation ends when the last lane is done. {@code -p concurrency=alone} trains the same
  * members one after another, each alone on every thread (as {@code --population 1 --concurrency 1} trains units): the
  * baseline that says what populations and lanes gain for the same members, whose densities differ.
+ *
+ * <p>{@code -p concurrency=lane} trains them one after another on a single thread, as one lane does. T lanes train at
+ * most T times as many network-iterations per second as one lane, so {@code T * lane / alone} bounds what lanes can
+ * gain over the members alone: T divided by what a member gains from the other T - 1 threads.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -83,7 +87,7 @@ public class PopulationBenchmark {
     /**
      * {@code 1}: one population of all members on every thread; {@code auto}: one lane per CPU thread (at most one per
      * member), side by side, each training its members one at a time on one thread; {@code alone}: each member alone
-     * on every thread, one after another.
+     * on every thread, one after another; {@code lane}: each member alone on one thread, one after another.
      */
     @Param({"1"})
     public String concurrency;
@@ -94,7 +98,7 @@ public class PopulationBenchmark {
 
     private Backend backend;
     private ResidentData resident;
-    /** The backends that train populations of one: a backend of one thread per lane side by side, or the backend alone. */
+    /** The backends that train populations of one: a backend of one thread per lane, or the backend of every thread alone. */
     private final List<Backend> lanes = new ArrayList<>();
     /** The populations: one of all members, or on each lane one per member ({@code populations.get(lane * members + m)}). */
     private final List<Population> populations = new ArrayList<>();
@@ -115,8 +119,8 @@ public class PopulationBenchmark {
                 populations.add(population);
                 for (int m = 0; m < members; m++) mask(population, m, m);
             }
-            case "auto", "alone" -> {
-                int count = concurrency.equals("alone") ? 1 : Math.min(members, CpuBackend.defaultThreads());
+            case "auto", "alone", "lane" -> {
+                int count = concurrency.equals("auto") ? Math.min(members, CpuBackend.defaultThreads()) : 1;
                 for (int p = 0; p < count; p++) {
                     Backend lane = concurrency.equals("alone") ? backend : new CpuBackend(1, true);
                     if (lane != backend) resident.shareWith(lane);
@@ -128,7 +132,7 @@ public class PopulationBenchmark {
                     }
                 }
             }
-            default -> throw new IllegalArgumentException("concurrency is 1, auto or alone, not " + concurrency);
+            default -> throw new IllegalArgumentException("concurrency is 1, auto, alone or lane, not " + concurrency);
         }
     }
 
@@ -156,7 +160,7 @@ public class PopulationBenchmark {
     @Benchmark
     public List<TrainingResult> run() throws InterruptedException {
         if (concurrency.equals("1")) return train(populations.getFirst(), 0);
-        if (concurrency.equals("alone")) {
+        if (concurrency.equals("alone") || concurrency.equals("lane")) {
             List<TrainingResult> results = new ArrayList<>();
             for (int m = 0; m < members; m++) results.addAll(train(populations.get(m), m));
             return results;
