@@ -1,6 +1,7 @@
 package dev.lottery.nn.backend;
 
 import dev.lottery.nn.tensor.Tensor;
+import java.util.function.Consumer;
 
 /**
  * Runs the trainer's iterations. A backend that can record a sequence of ops once and replay it (CUDA graphs)
@@ -27,6 +28,15 @@ public interface StepRecorder extends AutoCloseable {
      * @param start index into {@code order} of the next batch's first example
      */
     void useOrder(int[] order, int start);
+
+    /**
+     * Runs {@code step}, one iteration's Java code, now: how a step that is not recorded runs. A backend may choose here
+     * how the step's calls use the machine (the CPU backend runs a step on its calling thread alone when that measured
+     * faster than sharing it out); the results do not depend on the choice.
+     *
+     * @param step one iteration's Java code, which calls this recorder's backend
+     */
+    void run(Runnable step);
 
     /**
      * Gathers the next {@code x.dim(0)} examples of the current order into {@code x} (rows of {@code images}) and
@@ -69,6 +79,17 @@ public interface StepRecorder extends AutoCloseable {
      * @return a recorder that {@link #records() records} nothing and whose {@link #close()} does nothing
      */
     static StepRecorder direct(Backend backend) {
+        return direct(backend, Runnable::run);
+    }
+
+    /**
+     * The recorder that runs every step as plain calls on {@code backend}, each step through {@code runner}.
+     *
+     * @param backend the backend that gathers batches; it stays owned by the caller and must outlive the recorder
+     * @param runner  runs one step's Java code ({@link #run}), on the calling thread
+     * @return a recorder that {@link #records() records} nothing and whose {@link #close()} does nothing
+     */
+    static StepRecorder direct(Backend backend, Consumer<Runnable> runner) {
         return new StepRecorder() {
             private int[] order;
             private int cursor;
@@ -85,6 +106,11 @@ public interface StepRecorder extends AutoCloseable {
                 backend.gatherRows(images, order, cursor, count, x);
                 backend.gather(labels, order, cursor, count, y);
                 cursor += count;
+            }
+
+            @Override
+            public void run(Runnable step) {
+                runner.accept(step);
             }
 
             @Override

@@ -21,8 +21,9 @@ import java.util.Set;
  *
  * <p>{@link #iterate} runs an iteration through the recorder: on a recording backend, a replayable step is recorded
  * once per learning rate (at the second iteration at that rate; the first creates every buffer) and replayed after,
- * so from then on only its backend calls run. Everything that must happen every iteration (listeners, evaluations,
- * checkpoints) belongs outside, with the caller.
+ * so from then on only its backend calls run; any other step runs plainly through {@link StepRecorder#run} (where the
+ * CPU backend chooses the threads). Everything that must happen every iteration (listeners, evaluations, checkpoints)
+ * belongs outside, with the caller.
  */
 public final class TrainingStep {
     private final Population population;
@@ -115,7 +116,7 @@ public final class TrainingStep {
             return;
         }
         Runnable work = () -> run(images, labels, x, y, epoch, epochOrder, firstExample, iteration);
-        if (!replayable || warm.add(rate)) work.run();
+        if (!replayable || warm.add(rate)) steps.run(work);
         else recordings.put(rate, steps.record(work));
     }
 

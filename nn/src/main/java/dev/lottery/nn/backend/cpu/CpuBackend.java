@@ -724,9 +724,14 @@ public final class CpuBackend implements Backend {
         CpuImageShift.shiftAndFlip(seg(src), seg(dst), batch, channels, height, width, shiftY, shiftX, flip);
     }
 
+    /**
+     * Plain steps ({@link StepRecorder#direct}); with more than one thread each training run's steps go on the crew or
+     * on the calling thread alone, whichever its first steps measured faster ({@link StepPlacement}).
+     */
     @Override
     public StepRecorder stepRecorder() {
-        return StepRecorder.direct(this);
+        if (workers.threads() == 1) return StepRecorder.direct(this);
+        return StepRecorder.direct(this, new StepPlacement(workers)::run);
     }
 
     /** Stops this backend's worker threads; tensors are owned by their creators and stay theirs to close. */

@@ -60,6 +60,8 @@ final class GemmWorkers implements AutoCloseable {
     private final ReentrantLock entry = new ReentrantLock();
     private volatile Job current;
     private volatile boolean closed;
+    /** Calls inside {@link #alone}: while any is, every job runs on its caller. */
+    private final AtomicInteger alone = new AtomicInteger();
     /** Bit i set while worker i is (about to be) parked. */
     private final AtomicInteger parkedMask = new AtomicInteger();
     /** Tasks the crew's threads (not callers) have run: how much work really ran in parallel. */
@@ -86,9 +88,22 @@ final class GemmWorkers implements AutoCloseable {
         return crew.length == 0 || segment.isAccessibleBy(crew[0]);
     }
 
-    /** Threads that take part in a job, the caller included. */
+    /** Threads that take part in a job, the caller included (1 inside {@link #alone}). */
     int threads() {
-        return threads;
+        return alone.get() > 0 ? 1 : threads;
+    }
+
+    /**
+     * Runs {@code body} with every job it issues on the calling thread alone, as on a crew of one: the kernels then cut
+     * nothing into pieces for other threads ({@link #threads()} is 1), so no data moves between the cores' caches.
+     */
+    void alone(Runnable body) {
+        alone.incrementAndGet();
+        try {
+            body.run();
+        } finally {
+            alone.decrementAndGet();
+        }
     }
 
     /**
@@ -132,7 +147,7 @@ final class GemmWorkers implements AutoCloseable {
     void run(int tasks, IntConsumer body) {
         // A job issued from inside a task (on the caller's thread, which holds the lock re-entrantly, or on a
         // worker) runs on that thread: one job at a time.
-        if (tasks <= 1 || crew.length == 0 || closed || entry.isHeldByCurrentThread() || !entry.tryLock()) {
+        if (tasks <= 1 || crew.length == 0 || closed || alone.get() > 0 || entry.isHeldByCurrentThread() || !entry.tryLock()) {
             for (int t = 0; t < tasks; t++) body.accept(t);
             return;
         }

@@ -57,6 +57,12 @@ final class CudaStepRecorder implements StepRecorder {
         backend.gatherAtCursor(images, labels, order.address(), cursor.address(), x, y);
     }
 
+    /** Runs the step's calls as they come: the GPU runs them in stream order whatever thread issues them. */
+    @Override
+    public void run(Runnable step) {
+        step.run();
+    }
+
     @Override
     public boolean records() {
         return true;

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The thread count is a setting of each CPU backend: a backend on one thread and one on two, in one JVM and training
- * at the same time, reach the same bits; the two-thread backend really ran work on its second thread; closing a
- * backend ends its threads.
+ * at the same time, reach the same bits, also where the two-thread backend runs its steps alone; the two-thread backend
+ * really ran work on its second thread; closing a backend ends its threads.
  */
 class CpuBackendThreadsTest {
     private static final ModelSpec MODEL = new ModelSpec("conv-bn", new ImageShape(2, 12, 12), List.of(
@@ -50,9 +50,13 @@ class CpuBackendThreadsTest {
     private record Trained(TrainingResult result, List<float[]> weights) {}
 
     private static Trained train(Backend backend) {
+        return train(backend, RUN);
+    }
+
+    private static Trained train(Backend backend, TrainingSpec run) {
         try (ResidentData data = ResidentData.upload(backend, SyntheticData.imageSplit(200, 60, MODEL.input(), 4));
              Network net = Network.create(MODEL, backend, 7)) {
-            TrainingResult result = Trainer.train(net, data, RUN, 7, TrainingListener.NONE);
+            TrainingResult result = Trainer.train(net, data, run, 7, TrainingListener.NONE);
             List<float[]> weights = new ArrayList<>();
             for (Parameter p : net.parameters()) weights.add(p.value().toArray());
             return new Trained(result, weights);
@@ -75,6 +79,21 @@ class CpuBackendThreadsTest {
             for (int t = 0; t < a.weights().size(); t++) assertArrayEquals(a.weights().get(t), b.weights().get(t), "parameter " + t);
             assertEquals(0, CrewProbe.crewTasks(one), "a one-thread backend has no crew");
             assertTrue(CrewProbe.crewTasks(two) > 0, "the two-thread backend's second thread ran none of the work");
+        }
+    }
+
+    /**
+     * A run long enough for the two-thread backend to time its steps on the crew and alone and then keep one place
+     * ({@link StepPlacement}) trains to the one-thread backend's bits, whichever place it keeps.
+     */
+    @Test
+    void stepsPlacedOnTheCrewOrAloneTrainToTheSameBits() {
+        TrainingSpec run = TrainingSpec.builder(OptimizerSpec.sgd(0.05)).batchSize(40)
+                .iterations(StepPlacement.WARM_UP + 2 * StepPlacement.SAMPLES + 20).evalEvery(100).build();
+        try (CpuBackend one = cpu(1); CpuBackend two = cpu(2)) {
+            Trained a = train(one, run), b = train(two, run);
+            assertEquals(a.result().series(), b.result().series(), "evaluations");
+            for (int t = 0; t < a.weights().size(); t++) assertArrayEquals(a.weights().get(t), b.weights().get(t), "parameter " + t);
         }
     }
 
