@@ -22,9 +22,10 @@ import java.util.concurrent.LinkedBlockingQueue;
  * the rest to the others. When fewer units are ready than there are lanes and none is training, they train as one
  * population on every thread ({@link UnitRunners#whole()}) instead. A lenet-300-100 step is too small to split well
  * over two cores (each product is a few tens of microseconds of work, and every split costs a hand-over), so two
- * populations on one core each train more networks per second than one population on both. A unit's bits do not depend on its lane, its thread count or its population.
- * Listeners are called on the calling thread, except the training progress of a population, which arrives on its
- * lane's thread; only one population at a time receives it, so that two progress bars never share a line.
+ * populations on one core each train more networks per second than one population on both. A unit's bits do not
+ * depend on its lane, its thread count or its population. Listeners are called on the calling thread, except the
+ * training progress of a population, which arrives on its lane's thread; only one population at a time receives it,
+ * so that two progress bars never share a line.
  *
  * @param size the most units per population, or {@link PopulationSize#AUTO}: as many as fit in memory on one lane, one
  *             unit each on several

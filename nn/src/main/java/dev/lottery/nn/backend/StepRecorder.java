@@ -30,9 +30,9 @@ public interface StepRecorder extends AutoCloseable {
     void useOrder(int[] order, int start);
 
     /**
-     * Runs {@code step}, one iteration's Java code, now: how a step that is not recorded runs. A backend may choose here
-     * how the step's calls use the machine (the CPU backend runs a step on its calling thread alone when that measured
-     * faster than sharing it out); the results do not depend on the choice.
+     * Runs {@code step}, one iteration's Java code, now: how a step that is not recorded runs. A backend may choose
+     * here how the step's calls use the machine (the CPU backend runs a step on its calling thread alone when that
+     * measured faster than sharing it out); the results do not depend on the choice.
      *
      * @param step one iteration's Java code, which calls this recorder's backend
      */
